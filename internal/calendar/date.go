@@ -1,0 +1,116 @@
+// Package calendar knows China's official working days and computes legal periods.
+//
+// Rules (legal-rules.md §2, §10 and "Decisions fazhi takes" 1–4): a working day is Monday–Friday not
+// declared a rest day by that year's State Council notice, plus the notice's 调休 make-up weekend days;
+// the event day is never counted; a calendar-day period ending on a rest day ends on the next working
+// day (民事诉讼法第八十五条). Years without a notice (built in: 2022–2026) use plain Monday–Friday rules;
+// Calendar.UnknownYears tells when a result relies on that. The package does no I/O and no database work.
+package calendar
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a calendar date in Asia/Shanghai, the unit of every legal deadline.
+// The zero Date means "no date".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// ParseDate reads YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("日期格式应为 YYYY-MM-DD：%q", s)
+	}
+	return DateOf(t), nil
+}
+
+// MustDate is ParseDate for constants and tests.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the date of t (taken as is; convert to Shanghai first with Today/InShanghai).
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil { // no tzdata on the host: China has had no DST since 1991
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// Shanghai is the time zone of every legal date.
+func Shanghai() *time.Location { return shanghai }
+
+// InShanghai returns the legal date of an instant.
+func InShanghai(t time.Time) Date { return DateOf(t.In(shanghai)) }
+
+// Today is the legal date now.
+func Today() Date { return InShanghai(time.Now()) }
+
+func (d Date) time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats as YYYY-MM-DD ("" for the zero date).
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Chinese formats as 2024年1月26日, the form used in official documents.
+func (d Date) Chinese() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+}
+
+// AddDays moves n calendar days.
+func (d Date) AddDays(n int) Date { return DateOf(d.time().AddDate(0, 0, n)) }
+
+// Weekday of d.
+func (d Date) Weekday() time.Weekday { return d.time().Weekday() }
+
+// Before, After and Compare order dates.
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+func (d Date) After(o Date) bool  { return d.Compare(o) > 0 }
+func (d Date) Compare(o Date) int {
+	switch {
+	case d.Year != o.Year:
+		return cmp(d.Year, o.Year)
+	case d.Month != o.Month:
+		return cmp(int(d.Month), int(o.Month))
+	default:
+		return cmp(d.Day, o.Day)
+	}
+}
+
+// DaysUntil is the number of calendar days from d to o (negative when o is earlier).
+func (d Date) DaysUntil(o Date) int { return int(o.time().Sub(d.time()).Hours() / 24) }
+
+func cmp(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -4,7 +4,7 @@
 // declared a rest day by that year's State Council notice, plus the notice's 调休 make-up weekend days;
 // the event day is never counted; a calendar-day period ending on a rest day ends on the next working
 // day (民事诉讼法第八十五条). Years without a notice (built in: 2022–2026) use plain Monday–Friday rules;
-// Calendar.UnknownYears tells when a result relies on that. The package does no I/O and no database work.
+// Calendar.UnknownYears tells when a result relies on that. No files, network or database here.
 package calendar
 
 import (

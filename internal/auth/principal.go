@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"slices"
+)
+
+// Membership is one role a user holds in one organ.
+type Membership struct {
+	ID      string
+	OrganID string
+	Role    Role
+	Scope   Scope
+}
+
+// Principal is the signed-in user as seen by one request, acting for one organ.
+type Principal struct {
+	UserID       string
+	Username     string
+	Name         string
+	Title        string
+	HomeOrganID  string // the organ the account belongs to
+	DepartmentID string
+	OrganID      string // the organ the user currently acts for (organ switcher)
+	OrganPath    string
+	Roles        []Role // roles held in OrganID
+	Scope        Scope  // widest scope of those roles
+	Memberships  []Membership
+	SessionHash  string
+	CSRF         string
+	MustChange   bool
+	ViaToken     bool
+}
+
+// Can reports whether the principal holds perm in its current organ.
+func (p *Principal) Can(perm Perm) bool {
+	if perm == PermPublic {
+		return true
+	}
+	if p == nil {
+		return false
+	}
+	for _, r := range p.Roles {
+		if Grants(r, perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// Has reports whether the principal holds role in its current organ.
+func (p *Principal) Has(r Role) bool { return p != nil && slices.Contains(p.Roles, r) }
+
+// OrganIDs lists the organs the user may act for (for the organ switcher).
+func (p *Principal) OrganIDs() []string {
+	var out []string
+	for _, m := range p.Memberships {
+		if !slices.Contains(out, m.OrganID) {
+			out = append(out, m.OrganID)
+		}
+	}
+	return out
+}
+
+// actFor narrows the principal to one organ's roles.
+func (p *Principal) actFor(organID, organPath string) {
+	p.OrganID, p.OrganPath, p.Roles, p.Scope = organID, organPath, nil, ""
+	for _, m := range p.Memberships {
+		if m.OrganID == organID {
+			p.Roles = append(p.Roles, m.Role)
+			if p.Scope == "" {
+				p.Scope = m.Scope
+			} else {
+				p.Scope = Wider(p.Scope, m.Scope)
+			}
+		}
+	}
+}
+
+// ScopeSQL returns a WHERE fragment that limits rows to what the principal may see.
+// organCol names the record's organ column, ownerCol the column holding the responsible user's id.
+func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
+	switch p.Scope {
+	case ScopeAll:
+		return "1 = 1", nil
+	case ScopeBelow:
+		return organCol + " IN (SELECT id FROM organs WHERE path LIKE ?)", []any{p.OrganPath + "%"}
+	case ScopeOrgan:
+		return organCol + " = ?", []any{p.OrganID}
+	case ScopeSelf:
+		if ownerCol == "" {
+			return "1 = 0", nil
+		}
+		return ownerCol + " = ?", []any{p.UserID}
+	}
+	return "1 = 0", nil
+}
+
+type principalKey struct{}
+
+// WithPrincipal attaches p to ctx.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// From returns the principal of ctx, nil for anonymous requests.
+func From(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}

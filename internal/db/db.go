@@ -1,0 +1,292 @@
+// Package db opens the database (embedded SQLite or PostgreSQL), runs migrations and
+// wraps transactions. SQL elsewhere is written once with ? placeholders; db rebinds it.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the engine behind a DB.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Sentinel errors every store returns, wrapped with %w.
+var (
+	ErrNotFound  = errors.New("记录不存在")
+	ErrConflict  = errors.New("记录已存在或已被他人修改")
+	ErrForbidden = errors.New("无权进行此操作")
+)
+
+// DB is the application's database handle.
+type DB struct {
+	Dialect Dialect
+	read    *sql.DB
+	write   *sql.DB // SQLite: one connection, so writers queue in Go instead of failing on busy
+	rebound sync.Map
+	path    string
+}
+
+// Querier is what stores need for reads; both *DB and *Tx satisfy it.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// IsPostgres reports whether dsn selects PostgreSQL.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn, or to SQLite file fazhi.db under dataDir when dsn is empty.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	path := dsn
+	if path == "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("创建数据目录 %s 失败：%w", dataDir, err)
+		}
+		path = filepath.Join(dataDir, "fazhi.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("无法连接 PostgreSQL：%w", err)
+	}
+	return &DB{Dialect: Postgres, read: pool, write: pool}, nil
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	// synchronous=FULL: an acknowledged write (and its audit entry) survives power loss.
+	base := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_time_format=sqlite"
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxLifetime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("无法打开数据库 %s：%w", path, err)
+	}
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{Dialect: SQLite, read: read, write: write, path: path}, nil
+}
+
+// Close releases all connections.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	return err
+}
+
+// Path is the SQLite file ("" on PostgreSQL).
+func (db *DB) Path() string { return db.path }
+
+// Rebind turns ? placeholders into $n for PostgreSQL. Quoted ? are left alone.
+func (db *DB) Rebind(q string) string {
+	if db.Dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inQuote := false
+	for _, r := range q {
+		switch {
+		case r == '\'':
+			inQuote = !inQuote
+			b.WriteRune(r)
+		case r == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	db.rebound.Store(q, s)
+	return s
+}
+
+// QueryContext runs a read query outside a transaction.
+func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.Rebind(q), args...)
+}
+
+// QueryRowContext runs a single-row read query outside a transaction.
+func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.Rebind(q), args...)
+}
+
+// Tx is a write transaction with after-commit hooks.
+type Tx struct {
+	tx    *sql.Tx
+	db    *DB
+	after []func()
+}
+
+// Dialect of the underlying database.
+func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
+
+// ExecContext runs a statement in the transaction.
+func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.Rebind(q), args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.Rebind(q), args...)
+}
+
+// QueryRowContext runs a single-row query in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.Rebind(q), args...)
+}
+
+// Exec is ExecContext that only reports the error.
+func (tx *Tx) Exec(ctx context.Context, q string, args ...any) error {
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+// ExecOne runs an UPDATE/DELETE that must touch exactly one row; otherwise ErrConflict.
+func (tx *Tx) ExecOne(ctx context.Context, q string, args ...any) error {
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// AfterCommit queues f to run once the transaction has committed (never on rollback).
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// Tx runs fn in a write transaction: commit when fn returns nil, roll back otherwise.
+// Nothing fn wrote is visible if it fails: no half-written records.
+func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tryTx(ctx, fn)
+		if err == nil || !db.retryable(err) || attempt >= 4 || ctx.Err() != nil {
+			return classify(db.Dialect, err)
+		}
+		time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// retryable: SQLite busy/locked and PostgreSQL serialization failures or deadlocks.
+func (db *DB) retryable(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	code := pgCode(err)
+	return code == "40001" || code == "40P01"
+}
+
+// IsUnique reports a unique-constraint violation.
+func IsUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return pgCode(err) == "23505"
+}
+
+func classify(_ Dialect, err error) error {
+	if err == nil || errors.Is(err, ErrConflict) {
+		return err
+	}
+	if IsUnique(err) {
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	}
+	return err
+}
+
+// Now is the current instant in the storage format.
+func Now() string { return Timestamp(time.Now()) }
+
+// Timestamp formats an instant for storage: UTC, fixed width, sorts as text on both engines.
+func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// ParseTimestamp reads a stored instant.
+func ParseTimestamp(s string) (time.Time, error) { return time.Parse("2006-01-02T15:04:05.000000Z", s) }

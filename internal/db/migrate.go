@@ -1,0 +1,122 @@
+package db
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// Migration is one numbered, forward-only schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the embedded migrations of an engine in order.
+func Migrations(d Dialect) ([]Migration, error) {
+	dir := "migrations/" + d.String()
+	entries, err := fs.ReadDir(migrationFS, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("迁移文件名应为 NNNN_name.sql：%s", name)
+		}
+		body, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: rest, SQL: string(body)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+// Migrate applies every migration not yet applied, each in its own transaction.
+func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
+	ms, err := Migrations(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("创建迁移表失败：%w", err)
+	}
+	for _, m := range ms {
+		err := db.Tx(ctx, func(tx *Tx) error {
+			if tx.Dialect() == Postgres {
+				// Several instances may start at once: one migrates, the others wait.
+				if err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7411001)`); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("迁移 %04d_%s 失败：%w", m.Version, m.Name, err)
+			}
+			applied = append(applied, m.Version)
+			return tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, Now())
+		})
+		if err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+// Columns lists table → column names of the live schema (for the parity test and doctor checks).
+func (db *DB) Columns(ctx context.Context) (map[string][]string, error) {
+	var q string
+	if db.Dialect == Postgres {
+		q = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, column_name`
+	} else {
+		q = `SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY m.name, p.name`
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return nil, err
+		}
+		out[t] = append(out[t], c)
+	}
+	return out, rows.Err()
+}
+
+// NextNumber increments and returns the counter of an organ, kind and year, inside tx,
+// so a human number (案号, 文号) is never handed out twice.
+func NextNumber(ctx context.Context, tx *Tx, organID, kind string, year int) (int, error) {
+	if err := tx.Exec(ctx, `INSERT INTO counters (organ_id, kind, year, value) VALUES (?, ?, ?, 0) ON CONFLICT (organ_id, kind, year) DO NOTHING`, organID, kind, year); err != nil {
+		return 0, err
+	}
+	var v int
+	err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE organ_id = ? AND kind = ? AND year = ? RETURNING value`, organID, kind, year).Scan(&v)
+	return v, err
+}

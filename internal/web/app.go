@@ -1,0 +1,167 @@
+// Package web is the shell every module plugs into: routing with a permission per route,
+// sessions and CSRF, the layout, error pages, the workbench and the static assets.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
+)
+
+// HandlerFunc handles a request and returns an error to the one renderer.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one registered endpoint with the permission it requires.
+type Route struct {
+	Method  string
+	Path    string // net/http pattern path, e.g. /reconsider/{id}
+	Perm    auth.Perm
+	Handler HandlerFunc
+	API     bool // JSON errors, bearer tokens accepted, no CSRF for bearer calls
+}
+
+// MenuItem is one navigation entry.
+type MenuItem struct {
+	Group string // 业务 / 统计 / 管理
+	Title string
+	URL   string
+	Perm  auth.Perm
+	Order int
+}
+
+// Todo is one item on a user's workbench, with the deadline that makes it urgent.
+type Todo struct {
+	Module string
+	Title  string
+	Detail string
+	URL    string
+	Due    calendar.Date
+	Basis  string // 《中华人民共和国行政复议法》第三十条
+}
+
+// TodoSource lists the todos a module has for the principal.
+type TodoSource func(ctx context.Context, p *auth.Principal) ([]Todo, error)
+
+// Deps are the platform services the shell and the modules share.
+type Deps struct {
+	DB       *db.DB
+	Auth     *auth.Service
+	Org      *org.Service
+	Calendar func() *calendar.Calendar
+	Log      *slog.Logger
+	Version  string
+}
+
+// App is the HTTP application.
+type App struct {
+	Deps
+	mux     *http.ServeMux
+	routes  []Route
+	menu    []MenuItem
+	todos   []TodoSource
+	handler http.Handler
+}
+
+// New creates the shell with its own routes (login, workbench, static files).
+func New(d Deps) *App {
+	a := &App{Deps: d, mux: http.NewServeMux()}
+	a.registerShell()
+	return a
+}
+
+// Handle registers a route.
+func (a *App) Handle(rt Route) {
+	if rt.Perm == "" {
+		panic("web: route without permission: " + rt.Method + " " + rt.Path)
+	}
+	a.routes = append(a.routes, rt)
+	a.mux.Handle(rt.Method+" "+rt.Path, a.wrap(rt))
+}
+
+// GET, POST are shorthands for HTML routes.
+func (a *App) GET(path string, perm auth.Perm, h HandlerFunc) {
+	a.Handle(Route{Method: http.MethodGet, Path: path, Perm: perm, Handler: h})
+}
+func (a *App) POST(path string, perm auth.Perm, h HandlerFunc) {
+	a.Handle(Route{Method: http.MethodPost, Path: path, Perm: perm, Handler: h})
+}
+
+// APIRoute registers a JSON route under /api/v1.
+func (a *App) APIRoute(method, path string, perm auth.Perm, h HandlerFunc) {
+	a.Handle(Route{Method: method, Path: "/api/v1" + path, Perm: perm, Handler: h, API: true})
+}
+
+// Menu adds navigation entries.
+func (a *App) Menu(items ...MenuItem) { a.menu = append(a.menu, items...) }
+
+// Todos adds a workbench source.
+func (a *App) Todos(src TodoSource) { a.todos = append(a.todos, src) }
+
+// Routes lists every registered route (the permission test walks them all).
+func (a *App) Routes() []Route { return append([]Route(nil), a.routes...) }
+
+// MenuFor returns the navigation the principal may see.
+func (a *App) MenuFor(p *auth.Principal) []MenuItem {
+	var out []MenuItem
+	for _, m := range a.menu {
+		if p.Can(m.Perm) {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
+	return out
+}
+
+// ServeHTTP runs the middleware chain.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.handler == nil {
+		a.handler = a.logRequests(a.secureHeaders(a.mux))
+	}
+	a.handler.ServeHTTP(w, r)
+}
+
+// Status maps an error to an HTTP status.
+func Status(err error) int {
+	var fe *FormError
+	var afe *auth.FieldError
+	var se *StatusError
+	switch {
+	case errors.As(err, &se):
+		return se.Code
+	case errors.Is(err, db.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, db.ErrForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, db.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, auth.ErrNoSession):
+		return http.StatusUnauthorized
+	case errors.As(err, &fe), errors.As(err, &afe), errors.Is(err, ErrInvalid):
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// StatusError carries an explicit status and a Chinese message.
+type StatusError struct {
+	Code int
+	Msg  string
+}
+
+func (e *StatusError) Error() string { return e.Msg }
+
+// Errorf returns a StatusError.
+func Errorf(code int, msg string) error { return &StatusError{Code: code, Msg: msg} }
+
+// ErrInvalid marks a bad input that is not tied to one form field.
+var ErrInvalid = errors.New("输入有误")
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

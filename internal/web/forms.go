@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// FormError collects the messages of a rejected form, by field, with the submitted values
+// so the page can show each message beside its field and keep what the user typed.
+type FormError struct {
+	Msg    string
+	Fields map[string]string
+	Values url.Values
+}
+
+func (e *FormError) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	var keys []string
+	for k := range e.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var msgs []string
+	for _, k := range keys {
+		msgs = append(msgs, e.Fields[k])
+	}
+	return strings.Join(msgs, "；")
+}
+
+// Add records a message for field (the first one wins).
+func (e *FormError) Add(field, msg string) {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = msg
+	}
+}
+
+// Err returns e when it holds messages, else nil.
+func (e *FormError) Err() error {
+	if e == nil || (len(e.Fields) == 0 && e.Msg == "") {
+		return nil
+	}
+	return e
+}

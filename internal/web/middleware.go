@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/secure"
+)
+
+const (
+	sessionCookie = "fazhi_session"
+	csrfCookie    = "fazhi_csrf" // anonymous forms (public application, login): double-submit token
+	csrfField     = "csrf"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+type ctxKey int
+
+const anonCSRFKey ctxKey = 1
+
+func (a *App) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.principal(r, rt.API)
+		if err != nil && !errors.Is(err, auth.ErrNoSession) {
+			a.renderError(w, r, err)
+			return
+		}
+		ctx := r.Context()
+		ip := clientIP(r)
+		if p != nil {
+			ctx = auth.WithPrincipal(ctx, p)
+			ctx = audit.WithActor(ctx, audit.Actor{UserID: p.UserID, Username: p.Username, OrganID: p.OrganID, IP: ip})
+		} else {
+			ctx = audit.WithActor(ctx, audit.Actor{IP: ip})
+		}
+		if !rt.API {
+			ctx = withAnonCSRF(ctx, w, r)
+		}
+		r = r.WithContext(ctx)
+
+		if unsafe(r.Method) && !(p != nil && p.ViaToken) {
+			if !a.csrfOK(r, p) {
+				a.renderError(w, r, Errorf(http.StatusForbidden, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试"))
+				return
+			}
+		}
+		if rt.Perm != auth.PermPublic {
+			if p == nil {
+				if rt.API || r.Method != http.MethodGet {
+					a.renderError(w, r, auth.ErrNoSession)
+				} else {
+					http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				}
+				return
+			}
+			if p.MustChange && !rt.API && r.URL.Path != "/password" && r.URL.Path != "/logout" {
+				http.Redirect(w, r, "/password", http.StatusSeeOther)
+				return
+			}
+			if !p.Can(rt.Perm) {
+				audit.Log(ctx, a.DB, audit.Entry{Action: "denied", ObjectType: "route", ObjectID: rt.Method + " " + rt.Path, Detail: map[string]any{"perm": rt.Perm, "url": r.URL.Path}})
+				a.renderError(w, r, Errorf(http.StatusForbidden, "您没有访问此功能的权限"))
+				return
+			}
+		}
+		if err := rt.Handler(w, r); err != nil {
+			a.renderError(w, r, err)
+		}
+	})
+}
+
+func (a *App) principal(r *http.Request, api bool) (*auth.Principal, error) {
+	if h := r.Header.Get("Authorization"); api && strings.HasPrefix(h, "Bearer ") {
+		return a.Auth.AuthenticateBearer(r.Context(), strings.TrimPrefix(h, "Bearer "))
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, auth.ErrNoSession
+	}
+	return a.Auth.Authenticate(r.Context(), c.Value)
+}
+
+func unsafe(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+func (a *App) csrfOK(r *http.Request, p *auth.Principal) bool {
+	sent := r.Header.Get(csrfHeader)
+	if sent == "" {
+		sent = r.FormValue(csrfField) // parses multipart too
+	}
+	if sent == "" {
+		return false
+	}
+	want := ""
+	if p != nil {
+		want = p.CSRF
+	} else if c, err := r.Cookie(csrfCookie); err == nil {
+		want = c.Value
+	}
+	return want != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
+}
+
+func withAnonCSRF(ctx context.Context, w http.ResponseWriter, r *http.Request) context.Context {
+	tok := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 20 {
+		tok = c.Value
+	} else {
+		tok = secure.RandomToken(24)
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
+	return context.WithValue(ctx, anonCSRFKey, tok)
+}
+
+// CSRFToken is the token forms must send back.
+func CSRFToken(r *http.Request) string {
+	if p := auth.From(r.Context()); p != nil && !p.ViaToken {
+		return p.CSRF
+	}
+	s, _ := r.Context().Value(anonCSRFKey).(string)
+	return s
+}
+
+func setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+func clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (a *App) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int
+}
+
+func (s *statusWriter) WriteHeader(c int) { s.status = c; s.ResponseWriter.WriteHeader(c) }
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = 200
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.n += n
+	return n, err
+}
+
+func (a *App) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				a.Log.Error("panic", "err", fmt.Sprint(v), "path", r.URL.Path)
+				if sw.status == 0 {
+					http.Error(sw, "服务器内部错误", http.StatusInternalServerError)
+				}
+			}
+			if a.Log != nil && !strings.HasPrefix(r.URL.Path, "/static/") {
+				a.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", sw.status), slog.Int("bytes", sw.n), slog.Duration("dur", time.Since(start)), slog.String("ip", clientIP(r)))
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+)
+
+func (a *App) registerShell() {
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
+	a.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	}))
+	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.DB.QueryRowContext(r.Context(), `SELECT 1`).Scan(new(int)); err != nil {
+			http.Error(w, "数据库不可用", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok"))
+	})
+	a.GET("/{$}", auth.PermPublic, a.home)
+	a.GET("/login", auth.PermPublic, a.loginForm)
+	a.POST("/login", auth.PermPublic, a.login)
+	a.POST("/logout", auth.PermLogin, a.logout)
+	a.GET("/workbench", auth.PermLogin, a.workbench)
+	a.POST("/organ", auth.PermLogin, a.switchOrgan)
+	a.GET("/password", auth.PermLogin, a.passwordForm)
+	a.POST("/password", auth.PermLogin, a.changePassword)
+}
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) error {
+	if auth.From(r.Context()) != nil {
+		http.Redirect(w, r, "/workbench", http.StatusSeeOther)
+		return nil
+	}
+	return a.Shell(w, r, "home", http.StatusOK, "法治政府建设工作平台", nil, nil)
+}
+
+func (a *App) loginForm(w http.ResponseWriter, r *http.Request) error {
+	return a.Shell(w, r, "login", http.StatusOK, "登录", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}, nil)
+}
+
+func safeNext(n string) string {
+	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
+		return "/workbench"
+	}
+	return n
+}
+
+func (a *App) login(w http.ResponseWriter, r *http.Request) error {
+	username := strings.TrimSpace(r.FormValue("username"))
+	password := r.FormValue("password")
+	next := safeNext(r.FormValue("next"))
+	fe := &FormError{Values: r.PostForm}
+	if username == "" {
+		fe.Add("username", "请输入用户名")
+	}
+	if password == "" {
+		fe.Add("password", "请输入密码")
+	}
+	if fe.Err() == nil {
+		old := ""
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			old = c.Value
+		}
+		token, err := a.Auth.Login(r.Context(), username, password, clientIP(r), r.UserAgent(), old)
+		if err == nil {
+			setSessionCookie(w, r, token)
+			http.Redirect(w, r, next, http.StatusSeeOther)
+			return nil
+		}
+		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) && !errors.Is(err, auth.ErrDisabled) {
+			return err
+		}
+		fe.Msg = err.Error()
+	}
+	fe.Values.Del("password")
+	return a.Shell(w, r, "login", http.StatusUnprocessableEntity, "登录", map[string]string{"Next": next}, fe)
+}
+
+func (a *App) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := a.Auth.Logout(r.Context(), auth.From(r.Context())); err != nil {
+		return err
+	}
+	clearSessionCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (a *App) switchOrgan(w http.ResponseWriter, r *http.Request) error {
+	if err := a.Auth.SwitchOrgan(r.Context(), auth.From(r.Context()), r.FormValue("organ")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/workbench", http.StatusSeeOther)
+	return nil
+}
+
+func (a *App) passwordForm(w http.ResponseWriter, r *http.Request) error {
+	return a.Shell(w, r, "password", http.StatusOK, "修改密码", nil, nil)
+}
+
+func (a *App) changePassword(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	fe := &FormError{}
+	if r.FormValue("password") != r.FormValue("confirm") {
+		fe.Add("confirm", "两次输入的新密码不一致")
+	}
+	if fe.Err() == nil {
+		err := a.Auth.ChangePassword(r.Context(), p.UserID, r.FormValue("old"), r.FormValue("password"))
+		var afe *auth.FieldError
+		if errors.As(err, &afe) {
+			fe.Add(afe.Field, afe.Msg)
+		} else if err != nil {
+			return err
+		} else {
+			clearSessionCookie(w)
+			http.Redirect(w, r, "/login?flash="+urlQuery("密码已修改，请用新密码登录"), http.StatusSeeOther)
+			return nil
+		}
+	}
+	return a.Shell(w, r, "password", http.StatusUnprocessableEntity, "修改密码", nil, fe)
+}
+
+// Urgency of a deadline on the workbench.
+type Urgency string
+
+const (
+	Green  Urgency = "green"
+	Yellow Urgency = "yellow" // ≤ 3 working days left
+	Red    Urgency = "red"    // overdue
+)
+
+// UrgencyOf classifies a due date seen on today.
+func UrgencyOf(cal *calendar.Calendar, today, due calendar.Date) Urgency {
+	if due.IsZero() {
+		return Green
+	}
+	if due.Before(today) {
+		return Red
+	}
+	if cal.WorkingDaysLeft(today, due) <= 3 {
+		return Yellow
+	}
+	return Green
+}
+
+// WorkbenchItem is a todo with its urgency.
+type WorkbenchItem struct {
+	Todo
+	Urgency  Urgency
+	DaysLeft int
+}
+
+// CollectTodos gathers every module's todos for p, sorted by due date (undated last).
+func (a *App) CollectTodos(r *http.Request, p *auth.Principal) ([]WorkbenchItem, error) {
+	cal := a.Calendar()
+	today := calendar.Today()
+	var items []WorkbenchItem
+	for _, src := range a.todos {
+		ts, err := src(r.Context(), p)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			it := WorkbenchItem{Todo: t, Urgency: UrgencyOf(cal, today, t.Due)}
+			if !t.Due.IsZero() {
+				it.DaysLeft = cal.WorkingDaysLeft(today, t.Due)
+			}
+			items = append(items, it)
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		di, dj := items[i].Due, items[j].Due
+		if di.IsZero() != dj.IsZero() {
+			return dj.IsZero()
+		}
+		return di.Before(dj)
+	})
+	return items, nil
+}
+
+func (a *App) workbench(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	items, err := a.CollectTodos(r, p)
+	if err != nil {
+		return err
+	}
+	counts := map[Urgency]int{}
+	for _, it := range items {
+		counts[it.Urgency]++
+	}
+	return a.Shell(w, r, "workbench", http.StatusOK, "工作台", map[string]any{"Items": items, "Counts": counts, "Today": calendar.Today()}, nil)
+}
+
+// NotFound reports a missing record with a Chinese message.
+func NotFound(what string) error { return &StatusError{Code: http.StatusNotFound, Msg: what + "不存在或您无权查看"} }
+

@@ -73,25 +73,25 @@ func Wider(a, b Scope) Scope {
 type Perm string
 
 const (
-	PermPublic         Perm = "public"          // anyone, no login
-	PermLogin          Perm = "login"           // any signed-in user
-	PermWorkbench      Perm = "workbench"       // the 工作台 with todos (case-handling roles)
-	PermUserAdmin      Perm = "user.admin"      // create/disable accounts, organs, departments
-	PermRoleAdmin      Perm = "role.admin"      // assign roles, unlock, reset passwords
-	PermCalendarAdmin  Perm = "calendar.admin"  // holiday notices
-	PermAuditRead      Perm = "audit.read"      // view and export the audit log
-	PermTokenAdmin     Perm = "token.admin"     // API tokens for system accounts
-	PermReconsiderRead Perm = "reconsider.read" // see reconsideration cases
-	PermReconsiderEdit Perm = "reconsider.edit" // handle cases: intake, acceptance, decisions
-	PermReconsiderReply Perm = "reconsider.reply" // a respondent's liaison files the 答复
+	PermPublic           Perm = "public"           // anyone, no login
+	PermLogin            Perm = "login"            // any signed-in user
+	PermWorkbench        Perm = "workbench"        // the 工作台 with todos (case-handling roles)
+	PermUserAdmin        Perm = "user.admin"       // create/disable accounts, organs, departments
+	PermRoleAdmin        Perm = "role.admin"       // assign roles, unlock, reset passwords
+	PermCalendarAdmin    Perm = "calendar.admin"   // holiday notices
+	PermAuditRead        Perm = "audit.read"       // view and export the audit log
+	PermTokenAdmin       Perm = "token.admin"      // API tokens for system accounts
+	PermReconsiderRead   Perm = "reconsider.read"  // see reconsideration cases
+	PermReconsiderEdit   Perm = "reconsider.edit"  // handle cases: intake, acceptance, decisions
+	PermReconsiderReply  Perm = "reconsider.reply" // a respondent's liaison files the 答复
 	PermReconsiderImport Perm = "reconsider.import"
-	PermStatsRead      Perm = "stats.read" // statistics and dashboards
-	PermReviewRead     Perm = "review.read"
-	PermReviewEdit     Perm = "review.edit"   // the 司法局 side: completeness, assignment, conclusion
-	PermReviewSubmit   Perm = "review.submit" // a department submits drafts and answers opinions
-	PermReviewOpinion  Perm = "review.opinion" // give an opinion on an assigned review (reviewer or advisor)
-	PermNormdocRead    Perm = "normdoc.read"
-	PermNormdocEdit    Perm = "normdoc.edit"
+	PermStatsRead        Perm = "stats.read" // statistics and dashboards
+	PermReviewRead       Perm = "review.read"
+	PermReviewEdit       Perm = "review.edit"    // the 司法局 side: completeness, assignment, conclusion
+	PermReviewSubmit     Perm = "review.submit"  // a department submits drafts and answers opinions
+	PermReviewOpinion    Perm = "review.opinion" // give an opinion on an assigned review (reviewer or advisor)
+	PermNormdocRead      Perm = "normdoc.read"
+	PermNormdocEdit      Perm = "normdoc.edit"
 )
 
 // grants is the single table of who may do what. Administrators never get case content.

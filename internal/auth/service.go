@@ -39,10 +39,10 @@ func DefaultSettings() Settings {
 
 // Service owns users, memberships, sessions and API tokens.
 type Service struct {
-	db   *db.DB
-	org  *org.Service
-	set  Settings
-	now  func() time.Time
+	db  *db.DB
+	org *org.Service
+	set Settings
+	now func() time.Time
 }
 
 // New returns the account service.

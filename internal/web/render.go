@@ -214,10 +214,10 @@ func pathEscape(s string) string {
 }
 
 var funcs = template.FuncMap{
-	"cn": func(d calendar.Date) string { return d.Chinese() },
-	"add": func(a, b int) int { return a + b },
-	"join": strings.Join,
-	"roleLabel": func(r auth.Role) string { return r.Label() },
+	"cn":         func(d calendar.Date) string { return d.Chinese() },
+	"add":        func(a, b int) int { return a + b },
+	"join":       strings.Join,
+	"roleLabel":  func(r auth.Role) string { return r.Label() },
 	"scopeLabel": func(s auth.Scope) string { return s.Label() },
-	"localtime": LocalTime,
+	"localtime":  LocalTime,
 }

@@ -200,5 +200,6 @@ func (a *App) workbench(w http.ResponseWriter, r *http.Request) error {
 }
 
 // NotFound reports a missing record with a Chinese message.
-func NotFound(what string) error { return &StatusError{Code: http.StatusNotFound, Msg: what + "不存在或您无权查看"} }
-
+func NotFound(what string) error {
+	return &StatusError{Code: http.StatusNotFound, Msg: what + "不存在或您无权查看"}
+}

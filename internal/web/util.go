@@ -27,4 +27,3 @@ func Paging(q url.Values, size int) (page, limit, offset int) {
 	}
 	return page, size, (page - 1) * size
 }
-

@@ -230,7 +230,7 @@ func parseParams(s string, p *argonParams) error {
 		vals[i] = n
 	}
 	m, t, threads := vals[0], vals[1], vals[2]
-	if threads < 1 || threads > 255 || t < 1 || t > maxTime || m < 8*threads || false {
+	if threads < 1 || threads > 255 || t < 1 || t > maxTime || m < 8*threads || m > maxMemoryKiB {
 		return bad
 	}
 	p.memory, p.time, p.threads = uint32(m), uint32(t), uint8(threads)

@@ -85,6 +85,7 @@ type NewUser struct {
 	Phone         string
 	Title         string
 	Password      string
+	PasswordHash  string // already hashed (bulk demo data): skips the policy check
 	MustChange    bool
 	SystemAccount bool
 	Memberships   []Membership
@@ -108,20 +109,23 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, in NewUser) (string
 	case in.Name == "":
 		return "", &FieldError{"name", "请填写姓名"}
 	}
-	if _, ok := s.org.Organ(in.OrganID); !ok {
+	if !organExists(ctx, tx, in.OrganID) {
 		return "", &FieldError{"organ", "所属机关不存在"}
 	}
-	if err := s.set.Policy.Check(in.Password, in.Username, nil); err != nil {
-		return "", &FieldError{"password", err.Error()}
+	hash := in.PasswordHash
+	if hash == "" {
+		if err := s.set.Policy.Check(in.Password, in.Username, nil); err != nil {
+			return "", &FieldError{"password", err.Error()}
+		}
+		var err error
+		if hash, err = HashPassword(in.Password); err != nil {
+			return "", err
+		}
 	}
 	if in.Phone != "" {
 		if err := secure.ValidateMobile(in.Phone); err != nil {
 			return "", &FieldError{"phone", err.Error()}
 		}
-	}
-	hash, err := HashPassword(in.Password)
-	if err != nil {
-		return "", err
 	}
 	id := db.NewID()
 	now := db.Now()
@@ -129,7 +133,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, in NewUser) (string
 	if in.DepartmentID != "" {
 		dept = in.DepartmentID
 	}
-	err = tx.Exec(ctx, `INSERT INTO users (id, username, name, organ_id, department_id, phone, title, password_hash, password_changed_at, must_change, system_account, created_at, updated_at)
+	err := tx.Exec(ctx, `INSERT INTO users (id, username, name, organ_id, department_id, phone, title, password_hash, password_changed_at, must_change, system_account, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.Username, in.Name, in.OrganID, dept, in.Phone, in.Title, hash, now, b2i(in.MustChange), b2i(in.SystemAccount), now, now)
 	if db.IsUnique(err) {
 		return "", &FieldError{"username", "用户名 " + in.Username + " 已被使用"}
@@ -148,6 +152,12 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, in NewUser) (string
 		}
 	}
 	return id, nil
+}
+
+// organExists reads inside tx: the organ may have been created earlier in the same transaction.
+func organExists(ctx context.Context, tx *db.Tx, id string) bool {
+	var n int
+	return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organs WHERE id = ?`, id).Scan(&n) == nil && n == 1
 }
 
 func validUsername(u string) bool {
@@ -175,7 +185,7 @@ func (s *Service) SetMemberships(ctx context.Context, tx *db.Tx, userID string, 
 	seen := map[Role]bool{}
 	for i := range ms {
 		m := &ms[i]
-		if _, ok := s.org.Organ(m.OrganID); !ok {
+		if !organExists(ctx, tx, m.OrganID) {
 			return &FieldError{"roles", "角色所属机关不存在"}
 		}
 		if m.Scope == "" {

@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, out, errOut io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "启动服务（默认）", cmdServe},
+		{"migrate", "创建或升级数据库结构", cmdMigrate},
+		{"demo", "载入演示机关、人员和业务数据", cmdDemo},
+		{"user", "账户管理：create、reset-password、lock、unlock、list、token", cmdUser},
+		{"org", "机关：list [--format json]", cmdOrg},
+		{"calendar", "法定工作日：due、import、show", cmdCalendar},
+		{"audit", "审计日志：verify", cmdAudit},
+		{"backup", "在服务运行时备份数据库和附件", cmdBackup},
+		{"version", "显示版本", cmdVersion},
+	}
+}
+
+// ErrUsage marks a bad command line (exit status 2).
+var ErrUsage = errors.New("用法错误")
+
+// Main runs the command line and returns the process exit status.
+func Main(ctx context.Context, args []string, out, errOut io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(out)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			err := c.run(ctx, args, out, errOut)
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, ErrUsage):
+				fmt.Fprintln(errOut, "fazhi:", err)
+				return 2
+			default:
+				fmt.Fprintln(errOut, "fazhi:", err)
+				return 1
+			}
+		}
+	}
+	fmt.Fprintf(errOut, "fazhi: 未知命令 %q\n", name)
+	usage(errOut)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "用法：fazhi [命令] [参数]")
+	cs := commands()
+	sort.SliceStable(cs, func(i, j int) bool { return false })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "每个命令的参数：fazhi 命令 -h")
+}
+
+func newFlags(name string, errOut io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("fazhi "+name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	return fs
+}
+
+// parse wraps flag errors as usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w：%v", ErrUsage, err)
+	}
+	return nil
+}

@@ -8,8 +8,8 @@
 //   - a run of Latin letters/digits is one word ("gb", "9704", "2024");
 //   - a run of CJK characters (Han, kana, Hangul) becomes its overlapping bigrams followed by the run's
 //     last character as a unigram: 政府信息 → "政府 府信 信息 息"; a one-character run is just "法".
-//     Whitespace between two CJK characters does not end a run ("总 则" ≡ "总则"); punctuation does;
-//     zero-width characters are ignored;
+//     Spaces between two CJK characters do not end a run ("总 则" ≡ "总则"); punctuation and line
+//     breaks do; zero-width characters are ignored;
 //   - everything else (punctuation, symbols, markup) only separates.
 //
 // The trailing unigram is the one addition to plain bigrams. It costs one token per run and buys exact
@@ -22,7 +22,9 @@
 // phrase of consecutive tokens produced by the same tokenizer, minus the trailing unigram of its last
 // CJK run (the indexed run may go on past the term): 政府信息公开 → "政府 府信 信息 息公 公开". A term whose
 // last CJK run is a single character ends with a prefix token: 法 → 法*, 2019年 → "2019 年"*.
-// Terms are ANDed; excluded terms are subtracted. FTS5() and TSQuery() render the same plan.
+// Terms are ANDed; excluded terms are subtracted. FTS5() and TSQuery() render the same plan, and both
+// find exactly the texts that contain every term as a substring (checked against real laws on SQLite
+// FTS5 and PostgreSQL 15; TestIndexEqualsSubstring keeps the property in the unit tests).
 //
 // # Plugging into SQL (sketch for the store step)
 //

@@ -12,7 +12,11 @@ const maxWordRunes = 64
 
 // Tokens returns the index tokens of text (see the package comment for the rules).
 func Tokens(text string) []string {
-	return strings.Fields(TokenString(text))
+	s := TokenString(text)
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, " ") // tokens are separated by exactly one space
 }
 
 // TokenString is strings.Join(Tokens(text), " "), built without the intermediate slice.

@@ -354,7 +354,6 @@ func readCSV(data []byte) ([][]string, error) {
 	}
 	cr := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	var rows [][]string
 	for {
 		rec, err := cr.Read()

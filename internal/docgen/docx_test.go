@@ -529,3 +529,22 @@ func TestBannerShrinksToOneLine(t *testing.T) {
 		t.Errorf("long banner %d half-points does not fit one line", got)
 	}
 }
+
+func TestBlockKinds(t *testing.T) {
+	body := []Block{{Para, "正文"}, {Heading1, "一、一级"}, {Heading2, "（一）二级"}, {Heading3, "1.三级"},
+		{Heading4, "（1）四级"}, {Plain, "顶格"}, {Right, "右对齐"}, {BlockKind(42), "未知按正文"}}
+	doc := parse(t, docxParts(t, Document{Title: "标题", Body: body})["word/document.xml"])
+	tests := []struct{ text, style, jc string }{
+		{"正文", "GwPara", ""}, {"一、一级", "Heading1", ""}, {"（一）二级", "Heading2", ""}, {"1.三级", "Heading3", ""},
+		{"（1）四级", "Heading4", ""}, {"顶格", "", ""}, {"右对齐", "", "right"}, {"未知按正文", "GwPara", ""},
+	}
+	for _, tt := range tests {
+		p := paraWith(t, doc, tt.text)
+		if got := p.path("pPr", "pStyle").attr("val"); got != tt.style {
+			t.Errorf("%s: style %q, want %q", tt.text, got, tt.style)
+		}
+		if got := p.path("pPr", "jc").attr("val"); got != tt.jc {
+			t.Errorf("%s: jc %q, want %q", tt.text, got, tt.jc)
+		}
+	}
+}

@@ -79,13 +79,20 @@ func sampleNotice() Document {
 	}
 }
 
-// TestRender writes the samples for a look in LibreOffice:
+// TestRender writes the samples for a look at the real rendering
+// (Debian: libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils):
 //
 //	FAZHI_RENDER=1 go test ./internal/docgen -run TestRender
-//	soffice --headless --convert-to pdf --outdir /tmp /tmp/sample.docx
+//	cd /tmp && FONTCONFIG_FILE=$PWD/internal/docgen/testdata/render-fonts.conf \
+//	  soffice --headless --convert-to pdf sample.docx sample-notice.docx sample.xlsx
+//	pdftoppm -png -r 60 sample.pdf sample
+//
+// render-fonts.conf maps the GB/T 9704 font names to free stand-ins (仿宋 →
+// Noto Serif CJK, 黑体 → Noto Sans CJK, 楷体 → AR PL UKai) so that heading
+// levels stay distinguishable; the DOCX keeps the real names.
 func TestRender(t *testing.T) {
 	if os.Getenv("FAZHI_RENDER") != "1" {
-		t.Skip("set FAZHI_RENDER=1 to write /tmp/sample.docx and /tmp/sample-notice.docx")
+		t.Skip("set FAZHI_RENDER=1 to write /tmp/sample.docx, /tmp/sample-notice.docx and /tmp/sample.xlsx")
 	}
 	for name, d := range map[string]Document{"sample.docx": sampleDecision(), "sample-notice.docx": sampleNotice()} {
 		data, err := d.DOCX()
@@ -95,5 +102,24 @@ func TestRender(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(os.TempDir(), name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	data, err := XLSX(sampleLedger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(os.TempDir(), "sample.xlsx"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sampleLedger() Sheet {
+	return Sheet{
+		Name:   "行政复议案件台账",
+		Title:  "某某县人民政府2024年行政复议案件台账",
+		Header: []string{"序号", "案号", "申请人", "被申请人", "收案日期", "审理期限届满", "结案方式", "是否结案", "备注"},
+		Rows: [][]any{
+			{1, "某政复〔2024〕12号", "张三", "某某县市场监督管理局", calendar.MustDate("2023-11-20"), calendar.MustDate("2024-01-19"), "维持", true, nil},
+			{2, "某政复〔2024〕13号", "某某建材有限公司", "某某县自然资源局", calendar.MustDate("2023-12-04"), calendar.MustDate("2024-02-02"), "", false, "已延期30日，申请人补正材料"},
+		},
 	}
 }

@@ -138,10 +138,8 @@ func writeSheet(f *excelize.File, name string, s Sheet) error {
 		}
 	}
 
-	sw, err := f.NewStreamWriter(name)
-	if err != nil {
-		return xlsxErr(err)
-	}
+	widths := make([]float64, cols)
+	total := 0.0
 	for c := range cols {
 		w := 0.0
 		if c < len(s.Widths) {
@@ -150,7 +148,19 @@ func writeSheet(f *excelize.File, name string, s Sheet) error {
 		if w <= 0 {
 			w = autoWidth(s.Header, rows, c)
 		}
-		if err := sw.SetColWidth(c+1, c+1, min(w, 255)); err != nil {
+		widths[c] = min(w, 255)
+		total += widths[c]
+	}
+	// Page setup goes first: the stream writer copies the sheet settings when created.
+	if err := pageSetup(f, name, total); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return xlsxErr(err)
+	}
+	for c, w := range widths {
+		if err := sw.SetColWidth(c+1, c+1, w); err != nil {
 			return xlsxErr(err)
 		}
 	}
@@ -212,6 +222,32 @@ func writeSheet(f *excelize.File, name string, s Sheet) error {
 		r++
 	}
 	if err := sw.Flush(); err != nil {
+		return xlsxErr(err)
+	}
+	if headerRow == 0 {
+		return nil
+	}
+	// Title and header rows repeat on every printed page.
+	ref := fmt.Sprintf("'%s'!$1:$%d", strings.ReplaceAll(name, "'", "''"), headerRow)
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: ref, Scope: name}); err != nil {
+		return xlsxErr(err)
+	}
+	return nil
+}
+
+// pageSetup makes a ledger print on A4, one page wide; landscape when the
+// columns are wider than portrait holds (about 95 units).
+func pageSetup(f *excelize.File, name string, totalWidth float64) error {
+	a4, fit, tall := 9, 1, 0
+	orient := "portrait"
+	if totalWidth > 95 {
+		orient = "landscape"
+	}
+	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orient, FitToWidth: &fit, FitToHeight: &tall}); err != nil {
+		return xlsxErr(err)
+	}
+	yes := true
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
 		return xlsxErr(err)
 	}
 	return nil

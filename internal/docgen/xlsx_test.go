@@ -79,6 +79,19 @@ func TestXLSXRoundTrip(t *testing.T) {
 			t.Errorf("%s type %v, text %v (dates and ID numbers are text, numbers are numbers)", cell, typ, wantText)
 		}
 	}
+	layout, err := f.GetPageLayout(name)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("a wide ledger prints landscape, one page wide: %+v %v", layout, err)
+	}
+	titles := ""
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == name {
+			titles = dn.RefersTo
+		}
+	}
+	if titles != "'行政复议案件台账'!$1:$2" {
+		t.Errorf("print titles %q, want the title and header rows", titles)
+	}
 	wide, _ := f.GetColWidth(name, "C") // 18 digits
 	narrow, _ := f.GetColWidth(name, "A")
 	if wide <= narrow || narrow < 8 {

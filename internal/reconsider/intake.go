@@ -1,0 +1,332 @@
+package reconsider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/secure"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// Intake is an application as filled in by the applicant online or registered by staff.
+type Intake struct {
+	OrganID       string        `json:"organ_id"` // 复议机关 (public form: chosen from the governments)
+	Channel       Channel       `json:"channel"`
+	ReceivedOn    calendar.Date `json:"-"`
+	ReceivedText  string        `json:"received_on"`
+	ApplicantKind ApplicantKind `json:"applicant_kind"`
+	ApplicantName string        `json:"applicant_name"`
+	IDNumber      string        `json:"id_number"` // 身份证号 (自然人) or 统一社会信用代码 (法人/其他组织)
+	Phone         string        `json:"phone"`
+	Address       string        `json:"address"`
+	Agent         string        `json:"agent"`
+	RespondentID  string        `json:"respondent_id"`
+	Respondent    string        `json:"respondent"`
+	ActType       string        `json:"act_type"`
+	Field         string        `json:"field"`
+	ActTitle      string        `json:"act_title"`
+	ActDateText   string        `json:"act_date"`
+	LearnedText   string        `json:"learned_on"`
+	Amount        float64       `json:"amount"`
+	Requests      string        `json:"requests"`
+	Facts         string        `json:"facts"`
+}
+
+type sensitive struct {
+	idEnc, blind, phoneEnc, queryCodeHash string
+}
+
+// Receipt is what the applicant gets back: the number and the code to follow the case.
+type Receipt struct {
+	CaseID     string `json:"case_id"`
+	ReceiptNo  string `json:"receipt_no"`
+	QueryCode  string `json:"query_code,omitempty"`
+	ReceivedOn string `json:"received_on"`
+	Duplicate  string `json:"possible_duplicate,omitempty"`
+}
+
+func queryCodeHash(receiptNo, code string) string {
+	return secure.SM3Hex([]byte("reconsider-query"), []byte(receiptNo), []byte(code))
+}
+
+// validate checks an application and returns every problem by field.
+func (s *Service) validate(in *Intake, public bool) *web.FormError {
+	fe := &web.FormError{}
+	today := s.Today()
+	trim := func(p *string) { *p = strings.TrimSpace(*p) }
+	for _, p := range []*string{&in.ApplicantName, &in.IDNumber, &in.Phone, &in.Address, &in.Agent, &in.Respondent, &in.ActType, &in.Field, &in.ActTitle, &in.Requests, &in.Facts, &in.ReceivedText, &in.ActDateText, &in.LearnedText} {
+		trim(p)
+	}
+	if o, ok := s.org.Organ(in.OrganID); !ok || o.Kind != "government" {
+		fe.Add("organ_id", "请选择行政复议机关（人民政府）")
+	}
+	if public {
+		in.Channel = ChannelOnline
+		in.ReceivedOn = today // 网上申请：双方确认之日，即提交之日
+	} else {
+		if in.Channel.Label() == "" {
+			fe.Add("channel", "请选择申请方式")
+		}
+		d, err := calendar.ParseDate(in.ReceivedText)
+		switch {
+		case in.ReceivedText == "":
+			fe.Add("received_on", "请填写收件日期（邮寄的为签收之日）")
+		case err != nil:
+			fe.Add("received_on", "收件日期格式应为 YYYY-MM-DD")
+		case d.After(today):
+			fe.Add("received_on", "收件日期不能晚于今天")
+		default:
+			in.ReceivedOn = d
+		}
+	}
+	switch in.ApplicantKind {
+	case Natural:
+		if err := secure.ValidateIDNumber(secure.NormalizeCode(in.IDNumber)); err != nil {
+			fe.Add("id_number", err.Error())
+		}
+	case LegalPerson, OtherOrg:
+		if err := secure.ValidateUSCC(secure.NormalizeCode(in.IDNumber)); err != nil {
+			fe.Add("id_number", err.Error())
+		}
+	default:
+		fe.Add("applicant_kind", "请选择申请人类型")
+	}
+	in.IDNumber = secure.NormalizeCode(in.IDNumber)
+	if in.ApplicantName == "" {
+		fe.Add("applicant_name", "请填写申请人姓名或名称")
+	} else if utf8.RuneCountInString(in.ApplicantName) > 100 {
+		fe.Add("applicant_name", "申请人姓名或名称不能超过100字")
+	}
+	if in.Phone == "" {
+		fe.Add("phone", "请填写联系电话")
+	} else if err := secure.ValidateMobile(in.Phone); err != nil && !landline(in.Phone) {
+		fe.Add("phone", "联系电话应为11位手机号码或带区号的固定电话")
+	}
+	if in.RespondentID != "" {
+		if o, ok := s.org.Organ(in.RespondentID); ok {
+			in.Respondent = o.Name
+		} else {
+			fe.Add("respondent", "被申请人不存在")
+		}
+	}
+	if in.Respondent == "" {
+		fe.Add("respondent", "请填写被申请人（作出行政行为的行政机关）")
+	}
+	if !contains(ActTypes, in.ActType) {
+		fe.Add("act_type", "请选择行政行为类别")
+	}
+	if in.Field == "" {
+		in.Field = "其他"
+	} else if !contains(Fields, in.Field) {
+		fe.Add("field", "请选择所属领域")
+	}
+	if in.ActTitle == "" {
+		fe.Add("act_title", "请写明被申请行政复议的行政行为（如决定书文号、行为内容）")
+	}
+	var actDate, learned calendar.Date
+	if in.ActDateText != "" {
+		d, err := calendar.ParseDate(in.ActDateText)
+		if err != nil || d.After(today) {
+			fe.Add("act_date", "行政行为作出日期应为不晚于今天的 YYYY-MM-DD")
+		}
+		actDate = d
+	}
+	if in.LearnedText == "" {
+		fe.Add("learned_on", "请填写知道该行政行为的日期")
+	} else if d, err := calendar.ParseDate(in.LearnedText); err != nil || d.After(today) {
+		fe.Add("learned_on", "知道行政行为的日期应为不晚于今天的 YYYY-MM-DD")
+	} else {
+		learned = d
+		if !actDate.IsZero() && learned.Before(actDate) {
+			fe.Add("learned_on", "知道行政行为的日期不能早于行政行为作出日期")
+		}
+		if !in.ReceivedOn.IsZero() && in.ReceivedOn.Before(learned) {
+			fe.Add("received_on", "收件日期不能早于知道行政行为的日期")
+		}
+	}
+	if in.Amount < 0 {
+		fe.Add("amount", "涉案金额不能为负数")
+	}
+	if in.Requests == "" {
+		fe.Add("requests", "请写明行政复议请求")
+	}
+	if in.Facts == "" {
+		fe.Add("facts", "请写明事实和理由")
+	}
+	for field, v := range map[string]string{"requests": in.Requests, "facts": in.Facts} {
+		if utf8.RuneCountInString(v) > 20000 {
+			fe.Add(field, "内容不能超过20000字")
+		}
+	}
+	return fe
+}
+
+func landline(s string) bool {
+	s = strings.ReplaceAll(s, "-", "")
+	if len(s) < 10 || len(s) > 12 || s[0] != '0' {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// LateApplication tells whether the 60-day application period of Art. 20 had run out on receipt.
+// It is shown to the handler as a warning for the acceptance review, never enforced at intake.
+func (s *Service) LateApplication(c *Case) (late bool, due calendar.Date) {
+	if c.LearnedOn.IsZero() {
+		return false, calendar.Date{}
+	}
+	due = s.cal().AddCalendarDays(c.LearnedOn, 60)
+	return c.ReceivedOn.After(due), due
+}
+
+// Register records an application: a public online one (p == nil) or one staff received on paper,
+// by post, at a liaison station or by phone. It never rejects a possible duplicate: it flags it.
+func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (Receipt, error) {
+	public := p == nil
+	if !public && !p.Can(auth.PermReconsiderEdit) {
+		return Receipt{}, fmt.Errorf("%w：您没有登记复议申请的权限", db.ErrForbidden)
+	}
+	fe := s.validate(&in, public)
+	if !public && fe.Fields["organ_id"] == "" {
+		if o, ok := s.org.Organ(in.OrganID); ok && !s.editable(p, &Case{OrganID: o.ID, HandlerID: p.UserID}) {
+			fe.Add("organ_id", "您不能为该复议机关登记申请")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return Receipt{}, err
+	}
+	now := db.Now()
+	c := &Case{ID: db.NewID(), OrganID: in.OrganID, Channel: in.Channel, ReceivedOn: in.ReceivedOn, State: StateReceived, Procedure: Ordinary,
+		ApplicantKind: in.ApplicantKind, ApplicantName: in.ApplicantName, Address: in.Address, Agent: in.Agent, RespondentID: in.RespondentID,
+		Respondent: in.Respondent, ActType: in.ActType, Field: in.Field, ActTitle: in.ActTitle, Amount: in.Amount, Requests: in.Requests, Facts: in.Facts,
+		AcceptStart: in.ReceivedOn, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c.ActDate, _ = calendar.ParseDate(in.ActDateText)
+	c.LearnedOn, _ = calendar.ParseDate(in.LearnedText)
+	if in.ApplicantKind == Natural {
+		c.IDNumberMasked = secure.MaskIDNumber(in.IDNumber)
+	} else {
+		c.IDNumberMasked = in.IDNumber // a credit code is public
+	}
+	c.Phone = secure.MaskPhone(in.Phone)
+	var sec sensitive
+	var err error
+	if sec.idEnc, err = s.cipher.Encrypt(in.IDNumber); err != nil {
+		return Receipt{}, err
+	}
+	if sec.phoneEnc, err = s.cipher.Encrypt(in.Phone); err != nil {
+		return Receipt{}, err
+	}
+	sec.blind = s.cipher.BlindIndex(in.IDNumber)
+	code := secure.QueryCode()
+	var rec Receipt
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		o, _ := s.org.Organ(c.OrganID)
+		n, err := db.NextNumber(ctx, tx, c.OrganID, "reconsider.receipt", c.ReceivedOn.Year)
+		if err != nil {
+			return err
+		}
+		c.ReceiptNo = fmt.Sprintf("%s-%d-%05d", o.DivisionCode, c.ReceivedOn.Year, n)
+		sec.queryCodeHash = queryCodeHash(c.ReceiptNo, code)
+		// Same applicant, same respondent, same act: probably the same application twice (Art. 30 (7)).
+		var dup string
+		err = tx.QueryRowContext(ctx, `SELECT receipt_no FROM reconsider_cases WHERE organ_id = ? AND applicant_blind = ? AND respondent = ? AND act_title = ? AND state <> 'other' ORDER BY received_on LIMIT 1`,
+			c.OrganID, sec.blind, c.Respondent, c.ActTitle).Scan(&dup)
+		if err == nil {
+			c.DuplicateOf = dup
+		}
+		if !public {
+			c.HandlerID, c.HandlerName = p.UserID, p.Name
+		}
+		c.Due = ComputeDeadlines(c, nil, s.cal())
+		if err := insertCase(ctx, tx, c, sec); err != nil {
+			return err
+		}
+		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET due_accept = ?, next_due = ?, next_rule = ? WHERE id = ?`, c.Due.Accept.String(), c.Due.Next.String(), c.Due.NextRule, c.ID); err != nil {
+			return err
+		}
+		actor := Event{On: c.ReceivedOn, Action: "register", ToState: StateReceived, Note: c.Channel.Label()}
+		if p != nil {
+			actor.ActorID, actor.ActorName = p.UserID, p.Name
+		} else {
+			actor.ActorName = c.ApplicantName + "（申请人）"
+		}
+		if err := insertEvent(ctx, tx, c.ID, actor); err != nil {
+			return err
+		}
+		rec = Receipt{CaseID: c.ID, ReceiptNo: c.ReceiptNo, ReceivedOn: c.ReceivedOn.String(), Duplicate: c.DuplicateOf}
+		if public {
+			rec.QueryCode = code
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reconsider.register", ObjectType: "reconsider_case", ObjectID: c.ID,
+			Detail: map[string]any{"receipt_no": c.ReceiptNo, "channel": c.Channel, "respondent": c.Respondent}})
+	})
+	return rec, err
+}
+
+// Progress is what the public sees with a receipt number and query code.
+type Progress struct {
+	ReceiptNo  string
+	Number     string
+	State      State
+	ReceivedOn calendar.Date
+	AcceptedOn calendar.Date
+	ClosedOn   calendar.Date
+	Outcome    Outcome
+	AmendItems string
+	AmendDue   calendar.Date
+	Steps      []Event
+}
+
+// PublicProgress looks a case up by receipt number and query code; both must match.
+func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*Progress, *Case, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM reconsider_cases WHERE receipt_no = ? AND query_code_hash = ?`, strings.TrimSpace(receiptNo), queryCodeHash(strings.TrimSpace(receiptNo), strings.TrimSpace(code))).Scan(&id)
+	if err != nil {
+		return nil, nil, web.Errorf(404, "收件编号或查询码不正确")
+	}
+	c, err := getCase(ctx, s.db, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	evs, err := listEvents(ctx, s.db, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	pr := &Progress{ReceiptNo: c.ReceiptNo, Number: c.Number, State: c.State, ReceivedOn: c.ReceivedOn, AcceptedOn: c.AcceptedOn, ClosedOn: c.ClosedOn, Outcome: c.Outcome}
+	if c.State == StateAmending {
+		pr.AmendItems, pr.AmendDue = c.AmendItems, c.Due.Amend
+	}
+	for _, e := range evs {
+		if publicAction[e.Action] != "" {
+			e.Note = publicAction[e.Action]
+			e.ActorName = ""
+			pr.Steps = append(pr.Steps, e)
+		}
+	}
+	return pr, c, nil
+}
+
+// publicAction lists the steps an applicant sees, with their public wording.
+var publicAction = map[string]string{
+	"register": "申请已收到", "request_amendment": "需要补正材料", "receive_amendment": "补正材料已收到", "accept": "已受理",
+	"deem_accept": "审查期限届满，视为受理", "reject": "决定不予受理", "inform": "已告知向有权机关申请", "transfer": "已转送有关机关",
+	"amendment_lapsed": "逾期未补正，视为放弃申请", "withdraw": "申请已撤回", "suspend": "案件中止审理", "resume": "案件恢复审理",
+	"extend": "决定期限已延长", "decide": "已作出行政复议决定", "mediate": "已达成调解", "terminate": "案件终止", "session": "已听取意见或举行听证",
+}

@@ -1,0 +1,39 @@
+package reconsider
+
+import (
+	"embed"
+
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Module plugs 行政复议 into the web shell: pages, API, documents, statistics and import.
+type Module struct {
+	svc   *Service
+	files any // *files.Service once internal/files lands
+	app   *web.App
+	tmpl  *web.Templates
+}
+
+// NewModule wires the module.
+func NewModule(svc *Service, f any) *Module {
+	return &Module{svc: svc, files: f}
+}
+
+// Service is the module's business layer (for the CLI and other modules).
+func (m *Module) Service() *Service { return m.svc }
+
+// Register adds the module's routes, menu entries and workbench todos to the app.
+func (m *Module) Register(app *web.App) {
+	m.app = app
+	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
+	app.Todos(m.svc.Todos)
+	m.registerCaseRoutes(app)
+	m.registerPublicRoutes(app)
+	m.registerAPIRoutes(app)
+	m.registerDocumentRoutes(app)
+	m.registerStatsRoutes(app)
+	m.registerImportRoutes(app)
+}

@@ -30,6 +30,7 @@ type Env struct {
 	Cipher   *secure.FieldCipher
 	Log      *slog.Logger
 	Web      *web.App
+	mods     modules
 }
 
 // Open connects, migrates an empty or older database and loads the caches.

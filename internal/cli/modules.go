@@ -4,11 +4,20 @@ import (
 	"context"
 
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/reconsider"
 )
 
+// modules holds the wired domain modules, for the CLI commands that call them.
+type modules struct {
+	reconsider *reconsider.Service
+}
+
 // registerModules plugs every module into the shell: routes, menu entries, workbench todos,
-// calendar re-dating. One line per module, in menu order.
+// calendar re-dating. One block per module, in menu order.
 func registerModules(e *Env) {
+	e.mods.reconsider = reconsider.New(e.DB, e.Org, e.Auth, e.Calendar.Current, e.Cipher)
+	e.Calendar.OnChange(e.mods.reconsider.Redate)
+	reconsider.NewModule(e.mods.reconsider, nil).Register(e.Web)
 }
 
 // seeders lists each module's demo data, in dependency order.
@@ -19,4 +28,13 @@ func (e *Env) seeders() []demo.Seeder {
 // LoadDemo loads the demo deployment into an empty database.
 func (e *Env) LoadDemo(ctx context.Context, scale string) (demo.Summary, error) {
 	return demo.Load(ctx, e.DB, e.Org, e.Auth, scale, e.seeders())
+}
+
+// runJobs runs the periodic scans: today only the statutory deemed acceptance of 复议 applications.
+func (e *Env) runJobs(ctx context.Context) {
+	if n, err := e.mods.reconsider.DeemAccepted(ctx); err != nil {
+		e.Log.Error("视为受理扫描失败", "err", err)
+	} else if n > 0 {
+		e.Log.Info("审查期限届满，视为受理", "cases", n)
+	}
 }

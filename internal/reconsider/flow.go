@@ -2,6 +2,7 @@ package reconsider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -241,12 +242,15 @@ func (s *Service) DeemAccepted(ctx context.Context) (int, error) {
 	n := 0
 	for _, id := range ids {
 		_, err := s.act(ctx, system, id, 0, "deem_accept", today, "审查期限届满未作出不予受理决定，依法视为受理", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-			if c.State != StateReceived {
-				return nil
+			if c.State != StateReceived { // another instance got there first
+				return errSkip
 			}
 			c.AcceptedOn, c.Deemed, c.Procedure = c.Due.Accept, true, Ordinary
 			return s.accept(ctx, tx, c)
 		})
+		if errors.Is(err, errSkip) {
+			continue
+		}
 		if err != nil {
 			return n, err
 		}
@@ -254,6 +258,8 @@ func (s *Service) DeemAccepted(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+var errSkip = errors.New("skip")
 
 // RejectInput is a 不予受理 decision (Art. 30 para 2).
 type RejectInput struct {

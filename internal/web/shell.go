@@ -25,6 +25,9 @@ func (a *App) registerShell() {
 		}
 		w.Write([]byte("ok"))
 	})
+	a.mux.Handle("/", a.wrap(Route{Method: "", Path: "/", Perm: auth.PermPublic, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		return NotFound("页面")
+	}}))
 	a.GET("/{$}", auth.PermPublic, a.home)
 	a.GET("/login", auth.PermPublic, a.loginForm)
 	a.POST("/login", auth.PermPublic, a.login)

@@ -195,9 +195,9 @@ func (a *App) workbench(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts := map[Urgency]int{}
+	counts := map[string]int{}
 	for _, it := range items {
-		counts[it.Urgency]++
+		counts[string(it.Urgency)]++
 	}
 	return a.Shell(w, r, "workbench", http.StatusOK, "工作台", map[string]any{"Items": items, "Counts": counts, "Today": calendar.Today()}, nil)
 }

@@ -24,7 +24,7 @@ func (db *DB) Backup(ctx context.Context, dir, dsn string) (string, error) {
 		if _, err := db.write.ExecContext(ctx, `VACUUM INTO '`+strings.ReplaceAll(dest, "'", "''")+`'`); err != nil {
 			return "", fmt.Errorf("备份数据库失败：%w", err)
 		}
-		return dest, nil
+		return dest, os.Chmod(dest, 0o600) // personal data: readable by the service account only
 	}
 	dest := filepath.Join(dir, "fazhi.pgdump")
 	cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--no-owner", "--file="+dest, "--dbname="+dsn)

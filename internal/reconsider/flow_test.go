@@ -466,3 +466,34 @@ func TestRegisterValidationAndDuplicates(t *testing.T) {
 		t.Fatalf("progress %+v %v", pr, err)
 	}
 }
+
+// A new holiday notice re-dates the open deadlines and says which moved.
+func TestCalendarChangeRedatesOpenCases(t *testing.T) {
+	f := newFixture(t)
+	store := calendar.NewStore(f.svc.db)
+	f.svc.cal = store.Current
+	store.OnChange(f.svc.Redate)
+	staff := f.login("qs_fy")
+	open := f.register(staff, "2024-09-27", 0, "行政处罚")
+	eq(t, "accept due", open.Due.Accept, "2024-10-10")
+	closed := f.register(staff, "2024-09-27", 0, "行政处罚")
+	must(t)(f.svc.CloseOther(f.ctx, staff, closed.ID, OtherInput{Step: Step{On: date("2024-09-29")}, Kind: "withdraw"}))
+
+	// Suppose the 2024 notice had also made Tuesday 10-08 a rest day.
+	var n2024 calendar.YearNotice
+	for _, n := range calendar.Builtin() {
+		if n.Year == 2024 {
+			n2024 = n
+		}
+	}
+	n2024.Off = append(n2024.Off, date("2024-10-08"))
+	moved, err := store.Save(f.ctx, []calendar.YearNotice{n2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moved) != 1 || moved[0].Old.String() != "2024-10-10" || moved[0].New.String() != "2024-10-11" {
+		t.Fatalf("moved %+v, want the open case's acceptance deadline 2024-10-10 → 2024-10-11", moved)
+	}
+	c, _ := f.svc.Get(f.ctx, staff, open.ID)
+	eq(t, "stored accept due", c.Due.Accept, "2024-10-11")
+}

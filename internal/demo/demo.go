@@ -175,7 +175,11 @@ func (b *builder) tree(ctx context.Context, scale string) error {
 				}
 			}
 		}
-		return nil
+		// A law firm often advises two county governments: qs_gw also serves 绿水县 (organ switcher).
+		qs, ls := b.w.Counties[0], b.w.Counties[1]
+		return b.a.SetMemberships(ctx, tx, qs.Staff[auth.RoleAdvisor][0], []auth.Membership{
+			{OrganID: qs.Justice.ID, Role: auth.RoleAdvisor, Scope: auth.ScopeSelf},
+			{OrganID: ls.Justice.ID, Role: auth.RoleAdvisor, Scope: auth.ScopeSelf}})
 	})
 }
 

@@ -185,6 +185,7 @@ func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version
 			return fmt.Errorf("%w：案件已被他人更新，请刷新后重试", db.ErrConflict)
 		}
 		from := c.State
+		before := c.auditFields()
 		if err := fn(tx, c); err != nil {
 			return err
 		}
@@ -203,7 +204,7 @@ func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version
 		}
 		out = c
 		return audit.Record(ctx, tx, audit.Entry{Action: "reconsider." + action, ObjectType: "reconsider_case", ObjectID: c.ID,
-			Detail: map[string]any{"from": from, "to": c.State, "on": on.String(), "note": note}})
+			Detail: map[string]any{"on": on.String(), "note": note, "changes": audit.Changes(before, c.auditFields())}})
 	})
 	return out, err
 }
@@ -264,4 +265,12 @@ func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar)
 		}
 	}
 	return moved, nil
+}
+
+// auditFields are the facts whose before/after the audit log keeps for every transition.
+func (c *Case) auditFields() map[string]any {
+	return map[string]any{"state": c.State, "number": c.Number, "procedure": c.Procedure, "handler": c.HandlerName,
+		"accept_start": c.AcceptStart.String(), "amend_notice_on": c.AmendNoticeOn.String(), "accepted_on": c.AcceptedOn.String(),
+		"copy_sent_on": c.CopySentOn.String(), "reply_on": c.ReplyOn.String(), "extension": c.Extension, "closed_on": c.ClosedOn.String(),
+		"outcome": c.Outcome, "close_reason": c.CloseReason, "performance_due": c.PerformanceDue.String(), "performed_on": c.PerformedOn.String()}
 }

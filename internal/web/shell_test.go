@@ -212,3 +212,29 @@ func TestMustChangePasswordAndNotFound(t *testing.T) {
 		t.Fatalf("404 page: %d", code)
 	}
 }
+
+func TestOrganSwitcher(t *testing.T) {
+	s := newShell(t)
+	c := s.client()
+	s.login(c, "qs_gw", demo.Password)
+	_, body := s.get(c, "/workbench")
+	if !strings.Contains(body, `name="organ"`) || !strings.Contains(body, "绿水县司法局") {
+		t.Fatal("a user with roles in two organs gets the organ switcher")
+	}
+	re := regexp.MustCompile(`<option value="([^"]+)"[^>]*>绿水县司法局</option>`)
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no option for 绿水县司法局")
+	}
+	tok := csrfRe.FindStringSubmatch(body)[1]
+	if code, loc := s.post(c, "/organ", url.Values{"csrf": {tok}, "organ": {m[1]}}); code != http.StatusSeeOther || loc != "/workbench" {
+		t.Fatalf("switch: %d %s", code, loc)
+	}
+	_, body = s.get(c, "/workbench")
+	if !regexp.MustCompile(`<option value="` + m[1] + `" selected>`).MatchString(body) {
+		t.Fatal("the session now acts for 绿水县司法局")
+	}
+	if code, _ := s.post(c, "/organ", url.Values{"csrf": {tok}, "organ": {"no-such-organ"}}); code != http.StatusForbidden {
+		t.Fatalf("switching to an organ without a role: %d, want 403", code)
+	}
+}

@@ -1,0 +1,207 @@
+package admin
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/dbtest"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+func TestMain(m *testing.M) {
+	auth.SetTestingCost()
+	os.Exit(m.Run())
+}
+
+// env is the shell with this module registered, on a fresh database holding the demo county.
+type env struct {
+	t    *testing.T
+	app  *web.App
+	db   *db.DB
+	org  *org.Service
+	auth *auth.Service
+	cal  *calendar.Store
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	o := org.New(d)
+	if err := o.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := auth.New(d, o, auth.DefaultSettings())
+	cal := calendar.NewStore(d)
+	if err := cal.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	app := web.New(web.Deps{DB: d, Auth: a, Org: o, Calendar: cal.Current, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	New(Deps{DB: d, Org: o, Auth: a, Calendar: cal}).Register(app)
+	if _, err := demo.Load(ctx, d, o, a, "county", nil); err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, app: app, db: d, org: o, auth: a, cal: cal}
+}
+
+// client is a signed-in browser.
+type client struct {
+	e             *env
+	token, csrf   string
+	username, uid string
+}
+
+func (e *env) login(username string) *client {
+	e.t.Helper()
+	return e.loginWith(username, demo.Password)
+}
+
+func (e *env) loginWith(username, password string) *client {
+	e.t.Helper()
+	ctx := context.Background()
+	tok, err := e.auth.Login(ctx, username, password, "127.0.0.1", "test", "")
+	if err != nil {
+		e.t.Fatalf("登录 %s 失败：%v", username, err)
+	}
+	p, err := e.auth.Authenticate(ctx, tok)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &client{e: e, token: tok, csrf: p.CSRF, username: username, uid: p.UserID}
+}
+
+func (c *client) do(method, path string, form url.Values) *httptest.ResponseRecorder {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		form = cloneValues(form)
+		form.Set("csrf", c.csrf)
+		body = strings.NewReader(form.Encode())
+	}
+	r := httptest.NewRequest(method, path, body)
+	if form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: c.token})
+	w := httptest.NewRecorder()
+	c.e.app.ServeHTTP(w, r)
+	return w
+}
+
+func (c *client) get(path string) *httptest.ResponseRecorder { return c.do(http.MethodGet, path, nil) }
+
+func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
+	if form == nil {
+		form = url.Values{}
+	}
+	return c.do(http.MethodPost, path, form)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// api calls a JSON route with a bearer token.
+func (e *env) api(method, path, token, body string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	r := httptest.NewRequest(method, path, rd)
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	e.app.ServeHTTP(w, r)
+	return w
+}
+
+// systemToken creates a system account holding role in organ code and issues it a token.
+func (e *env) systemToken(username string, role auth.Role, organCode string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	o, ok := e.org.ByCode(organCode)
+	if !ok {
+		e.t.Fatalf("机关 %s 不存在", organCode)
+	}
+	var id string
+	err := e.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = e.auth.CreateUser(ctx, tx, auth.NewUser{Username: username, Name: "对接系统", OrganID: o.ID, Password: demo.Password, SystemAccount: true,
+			Memberships: []auth.Membership{{OrganID: o.ID, Role: role, Scope: auth.ScopeAll}}})
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	tok, err := e.auth.IssueToken(ctx, id, "测试")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+func (e *env) user(username string) auth.User {
+	e.t.Helper()
+	u, err := e.auth.UserByName(context.Background(), username)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+func (e *env) count(query string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func wantStatus(t *testing.T, w *httptest.ResponseRecorder, status int) {
+	t.Helper()
+	if w.Code != status {
+		t.Fatalf("状态码 %d，应为 %d；响应：%s", w.Code, status, truncate(w.Body.String(), 600))
+	}
+}
+
+func wantBody(t *testing.T, w *httptest.ResponseRecorder, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(w.Body.String(), p) {
+			t.Errorf("响应中没有 %q", p)
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func hasText(w *httptest.ResponseRecorder, s string) bool {
+	return strings.Contains(w.Body.String(), s)
+}

@@ -169,7 +169,10 @@ func parseAll(text string) ([]calendar.YearNotice, map[int]string, error) {
 	for range 200 {
 		ns, err := calendar.ParseNotices(strings.NewReader(strings.Join(lines, "\n")))
 		if err == nil {
-			return ns, errs, nil
+			if len(errs) > 0 {
+				return nil, errs, nil
+			}
+			return ns, nil, nil
 		}
 		var pe *calendar.ParseError
 		if !errors.As(err, &pe) || pe.Line < 1 || pe.Line > len(lines) {

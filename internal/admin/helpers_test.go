@@ -136,8 +136,8 @@ func (e *env) api(method, path, token, body string) *httptest.ResponseRecorder {
 	return w
 }
 
-// systemToken creates a system account holding role in organ code and issues it a token.
-func (e *env) systemToken(username string, role auth.Role, organCode string) string {
+// systemToken creates a system account of organ code holding role there with scope, and issues it a token.
+func (e *env) systemToken(username string, role auth.Role, organCode string, scope auth.Scope) string {
 	e.t.Helper()
 	ctx := context.Background()
 	o, ok := e.org.ByCode(organCode)
@@ -148,7 +148,7 @@ func (e *env) systemToken(username string, role auth.Role, organCode string) str
 	err := e.db.Tx(ctx, func(tx *db.Tx) error {
 		var err error
 		id, err = e.auth.CreateUser(ctx, tx, auth.NewUser{Username: username, Name: "对接系统", OrganID: o.ID, Password: demo.Password, SystemAccount: true,
-			Memberships: []auth.Membership{{OrganID: o.ID, Role: role, Scope: auth.ScopeAll}}})
+			Memberships: []auth.Membership{{OrganID: o.ID, Role: role, Scope: scope}}})
 		return err
 	})
 	if err != nil {

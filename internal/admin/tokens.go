@@ -21,6 +21,8 @@ type tokenView struct {
 type systemAccount struct {
 	userView
 	Tokens []tokenView
+	// NoHomeRole: a bearer token acts for the account's own organ, so roles held elsewhere give it nothing.
+	NoHomeRole bool
 }
 
 func (m *Module) tokenPage(w http.ResponseWriter, r *http.Request) error {
@@ -51,7 +53,12 @@ func (m *Module) renderTokens(w http.ResponseWriter, r *http.Request, status int
 		if !u.SystemAccount {
 			continue
 		}
-		a := systemAccount{userView: m.view(u, depts, now), Tokens: byUser[u.ID]}
+		a := systemAccount{userView: m.view(u, depts, now), Tokens: byUser[u.ID], NoHomeRole: true}
+		for _, ms := range u.Memberships {
+			if ms.OrganID == u.OrganID {
+				a.NoHomeRole = false
+			}
+		}
 		for i := range a.Tokens {
 			a.Tokens[i].Username = u.Username
 		}

@@ -1,0 +1,349 @@
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// Service is the module's business layer, callable from pages, API, normdoc and the demo alike.
+type Service struct {
+	db       *db.DB
+	org      *org.Service
+	auth     *auth.Service
+	cal      func() *calendar.Calendar
+	settings *Settings
+	now      func() time.Time
+}
+
+// New returns the service.
+func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar) *Service {
+	return &Service{db: d, org: o, auth: a, cal: cal, settings: NewSettings(d, o), now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Today is the legal date now.
+func (s *Service) Today() calendar.Date { return calendar.InShanghai(s.now()) }
+
+// Calendar in force.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal() }
+
+// Settings gives the organ settings reader.
+func (s *Service) Settings() *Settings { return s.settings }
+
+// DB is the database (for the demo seeder of the normdoc module).
+func (s *Service) DB() *db.DB { return s.db }
+
+// scope limits requests to what p may see, by permission: the 司法局 side (review.edit) and
+// read-only staff such as leaders see their organ scope; an advisor without review.edit sees only
+// the requests assigned to them; a department (review.submit) sees its own submissions.
+func scope(p *auth.Principal) (string, []any) {
+	if p == nil || !p.Can(auth.PermReviewRead) {
+		return "1 = 0", nil
+	}
+	var parts []string
+	var args []any
+	staff := p.Can(auth.PermReviewEdit) || (!p.Can(auth.PermReviewSubmit) && !p.Can(auth.PermReviewOpinion))
+	if staff {
+		f, a := p.ScopeSQL("r.organ_id", "r.reviewer_id")
+		parts, args = append(parts, f), append(args, a...)
+	}
+	if p.Can(auth.PermReviewOpinion) && !p.Can(auth.PermReviewEdit) {
+		parts, args = append(parts, "r.advisor_id = ?"), append(args, p.UserID)
+	}
+	if p.Can(auth.PermReviewSubmit) {
+		parts, args = append(parts, "r.submitter_organ_id = ?"), append(args, p.OrganID)
+	}
+	if len(parts) == 0 {
+		return "1 = 0", nil
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// Get returns a request p may see.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Request, error) {
+	return s.getScoped(ctx, s.db, p, id)
+}
+
+func (s *Service) getScoped(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Request, error) {
+	frag, args := scope(p)
+	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE r.id = ? AND `+frag, append([]any{id}, args...)...))
+	if err != nil {
+		return nil, web.NotFound("审查事项")
+	}
+	s.fill(r)
+	return r, nil
+}
+
+func (s *Service) fill(r *Request) {
+	if o, ok := s.org.Organ(r.SubmitterOrganID); ok {
+		r.SubmitterOrgan = o.Name
+	}
+}
+
+// editable: the 司法局 side acts only on requests of its organ scope.
+func (s *Service) editable(p *auth.Principal, r *Request) bool {
+	if !p.Can(auth.PermReviewEdit) {
+		return false
+	}
+	o, ok := s.org.Organ(r.OrganID)
+	if !ok {
+		return false
+	}
+	switch p.Scope {
+	case auth.ScopeAll:
+		return true
+	case auth.ScopeBelow:
+		return strings.HasPrefix(o.Path, p.OrganPath)
+	case auth.ScopeOrgan:
+		return o.ID == p.OrganID
+	case auth.ScopeSelf:
+		return r.ReviewerID == p.UserID
+	}
+	return false
+}
+
+// submitter: the department that submitted the request acts on the department side.
+func submitter(p *auth.Principal, r *Request) bool {
+	return p.Can(auth.PermReviewSubmit) && r.SubmitterOrganID == p.OrganID
+}
+
+// RoleOf reports which reviewer role p holds on r ("" when none).
+func RoleOf(p *auth.Principal, r *Request) Role {
+	if p == nil || !p.Can(auth.PermReviewOpinion) {
+		return ""
+	}
+	switch p.UserID {
+	case r.ReviewerID:
+		return RoleReviewer
+	case r.AdvisorID:
+		if r.AdvisorID != "" {
+			return RoleAdvisor
+		}
+	}
+	return ""
+}
+
+// Detail is everything the request page shows, already filtered for the viewer.
+type Detail struct {
+	Request     *Request
+	Materials   []Material
+	Missing     []string
+	Assessments []Assessment // visible ones
+	Status      map[Role]bool
+	AllIn       bool
+	Opinions    []Opinion // visible ones
+	Events      []Event
+	Deadlines   []DeadlineView
+	CanEdit     bool
+	CanSubmit   bool // department side
+	MyRole      Role
+	MineIn      bool // the viewer's own assessment is submitted
+	Unanswered  int
+}
+
+// DeadlineView is a live deadline with its basis.
+type DeadlineView struct {
+	Name   string
+	Due    calendar.Date
+	Period string
+	Basis  string
+	Start  string
+}
+
+// Detail loads the request page for p.
+func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*Detail, error) {
+	r, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Request: r, CanEdit: s.editable(p, r), CanSubmit: submitter(p, r), MyRole: RoleOf(p, r)}
+	if d.Materials, err = listMaterials(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	d.Missing = MissingMaterials(d.Materials)
+	if d.Status, err = assessmentStatus(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	d.AllIn = len(d.Status) > 0
+	for _, in := range d.Status {
+		d.AllIn = d.AllIn && in
+	}
+	d.MineIn = d.MyRole != "" && d.Status[d.MyRole]
+	// A department sees opinions only once the 审核意见书 is out; staff under the blind rule.
+	deptOnly := !d.CanEdit && d.MyRole == "" && p.Can(auth.PermReviewSubmit)
+	if !deptOnly || r.State == StateConcluded {
+		if d.Opinions, err = listOpinions(ctx, s.db, id, p.UserID, deptOnly); err != nil {
+			return nil, err
+		}
+		if !deptOnly {
+			if d.Assessments, err = listAssessments(ctx, s.db, id, p.UserID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, o := range d.Opinions {
+		if o.FinalNo > 0 && o.Answer == "" {
+			d.Unanswered++
+		}
+	}
+	if d.Events, err = listEvents(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	d.Deadlines = deadlineViews(r)
+	return d, nil
+}
+
+func deadlineViews(r *Request) []DeadlineView {
+	var out []DeadlineView
+	add := func(due calendar.Date, rule calendar.Rule, period string) {
+		if !due.IsZero() {
+			out = append(out, DeadlineView{Name: rule.Name, Due: due, Period: period, Basis: rule.Basis, Start: rule.StartEvent})
+		}
+	}
+	add(r.Due.Check, r.CheckRule(), r.CheckRule().Period())
+	p := periodText(r.MinDays, r.MaxDays)
+	if r.Extension > 0 {
+		p += fmt.Sprintf("，经批准延长%d个工作日", r.Extension)
+	}
+	add(r.Due.Review, r.ReviewRule(), p)
+	add(r.Due.Feedback, r.FeedbackRule(), r.FeedbackRule().Period())
+	return out
+}
+
+// act runs one transition: scope check, row lock, version and permission checks, fn, recomputed
+// deadlines, the row, the event and the audit entry, all in one transaction.
+func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version int, action string, on calendar.Date, note string,
+	allowed func(r *Request) error, fn func(tx *db.Tx, r *Request) error) (*Request, error) {
+	var out *Request
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := s.getScoped(ctx, tx, p, id); err != nil {
+			return err
+		}
+		r, err := lockRequest(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		s.fill(r)
+		if err := allowed(r); err != nil {
+			return err
+		}
+		if version != 0 && version != r.Version {
+			return fmt.Errorf("%w：审查事项已被他人更新，请刷新后重试", db.ErrConflict)
+		}
+		from := r.State
+		if err := fn(tx, r); err != nil {
+			return err
+		}
+		if r.eventAction != "" { // a step whose outcome names the event (check → accept or return)
+			action, note = r.eventAction, r.eventNote
+		}
+		r.Due = ComputeDeadlines(r, s.cal())
+		if err := updateRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, r.ID, Event{On: on, ActorID: p.UserID, ActorName: p.Name, Action: action, FromState: from, ToState: r.State, Note: note}); err != nil {
+			return err
+		}
+		out = r
+		return audit.Record(ctx, tx, audit.Entry{Action: "review." + action, ObjectType: "review_request", ObjectID: r.ID,
+			Detail: map[string]any{"from": from, "to": r.State, "on": on.String(), "note": note}})
+	})
+	return out, err
+}
+
+// asStaff allows the 司法局 side on requests of its scope.
+func (s *Service) asStaff(p *auth.Principal) func(r *Request) error {
+	return func(r *Request) error {
+		if !s.editable(p, r) {
+			return fmt.Errorf("%w：只有本机关的审查员可以办理该审查事项", db.ErrForbidden)
+		}
+		return nil
+	}
+}
+
+// asSubmitter allows the department that submitted the request.
+func asSubmitter(p *auth.Principal) func(r *Request) error {
+	return func(r *Request) error {
+		if !submitter(p, r) {
+			return fmt.Errorf("%w：只有报送单位的联络员可以办理此事项", db.ErrForbidden)
+		}
+		return nil
+	}
+}
+
+// Redate recomputes the deadlines of open requests under a new calendar (calendar.Redater).
+func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE r.state IN ('submitted', 'in_review') OR (r.state = 'concluded' AND r.feedback_on = '' AND r.opinion_count > 0)`)
+	if err != nil {
+		return nil, err
+	}
+	var open []*Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		open = append(open, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var moved []calendar.Moved
+	for _, r := range open {
+		old := r.Due
+		r.Due = ComputeDeadlines(r, cal)
+		if old == r.Due {
+			continue
+		}
+		for _, x := range []struct {
+			what     string
+			old, new calendar.Date
+		}{{"材料审查期限", old.Check, r.Due.Check}, {"审查期限", old.Review, r.Due.Review}, {"反馈期限", old.Feedback, r.Due.Feedback}} {
+			if x.old != x.new {
+				moved = append(moved, calendar.Moved{What: "合法性审查 " + r.ReceiptNo + " " + x.what, URL: "/review/" + r.ID, Old: x.old, New: x.new})
+			}
+		}
+		if err := updateRequest(ctx, tx, r); err != nil {
+			return nil, err
+		}
+	}
+	return moved, nil
+}
+
+// ApprovedNormdoc returns an approved normative-document review, read inside tx, that normdoc may
+// register: concluded 同意 or 修改后同意 and, when there were opinions, answered by the department.
+func (s *Service) ApprovedNormdoc(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Request, error) {
+	r, err := s.getScoped(ctx, tx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Kind != KindNormdoc:
+		return nil, web.Errorf(409, "该审查事项不是行政规范性文件，不能登记")
+	case r.State != StateConcluded || !r.Conclusion.Approved():
+		return nil, web.Errorf(409, "只有审核结论为“同意”或“修改后同意”的文件才能登记")
+	case r.OpinionCount > 0 && r.FeedbackOn.IsZero():
+		return nil, web.Errorf(409, "起草单位尚未反馈审核意见的采纳情况，暂不能登记")
+	}
+	return r, nil
+}
+
+// ApprovedNormdocs lists recent approved normative-document reviews p may see (for the register form).
+func (s *Service) ApprovedNormdocs(ctx context.Context, p *auth.Principal, limit int) ([]*Request, error) {
+	frag, args := scope(p)
+	return s.query(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE `+frag+` AND r.kind = 'normdoc' AND r.state = 'concluded'
+		AND r.conclusion IN ('agree', 'agree_amended') AND (r.opinion_count = 0 OR r.feedback_on <> '') ORDER BY r.concluded_on DESC LIMIT ?`, append(args, limit)...)
+}

@@ -151,7 +151,7 @@ type Request struct {
 	ConcludedOn      calendar.Date
 	Conclusion       Conclusion
 	ConclusionText   string
-	OpinionCount     int // numbered opinions in the 审核意见书
+	OpinionCount     int           // numbered opinions in the 审核意见书
 	ReviewDue        calendar.Date // frozen at conclusion
 	FeedbackOn       calendar.Date
 	Due              Deadlines

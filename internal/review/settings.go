@@ -32,7 +32,7 @@ type SettingValue struct {
 
 // Settings reads the table settings(organ_id, key, value): a local rule set on an organ applies to
 // it and every organ below, unless one of those sets its own (a province's filing deadline applies to
-// its counties); organ_id '' is deployment-wide; otherwise the declared default applies.
+// its counties); organ_id ” is deployment-wide; otherwise the declared default applies.
 type Settings struct {
 	db  *db.DB
 	org *org.Service

@@ -1,0 +1,435 @@
+package reconsider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
+)
+
+// Statistics of 行政复议, defined once here for the page, the XLSX export, the CLI and the annual report.
+// Formulas: legal-rules.md §9 and "Decisions" §6 (no national definition exists; these are the defaults).
+//
+//	received        收到申请：收件日期 in the period
+//	accepted        受理：受理日期 in the period
+//	not_accepted    不予受理：state not_accepted, closed in the period
+//	other_handling  其他处理（告知、转送、撤回、视为放弃）：state other, closed in the period
+//	carried_over    上期结转：accepted before the period and not concluded before it started
+//	concluded       审结：state concluded, closed in the period (decisions, 驳回申请, mediation, termination)
+//	pending         未审结：accepted by the end of the period and not concluded by then
+//	direct_correction_rate        直接纠错率 = (撤销+部分撤销+变更+确认违法+确认无效+责令履行) ÷ 审结
+//	comprehensive_correction_rate 综合纠错率 = (直接纠错 + 调解 + 和解撤回且被申请人已纠正的终止) ÷ 审结
+//	on_time_rate                  法定期限内结案率 = 结案日期 ≤ 决定期限（审结时冻结，含批准延长、扣除中止）÷ 审结
+//
+// carried_over + accepted = concluded + pending always holds.
+
+// Percent is a rate in percent, rounded to two decimals; JSON keeps both decimals (13.95, 0.00).
+type Percent float64
+
+// MarshalJSON writes the number with exactly two decimals.
+func (p Percent) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.FormatFloat(float64(p), 'f', 2, 64)), nil
+}
+
+// String is the percentage as shown: 13.95%.
+func (p Percent) String() string { return strconv.FormatFloat(float64(p), 'f', 2, 64) + "%" }
+
+// rate is num/den in percent with two decimals; 0 when the base is 0.
+func pctRate(num, den int) Percent {
+	if den == 0 {
+		return 0
+	}
+	return Percent(math.Round(float64(num)*10000/float64(den)) / 100)
+}
+
+// OutcomeCounts counts concluded cases by outcome; JSON lists every outcome, in statistics order.
+type OutcomeCounts map[Outcome]int
+
+// MarshalJSON writes all eleven outcomes, zeros included, in the order of Outcomes.
+func (oc OutcomeCounts) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, o := range Outcomes {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:%d", string(o), oc[o])
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// StatsFigures are the counts and rates of one organ, respondent, field or act type over one period.
+type StatsFigures struct {
+	Received                    int           `json:"received"`
+	Accepted                    int           `json:"accepted"`
+	NotAccepted                 int           `json:"not_accepted"`
+	OtherHandling               int           `json:"other_handling"`
+	CarriedOver                 int           `json:"carried_over"`
+	Concluded                   int           `json:"concluded"`
+	Pending                     int           `json:"pending"`
+	Outcomes                    OutcomeCounts `json:"outcomes"`
+	DirectCorrectionRate        Percent       `json:"direct_correction_rate"`
+	ComprehensiveCorrectionRate Percent       `json:"comprehensive_correction_rate"`
+	OnTimeRate                  Percent       `json:"on_time_rate"`
+	// The numerators, shown beside each rate (a rate is never shown without its counts).
+	DirectCorrected        int `json:"direct_corrected"`
+	ComprehensiveCorrected int `json:"comprehensive_corrected"`
+	OnTime                 int `json:"on_time"`
+
+	settledCorrected int // terminations after a settlement in which the respondent corrected its act
+}
+
+func (f *StatsFigures) add(o StatsFigures) {
+	f.Received += o.Received
+	f.Accepted += o.Accepted
+	f.NotAccepted += o.NotAccepted
+	f.OtherHandling += o.OtherHandling
+	f.CarriedOver += o.CarriedOver
+	f.Concluded += o.Concluded
+	f.Pending += o.Pending
+	f.OnTime += o.OnTime
+	f.settledCorrected += o.settledCorrected
+	if f.Outcomes == nil {
+		f.Outcomes = OutcomeCounts{}
+	}
+	for k, v := range o.Outcomes {
+		f.Outcomes[k] += v
+	}
+}
+
+// finish derives the rates from the counts.
+func (f *StatsFigures) finish() {
+	if f.Outcomes == nil {
+		f.Outcomes = OutcomeCounts{}
+	}
+	f.DirectCorrected = 0
+	for _, o := range Outcomes {
+		if o.DirectCorrection() {
+			f.DirectCorrected += f.Outcomes[o]
+		}
+	}
+	f.ComprehensiveCorrected = f.DirectCorrected + f.Outcomes[Mediation] + f.settledCorrected
+	f.DirectCorrectionRate = pctRate(f.DirectCorrected, f.Concluded)
+	f.ComprehensiveCorrectionRate = pctRate(f.ComprehensiveCorrected, f.Concluded)
+	f.OnTimeRate = pctRate(f.OnTime, f.Concluded)
+}
+
+func (f StatsFigures) zero() bool {
+	return f.Received == 0 && f.Accepted == 0 && f.NotAccepted == 0 && f.OtherHandling == 0 && f.CarriedOver == 0 && f.Concluded == 0 && f.Pending == 0
+}
+
+// StatsGroup is the figures of one respondent, field or act type.
+type StatsGroup struct {
+	Name string `json:"name"`
+	StatsFigures
+}
+
+// Stats are the figures of a set of 复议机关 over a period, in total and broken down.
+type Stats struct {
+	Organ        string       `json:"organ,omitempty"` // the organ asked for, when known
+	Subordinates bool         `json:"include_subordinates"`
+	From         string       `json:"from"`
+	To           string       `json:"to"`
+	StatsFigures              // the totals
+	ByRespondent []StatsGroup `json:"by_respondent"`
+	ByField      []StatsGroup `json:"by_field"`
+	ByActType    []StatsGroup `json:"by_act_type"`
+}
+
+// statsSQL computes every figure in one pass, grouped by respondent, field, act type and outcome
+// (the breakdowns and totals are sums of these groups). :f and :t are the period's first and last day.
+// The row filter keeps only cases that can count: received or closed in or after the period, or open.
+const statsSQL = `SELECT respondent, field, act_type, outcome,
+  SUM(CASE WHEN received_on >= :f AND received_on <= :t THEN 1 ELSE 0 END),
+  SUM(CASE WHEN accepted_on >= :f AND accepted_on <= :t THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'not_accepted' AND closed_on >= :f AND closed_on <= :t THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'other' AND closed_on >= :f AND closed_on <= :t THEN 1 ELSE 0 END),
+  SUM(CASE WHEN accepted_on <> '' AND accepted_on < :f AND NOT (state = 'concluded' AND closed_on < :f) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t THEN 1 ELSE 0 END),
+  SUM(CASE WHEN accepted_on <> '' AND accepted_on <= :t AND NOT (state = 'concluded' AND closed_on <= :t) THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND settled = 1 AND corrected = 1 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND (decision_due = '' OR closed_on <= decision_due) THEN 1 ELSE 0 END)
+FROM reconsider_cases
+WHERE organ_id IN (:organs) AND ((received_on >= :f AND received_on <= :t) OR closed_on >= :f OR state IN ('in_review', 'suspended'))
+GROUP BY respondent, field, act_type, outcome`
+
+// bindStats expands :f, :t and :organs into placeholders with their arguments in order.
+func bindStats(q string, organs []string, from, to calendar.Date) (string, []any) {
+	var b strings.Builder
+	var args []any
+	for i := 0; i < len(q); i++ {
+		switch {
+		case strings.HasPrefix(q[i:], ":organs"):
+			b.WriteString(strings.TrimSuffix(strings.Repeat("?, ", len(organs)), ", "))
+			for _, o := range organs {
+				args = append(args, o)
+			}
+			i += len(":organs") - 1
+		case strings.HasPrefix(q[i:], ":f"):
+			b.WriteByte('?')
+			args = append(args, from.String())
+			i++
+		case strings.HasPrefix(q[i:], ":t"):
+			b.WriteByte('?')
+			args = append(args, to.String())
+			i++
+		default:
+			b.WriteByte(q[i])
+		}
+	}
+	return b.String(), args
+}
+
+// Stats computes the figures of the cases of organIDs (复议机关) from the first to the last day given.
+func (s *Service) Stats(ctx context.Context, organIDs []string, from, to calendar.Date) (Stats, error) {
+	st := Stats{From: from.String(), To: to.String(), ByRespondent: []StatsGroup{}, ByField: []StatsGroup{}, ByActType: []StatsGroup{}}
+	st.Outcomes = OutcomeCounts{}
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return st, fmt.Errorf("统计期间无效：%s 至 %s", from, to)
+	}
+	if len(organIDs) == 0 {
+		st.finish()
+		return st, nil
+	}
+	q, args := bindStats(statsSQL, organIDs, from, to)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	byResp, byField, byAct := map[string]*StatsGroup{}, map[string]*StatsGroup{}, map[string]*StatsGroup{}
+	group := func(m map[string]*StatsGroup, name string) *StatsGroup {
+		g := m[name]
+		if g == nil {
+			g = &StatsGroup{Name: name}
+			m[name] = g
+		}
+		return g
+	}
+	for rows.Next() {
+		var resp, field, act, outcome string
+		var f StatsFigures
+		var concluded int64
+		var counts [9]int64 // SUM over an empty set is never seen: GROUP BY yields no such row
+		if err := rows.Scan(&resp, &field, &act, &outcome, &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &concluded, &counts[5], &counts[6], &counts[7]); err != nil {
+			return st, err
+		}
+		f.Received, f.Accepted, f.NotAccepted, f.OtherHandling, f.CarriedOver = int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(counts[4])
+		f.Concluded, f.Pending, f.OnTime = int(concluded), int(counts[5]), int(counts[7])
+		f.Outcomes = OutcomeCounts{}
+		if concluded > 0 {
+			f.Outcomes[Outcome(outcome)] = int(concluded)
+			if Outcome(outcome) == Terminate {
+				f.settledCorrected = int(counts[6])
+			}
+		}
+		st.add(f)
+		group(byResp, resp).add(f)
+		group(byField, field).add(f)
+		group(byAct, act).add(f)
+	}
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	st.finish()
+	st.ByRespondent = statsGroups(byResp, nil)
+	st.ByField = statsGroups(byField, Fields)
+	st.ByActType = statsGroups(byAct, ActTypes)
+	return st, nil
+}
+
+// groups lists the non-empty groups: in the order of canon when given (names outside it last),
+// otherwise by cases received, then accepted, then name.
+func statsGroups(m map[string]*StatsGroup, canon []string) []StatsGroup {
+	out := []StatsGroup{}
+	for _, g := range m {
+		g.finish()
+		if !g.zero() {
+			out = append(out, *g)
+		}
+	}
+	pos := func(name string) int {
+		if i := slices.Index(canon, name); i >= 0 {
+			return i
+		}
+		return len(canon)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if canon != nil {
+			if pa, pb := pos(a.Name), pos(b.Name); pa != pb {
+				return pa < pb
+			}
+			return a.Name < b.Name
+		}
+		if a.Received != b.Received {
+			return a.Received > b.Received
+		}
+		if a.Accepted != b.Accepted {
+			return a.Accepted > b.Accepted
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+// StatsOrgan resolves the organ statistics are asked for: a 司法局, office or department stands for
+// its 人民政府 (the 复议机关). It returns that government and the 复议机关 whose cases count: the
+// government alone, or with sub every government below it (townships, counties of a city …).
+// Cases always belong to a government, so other organs of the subtree are left out of the query.
+func (s *Service) StatsOrgan(organID string, sub bool) (org.Organ, []string, error) {
+	o, ok := s.org.Organ(organID)
+	if !ok {
+		return org.Organ{}, nil, fmt.Errorf("机关%w", db.ErrNotFound)
+	}
+	gov, ok := s.org.GovernmentOf(o)
+	if !ok {
+		return org.Organ{}, nil, fmt.Errorf("%s 不属于任何人民政府，无行政复议统计", o.Name)
+	}
+	if !sub {
+		return gov, []string{gov.ID}, nil
+	}
+	var ids []string
+	for _, x := range s.org.Subtree(gov.ID) {
+		if x.Kind == org.KindGovernment {
+			ids = append(ids, x.ID)
+		}
+	}
+	return gov, ids, nil
+}
+
+// StatsForOrgan is Stats for one organ (a 司法局 counts as its government), with its subordinate
+// governments when sub is set.
+func (s *Service) StatsForOrgan(ctx context.Context, organID string, sub bool, from, to calendar.Date) (Stats, error) {
+	gov, ids, err := s.StatsOrgan(organID, sub)
+	if err != nil {
+		return Stats{}, err
+	}
+	st, err := s.Stats(ctx, ids, from, to)
+	st.Organ, st.Subordinates = gov.Name, sub
+	return st, err
+}
+
+// StatsForYear is StatsForOrgan over a calendar year.
+func (s *Service) StatsForYear(ctx context.Context, organID string, sub bool, year int) (Stats, error) {
+	if year < 1990 || year > 9999 {
+		return Stats{}, fmt.Errorf("统计年度无效：%d", year)
+	}
+	return s.StatsForOrgan(ctx, organID, sub, calendar.MustDate(fmt.Sprintf("%04d-01-01", year)), calendar.MustDate(fmt.Sprintf("%04d-12-31", year)))
+}
+
+// StatsChoices lists the governments whose statistics p may see, and whether p may include the
+// governments below the chosen one. Data scope decides: all, own government and below, or own only.
+// A principal acting for a 司法局 or a department sees its government's figures.
+func (s *Service) StatsChoices(p *auth.Principal) (organs []org.Organ, withSub bool) {
+	if !p.Can(auth.PermStatsRead) {
+		return nil, false
+	}
+	own, ok := s.org.Organ(p.OrganID)
+	if !ok {
+		return nil, false
+	}
+	gov, ok := s.org.GovernmentOf(own)
+	if !ok {
+		return nil, false
+	}
+	switch {
+	case p.Scope == auth.ScopeAll:
+		for _, o := range s.org.All() {
+			if o.Kind == org.KindGovernment {
+				organs = append(organs, o)
+			}
+		}
+		return organs, true
+	case p.Scope == auth.ScopeBelow && own.Kind == org.KindGovernment:
+		for _, o := range s.org.Subtree(own.ID) {
+			if o.Kind == org.KindGovernment {
+				organs = append(organs, o)
+			}
+		}
+		return organs, true
+	case p.Scope == auth.ScopeBelow || p.Scope == auth.ScopeOrgan:
+		return []org.Organ{gov}, false
+	}
+	return nil, false
+}
+
+// StatsArgs are the options of `fazhi stats reconsideration`.
+type StatsArgs struct {
+	Organ  string // organ code; a 司法局 stands for its government
+	Year   int
+	Sub    bool // include the governments below
+	Format string
+}
+
+// Flags registers the options on the command's flag set.
+func (a *StatsArgs) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&a.Organ, "organ", "", "机关代码（司法局按其所属人民政府统计），见 fazhi org list")
+	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
+	fs.BoolVar(&a.Sub, "sub", false, "包括下级人民政府")
+	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
+}
+
+// CLIStats prints the statistics of one organ and year, as JSON or as a text table.
+func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) error {
+	if a.Organ == "" {
+		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
+	}
+	if a.Format != "text" && a.Format != "json" {
+		return fmt.Errorf("--format 只能为 text 或 json")
+	}
+	o, ok := svc.org.ByCode(a.Organ)
+	if !ok {
+		return fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", a.Organ)
+	}
+	st, err := svc.StatsForYear(ctx, o.ID, a.Sub, a.Year)
+	if err != nil {
+		return err
+	}
+	if a.Format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	scope := ""
+	if a.Sub {
+		scope = "（含下级）"
+	}
+	fmt.Fprintf(out, "%s%s %d年行政复议统计（%s 至 %s）\n", st.Organ, scope, a.Year, st.From, st.To)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for _, r := range figureRows(st.StatsFigures) {
+		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
+	}
+	return tw.Flush()
+}
+
+// figureRows lists the figures as label and value, in report order (page, XLSX and CLI share it).
+func figureRows(f StatsFigures) [][2]string {
+	n := strconv.Itoa
+	rows := [][2]string{
+		{"收到申请", n(f.Received)}, {"受理", n(f.Accepted)}, {"不予受理", n(f.NotAccepted)}, {"其他处理", n(f.OtherHandling)},
+		{"上期结转", n(f.CarriedOver)}, {"审结", n(f.Concluded)}, {"未审结", n(f.Pending)},
+	}
+	for _, o := range Outcomes {
+		rows = append(rows, [2]string{"　审结：" + o.Label(), n(f.Outcomes[o])})
+	}
+	return append(rows,
+		[2]string{"直接纠错率", fmt.Sprintf("%s（%d/%d）", f.DirectCorrectionRate, f.DirectCorrected, f.Concluded)},
+		[2]string{"综合纠错率", fmt.Sprintf("%s（%d/%d）", f.ComprehensiveCorrectionRate, f.ComprehensiveCorrected, f.Concluded)},
+		[2]string{"法定期限内结案率", fmt.Sprintf("%s（%d/%d）", f.OnTimeRate, f.OnTime, f.Concluded)})
+}

@@ -1,0 +1,326 @@
+package reconsider
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/calendar"
+)
+
+// ledgerFixture is the demo county with the clock at 2026-03-31, after every date of the test ledgers.
+func ledgerFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := newFixture(t)
+	f.svc.SetClock(func() time.Time { return time.Date(2026, 3, 31, 10, 0, 0, 0, calendar.Shanghai()) })
+	return f
+}
+
+// importFile imports a test ledger for the organ with code (nil principal: the command line).
+func (f *fixture) importFile(code, name string) (ImportResult, error) {
+	f.t.Helper()
+	path := filepath.Join("testdata", name)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return f.svc.Import(f.ctx, nil, f.organ(code).ID, path, bytes.NewReader(data), nil)
+}
+
+func (f *fixture) mustImport(code, name string) ImportResult {
+	f.t.Helper()
+	res, err := f.importFile(code, name)
+	if err != nil {
+		for _, e := range LedgerErrors(err) {
+			f.t.Log(e.String())
+		}
+		f.t.Fatalf("import %s: %v", name, err)
+	}
+	return res
+}
+
+type figure struct {
+	name      string
+	got, want any
+}
+
+func checkFigures(t *testing.T, label string, figs []figure) {
+	t.Helper()
+	for _, c := range figs {
+		if c.got != c.want {
+			t.Errorf("%s %s = %v, want %v", label, c.name, c.got, c.want)
+		}
+	}
+}
+
+// allFigures lists every figure of f for table checks, outcomes included.
+func allFigures(f StatsFigures, want StatsFigures) []figure {
+	figs := []figure{
+		{"received", f.Received, want.Received}, {"accepted", f.Accepted, want.Accepted}, {"not_accepted", f.NotAccepted, want.NotAccepted},
+		{"other_handling", f.OtherHandling, want.OtherHandling}, {"carried_over", f.CarriedOver, want.CarriedOver},
+		{"concluded", f.Concluded, want.Concluded}, {"pending", f.Pending, want.Pending},
+		{"direct_correction_rate", f.DirectCorrectionRate, want.DirectCorrectionRate},
+		{"comprehensive_correction_rate", f.ComprehensiveCorrectionRate, want.ComprehensiveCorrectionRate},
+		{"on_time_rate", f.OnTimeRate, want.OnTimeRate},
+		{"direct_corrected", f.DirectCorrected, want.DirectCorrected}, {"comprehensive_corrected", f.ComprehensiveCorrected, want.ComprehensiveCorrected},
+		{"on_time", f.OnTime, want.OnTime},
+	}
+	for _, o := range Outcomes {
+		figs = append(figs, figure{"outcomes." + string(o), f.Outcomes[o], want.Outcomes[o]})
+	}
+	return figs
+}
+
+func findGroup(t *testing.T, gs []StatsGroup, name string) StatsFigures {
+	t.Helper()
+	for _, g := range gs {
+		if g.Name == name {
+			return g.StatsFigures
+		}
+	}
+	t.Fatalf("group %q missing in %v", name, gs)
+	return StatsFigures{}
+}
+
+// TestStatsHandLedger checks every figure against testdata/ledger_stats.csv, counted by hand
+// (the row numbers in the comments are the ledger's 序号).
+func TestStatsHandLedger(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_stats.csv")
+	st, err := f.svc.StatsForYear(f.ctx, f.organ("990121-GOV").ID, false, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigures(t, "2025", allFigures(st.StatsFigures, StatsFigures{
+		Received:      19, // 5–23
+		Accepted:      14, // 4–15, 20, 21
+		NotAccepted:   2,  // 16, 24 (23 was decided in 2026)
+		OtherHandling: 2,  // 17 告知, 18 转送
+		CarriedOver:   2,  // 2, 3 (1 was concluded in 2024)
+		Concluded:     13, // 2, 4–15
+		Pending:       3,  // 3, 20, 21
+		Outcomes: OutcomeCounts{Uphold: 2, Revoke: 1, PartialRevoke: 1, Vary: 1, DeclareUnlawful: 1, DeclareVoid: 1, OrderPerformance: 1,
+			DismissRequest: 1, DismissApplication: 1, Mediation: 1, Terminate: 2},
+		DirectCorrected: 6, DirectCorrectionRate: 46.15, // 2, 4, 7, 13, 14, 15
+		ComprehensiveCorrected: 8, ComprehensiveCorrectionRate: 61.54, // + 8 调解, 9 纠正后撤回 (10 plain withdrawal is not)
+		OnTime: 12, OnTimeRate: 92.31, // 6 decided 2025-04-30, due 2025-03-17; 5 extended to 2025-04-08
+	}))
+	if st.CarriedOver+st.Accepted != st.Concluded+st.Pending {
+		t.Errorf("carried_over + accepted = %d, concluded + pending = %d", st.CarriedOver+st.Accepted, st.Concluded+st.Pending)
+	}
+	if st.Organ != "青山县人民政府" || st.From != "2025-01-01" || st.To != "2025-12-31" {
+		t.Errorf("header = %q %s..%s", st.Organ, st.From, st.To)
+	}
+
+	// 13 reads 公安局 and is matched to 青山县公安局, so it counts there.
+	checkFigures(t, "青山县公安局", allFigures(findGroup(t, st.ByRespondent, "青山县公安局"), StatsFigures{
+		Received: 8, Accepted: 6, NotAccepted: 1, CarriedOver: 1, Concluded: 6, Pending: 1,
+		Outcomes:        OutcomeCounts{Uphold: 1, Revoke: 1, PartialRevoke: 1, Vary: 1, DeclareUnlawful: 1, DismissApplication: 1},
+		DirectCorrected: 4, DirectCorrectionRate: 66.67, ComprehensiveCorrected: 4, ComprehensiveCorrectionRate: 66.67, OnTime: 6, OnTimeRate: 100,
+	}))
+	checkFigures(t, "工伤认定", allFigures(findGroup(t, st.ByActType, "工伤认定"), StatsFigures{
+		Received: 3, Accepted: 2, Concluded: 2, Outcomes: OutcomeCounts{Mediation: 1, Terminate: 1},
+		ComprehensiveCorrected: 1, ComprehensiveCorrectionRate: 50, OnTime: 2, OnTimeRate: 100,
+	}))
+	// Nothing concluded: every rate is 0 (see the JSON test for 0.00).
+	checkFigures(t, "行政许可", allFigures(findGroup(t, st.ByActType, "行政许可"), StatsFigures{
+		Received: 1, Accepted: 1, CarriedOver: 1, Pending: 2,
+	}))
+	checkFigures(t, "其他 field", allFigures(findGroup(t, st.ByField, "其他"), StatsFigures{Received: 1, OtherHandling: 1}))
+
+	// Breakdown order: fields and act types in the fixed lists' order, respondents by cases received.
+	var fields []string
+	for _, g := range st.ByField {
+		fields = append(fields, g.Name)
+	}
+	if got := strings.Join(fields, ","); got != "公安,市场监管,人力资源社会保障,其他" {
+		t.Errorf("by_field order = %s", got)
+	}
+	if st.ByRespondent[0].Name != "青山县公安局" {
+		t.Errorf("first respondent = %s", st.ByRespondent[0].Name)
+	}
+	var sum StatsFigures
+	for _, g := range st.ByRespondent {
+		sum.add(g.StatsFigures)
+	}
+	sum.finish()
+	checkFigures(t, "sum of respondents", allFigures(sum, st.StatsFigures))
+
+	// The year before: what 2024 looked like.
+	st24, err := f.svc.StatsForYear(f.ctx, f.organ("990121-GOV").ID, false, 2024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigures(t, "2024", allFigures(st24.StatsFigures, StatsFigures{
+		Received: 5, Accepted: 3, Concluded: 1, Pending: 2, Outcomes: OutcomeCounts{Uphold: 1}, OnTime: 1, OnTimeRate: 100,
+	}))
+}
+
+// TestStatsSeed002 reproduces the published report (seeds/002, 篇一): 审结43 of which 维持29, 撤销4,
+// 确认违法2, 驳回申请1, 终止7 gives 直接纠错率 (4+2)/43 = 13.95% (printed as 14%).
+func TestStatsSeed002(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_seed002.csv")
+	st, err := f.svc.StatsForYear(f.ctx, f.organ("990121-SFJ").ID, false, 2025) // a 司法局 counts for its government
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFigures(t, "seed 002", allFigures(st.StatsFigures, StatsFigures{
+		Received: 58, Accepted: 50, NotAccepted: 5, OtherHandling: 2, Concluded: 43, Pending: 7,
+		Outcomes:        OutcomeCounts{Uphold: 29, Revoke: 4, DeclareUnlawful: 2, DismissApplication: 1, Terminate: 7},
+		DirectCorrected: 6, DirectCorrectionRate: 13.95, ComprehensiveCorrected: 6, ComprehensiveCorrectionRate: 13.95,
+		OnTime: 42, OnTimeRate: 97.67, // the first case was decided 75 days after acceptance
+	}))
+}
+
+func TestPctRate(t *testing.T) {
+	for _, c := range []struct {
+		num, den int
+		want     Percent
+		json     string
+	}{
+		{6, 43, 13.95, "13.95"}, {0, 0, 0, "0.00"}, {5, 0, 0, "0.00"}, {1, 3, 33.33, "33.33"}, {2, 3, 66.67, "66.67"},
+		{1, 8, 12.5, "12.50"}, {43, 43, 100, "100.00"}, {48, 294, 16.33, "16.33"},
+	} {
+		got := pctRate(c.num, c.den)
+		if got != c.want {
+			t.Errorf("pctRate(%d, %d) = %v, want %v", c.num, c.den, got, c.want)
+		}
+		if b, _ := json.Marshal(got); string(b) != c.json {
+			t.Errorf("json(pctRate(%d, %d)) = %s, want %s", c.num, c.den, b, c.json)
+		}
+	}
+}
+
+// TestStatsJSON checks the JSON keys and the two-decimal rates, including 0.00 on an empty base.
+func TestStatsJSON(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_stats.csv")
+	var out bytes.Buffer
+	if err := CLIStats(f.ctx, f.svc, StatsArgs{Organ: "990121-SFJ", Year: 2025, Format: "json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	for _, k := range []string{"received", "accepted", "not_accepted", "other_handling", "carried_over", "concluded", "pending", "outcomes",
+		"direct_correction_rate", "comprehensive_correction_rate", "on_time_rate", "by_respondent", "by_field", "by_act_type"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("key %s missing", k)
+		}
+	}
+	for _, want := range []string{`"organ": "青山县人民政府"`, `"direct_correction_rate": 46.15`, `"on_time_rate": 92.31`, `"comprehensive_correction_rate": 61.54`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %s", want)
+		}
+	}
+	var outcomes map[string]int
+	if err := json.Unmarshal(m["outcomes"], &outcomes); err != nil {
+		t.Fatal(err)
+	}
+	if len(outcomes) != 11 || outcomes["uphold"] != 2 || outcomes["terminate"] != 2 || outcomes["declare_void"] != 1 {
+		t.Errorf("outcomes = %v", outcomes)
+	}
+	var groups []map[string]any
+	if err := json.Unmarshal(m["by_act_type"], &groups); err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) == 0 || groups[0]["name"] == nil || groups[0]["received"] == nil {
+		t.Errorf("by_act_type = %v", groups)
+	}
+
+	// A year without cases: zero counts, rates written as 0.00.
+	out.Reset()
+	if err := CLIStats(f.ctx, f.svc, StatsArgs{Organ: "990121-GOV", Year: 2023, Format: "json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"direct_correction_rate": 0.00`, `"comprehensive_correction_rate": 0.00`, `"on_time_rate": 0.00`, `"by_respondent": []`, `"uphold": 0`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("empty year lacks %s:\n%s", want, out.String())
+		}
+	}
+
+	// Text output and bad arguments.
+	out.Reset()
+	if err := CLIStats(f.ctx, f.svc, StatsArgs{Organ: "990121-GOV", Year: 2025, Format: "text"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "直接纠错率") || !strings.Contains(out.String(), "46.15%（6/13）") {
+		t.Errorf("text output:\n%s", out.String())
+	}
+	for _, a := range []StatsArgs{{Organ: "NOPE", Year: 2025, Format: "json"}, {Year: 2025, Format: "json"}, {Organ: "990121-GOV", Year: 2025, Format: "xml"}} {
+		if err := CLIStats(f.ctx, f.svc, a, &out); err == nil {
+			t.Errorf("CLIStats(%+v) succeeded", a)
+		}
+	}
+}
+
+// TestStatsSubordinates: a township's cases count for the county only with its subordinates.
+func TestStatsSubordinates(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_seed002.csv")
+	f.mustImport("990121001-GOV", "ledger_bom.csv") // 城关镇人民政府: 2 cases
+	gov := f.organ("990121-GOV").ID
+	for _, c := range []struct {
+		sub           bool
+		received, acc int
+	}{{false, 58, 50}, {true, 60, 51}} {
+		st, err := f.svc.StatsForYear(f.ctx, gov, c.sub, 2025)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Received != c.received || st.Accepted != c.acc || st.Subordinates != c.sub {
+			t.Errorf("sub=%v: received %d accepted %d, want %d %d", c.sub, st.Received, st.Accepted, c.received, c.acc)
+		}
+	}
+	// The city sees its counties with subordinates, nothing of its own without.
+	city := f.organ("990100-GOV").ID
+	for _, c := range []struct {
+		sub  bool
+		want int
+	}{{false, 0}, {true, 60}} {
+		st, err := f.svc.StatsForYear(f.ctx, city, c.sub, 2025)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Received != c.want {
+			t.Errorf("city sub=%v received %d, want %d", c.sub, st.Received, c.want)
+		}
+	}
+	if _, err := f.svc.StatsForYear(f.ctx, gov, false, 1800); err == nil {
+		t.Error("year 1800 accepted")
+	}
+	if _, err := f.svc.Stats(f.ctx, []string{gov}, date("2025-02-01"), date("2025-01-01")); err == nil {
+		t.Error("reversed period accepted")
+	}
+}
+
+// TestStatsChoices: the organs a user may pick follow the data scope.
+func TestStatsChoices(t *testing.T) {
+	f := ledgerFixture(t)
+	for _, c := range []struct {
+		user   string
+		organs string
+		sub    bool
+	}{
+		{"qs_fy", "青山县人民政府", false},                // 复议工作人员, own organ
+		{"qs_ld", "青山县人民政府,城关镇人民政府,河口乡人民政府", true}, // 领导, own organ and below
+		{"shi_ld", "示范市人民政府,青山县人民政府,城关镇人民政府,河口乡人民政府,绿水县人民政府,城关镇人民政府,河口乡人民政府", true},
+		{"qs_gaj", "", false}, // 部门联络员: no stats.read
+	} {
+		organs, sub := f.svc.StatsChoices(f.login(c.user))
+		var names []string
+		for _, o := range organs {
+			names = append(names, o.Name)
+		}
+		if got := strings.Join(names, ","); got != c.organs || sub != c.sub {
+			t.Errorf("%s: %s sub=%v, want %s sub=%v", c.user, got, sub, c.organs, c.sub)
+		}
+	}
+}

@@ -1,12 +1,908 @@
 package reconsider
 
-import "github.com/fazhi/fazhi/internal/web"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+const (
+	casePageSize = 20
+	exportLimit  = 10000
+	ownerType    = "reconsider_case" // files.Owner.Type of every case attachment
+)
 
 // registerCaseRoutes: the office's case list, the case page and its actions.
-func (m *Module) registerCaseRoutes(app *web.App) {}
+func (m *Module) registerCaseRoutes(app *web.App) {
+	app.Menu(web.MenuItem{Group: "业务", Title: "行政复议", URL: "/reconsider/cases", Perm: auth.PermReconsiderRead, Order: 10},
+		web.MenuItem{Group: "业务", Title: "待答复复议案件", URL: "/reconsider/replies", Perm: auth.PermReconsiderReply, Order: 11})
+	app.GET("/reconsider/cases", auth.PermReconsiderRead, m.caseList)
+	app.GET("/reconsider/cases/export.xlsx", auth.PermReconsiderRead, m.caseExport)
+	app.GET("/reconsider/cases/new", auth.PermReconsiderEdit, m.newForm)
+	app.POST("/reconsider/cases", auth.PermReconsiderEdit, m.register)
+	app.GET("/reconsider/replies", auth.PermReconsiderReply, m.replyList)
+	// Liaisons see their organ's cases without reconsider.read: the page checks canSee and the
+	// service limits the rows to the principal's scope.
+	app.GET("/reconsider/cases/{id}", auth.PermLogin, m.showCase)
+	app.GET("/reconsider/cases/{id}/files/{file}", auth.PermLogin, m.caseDownload)
+	app.POST("/reconsider/cases/{id}/files", auth.PermLogin, m.caseUpload)
+	for _, a := range caseActions {
+		app.POST("/reconsider/cases/{id}/"+a.Name, a.Perm, m.postAction(a))
+	}
+}
 
-// registerPublicRoutes: the applicant's online application and progress pages.
-func (m *Module) registerPublicRoutes(app *web.App) {}
+func caseURL(id string) string { return "/reconsider/cases/" + id }
 
-// registerAPIRoutes: /api/v1/reconsider/…
-func (m *Module) registerAPIRoutes(app *web.App) {}
+// --- options shown in selects ---
+
+type selectOption struct{ Value, Label string }
+
+type selectOptions struct {
+	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
+	SessionKinds, SessionModes, PartyRoles, OtherKinds, FileLabels []selectOption
+}
+
+var formOptions = func() *selectOptions {
+	o := &selectOptions{}
+	for _, c := range Channels {
+		o.Channels = append(o.Channels, selectOption{string(c), c.Label()})
+	}
+	for _, k := range []ApplicantKind{Natural, LegalPerson, OtherOrg} {
+		o.Kinds = append(o.Kinds, selectOption{string(k), k.Label()})
+	}
+	for _, s := range ActTypes {
+		o.ActTypes = append(o.ActTypes, selectOption{s, s})
+	}
+	for _, s := range Fields {
+		o.Fields = append(o.Fields, selectOption{s, s})
+	}
+	o.States = append(o.States, selectOption{"open", "未办结（全部）"})
+	for _, s := range States {
+		o.States = append(o.States, selectOption{string(s), s.Label()})
+	}
+	o.Procedures = []selectOption{{string(Ordinary), Ordinary.Label()}, {string(Simplified), Simplified.Label()}}
+	numbered := func(list []string) []selectOption {
+		var out []selectOption
+		for i, s := range list {
+			out = append(out, selectOption{strconv.Itoa(i + 1), fmt.Sprintf("第%s项：%s", itemCN(i+1), s)})
+		}
+		return out
+	}
+	o.Simplified = numbered(SimplifiedGrounds)
+	o.Suspend = numbered(SuspendGrounds)
+	o.Terminate = numbered(TerminateGrounds)
+	for _, oc := range Outcomes {
+		if oc.Decision() {
+			o.Outcomes = append(o.Outcomes, selectOption{string(oc), oc.Label() + "（" + oc.Article() + "）"})
+		}
+	}
+	for _, k := range []string{SessionViews, SessionHearing, SessionCommittee} {
+		o.SessionKinds = append(o.SessionKinds, selectOption{k, SessionKinds[k]})
+	}
+	for _, k := range []string{"inperson", "online", "phone", "written"} {
+		o.SessionModes = append(o.SessionModes, selectOption{k, SessionModes[k]})
+	}
+	for _, k := range []string{"third_party", "agent", "co_applicant"} {
+		o.PartyRoles = append(o.PartyRoles, selectOption{k, PartyRoles[k]})
+	}
+	o.OtherKinds = []selectOption{{"inform", "告知向有权机关申请"}, {"transfer", "转送有关机关"}, {"withdraw", "申请人撤回申请"}}
+	for _, s := range []string{"申请材料", "补正材料", "答复及证据", "听证笔录", "调查取证材料", "其他材料"} {
+		o.FileLabels = append(o.FileLabels, selectOption{s, s})
+	}
+	return o
+}()
+
+func itemCN(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+	if n <= 10 {
+		return digits[n]
+	}
+	return strconv.Itoa(n)
+}
+
+func groundLabel(list []string, n int) string {
+	if n < 1 || n > len(list) {
+		return ""
+	}
+	return fmt.Sprintf("第%s项：%s", itemCN(n), list[n-1])
+}
+
+var actionLabels = map[string]string{
+	"register": "登记收件", "request_amendment": "发出补正通知", "receive_amendment": "收到补正材料", "amendment_uploaded": "申请人在线提交补正材料",
+	"amendment_lapsed": "逾期未补正，视为放弃申请", "accept": "受理", "deem_accept": "视为受理", "reject": "不予受理", "inform": "告知",
+	"transfer": "转送", "withdraw": "受理前撤回申请", "convert": "转为普通程序", "assign": "更换承办人", "send_copy": "发送申请书副本",
+	"reply": "被申请人答复", "suspend": "中止", "resume": "恢复审理", "extend": "延长审理期限", "decide": "作出复议决定", "mediate": "调解结案",
+	"terminate": "终止", "performed": "履行完毕", "session": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
+	"opinion_report": "意见书纠正情况反馈",
+}
+
+func actionLabel(a string) string {
+	if l := actionLabels[a]; l != "" {
+		return l
+	}
+	return a
+}
+
+// --- the case list ---
+
+// parseFilter reads the list filters from the query string (the page, the export and the API).
+func parseFilter(q url.Values) (Filter, *web.FormError) {
+	fe := &web.FormError{Values: q}
+	var f Filter
+	switch s := q.Get("state"); {
+	case s == "":
+	case s == "open":
+		f.Open = true
+	case State(s).Label() != "":
+		f.State = State(s)
+	default:
+		fe.Add("state", "状态无效")
+	}
+	f.Respondent = strings.TrimSpace(q.Get("respondent"))
+	f.Field = q.Get("field")
+	f.ActType = q.Get("act_type")
+	f.HandlerID = q.Get("handler")
+	if v := strings.TrimSpace(q.Get("due")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 365 {
+			fe.Add("due", "请填写1至365之间的天数")
+		} else {
+			f.DueWithin = n
+		}
+	}
+	f.Overdue = q.Get("overdue") == "1"
+	f.Query = strings.TrimSpace(q.Get("q"))
+	for _, x := range []struct {
+		key string
+		dst *calendar.Date
+	}{{"from", &f.ReceivedFrom}, {"to", &f.ReceivedTo}} {
+		if v := strings.TrimSpace(q.Get(x.key)); v != "" {
+			d, err := calendar.ParseDate(v)
+			if err != nil {
+				fe.Add(x.key, "日期格式应为 YYYY-MM-DD")
+				continue
+			}
+			*x.dst = d
+		}
+	}
+	if !f.ReceivedFrom.IsZero() && !f.ReceivedTo.IsZero() && f.ReceivedTo.Before(f.ReceivedFrom) {
+		fe.Add("to", "截止日期不能早于起始日期")
+	}
+	return f, fe
+}
+
+type listRow struct {
+	*Case
+	Name     string
+	Urgency  web.Urgency
+	NextName string
+	DaysLeft int
+}
+
+func (m *Module) listRows(cases []*Case) []listRow {
+	cal, today := m.svc.Calendar(), m.svc.Today()
+	out := make([]listRow, 0, len(cases))
+	for _, c := range cases {
+		r := listRow{Case: c, Name: caseName(c), NextName: ruleNames[c.Due.NextRule]}
+		if !c.Due.Next.IsZero() {
+			r.Urgency = web.UrgencyOf(cal, today, c.Due.Next)
+			r.DaysLeft = cal.WorkingDaysLeft(today, c.Due.Next)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+type listPage struct {
+	Rows        []listRow
+	Total       int
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+	ExportURL   string
+	O           *selectOptions
+	Handlers    []auth.User
+	Respondents []string
+	CanEdit     bool
+}
+
+func pageURL(base string, q url.Values, page int) string {
+	v := url.Values{}
+	for k, x := range q {
+		if k != "page" && k != "flash" {
+			v[k] = x
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
+}
+
+func (m *Module) caseList(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	q := r.URL.Query()
+	f, fe := parseFilter(q)
+	data := &listPage{O: formOptions, CanEdit: p.Can(auth.PermReconsiderEdit)}
+	var err error
+	if data.Handlers, err = m.svc.auth.UsersWithRole(ctx, p.OrganID, auth.RoleReconsider); err != nil {
+		return err
+	}
+	if data.Respondents, err = m.svc.Respondents(ctx, p); err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if fe.Err() != nil {
+		status = http.StatusUnprocessableEntity
+	} else {
+		page, limit, offset := web.Paging(q, casePageSize)
+		f.Limit, f.Offset = limit, offset
+		cases, total, err := m.svc.List(ctx, p, f)
+		if err != nil {
+			return err
+		}
+		data.Rows, data.Total, data.Page = m.listRows(cases), total, page
+		data.Pages = (total + casePageSize - 1) / casePageSize
+		if page > 1 {
+			data.PrevURL = pageURL("/reconsider/cases", q, page-1)
+		}
+		if page < data.Pages {
+			data.NextURL = pageURL("/reconsider/cases", q, page+1)
+		}
+		data.ExportURL = pageURL("/reconsider/cases/export.xlsx", q, 1)
+	}
+	return m.app.Render(w, r, m.tmpl, "cases", status, "行政复议案件", data, fe)
+}
+
+// export writes every case of the filtered list (all pages, at most exportLimit rows) as XLSX.
+func (m *Module) caseExport(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	f, fe := parseFilter(r.URL.Query())
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	var all []*Case
+	total := 0
+	for f.Offset = 0; len(all) < exportLimit; f.Offset += 500 {
+		f.Limit = min(500, exportLimit-len(all))
+		cases, n, err := m.svc.List(ctx, p, f)
+		if err != nil {
+			return err
+		}
+		total = n
+		all = append(all, cases...)
+		if len(cases) < f.Limit {
+			break
+		}
+	}
+	today := m.svc.Today()
+	title := "行政复议案件清单（" + today.Chinese() + "导出，共" + strconv.Itoa(len(all)) + "件）"
+	if total > len(all) {
+		title = fmt.Sprintf("行政复议案件清单（%s导出，符合条件%d件，导出前%d件）", today.Chinese(), total, len(all))
+	}
+	sheet := docgen.Sheet{Name: "行政复议案件", Title: title,
+		Header: []string{"收件编号", "案号", "收件日期", "申请方式", "申请人", "被申请人", "行为类别", "领域", "被申请的行政行为", "状态", "程序", "受理日期", "下一期限", "期限事项", "承办人", "结案日期", "结案方式"}}
+	for _, c := range all {
+		proc := ""
+		if c.State.Accepted() {
+			proc = c.Procedure.Label()
+		}
+		sheet.Rows = append(sheet.Rows, []any{c.ReceiptNo, c.Number, c.ReceivedOn, c.Channel.Label(), c.ApplicantName, c.Respondent, c.ActType, c.Field,
+			c.ActTitle, c.State.Label(), proc, c.AcceptedOn, c.Due.Next, ruleNames[c.Due.NextRule], c.HandlerName, c.ClosedOn, c.Outcome.Label()})
+	}
+	body, err := docgen.XLSX(sheet)
+	if err != nil {
+		return err
+	}
+	if err := audit.Log(ctx, m.svc.db, audit.Entry{Action: "export", ObjectType: "reconsider_case", ObjectID: "",
+		Detail: map[string]any{"format": "xlsx", "rows": len(all), "total": total, "query": r.URL.RawQuery}}); err != nil {
+		return err
+	}
+	return web.Download(w, fmt.Sprintf("行政复议案件-%04d%02d%02d.xlsx", today.Year, today.Month, today.Day),
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+type repliesPage struct {
+	Rows        []listRow
+	All         bool
+	Total       int
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+}
+
+// replies is the liaison's view: the cases in which its organ is the respondent.
+func (m *Module) replyList(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	q := r.URL.Query()
+	all := q.Get("all") == "1"
+	page, limit, offset := web.Paging(q, casePageSize)
+	cases, total, err := m.svc.ReplyCases(ctx, p, all, limit, offset)
+	if err != nil {
+		return err
+	}
+	data := &repliesPage{Rows: m.listRows(cases), All: all, Total: total, Page: page, Pages: (total + casePageSize - 1) / casePageSize}
+	for i, c := range cases { // the liaison's clock is the reply deadline, not the office's next one
+		if c.ReplyOn.IsZero() && !c.Due.Reply.IsZero() {
+			data.Rows[i].Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Reply)
+			data.Rows[i].DaysLeft = m.svc.Calendar().WorkingDaysLeft(m.svc.Today(), c.Due.Reply)
+		} else {
+			data.Rows[i].Urgency = ""
+		}
+	}
+	if page > 1 {
+		data.PrevURL = pageURL("/reconsider/replies", q, page-1)
+	}
+	if page < data.Pages {
+		data.NextURL = pageURL("/reconsider/replies", q, page+1)
+	}
+	return m.app.Render(w, r, m.tmpl, "replies", http.StatusOK, "待答复复议案件", data, nil)
+}
+
+// --- registering an application received by the office ---
+
+type respGroup struct {
+	Gov    org.Organ
+	Organs []org.Organ
+}
+
+type newPage struct {
+	Governments []org.Organ
+	Groups      []respGroup
+	O           *selectOptions
+	Files       bool
+	Accept      string
+	MaxSize     string
+}
+
+// governmentsFor lists the 复议机关 p may register applications for (county level and above).
+func (m *Module) governmentsFor(p *auth.Principal) []org.Organ {
+	var out []org.Organ
+	for _, o := range m.svc.org.All() {
+		if o.Kind == org.KindGovernment && o.Level != org.Township && m.svc.editable(p, &Case{OrganID: o.ID, HandlerID: p.UserID}) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// respondentGroups lists, per 复议机关, the organs directly under it: its departments, offices,
+// township governments and lower governments (Art. 24).
+func (m *Module) respondentGroups(govs []org.Organ) []respGroup {
+	var out []respGroup
+	for _, g := range govs {
+		grp := respGroup{Gov: g}
+		for _, c := range m.svc.org.Children(g.ID) {
+			if c.Kind != org.KindCourt {
+				grp.Organs = append(grp.Organs, c)
+			}
+		}
+		out = append(out, grp)
+	}
+	return out
+}
+
+func (m *Module) fileHints() (bool, string, string) {
+	if m.files == nil {
+		return false, "", ""
+	}
+	return true, strings.Join(files.AllowedExtensions(), ","), fmt.Sprintf("%.0f MB", float64(m.files.MaxSize())/(1<<20))
+}
+
+func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	govs := m.governmentsFor(p)
+	data := &newPage{Governments: govs, Groups: m.respondentGroups(govs), O: formOptions}
+	data.Files, data.Accept, data.MaxSize = m.fileHints()
+	return m.app.Render(w, r, m.tmpl, "case_new", status, "登记行政复议申请", data, fe)
+}
+
+func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	defaults := url.Values{"organ_id": {p.OrganID}, "channel": {string(ChannelInPerson)}, "received_on": {m.svc.Today().String()}, "applicant_kind": {string(Natural)}}
+	return m.renderNew(w, r, http.StatusOK, &web.FormError{Values: defaults})
+}
+
+func (m *Module) register(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	var in Intake
+	fe := decodeForm(r.PostForm, &in)
+	check := in
+	for k, v := range m.svc.validate(&check, false).Fields {
+		fe.Add(k, v)
+	}
+	var ups []files.Upload
+	if fe.Err() == nil {
+		var err error
+		if ups, err = m.stageUploads(ctx, r, fe); err != nil {
+			return err
+		}
+	}
+	if fe.Err() == nil {
+		rec, err := m.svc.Register(ctx, p, in)
+		var rfe *web.FormError
+		switch {
+		case errors.As(err, &rfe):
+			for k, v := range rfe.Fields {
+				fe.Add(k, v)
+			}
+		case err != nil:
+			return err
+		default:
+			c, err := m.svc.Get(ctx, p, rec.CaseID)
+			if err != nil {
+				return err
+			}
+			if err := m.attachUploads(ctx, c, ups, "申请材料", nil); err != nil {
+				return err
+			}
+			msg := "已登记，收件编号 " + rec.ReceiptNo
+			if len(ups) > 0 {
+				msg += fmt.Sprintf("，附件 %d 个", len(ups))
+			}
+			http.Redirect(w, r, caseURL(rec.CaseID)+"?flash="+url.QueryEscape(msg), http.StatusSeeOther)
+			return nil
+		}
+	}
+	return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
+}
+
+// --- attachments ---
+
+// stage checks and stores the uploaded "files" of a multipart form; rejected files become a
+// message on the "files" field. Other errors (disk) are returned.
+func (m *Module) stageUploads(ctx context.Context, r *http.Request, fe *web.FormError) ([]files.Upload, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["files"]) == 0 {
+		return nil, nil
+	}
+	fhs := r.MultipartForm.File["files"]
+	if m.files == nil {
+		fe.Add("files", "附件功能未启用，请联系系统管理员")
+		return nil, nil
+	}
+	if len(fhs) > 20 {
+		fe.Add("files", "一次最多上传20个文件")
+		return nil, nil
+	}
+	var ups []files.Upload
+	var bad []string
+	for _, fh := range fhs {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		up, err := m.files.Stage(ctx, fh.Filename, f)
+		f.Close()
+		switch {
+		case files.IsRejected(err):
+			bad = append(bad, files.SafeFilename(fh.Filename)+"："+err.Error())
+		case err != nil:
+			return nil, err
+		default:
+			ups = append(ups, up)
+		}
+	}
+	if len(bad) > 0 {
+		fe.Add("files", strings.Join(bad, "；")+"（请重新选择文件）")
+		return nil, nil
+	}
+	return ups, nil
+}
+
+func caseOwner(c *Case) files.Owner {
+	return files.Owner{Type: ownerType, ID: c.ID, OrganID: c.OrganID}
+}
+
+// attach records staged uploads on the case, with extra run in the same transaction.
+func (m *Module) attachUploads(ctx context.Context, c *Case, ups []files.Upload, label string, extra func(tx *db.Tx) error) error {
+	if len(ups) == 0 && extra == nil {
+		return nil
+	}
+	return m.svc.db.Tx(ctx, func(tx *db.Tx) error {
+		for _, up := range ups {
+			if _, err := m.files.Attach(ctx, tx, caseOwner(c), up, label); err != nil {
+				return err
+			}
+		}
+		if extra != nil {
+			return extra(tx)
+		}
+		return nil
+	})
+}
+
+func (m *Module) caseAttachments(ctx context.Context, caseID string) ([]files.Attachment, error) {
+	if m.files == nil {
+		return []files.Attachment{}, nil
+	}
+	return m.files.List(ctx, m.svc.db, ownerType, caseID)
+}
+
+// download serves an attachment of a case the user may see.
+func (m *Module) caseDownload(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if err := canSee(p); err != nil {
+		return err
+	}
+	c, err := m.svc.Get(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if m.files == nil {
+		return web.NotFound("附件")
+	}
+	a, err := m.files.Get(r.Context(), r.PathValue("file"))
+	if err != nil || a.OwnerType != ownerType || a.OwnerID != c.ID {
+		return web.NotFound("附件")
+	}
+	return m.files.ServeDownload(w, r, a)
+}
+
+// upload adds materials to a case: staff any kind, the respondent's liaison its evidence while
+// the case is open.
+func (m *Module) caseUpload(w http.ResponseWriter, r *http.Request) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	if err := canSee(p); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	d, err := m.svc.Detail(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	label := strings.TrimSpace(r.PostFormValue("label"))
+	switch {
+	case d.CanEdit:
+	case d.CanReply && d.Case.State.Accepted() && d.Case.State.Open():
+		label = "答复及证据"
+	default:
+		return fmt.Errorf("%w：您不能为该案件上传材料", db.ErrForbidden)
+	}
+	fe := &web.FormError{Values: r.PostForm}
+	if label == "" {
+		fe.Add("label", "请选择材料名称")
+	}
+	ups, err := m.stageUploads(ctx, r, fe)
+	if err != nil {
+		return err
+	}
+	if len(ups) == 0 && fe.Fields["files"] == "" {
+		fe.Add("files", "请选择要上传的文件")
+	}
+	if fe.Err() != nil {
+		return m.renderCase(w, r, id, http.StatusUnprocessableEntity, &actionFailure{action: "upload", vals: r.PostForm, fe: fe})
+	}
+	if err := m.attachUploads(ctx, d.Case, ups, label, nil); err != nil {
+		return err
+	}
+	http.Redirect(w, r, caseURL(id)+"?flash="+url.QueryEscape(fmt.Sprintf("已上传%s %d 个文件", label, len(ups))), http.StatusSeeOther)
+	return nil
+}
+
+// --- the case page ---
+
+type eventView struct {
+	Event
+	Label string
+	From  string
+	To    string
+}
+
+type pauseView struct {
+	Suspension
+	Ground string
+}
+
+type sessionView struct {
+	Session
+	KindLabel string
+	ModeLabel string
+}
+
+type partyView struct {
+	Party
+	RoleLabel string
+}
+
+type actionFailure struct {
+	action string
+	vals   url.Values
+	fe     *web.FormError
+}
+
+type casePage struct {
+	*Detail
+	C            *Case
+	Organ        org.Organ
+	Today        string
+	Urgency      web.Urgency
+	NextName     string
+	Late         bool
+	LateDue      calendar.Date
+	ReplyText    string
+	Events       []eventView
+	Suspensions  []pauseView
+	SessionViews []sessionView
+	PartyViews   []partyView
+	OpenOpinions []Opinion
+	Handlers     []auth.User
+	Recipients   []org.Organ
+	Attachments  []files.Attachment
+	Avail        map[string]bool
+	O            *selectOptions
+	Files        bool
+	Accept       string
+	MaxSize      string
+	Failed       string
+	FailedTitle  string
+	fail         *actionFailure
+	csrf         string
+}
+
+// formView is one action form of the case page: it keeps the input and shows the messages
+// only for the form that was submitted and failed.
+type formView struct {
+	Name    string
+	CSRF    string
+	Today   string
+	Version int
+	Open    bool
+	Msg     string
+	Stray   []string
+	vals    url.Values
+	errs    map[string]string
+}
+
+// Value is the submitted value of field k.
+func (f formView) Value(k string) string {
+	if f.Open && f.vals != nil {
+		return f.vals.Get(k)
+	}
+	return ""
+}
+
+// Date is the submitted date of field k, today on a fresh form.
+func (f formView) Date(k string) string {
+	if f.Open && f.vals != nil {
+		return f.vals.Get(k)
+	}
+	return f.Today
+}
+
+// Err is the message beside field k.
+func (f formView) Err(k string) string {
+	if f.Open {
+		return f.errs[k]
+	}
+	return ""
+}
+
+// Sel reports whether option v of field k is selected (def on a fresh form).
+func (f formView) Sel(k, v, def string) bool {
+	if f.Open && f.vals != nil {
+		return f.vals.Get(k) == v
+	}
+	return v == def
+}
+
+// Checked reports a ticked checkbox.
+func (f formView) Checked(k string) bool {
+	v := f.Value(k)
+	return v == "1" || v == "on" || v == "true"
+}
+
+// F returns the view of the action form name.
+func (d *casePage) F(name string) formView {
+	f := formView{Name: name, CSRF: d.csrf, Today: d.Today, Version: d.C.Version}
+	if d.fail != nil && d.fail.action == name {
+		f.Open, f.vals = true, d.fail.vals
+		if d.fail.fe != nil {
+			f.Msg, f.errs = d.fail.fe.Msg, d.fail.fe.Fields
+		}
+		known := map[string]bool{"files": true, "label": true}
+		if a, ok := actionByName(name); ok {
+			known = inputFields(a)
+			known["files"] = true
+		}
+		for k, msg := range f.errs {
+			if !known[k] {
+				f.Stray = append(f.Stray, msg)
+			}
+		}
+	}
+	return f
+}
+
+// available lists the actions the case page offers in the case's state; the service still
+// checks every rule when the form is posted.
+func available(d *Detail) map[string]bool {
+	c, a := d.Case, map[string]bool{}
+	on := func(names ...string) {
+		for _, n := range names {
+			a[n] = true
+		}
+	}
+	replyOpen := (c.State == StateInReview || c.State == StateSuspended) && !c.CopySentOn.IsZero() && c.ReplyOn.IsZero()
+	if d.CanEdit {
+		switch c.State {
+		case StateReceived:
+			on("request_amendment", "accept", "reject", "close_other", "add_party", "assign")
+		case StateAmending:
+			on("receive_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
+		case StateInReview, StateSuspended:
+			on("session", "add_party", "mediate", "terminate", "opinion", "assign")
+			if c.State == StateInReview {
+				on("suspend", "decide")
+			} else {
+				on("resume")
+			}
+			if c.CopySentOn.IsZero() {
+				on("send_copy")
+			}
+			if c.Procedure == Simplified {
+				on("convert")
+			} else {
+				on("extend")
+			}
+		case StateConcluded:
+			on("opinion")
+			if c.Outcome.NeedsPerformance() && c.PerformedOn.IsZero() {
+				on("performed")
+			}
+		}
+		for _, o := range d.Opinions {
+			if o.ReportedOn.IsZero() {
+				on("opinion_report")
+			}
+		}
+		on("upload")
+	}
+	if replyOpen && (d.CanEdit || d.CanReply) {
+		on("reply")
+	}
+	if d.CanReply && !d.CanEdit && c.State.Accepted() && c.State.Open() {
+		on("upload")
+	}
+	return a
+}
+
+func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, status int, fail *actionFailure) error {
+	ctx, p := r.Context(), auth.From(r.Context())
+	d, err := m.svc.Detail(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	c := d.Case
+	pg := &casePage{Detail: d, C: c, Today: m.svc.Today().String(), NextName: ruleNames[c.Due.NextRule], O: formOptions, fail: fail, csrf: web.CSRFToken(r)}
+	if fail != nil {
+		pg.Failed, pg.FailedTitle = fail.action, "上传材料"
+		if a, ok := actionByName(fail.action); ok {
+			pg.FailedTitle = a.Title
+		}
+	}
+	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
+	if !c.Due.Next.IsZero() {
+		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)
+	}
+	pg.Late, pg.LateDue = m.svc.LateApplication(c)
+	if pg.ReplyText, err = m.svc.ReplyText(ctx, p, id); err != nil {
+		return err
+	}
+	for _, e := range d.Events {
+		pg.Events = append(pg.Events, eventView{Event: e, Label: actionLabel(e.Action), From: e.FromState.Label(), To: e.ToState.Label()})
+	}
+	for _, s := range d.Pauses {
+		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
+	}
+	for _, s := range d.Sessions {
+		pg.SessionViews = append(pg.SessionViews, sessionView{Session: s, KindLabel: SessionKinds[s.Kind], ModeLabel: SessionModes[s.Mode]})
+	}
+	for _, x := range d.Parties {
+		pg.PartyViews = append(pg.PartyViews, partyView{Party: x, RoleLabel: PartyRoles[x.Role]})
+	}
+	for _, o := range d.Opinions {
+		if o.ReportedOn.IsZero() {
+			pg.OpenOpinions = append(pg.OpenOpinions, o)
+		}
+	}
+	if d.CanEdit {
+		if pg.Handlers, err = m.svc.auth.UsersWithRole(ctx, c.OrganID, auth.RoleReconsider); err != nil {
+			return err
+		}
+		for _, o := range m.svc.org.Children(c.OrganID) {
+			if o.Kind != org.KindCourt {
+				pg.Recipients = append(pg.Recipients, o)
+			}
+		}
+	}
+	if pg.Attachments, err = m.caseAttachments(ctx, id); err != nil {
+		return err
+	}
+	pg.Avail = available(d)
+	pg.Files, pg.Accept, pg.MaxSize = m.fileHints()
+	return m.app.Render(w, r, m.tmpl, "case", status, caseName(c), pg, nil)
+}
+
+func (m *Module) showCase(w http.ResponseWriter, r *http.Request) error {
+	if err := canSee(auth.From(r.Context())); err != nil {
+		return err
+	}
+	return m.renderCase(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+// postAction runs one transition from its form on the case page.
+func (m *Module) postAction(a caseAction) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		ctx, p, id := r.Context(), auth.From(r.Context()), r.PathValue("id")
+		in := a.newInput()
+		fe := decodeForm(r.PostForm, in)
+		var ups []files.Upload
+		if fe.Err() == nil && a.FileLabel != "" {
+			var err error
+			if ups, err = m.stageUploads(ctx, r, fe); err != nil {
+				return err
+			}
+		}
+		err := fe.Err()
+		var c *Case
+		if err == nil {
+			c, err = a.run(m.svc, ctx, p, id, in)
+		}
+		if err != nil {
+			return m.actionFailed(w, r, id, a.Name, err)
+		}
+		label := a.FileLabel
+		if s, ok := in.(*SessionInput); ok {
+			label = SessionKinds[s.Kind] + "笔录"
+		}
+		if err := m.attachUploads(ctx, c, ups, label, nil); err != nil {
+			return err
+		}
+		msg := a.Title + "已办理"
+		switch a.Name {
+		case "accept":
+			msg = "已受理，案号：" + c.Number
+			if c.Deemed {
+				msg += "（审查期限已届满，依法自 " + c.AcceptedOn.String() + " 视为受理）"
+			}
+		case "reply":
+			msg = "答复已提交"
+		}
+		if len(ups) > 0 {
+			msg += fmt.Sprintf("，附件 %d 个", len(ups))
+		}
+		http.Redirect(w, r, caseURL(id)+"?flash="+url.QueryEscape(msg), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// actionFailed shows the case page again with the failed form open: field messages (422),
+// or the reason a state or version check refused the step (409).
+func (m *Module) actionFailed(w http.ResponseWriter, r *http.Request, id, action string, err error) error {
+	var fe *web.FormError
+	status := web.Status(err)
+	switch {
+	case errors.As(err, &fe):
+	case status == http.StatusConflict || status == http.StatusUnprocessableEntity:
+		fe = &web.FormError{Msg: err.Error()}
+	default:
+		return err
+	}
+	return m.renderCase(w, r, id, status, &actionFailure{action: action, vals: r.PostForm, fe: fe})
+}

@@ -3,6 +3,7 @@ package reconsider
 import (
 	"embed"
 
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -12,13 +13,13 @@ var templateFS embed.FS
 // Module plugs 行政复议 into the web shell: pages, API, documents, statistics and import.
 type Module struct {
 	svc   *Service
-	files any // *files.Service once internal/files lands
+	files *files.Service // nil: attachments disabled
 	app   *web.App
 	tmpl  *web.Templates
 }
 
 // NewModule wires the module.
-func NewModule(svc *Service, f any) *Module {
+func NewModule(svc *Service, f *files.Service) *Module {
 	return &Module{svc: svc, files: f}
 }
 

@@ -1,0 +1,524 @@
+package reconsider
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// caseAction is one transition of a case, reachable as POST /reconsider/cases/{id}/{Name} from the
+// case page and as POST /api/v1/reconsider/cases/{id}/{Name}. Both decode into the same input
+// struct (form fields are named by its json tags) and call the same service method.
+type caseAction struct {
+	Name      string
+	Title     string
+	Perm      auth.Perm // route permission; the service checks the rest (scope, state, respondent)
+	FileLabel string    // label of the files the HTML form may carry ("" = none)
+	newInput  func() any
+	run       func(s *Service, ctx context.Context, p *auth.Principal, id string, in any) (*Case, error)
+}
+
+func newAction[T any](name, title string, perm auth.Perm, fileLabel string, run func(s *Service, ctx context.Context, p *auth.Principal, id string, in *T) (*Case, error)) caseAction {
+	return caseAction{Name: name, Title: title, Perm: perm, FileLabel: fileLabel,
+		newInput: func() any { return new(T) },
+		run: func(s *Service, ctx context.Context, p *auth.Principal, id string, in any) (*Case, error) {
+			if st, ok := in.(interface{ stepRef() *Step }); ok {
+				if err := s.PrepareStep(st.stepRef()); err != nil {
+					return nil, err
+				}
+			}
+			return run(s, ctx, p, id, in.(*T))
+		}}
+}
+
+// Inputs of the service methods that take plain arguments.
+type amendInput struct {
+	Step
+	Items string `json:"items"` // 需要补正的全部事项
+}
+
+type assignInput struct {
+	Step
+	HandlerID string `json:"handler_id"`
+}
+
+type partyInput struct {
+	Version int    `json:"version"`
+	Role    string `json:"role"` // third_party / agent / co_applicant
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}
+
+type opinionReportInput struct {
+	Step
+	OpinionID string `json:"opinion_id"`
+	Report    string `json:"report"`
+}
+
+// caseActions lists every action in the order of the case page.
+var caseActions = []caseAction{
+	newAction("request_amendment", "补正通知", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *amendInput) (*Case, error) {
+		return s.RequestAmendment(ctx, p, id, in.Step, in.Items)
+	}),
+	newAction("receive_amendment", "收到补正材料", auth.PermReconsiderEdit, "补正材料", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		return s.ReceiveAmendment(ctx, p, id, *in)
+	}),
+	newAction("amendment_lapsed", "逾期未补正", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		return s.AmendmentLapsed(ctx, p, id, *in)
+	}),
+	newAction("accept", "受理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *AcceptInput) (*Case, error) {
+		return s.Accept(ctx, p, id, *in)
+	}),
+	newAction("reject", "不予受理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *RejectInput) (*Case, error) {
+		return s.Reject(ctx, p, id, *in)
+	}),
+	newAction("close_other", "告知、转送或撤回", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *OtherInput) (*Case, error) {
+		return s.CloseOther(ctx, p, id, *in)
+	}),
+	newAction("send_copy", "发送申请书副本", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		return s.SendCopy(ctx, p, id, *in)
+	}),
+	// The respondent's liaison files the reply; staff may enter a reply received on paper.
+	newAction("reply", "答复", auth.PermLogin, "答复及证据", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
+		return s.FileReply(ctx, p, id, *in)
+	}),
+	newAction("session", "听取意见、听证或委员会咨询", auth.PermReconsiderEdit, "笔录", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
+		return s.RecordSession(ctx, p, id, *in)
+	}),
+	newAction("add_party", "追加第三人或参加人", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
+		return s.AddParty(ctx, p, id, in.Version, in.Role, in.Name, in.Contact)
+	}),
+	newAction("suspend", "中止", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *SuspendInput) (*Case, error) {
+		return s.Suspend(ctx, p, id, *in)
+	}),
+	newAction("resume", "恢复审理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		return s.Resume(ctx, p, id, *in)
+	}),
+	newAction("extend", "延长审理期限", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Case, error) {
+		return s.Extend(ctx, p, id, *in)
+	}),
+	newAction("convert", "转为普通程序", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ConvertInput) (*Case, error) {
+		return s.Convert(ctx, p, id, *in)
+	}),
+	newAction("decide", "作出复议决定", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *DecideInput) (*Case, error) {
+		return s.Decide(ctx, p, id, *in)
+	}),
+	newAction("mediate", "调解结案", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *MediateInput) (*Case, error) {
+		return s.Mediate(ctx, p, id, *in)
+	}),
+	newAction("terminate", "终止", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *TerminateInput) (*Case, error) {
+		return s.Terminate(ctx, p, id, *in)
+	}),
+	newAction("opinion", "制发意见书", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *OpinionInput) (*Case, error) {
+		return s.IssueOpinion(ctx, p, id, *in)
+	}),
+	newAction("opinion_report", "意见书纠正情况反馈", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *opinionReportInput) (*Case, error) {
+		return s.ReportOpinion(ctx, p, id, in.OpinionID, in.Step, in.Report)
+	}),
+	newAction("performed", "记录履行", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		return s.RecordPerformance(ctx, p, id, *in)
+	}),
+	newAction("assign", "更换承办人", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *assignInput) (*Case, error) {
+		return s.AssignHandler(ctx, p, id, in.Step, in.HandlerID)
+	}),
+}
+
+func actionByName(name string) (caseAction, bool) {
+	for _, a := range caseActions {
+		if a.Name == name {
+			return a, true
+		}
+	}
+	return caseAction{}, false
+}
+
+// decodeForm fills the exported fields of the struct dst points to from form values named by
+// their json tags (embedded structs such as Step included). Numbers that do not parse become
+// field errors; absent fields keep their zero value.
+func decodeForm(vals url.Values, dst any) *web.FormError {
+	fe := &web.FormError{Values: vals}
+	decodeStruct(vals, reflect.ValueOf(dst).Elem(), fe)
+	return fe
+}
+
+func decodeStruct(vals url.Values, v reflect.Value, fe *web.FormError) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf, fv := t.Field(i), v.Field(i)
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+			decodeStruct(vals, fv, fe)
+			continue
+		}
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if !sf.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		raw := strings.TrimSpace(vals.Get(name))
+		switch fv.Kind() {
+		case reflect.String:
+			fv.SetString(vals.Get(name))
+		case reflect.Int:
+			if raw == "" {
+				continue
+			}
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				fe.Add(name, "请填写整数")
+				continue
+			}
+			fv.SetInt(int64(n))
+		case reflect.Float64:
+			if raw == "" {
+				continue
+			}
+			x, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
+			if err != nil {
+				fe.Add(name, "请填写数字")
+				continue
+			}
+			fv.SetFloat(x)
+		case reflect.Bool:
+			fv.SetBool(raw == "1" || raw == "on" || raw == "true")
+		}
+	}
+}
+
+// inputFields lists the form field names of an action's input (for showing stray messages).
+func inputFields(a caseAction) map[string]bool {
+	out := map[string]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
+				walk(sf.Type)
+				continue
+			}
+			if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name != "" && name != "-" {
+				out[name] = true
+			}
+		}
+	}
+	walk(reflect.TypeOf(a.newInput()).Elem())
+	return out
+}
+
+// --- JSON views: dates as "YYYY-MM-DD" strings, "" when unset ---
+
+type caseJSON struct {
+	ID             string  `json:"id"`
+	OrganID        string  `json:"organ_id"`
+	Organ          string  `json:"organ"`
+	ReceiptNo      string  `json:"receipt_no"`
+	Number         string  `json:"number"`
+	Channel        Channel `json:"channel"`
+	ChannelLabel   string  `json:"channel_label"`
+	ReceivedOn     string  `json:"received_on"`
+	State          State   `json:"state"`
+	StateLabel     string  `json:"state_label"`
+	Procedure      string  `json:"procedure"`
+	ApplicantKind  string  `json:"applicant_kind"`
+	ApplicantName  string  `json:"applicant_name"`
+	IDNumberMasked string  `json:"id_number_masked"`
+	PhoneMasked    string  `json:"phone_masked"`
+	Address        string  `json:"address"`
+	Agent          string  `json:"agent"`
+	RespondentID   string  `json:"respondent_id"`
+	Respondent     string  `json:"respondent"`
+	ActType        string  `json:"act_type"`
+	Field          string  `json:"field"`
+	ActTitle       string  `json:"act_title"`
+	ActDate        string  `json:"act_date"`
+	LearnedOn      string  `json:"learned_on"`
+	Amount         float64 `json:"amount"`
+	Requests       string  `json:"requests"`
+	Facts          string  `json:"facts"`
+	HandlerID      string  `json:"handler_id"`
+	HandlerName    string  `json:"handler_name"`
+	DuplicateOf    string  `json:"possible_duplicate_of"`
+	AcceptStart    string  `json:"accept_start"`
+	AmendNoticeOn  string  `json:"amend_notice_on"`
+	AmendItems     string  `json:"amend_items"`
+	AcceptedOn     string  `json:"accepted_on"`
+	Deemed         bool    `json:"deemed_accepted"`
+	CopySentOn     string  `json:"copy_sent_on"`
+	ReplyOn        string  `json:"reply_on"`
+	ReplyLate      bool    `json:"reply_late"`
+	Extension      int     `json:"extension_days"`
+	ClosedOn       string  `json:"closed_on"`
+	Outcome        string  `json:"outcome"`
+	OutcomeLabel   string  `json:"outcome_label"`
+	CloseReason    string  `json:"close_reason"`
+	Settled        bool    `json:"settled"`
+	Corrected      bool    `json:"corrected"`
+	DecisionDue    string  `json:"decision_due"`
+	PerformanceDue string  `json:"performance_due"`
+	PerformedOn    string  `json:"performed_on"`
+	NextDue        string  `json:"next_due"`
+	NextRule       string  `json:"next_rule"`
+	NextName       string  `json:"next_name"`
+	Version        int     `json:"version"`
+	CreatedAt      string  `json:"created_at"`
+	UpdatedAt      string  `json:"updated_at"`
+}
+
+func (m *Module) caseJSON(c *Case) caseJSON {
+	o, _ := m.svc.org.Organ(c.OrganID)
+	return caseJSON{ID: c.ID, OrganID: c.OrganID, Organ: o.Name, ReceiptNo: c.ReceiptNo, Number: c.Number, Channel: c.Channel, ChannelLabel: c.Channel.Label(),
+		ReceivedOn: c.ReceivedOn.String(), State: c.State, StateLabel: c.State.Label(), Procedure: string(c.Procedure), ApplicantKind: string(c.ApplicantKind),
+		ApplicantName: c.ApplicantName, IDNumberMasked: c.IDNumberMasked, PhoneMasked: c.Phone, Address: c.Address, Agent: c.Agent,
+		RespondentID: c.RespondentID, Respondent: c.Respondent, ActType: c.ActType, Field: c.Field, ActTitle: c.ActTitle, ActDate: c.ActDate.String(),
+		LearnedOn: c.LearnedOn.String(), Amount: c.Amount, Requests: c.Requests, Facts: c.Facts, HandlerID: c.HandlerID, HandlerName: c.HandlerName,
+		DuplicateOf: c.DuplicateOf, AcceptStart: c.AcceptStart.String(), AmendNoticeOn: c.AmendNoticeOn.String(), AmendItems: c.AmendItems,
+		AcceptedOn: c.AcceptedOn.String(), Deemed: c.Deemed, CopySentOn: c.CopySentOn.String(), ReplyOn: c.ReplyOn.String(), ReplyLate: c.ReplyLate,
+		Extension: c.Extension, ClosedOn: c.ClosedOn.String(), Outcome: string(c.Outcome), OutcomeLabel: c.Outcome.Label(), CloseReason: c.CloseReason,
+		Settled: c.Settled, Corrected: c.Corrected, DecisionDue: c.DecisionDue.String(), PerformanceDue: c.PerformanceDue.String(),
+		PerformedOn: c.PerformedOn.String(), NextDue: c.Due.Next.String(), NextRule: c.Due.NextRule, NextName: ruleNames[c.Due.NextRule],
+		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+type deadlineJSON struct {
+	Name   string `json:"name"`
+	Due    string `json:"due"`
+	Period string `json:"period"`
+	Basis  string `json:"basis"`
+	Start  string `json:"start"`
+}
+
+type eventJSON struct {
+	At          string `json:"at"`
+	On          string `json:"on"`
+	Actor       string `json:"actor"`
+	Action      string `json:"action"`
+	ActionLabel string `json:"action_label"`
+	From        State  `json:"from_state"`
+	To          State  `json:"to_state"`
+	Note        string `json:"note"`
+	DocumentID  string `json:"document_id,omitempty"`
+}
+
+type suspensionJSON struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Ground int    `json:"ground"`
+	Label  string `json:"ground_label"`
+	Reason string `json:"reason"`
+}
+
+type sessionJSON struct {
+	Kind     string `json:"kind"`
+	Mode     string `json:"mode"`
+	NoticeOn string `json:"notice_on"`
+	HeldOn   string `json:"held_on"`
+	Place    string `json:"place"`
+	Panel    string `json:"panel"`
+	Record   string `json:"record"`
+}
+
+type partyJSON struct {
+	Role    string `json:"role"`
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}
+
+type opinionJSON struct {
+	ID          string `json:"id"`
+	RecipientID string `json:"recipient_id"`
+	Recipient   string `json:"recipient"`
+	IssuedOn    string `json:"issued_on"`
+	Content     string `json:"content"`
+	ReportDue   string `json:"report_due"`
+	ReportedOn  string `json:"reported_on"`
+	Report      string `json:"report"`
+}
+
+type documentJSON struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Number   string `json:"number"`
+	Title    string `json:"title"`
+	Status   string `json:"status"`
+	IssuedOn string `json:"issued_on"`
+	URL      string `json:"url"`
+}
+
+type detailJSON struct {
+	Case            caseJSON           `json:"case"`
+	Deadlines       []deadlineJSON     `json:"deadlines"`
+	Events          []eventJSON        `json:"events"`
+	Suspensions     []suspensionJSON   `json:"suspensions"`
+	Sessions        []sessionJSON      `json:"sessions"`
+	Parties         []partyJSON        `json:"parties"`
+	Opinions        []opinionJSON      `json:"opinions"`
+	Documents       []documentJSON     `json:"documents"`
+	Attachments     []files.Attachment `json:"attachments"`
+	ReplyText       string             `json:"reply_text"`
+	LateApplication bool               `json:"late_application"`
+	ApplicationDue  string             `json:"application_due"`
+	CanEdit         bool               `json:"can_edit"`
+	CanReply        bool               `json:"can_reply"`
+}
+
+func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (detailJSON, error) {
+	c := d.Case
+	out := detailJSON{Case: m.caseJSON(c), CanEdit: d.CanEdit, CanReply: d.CanReply,
+		Deadlines: []deadlineJSON{}, Events: []eventJSON{}, Suspensions: []suspensionJSON{}, Sessions: []sessionJSON{},
+		Parties: []partyJSON{}, Opinions: []opinionJSON{}, Documents: []documentJSON{}, Attachments: []files.Attachment{}}
+	for _, x := range d.Deadlines {
+		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start})
+	}
+	for _, e := range d.Events {
+		out.Events = append(out.Events, eventJSON{At: e.At, On: e.On.String(), Actor: e.ActorName, Action: e.Action, ActionLabel: actionLabel(e.Action),
+			From: e.FromState, To: e.ToState, Note: e.Note, DocumentID: e.DocumentID})
+	}
+	for _, s := range d.Pauses {
+		out.Suspensions = append(out.Suspensions, suspensionJSON{s.From.String(), s.To.String(), s.Ground, groundLabel(SuspendGrounds, s.Ground), s.Reason})
+	}
+	for _, s := range d.Sessions {
+		out.Sessions = append(out.Sessions, sessionJSON{s.Kind, s.Mode, s.NoticeOn.String(), s.HeldOn.String(), s.Place, s.Panel, s.Record})
+	}
+	for _, x := range d.Parties {
+		out.Parties = append(out.Parties, partyJSON{x.Role, x.Name, x.Contact})
+	}
+	for _, o := range d.Opinions {
+		out.Opinions = append(out.Opinions, opinionJSON{o.ID, o.RecipientID, o.Recipient, o.IssuedOn.String(), o.Content, o.ReportDue.String(), o.ReportedOn.String(), o.Report})
+	}
+	for _, doc := range d.Documents {
+		out.Documents = append(out.Documents, documentJSON{doc.ID, doc.Kind, doc.Number, doc.Title, doc.Status, doc.IssuedOn.String(), "/reconsider/documents/" + doc.ID})
+	}
+	var err error
+	if out.Attachments, err = m.caseAttachments(ctx, c.ID); err != nil {
+		return out, err
+	}
+	if out.ReplyText, err = m.svc.ReplyText(ctx, p, c.ID); err != nil {
+		return out, err
+	}
+	var due calendar.Date
+	out.LateApplication, due = m.svc.LateApplication(c)
+	out.ApplicationDue = due.String()
+	return out, nil
+}
+
+// --- API handlers ---
+
+func (m *Module) registerAPIRoutes(app *web.App) {
+	app.APIRoute(http.MethodGet, "/reconsider/cases", auth.PermLogin, m.apiList)
+	app.APIRoute(http.MethodPost, "/reconsider/cases", auth.PermReconsiderEdit, m.apiRegister)
+	app.APIRoute(http.MethodGet, "/reconsider/cases/{id}", auth.PermLogin, m.apiDetail)
+	app.APIRoute(http.MethodGet, "/reconsider/cases/{id}/files/{file}", auth.PermLogin, m.caseDownload)
+	for _, a := range caseActions {
+		app.APIRoute(http.MethodPost, "/reconsider/cases/{id}/"+a.Name, a.Perm, m.apiAction(a))
+	}
+}
+
+// canSee: staff and leaders read cases; a respondent's liaison reads its own organ's cases.
+func canSee(p *auth.Principal) error {
+	if p.Can(auth.PermReconsiderRead) || p.Can(auth.PermReconsiderReply) {
+		return nil
+	}
+	return web.Errorf(http.StatusForbidden, "您没有查看复议案件的权限")
+}
+
+type listJSON struct {
+	Total   int        `json:"total"`
+	Page    int        `json:"page"`
+	PerPage int        `json:"per_page"`
+	Items   []caseJSON `json:"items"`
+}
+
+func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if err := canSee(p); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f, fe := parseFilter(q)
+	per := 20
+	if v := q.Get("per_page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			fe.Add("per_page", "每页条数应为1至100")
+		}
+		per = n
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	page, limit, offset := web.Paging(q, per)
+	f.Limit, f.Offset = limit, offset
+	cases, total, err := m.svc.List(r.Context(), p, f)
+	if err != nil {
+		return err
+	}
+	out := listJSON{Total: total, Page: page, PerPage: per, Items: []caseJSON{}}
+	for _, c := range cases {
+		out.Items = append(out.Items, m.caseJSON(c))
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+type registerJSON struct {
+	Receipt
+	LateApplication bool   `json:"late_application"`
+	ApplicationDue  string `json:"application_due"`
+}
+
+func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	var in Intake
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	rec, err := m.svc.Register(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	c, err := m.svc.Get(r.Context(), p, rec.CaseID)
+	if err != nil {
+		return err
+	}
+	late, due := m.svc.LateApplication(c)
+	w.Header().Set("Location", "/api/v1/reconsider/cases/"+rec.CaseID)
+	return web.WriteJSON(w, http.StatusCreated, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
+}
+
+func (m *Module) apiDetail(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if err := canSee(p); err != nil {
+		return err
+	}
+	d, err := m.svc.Detail(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out, err := m.detailJSON(r.Context(), p, d)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+func (m *Module) apiAction(a caseAction) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p := auth.From(r.Context())
+		in := a.newInput()
+		if r.ContentLength != 0 { // an action without fields may be posted with an empty body
+			if err := web.DecodeJSON(r, in); err != nil {
+				return err
+			}
+		}
+		c, err := a.run(m.svc, r.Context(), p, r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, m.caseJSON(c))
+	}
+}

@@ -1,0 +1,630 @@
+package reconsider
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/dbtest"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/secure"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// webEnv is the application as cli.Open wires it (database, org tree, accounts, calendar,
+// cipher, files), with the demo county loaded and the module's clock at 2025-06-30.
+type webEnv struct {
+	t     *testing.T
+	ctx   context.Context
+	db    *db.DB
+	org   *org.Service
+	auth  *auth.Service
+	svc   *Service
+	files *files.Service
+	app   *web.App
+	srv   *httptest.Server
+}
+
+func newWebEnv(t *testing.T) *webEnv {
+	t.Helper()
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	o := org.New(d)
+	if err := o.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := auth.New(d, o, auth.DefaultSettings())
+	if _, err := demo.Load(ctx, d, o, a, "county", nil); err != nil {
+		t.Fatal(err)
+	}
+	cal := calendar.NewStore(d)
+	if err := cal.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cipher, err := secure.NewFieldCipher(make([]byte, 16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := New(d, o, a, cal.Current, cipher)
+	svc.SetClock(func() time.Time { return time.Date(2025, 6, 30, 10, 0, 0, 0, calendar.Shanghai()) })
+	fs := files.New(d, files.NewDiskStore(t.TempDir()), 2<<20)
+	fs.TempDir = t.TempDir()
+	app := web.New(web.Deps{DB: d, Auth: a, Org: o, Calendar: cal.Current, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	NewModule(svc, fs).Register(app)
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	return &webEnv{t: t, ctx: ctx, db: d, org: o, auth: a, svc: svc, files: fs, app: app, srv: srv}
+}
+
+func (e *webEnv) organ(code string) org.Organ {
+	e.t.Helper()
+	o, ok := e.org.ByCode(code)
+	if !ok {
+		e.t.Fatalf("organ %s missing", code)
+	}
+	return o
+}
+
+func (e *webEnv) count(table string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRowContext(e.ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+func (e *webEnv) principal(username string) *auth.Principal {
+	e.t.Helper()
+	tok, err := e.auth.Login(e.ctx, username, demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, err := e.auth.Authenticate(e.ctx, tok)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+// browser is a cookie-keeping client that does not follow redirects and remembers the last
+// CSRF token a page carried.
+type browser struct {
+	t    *testing.T
+	base string
+	hc   *http.Client
+	csrf string
+}
+
+type resp struct {
+	status int
+	body   string
+	header http.Header
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (e *webEnv) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, base: e.srv.URL, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) do(req *http.Request) resp {
+	b.t.Helper()
+	res, err := b.hc.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if m := csrfRE.FindStringSubmatch(string(body)); m != nil {
+		b.csrf = m[1]
+	}
+	return resp{res.StatusCode, string(body), res.Header}
+}
+
+func (b *browser) get(path string) resp {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+	return b.do(req)
+}
+
+// post sends a urlencoded form with the current CSRF token.
+func (b *browser) post(path string, vals url.Values) resp {
+	b.t.Helper()
+	if vals.Get("csrf") == "" && b.csrf != "" {
+		vals.Set("csrf", b.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// postFiles sends a multipart form with the files under the field "files".
+func (b *browser) postFiles(path string, vals url.Values, attach map[string][]byte) resp {
+	b.t.Helper()
+	if vals.Get("csrf") == "" && b.csrf != "" {
+		vals.Set("csrf", b.csrf)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range vals {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	for name, data := range attach {
+		fw, _ := mw.CreateFormFile("files", name)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+func (b *browser) login(username string) {
+	b.t.Helper()
+	b.get("/login")
+	r := b.post("/login", url.Values{"username": {username}, "password": {demo.Password}, "next": {"/workbench"}})
+	if r.status != http.StatusSeeOther {
+		b.t.Fatalf("login %s: status %d", username, r.status)
+	}
+	if r := b.get("/workbench"); r.status != http.StatusOK {
+		b.t.Fatalf("workbench for %s: %d", username, r.status)
+	}
+}
+
+var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+var versionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// version reads the case version the page's forms carry.
+func version(t *testing.T, page string) string {
+	t.Helper()
+	m := versionRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no version field on the case page")
+	}
+	return m[1]
+}
+
+func mustContain(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: missing %q", what, w)
+		}
+	}
+}
+
+func mustNotContain(t *testing.T, what, body string, bad ...string) {
+	t.Helper()
+	for _, w := range bad {
+		if strings.Contains(body, w) {
+			t.Errorf("%s: should not contain %q", what, w)
+		}
+	}
+}
+
+func (e *webEnv) goodIntake() url.Values {
+	return url.Values{
+		"organ_id": {e.organ("990121-GOV").ID}, "channel": {"post"}, "received_on": {"2025-06-27"}, "applicant_kind": {"natural"},
+		"applicant_name": {"张三"}, "id_number": {validID(e.t)}, "phone": {"13800138000"}, "address": {"青山县城关镇1号"},
+		"respondent_id": {e.organ("990121-GAJ").ID}, "act_type": {"行政处罚"}, "field": {"公安"}, "act_title": {"青公（治）决字〔2025〕15号"},
+		"act_date": {"2025-01-02"}, "learned_on": {"2025-01-03"}, "amount": {"500"}, "requests": {"撤销该处罚决定"}, "facts": {"事实不清，证据不足"},
+	}
+}
+
+// The office's main path through the pages: a rejected then a good registration, acceptance,
+// the copy, the respondent's reply by its liaison, a hearing and the decision — every step a
+// POST with CSRF, errors shown beside the fields of the form that failed.
+func TestCasePagesMainPath(t *testing.T) {
+	e := newWebEnv(t)
+	staff := e.browser()
+	staff.login("qs_fy")
+
+	r := staff.get("/reconsider/cases/new")
+	if r.status != http.StatusOK {
+		t.Fatalf("new form: %d", r.status)
+	}
+	mustContain(t, "new form", r.body, "青山县公安局", "签收之日", "双方确认之日")
+
+	// Bad input: 422, each message beside its field, the input kept, nothing written.
+	bad := e.goodIntake()
+	bad.Set("applicant_name", "")
+	bad.Set("phone", "12345")
+	bad.Set("amount", "五百")
+	bad.Set("learned_on", "2025-13-01")
+	r = staff.postFiles("/reconsider/cases", bad, map[string][]byte{"申请书.pdf": pdf})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad registration: status %d", r.status)
+	}
+	mustContain(t, "bad registration", r.body,
+		`name="applicant_name" value="" maxlength="100"></label><span class="err">请填写申请人姓名或名称</span>`,
+		`name="phone" value="12345" autocomplete="off"></label><span class="err">联系电话应为11位手机号码或带区号的固定电话</span>`,
+		`name="amount" value="五百" inputmode="decimal"></label><span class="err">请填写数字</span>`,
+		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的 YYYY-MM-DD</span>`,
+		`value="青公（治）决字〔2025〕15号"`, "申请未登记")
+	for _, table := range []string{"reconsider_cases", "reconsider_events", "attachments"} {
+		if n := e.count(table); n != 0 {
+			t.Errorf("%s has %d rows after a rejected form", table, n)
+		}
+	}
+
+	// Good input with the application materials.
+	r = staff.postFiles("/reconsider/cases", e.goodIntake(), map[string][]byte{"申请书.pdf": pdf})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("registration: status %d\n%s", r.status, r.body)
+	}
+	loc := r.header.Get("Location")
+	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/reconsider/cases/")
+	page := staff.get(loc)
+	mustContain(t, "case page", page.body, "990121-2025-00001", "已登记，收件编号 990121-2025-00001", "申请书.pdf", "青山县公安局",
+		secure.MaskIDNumber(validID(t)), "申请可能超过申请期限", "2025-03-04", "受理审查", "第三十条")
+	mustNotContain(t, "case page", page.body, validID(t), "13800138000")
+
+	// The same application again is flagged as a possible duplicate.
+	r = staff.post("/reconsider/cases", e.goodIntake())
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("second registration: %d", r.status)
+	}
+	dup := staff.get(r.header.Get("Location"))
+	mustContain(t, "duplicate", dup.body, "可能重复申请", "990121-2025-00001")
+
+	// The list shows both, filters and exports.
+	list := staff.get("/reconsider/cases?q=990121-2025-00001")
+	mustContain(t, "list", list.body, "990121-2025-00001", "张三", "受理审查")
+	mustNotContain(t, "list", list.body, "990121-2025-00002")
+	if r := staff.get("/reconsider/cases?from=2025-07-01&to=2025-06-01"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "截止日期不能早于起始日期") {
+		t.Errorf("bad filter: %d", r.status)
+	}
+
+	act := func(action string, vals url.Values) resp {
+		t.Helper()
+		cur := staff.get("/reconsider/cases/" + id)
+		vals.Set("version", version(t, cur.body))
+		return staff.post("/reconsider/cases/"+id+"/"+action, vals)
+	}
+
+	// A failed action re-renders the page with its form open and the message beside the field.
+	r = act("accept", url.Values{"on": {"2025-06-30"}, "procedure": {"simplified"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("accept without ground: %d", r.status)
+	}
+	mustContain(t, "accept error", r.body, `<details class="action" open><summary>受理</summary>`, `<span class="err">适用简易程序须选择第五十三条规定的情形</span>`)
+	if strings.Count(r.body, `<details class="action" open>`) != 1 {
+		t.Error("only the failed form should be open")
+	}
+
+	r = act("accept", url.Values{"on": {"2025-06-30"}, "procedure": {"ordinary"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d\n%s", r.status, r.body)
+	}
+	page = staff.get(r.header.Get("Location"))
+	mustContain(t, "accepted", page.body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定")
+
+	// A stale version is refused with the reason, not applied.
+	stale := staff.post("/reconsider/cases/"+id+"/send_copy", url.Values{"on": {"2025-06-30"}, "version": {"1"}})
+	if stale.status != http.StatusConflict || !strings.Contains(stale.body, "已被他人更新") {
+		t.Fatalf("stale version: %d", stale.status)
+	}
+	if r := act("send_copy", url.Values{"on": {"2025-06-30"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("send copy: %d", r.status)
+	}
+
+	// The respondent's liaison sees the case on its list and replies with evidence.
+	liaison := e.browser()
+	liaison.login("qs_gaj")
+	mustContain(t, "replies", liaison.get("/reconsider/replies").body, "青政复〔2025〕1号", "张三")
+	lp := liaison.get("/reconsider/cases/" + id)
+	if lp.status != http.StatusOK {
+		t.Fatalf("liaison case page: %d", lp.status)
+	}
+	mustContain(t, "liaison page", lp.body, "提交答复")
+	mustNotContain(t, "liaison page", lp.body, "作出决定")
+	if r := liaison.post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.status != http.StatusForbidden {
+		t.Errorf("liaison decide: %d", r.status)
+	}
+	r = liaison.postFiles("/reconsider/cases/"+id+"/reply", url.Values{"on": {"2025-06-30"}, "text": {"原处罚决定事实清楚，请予维持。"}, "version": {version(t, lp.body)}},
+		map[string][]byte{"证据目录.pdf": pdf})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reply: %d\n%s", r.status, r.body)
+	}
+
+	// Hearing: the five-working-day notice is checked, then the hearing is recorded.
+	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-03"}, "panel": {"赵一、钱二、孙三"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("early hearing: %d", r.status)
+	}
+	mustContain(t, "early hearing", r.body, `value="2025-07-03"`, "最早 2025-07-07 举行")
+	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-07"}, "place": {"第一听证室"}, "panel": {"赵一、钱二、孙三"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("hearing: %d\n%s", r.status, r.body)
+	}
+
+	r = act("decide", url.Values{"on": {"2025-06-30"}, "outcome": {"revoke"}, "performance_due": {"2025-07-30"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("decide: %d\n%s", r.status, r.body)
+	}
+	page = staff.get("/reconsider/cases/" + id)
+	mustContain(t, "decided", page.body, "已审结", "撤销（《行政复议法》第六十四条）", "原处罚决定事实清楚", "证据目录.pdf", "第一听证室", "记录履行")
+	c, err := e.svc.Get(e.ctx, e.principal("qs_fy"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != StateConcluded || c.Outcome != Revoke || c.ReplyOn.String() != "2025-06-30" || c.PerformanceDue.String() != "2025-07-30" {
+		t.Errorf("case after decision: state %s outcome %s reply %s perf %s", c.State, c.Outcome, c.ReplyOn, c.PerformanceDue)
+	}
+
+	// The evidence can be downloaded by staff, not by an account outside the case.
+	att, err := e.files.List(e.ctx, e.db, ownerType, id)
+	if err != nil || len(att) != 2 {
+		t.Fatalf("attachments: %v %d", err, len(att))
+	}
+	if r := staff.get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.status != http.StatusOK || r.body != string(pdf) {
+		t.Errorf("download: %d", r.status)
+	}
+	other := e.browser()
+	other.login("qs_sjj") // another department's liaison
+	if r := other.get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.status != http.StatusNotFound {
+		t.Errorf("download by another liaison: %d", r.status)
+	}
+	if r := other.get("/reconsider/cases/" + id); r.status != http.StatusNotFound {
+		t.Errorf("case page for another liaison: %d", r.status)
+	}
+}
+
+func TestCaseListExport(t *testing.T) {
+	e := newWebEnv(t)
+	p := e.principal("qs_fy")
+	in := Intake{}
+	decodeForm(e.goodIntake(), &in)
+	for i := 0; i < 23; i++ {
+		in.ActTitle = "青公（治）决字〔2025〕" + string(rune('A'+i)) + "号"
+		if _, err := e.svc.Register(e.ctx, p, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff := e.browser()
+	staff.login("qs_fy")
+	first := staff.get("/reconsider/cases")
+	mustContain(t, "page 1", first.body, "共 23 件", "第 1 / 2 页", `href="/reconsider/cases?page=2"`)
+	if n := strings.Count(first.body, `<tr class="u-`); n != 20 {
+		t.Errorf("page 1 rows = %d", n)
+	}
+	second := staff.get("/reconsider/cases?page=2")
+	if n := strings.Count(second.body, `<tr class="u-`); n != 3 {
+		t.Errorf("page 2 rows = %d", n)
+	}
+	before := e.countAudit("export")
+	r := staff.get("/reconsider/cases/export.xlsx?state=received")
+	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
+		t.Fatalf("export: %d", r.status)
+	}
+	if !strings.Contains(r.header.Get("Content-Disposition"), "filename*=UTF-8''") {
+		t.Errorf("disposition %q", r.header.Get("Content-Disposition"))
+	}
+	if got := e.countAudit("export"); got != before+1 {
+		t.Errorf("export audit entries %d → %d", before, got)
+	}
+	// A leader reads the list but may not register.
+	leader := e.browser()
+	leader.login("qs_ld")
+	if r := leader.get("/reconsider/cases"); r.status != http.StatusOK || strings.Contains(r.body, "登记复议申请") {
+		t.Errorf("leader list: %d", r.status)
+	}
+	if r := leader.get("/reconsider/cases/new"); r.status != http.StatusForbidden {
+		t.Errorf("leader new form: %d", r.status)
+	}
+}
+
+func (e *webEnv) countAudit(action string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRowContext(e.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = ?`, action).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+var (
+	receiptRE = regexp.MustCompile(`<dt>收件编号</dt><dd><strong>([^<]+)</strong>`)
+	codeRE    = regexp.MustCompile(`<dt>查询码</dt><dd><strong>(\d{6})</strong>`)
+)
+
+// The public application, the progress lookup and the online amendment.
+func TestPublicApplyAndProgress(t *testing.T) {
+	e := newWebEnv(t)
+	anon := e.browser()
+	r := anon.get("/public/reconsider/apply")
+	if r.status != http.StatusOK {
+		t.Fatalf("apply form: %d", r.status)
+	}
+	mustContain(t, "apply form", r.body, "青山县人民政府", "示范市人民政府")
+
+	form := e.goodIntake()
+	for _, k := range []string{"channel", "received_on", "respondent_id"} {
+		form.Del(k)
+	}
+	form.Set("respondent", "青山县公安局")
+	form.Set("learned_on", "2025-06-20")
+
+	noCSRF := url.Values{}
+	for k, v := range form {
+		noCSRF[k] = v
+	}
+	noCSRF.Set("csrf", "forged")
+	if r := anon.post("/public/reconsider/apply", noCSRF); r.status != http.StatusForbidden {
+		t.Errorf("forged CSRF: %d", r.status)
+	}
+
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("organ_id", "")
+	bad.Set("id_number", "110101199003071234")
+	r = anon.post("/public/reconsider/apply", bad)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad application: %d", r.status)
+	}
+	mustContain(t, "bad application", r.body, "请选择行政复议机关（人民政府）", `value="110101199003071234"`, `value="青山县公安局"`)
+	if n := e.count("reconsider_cases"); n != 0 {
+		t.Fatalf("%d cases after a rejected application", n)
+	}
+
+	r = anon.postFiles("/public/reconsider/apply", form, map[string][]byte{"处罚决定书.pdf": pdf})
+	if r.status != http.StatusOK {
+		t.Fatalf("application: %d\n%s", r.status, r.body)
+	}
+	rm, cm := receiptRE.FindStringSubmatch(r.body), codeRE.FindStringSubmatch(r.body)
+	if rm == nil || cm == nil {
+		t.Fatalf("receipt page without number or code:\n%s", r.body)
+	}
+	receipt, code := rm[1], cm[1]
+	mustContain(t, "receipt", r.body, "请抄写或截图保存", "2025-06-30", "1 个文件")
+
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {wrong}})
+	if r.status != http.StatusNotFound || !strings.Contains(r.body, "收件编号或查询码不正确") {
+		t.Fatalf("wrong code: %d", r.status)
+	}
+	mustContain(t, "wrong code keeps input", r.body, `value="`+receipt+`"`)
+	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
+	if r.status != http.StatusOK {
+		t.Fatalf("progress: %d", r.status)
+	}
+	mustContain(t, "progress", r.body, "申请已收到", "待受理审查", "处罚决定书.pdf")
+	mustNotContain(t, "progress", r.body, "提交补正材料")
+
+	// The office asks for amendment; the applicant sees the items and uploads materials.
+	var id string
+	if err := e.db.QueryRowContext(e.ctx, `SELECT id FROM reconsider_cases WHERE receipt_no = ?`, receipt).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RequestAmendment(e.ctx, e.principal("qs_fy"), id, Step{On: calendar.MustDate("2025-06-30")}, "请补充身份证复印件"); err != nil {
+		t.Fatal(err)
+	}
+	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
+	mustContain(t, "amending", r.body, "请补充身份证复印件", "需要补正材料", "提交补正材料", "2025-07-14")
+	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, nil)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "请选择补正材料文件") {
+		t.Fatalf("empty upload: %d", r.status)
+	}
+	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {wrong}}, map[string][]byte{"身份证.pdf": pdf})
+	if r.status != http.StatusNotFound {
+		t.Fatalf("upload with wrong code: %d", r.status)
+	}
+	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, map[string][]byte{"身份证.pdf": pdf, "程序.exe": []byte("MZ\x90\x00")})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "程序.exe") {
+		t.Fatalf("upload with an executable: %d", r.status)
+	}
+	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, map[string][]byte{"身份证.pdf": pdf})
+	if r.status != http.StatusOK {
+		t.Fatalf("amendment upload: %d\n%s", r.status, r.body)
+	}
+	mustContain(t, "uploaded", r.body, "已收到补正材料 1 个文件", "补正材料：身份证.pdf")
+	d, err := e.svc.Detail(e.ctx, e.principal("qs_fy"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := d.Events[len(d.Events)-1]
+	if last.Action != "amendment_uploaded" || !strings.Contains(last.Note, "身份证.pdf") {
+		t.Errorf("last event %s %q", last.Action, last.Note)
+	}
+}
+
+// Ten failed lookups from one address block the eleventh, even with the right code.
+func TestProgressRateLimit(t *testing.T) {
+	e := newWebEnv(t)
+	in := Intake{}
+	decodeForm(e.goodIntake(), &in)
+	rec, err := e.svc.Register(e.ctx, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := e.browser()
+	anon.get("/public/reconsider/progress")
+	for i := 0; i < lookupMaxFailures; i++ {
+		if r := anon.post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {"x" + rec.QueryCode}}); r.status != http.StatusNotFound {
+			t.Fatalf("failure %d: status %d", i+1, r.status)
+		}
+	}
+	r := anon.post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {rec.QueryCode}})
+	if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "请10分钟后再试") {
+		t.Fatalf("after %d failures: status %d", lookupMaxFailures, r.status)
+	}
+}
+
+// The limiter's window, on a clock the test moves.
+func TestLimiterWindow(t *testing.T) {
+	now := time.Date(2025, 6, 30, 10, 0, 0, 0, time.UTC)
+	l := newLimiter(3, 10*time.Minute)
+	l.now = func() time.Time { return now }
+	steps := []struct {
+		advance time.Duration
+		fail    bool
+		key     string
+		blocked bool
+	}{
+		{0, true, "a", false},
+		{time.Minute, true, "a", false},
+		{time.Minute, true, "a", true},       // three failures within ten minutes
+		{0, false, "b", false},               // another address is not affected
+		{8 * time.Minute, false, "a", false}, // the first failure left the window
+		{0, true, "a", true},
+		{10 * time.Minute, false, "a", false},
+	}
+	for i, s := range steps {
+		now = now.Add(s.advance)
+		if s.fail {
+			l.Fail(s.key)
+		}
+		if got := l.Blocked(s.key); got != s.blocked {
+			t.Errorf("step %d: blocked(%s) = %v, want %v", i, s.key, got, s.blocked)
+		}
+	}
+}
+
+// The form decoder fills embedded structs by json tag and reports numbers that do not parse.
+func TestDecodeForm(t *testing.T) {
+	cases := []struct {
+		vals   url.Values
+		want   DecideInput
+		errKey string
+	}{
+		{url.Values{"on": {"2025-06-30"}, "outcome": {"revoke"}, "no_reply": {"1"}, "version": {"3"}},
+			DecideInput{Step: Step{OnText: "2025-06-30", Version: 3}, Outcome: Revoke, NoReply: true}, ""},
+		{url.Values{"version": {"x"}}, DecideInput{}, "version"},
+		{url.Values{"no_reply": {"on"}, "note": {"  理由 "}}, DecideInput{Step: Step{Note: "  理由 "}, NoReply: true}, ""},
+	}
+	for i, c := range cases {
+		var got DecideInput
+		fe := decodeForm(c.vals, &got)
+		if got != c.want {
+			t.Errorf("case %d: got %+v, want %+v", i, got, c.want)
+		}
+		if (c.errKey == "") != (fe.Err() == nil) || (c.errKey != "" && fe.Fields[c.errKey] == "") {
+			t.Errorf("case %d: errors %v, want field %q", i, fe.Fields, c.errKey)
+		}
+	}
+}

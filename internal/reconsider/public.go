@@ -1,0 +1,314 @@
+package reconsider
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// Progress lookups are limited per client address: a query code has a million values, so
+// guessing must be slow. Only failed lookups count.
+const (
+	lookupMaxFailures = 10
+	lookupWindow      = 10 * time.Minute
+)
+
+// registerPublicRoutes: the applicant's online application and progress pages.
+func (m *Module) registerPublicRoutes(app *web.App) {
+	app.GET("/public/reconsider/apply", auth.PermPublic, m.applyForm)
+	app.POST("/public/reconsider/apply", auth.PermPublic, m.apply)
+	app.GET("/public/reconsider/progress", auth.PermPublic, m.progressForm)
+	app.POST("/public/reconsider/progress", auth.PermPublic, m.progress)
+	app.POST("/public/reconsider/progress/materials", auth.PermPublic, m.amendmentUpload)
+}
+
+// --- online application ---
+
+type govGroup struct {
+	Name string
+	Govs []org.Organ
+}
+
+type applyPage struct {
+	Groups  []govGroup
+	O       *selectOptions
+	Files   bool
+	Accept  string
+	MaxSize string
+}
+
+// reconsiderOrgans groups the governments an applicant may apply to (city and county level), by city.
+func (m *Module) reconsiderOrgans() []govGroup {
+	var out []govGroup
+	for _, o := range m.svc.org.All() {
+		if o.Kind != org.KindGovernment || o.Level != org.City {
+			continue
+		}
+		g := govGroup{Name: o.Name, Govs: []org.Organ{o}}
+		for _, c := range m.svc.org.Children(o.ID) {
+			if c.Kind == org.KindGovernment && c.Level == org.County {
+				g.Govs = append(g.Govs, c)
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+func (m *Module) renderApply(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	data := &applyPage{Groups: m.reconsiderOrgans(), O: formOptions}
+	data.Files, data.Accept, data.MaxSize = m.fileHints()
+	return m.app.Render(w, r, m.tmpl, "public_apply", status, "申请行政复议", data, fe)
+}
+
+func (m *Module) applyForm(w http.ResponseWriter, r *http.Request) error {
+	return m.renderApply(w, r, http.StatusOK, &web.FormError{Values: map[string][]string{"applicant_kind": {string(Natural)}}})
+}
+
+type receiptPage struct {
+	Receipt
+	Organ string
+	Files int
+}
+
+func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var in Intake
+	fe := decodeForm(r.PostForm, &in)
+	in.RespondentID = "" // the public names the respondent in words; staff link it to the tree
+	check := in
+	for k, v := range m.svc.validate(&check, true).Fields {
+		fe.Add(k, v)
+	}
+	if fe.Err() != nil {
+		return m.renderApply(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	ups, err := m.stageUploads(ctx, r, fe)
+	if err != nil {
+		return err
+	}
+	if fe.Err() != nil {
+		return m.renderApply(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	rec, err := m.svc.Register(ctx, nil, in)
+	var rfe *web.FormError
+	if errors.As(err, &rfe) {
+		rfe.Values = r.PostForm
+		return m.renderApply(w, r, http.StatusUnprocessableEntity, rfe)
+	} else if err != nil {
+		return err
+	}
+	c, err := getCase(ctx, m.svc.db, rec.CaseID)
+	if err != nil {
+		return err
+	}
+	if err := m.attachUploads(ctx, c, ups, "申请材料", nil); err != nil {
+		return err
+	}
+	o, _ := m.svc.org.Organ(c.OrganID)
+	return m.app.Render(w, r, m.tmpl, "public_receipt", http.StatusOK, "申请已提交", &receiptPage{Receipt: rec, Organ: o.Name, Files: len(ups)}, nil)
+}
+
+// --- progress ---
+
+type progressPage struct {
+	P         *Progress
+	Steps     []Event
+	Submitted []files.Attachment // what the applicant uploaded (names only; nothing is served publicly)
+	Amending  bool
+	Notice    string
+	Files     bool
+	Accept    string
+	MaxSize   string
+}
+
+func (m *Module) renderProgress(w http.ResponseWriter, r *http.Request, status int, data *progressPage, fe *web.FormError) error {
+	if data == nil {
+		data = &progressPage{}
+	}
+	data.Files, data.Accept, data.MaxSize = m.fileHints()
+	return m.app.Render(w, r, m.tmpl, "public_progress", status, "查询办理进度", data, fe)
+}
+
+func (m *Module) progressForm(w http.ResponseWriter, r *http.Request) error {
+	return m.renderProgress(w, r, http.StatusOK, nil, nil)
+}
+
+// lookup checks the receipt number and query code of a progress request, rate-limited by address.
+// It returns nil and renders the form again when the lookup fails.
+func (m *Module) lookup(w http.ResponseWriter, r *http.Request) (*Progress, *Case, error) {
+	ip := remoteIP(r)
+	lim := m.limiter()
+	fe := &web.FormError{Values: r.PostForm}
+	if lim.Blocked(ip) {
+		fe.Msg = "查询失败次数过多，请10分钟后再试"
+		return nil, nil, m.renderProgress(w, r, http.StatusTooManyRequests, nil, fe)
+	}
+	receipt, code := strings.TrimSpace(r.PostFormValue("receipt_no")), strings.TrimSpace(r.PostFormValue("code"))
+	if receipt == "" {
+		fe.Add("receipt_no", "请填写收件编号")
+	}
+	if code == "" {
+		fe.Add("code", "请填写查询码")
+	}
+	if fe.Err() != nil {
+		return nil, nil, m.renderProgress(w, r, http.StatusUnprocessableEntity, nil, fe)
+	}
+	pr, c, err := m.svc.PublicProgress(r.Context(), receipt, code)
+	if web.Status(err) == http.StatusNotFound {
+		lim.Fail(ip)
+		fe.Msg = err.Error()
+		return nil, nil, m.renderProgress(w, r, http.StatusNotFound, nil, fe)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return pr, c, nil
+}
+
+func (m *Module) progressData(r *http.Request, pr *Progress, c *Case) (*progressPage, error) {
+	data := &progressPage{P: pr, Steps: pr.Steps, Amending: c.State == StateAmending}
+	all, err := m.caseAttachments(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if a.UploadedBy == "" && (a.Label == "申请材料" || a.Label == "补正材料") {
+			data.Submitted = append(data.Submitted, a)
+		}
+	}
+	return data, nil
+}
+
+func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
+	pr, c, err := m.lookup(w, r)
+	if err != nil || pr == nil {
+		return err
+	}
+	data, err := m.progressData(r, pr, c)
+	if err != nil {
+		return err
+	}
+	return m.renderProgress(w, r, http.StatusOK, data, &web.FormError{Values: r.PostForm})
+}
+
+// amendmentUpload takes the applicant's amendment materials while the case waits for them.
+func (m *Module) amendmentUpload(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr, c, err := m.lookup(w, r)
+	if err != nil || pr == nil {
+		return err
+	}
+	data, err := m.progressData(r, pr, c)
+	if err != nil {
+		return err
+	}
+	fe := &web.FormError{Values: r.PostForm}
+	if c.State != StateAmending {
+		fe.Msg = "案件当前不在补正阶段，不能在线提交补正材料"
+		return m.renderProgress(w, r, http.StatusConflict, data, fe)
+	}
+	ups, err := m.stageUploads(ctx, r, fe)
+	if err != nil {
+		return err
+	}
+	if len(ups) == 0 && fe.Fields["files"] == "" {
+		fe.Add("files", "请选择补正材料文件")
+	}
+	if fe.Err() != nil {
+		return m.renderProgress(w, r, http.StatusUnprocessableEntity, data, fe)
+	}
+	var names []string
+	for _, up := range ups {
+		names = append(names, up.Filename)
+	}
+	err = m.attachUploads(ctx, c, ups, "补正材料", func(tx *db.Tx) error { return m.svc.NoteAmendmentUpload(ctx, tx, c.ID, names) })
+	if web.Status(err) == http.StatusConflict {
+		fe.Msg = err.Error()
+		return m.renderProgress(w, r, http.StatusConflict, data, fe)
+	} else if err != nil {
+		return err
+	}
+	if data, err = m.progressData(r, pr, c); err != nil {
+		return err
+	}
+	data.Notice = fmt.Sprintf("已收到补正材料 %d 个文件。工作人员核对无误后，受理审查期限自收到补正材料之日重新计算。", len(ups))
+	return m.renderProgress(w, r, http.StatusOK, data, &web.FormError{Values: r.PostForm})
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// --- rate limiter ---
+
+// limiter counts failures per key in a sliding window, in memory (one process; a cluster
+// behind a balancer multiplies the allowance by the number of instances, still far from a million).
+type limiter struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	now    func() time.Time
+	fails  map[string][]time.Time
+}
+
+func newLimiter(max int, window time.Duration) *limiter {
+	return &limiter{max: max, window: window, now: time.Now, fails: map[string][]time.Time{}}
+}
+
+// recent drops the failures of key older than the window and returns the rest (mu held).
+func (l *limiter) recent(key string, now time.Time) []time.Time {
+	ts := l.fails[key]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+		i++
+	}
+	ts = ts[i:]
+	if len(ts) == 0 {
+		delete(l.fails, key)
+	} else {
+		l.fails[key] = ts
+	}
+	return ts
+}
+
+// Blocked reports whether key has used up its failures.
+func (l *limiter) Blocked(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.recent(key, l.now())) >= l.max
+}
+
+// Fail records one actionFailure of key.
+func (l *limiter) Fail(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.fails[key] = append(l.recent(key, now), now)
+	if len(l.fails) > 10000 { // many addresses: sweep the stale ones so memory stays bounded
+		for k := range l.fails {
+			l.recent(k, now)
+		}
+	}
+}
+
+// limiters holds one limiter per module (tests build several apps in one process).
+var limiters sync.Map
+
+func (m *Module) limiter() *limiter {
+	v, _ := limiters.LoadOrStore(m, newLimiter(lookupMaxFailures, lookupWindow))
+	return v.(*limiter)
+}

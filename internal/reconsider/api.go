@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/files"
@@ -409,13 +410,60 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 
 // --- API handlers ---
 
-func (m *Module) registerAPIRoutes(app *web.App) {
-	app.APIRoute(http.MethodGet, "/reconsider/cases", auth.PermLogin, m.apiList)
-	app.APIRoute(http.MethodPost, "/reconsider/cases", auth.PermReconsiderEdit, m.apiRegister)
-	app.APIRoute(http.MethodGet, "/reconsider/cases/{id}", auth.PermLogin, m.apiDetail)
-	app.APIRoute(http.MethodGet, "/reconsider/cases/{id}/files/{file}", auth.PermLogin, m.caseDownload)
+// listQuery documents the filters of GET /reconsider/cases (parseFilter reads them).
+type listQuery struct {
+	State      string        `query:"state" doc:"状态：received、amending、in_review、suspended、concluded、not_accepted、other，或 open（全部未办结）"`
+	Respondent string        `query:"respondent" doc:"被申请人名称（完全匹配）"`
+	Field      string        `query:"field" doc:"所属领域"`
+	ActType    string        `query:"act_type" doc:"行政行为类别"`
+	Handler    string        `query:"handler" doc:"承办人用户 ID"`
+	Due        int           `query:"due" doc:"N 日内到期（1–365，自然日）"`
+	Overdue    string        `query:"overdue" doc:"1：只看下一期限已逾期的案件"`
+	Q          string        `query:"q" doc:"收件编号、案号或申请人姓名（包含）"`
+	From       calendar.Date `query:"from" doc:"收件日期起"`
+	To         calendar.Date `query:"to" doc:"收件日期止"`
+	api.PageQuery
+}
+
+type apiSpec struct {
+	op api.Op
+	h  web.HandlerFunc
+}
+
+// apiSpecs is the one list of the module's API operations: routes and their description.
+func (m *Module) apiSpecs() []apiSpec {
+	const tag = "行政复议"
+	id := map[string]string{"id": "案件 ID"}
+	specs := []apiSpec{
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases", Tag: tag, Perm: auth.PermLogin, Summary: "查询复议案件",
+			Description: "按条件分页查询本人数据范围内的案件；部门联络员只能查到本机关作为被申请人的案件。需要 reconsider.read 或 reconsider.reply。",
+			Query:       listQuery{}, Response: api.List[caseJSON]{}}, m.apiList},
+		{api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: auth.PermReconsiderEdit, Summary: "登记复议申请",
+			Description: "登记当面、邮寄、联络站转交等方式收到的申请；日期为 YYYY-MM-DD。可能重复的申请照常登记并在 possible_duplicate 中提示。",
+			Request:     Intake{}, Response: registerJSON{}, Status: http.StatusCreated}, m.apiRegister},
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: auth.PermLogin, Summary: "复议案件详情",
+			Description: "案件、法定期限及依据、办理过程、中止、听证、参加人、意见书、文书和附件。", PathParams: id, Response: detailJSON{}}, m.apiDetail},
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: auth.PermLogin, Summary: "下载案件附件",
+			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, m.caseDownload},
+	}
 	for _, a := range caseActions {
-		app.APIRoute(http.MethodPost, "/reconsider/cases/{id}/"+a.Name, a.Perm, m.apiAction(a))
+		specs = append(specs, apiSpec{api.Op{Method: http.MethodPost, Path: "/reconsider/cases/{id}/" + a.Name, Tag: tag, Perm: a.Perm,
+			Summary: a.Title, Description: "请求体字段与办理页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
+			PathParams: id, Request: reflect.ValueOf(a.newInput()).Elem().Interface(), Response: caseJSON{}}, m.apiAction(a)})
+	}
+	return specs
+}
+
+func (m *Module) registerAPIRoutes(app *web.App) {
+	for _, s := range m.apiSpecs() {
+		app.APIRoute(s.op.Method, s.op.Path, s.op.Perm, s.h)
+	}
+}
+
+// DescribeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
+func (m *Module) DescribeAPI(reg *api.Registry) {
+	for _, s := range m.apiSpecs() {
+		reg.Op(s.op)
 	}
 }
 
@@ -425,13 +473,6 @@ func canSee(p *auth.Principal) error {
 		return nil
 	}
 	return web.Errorf(http.StatusForbidden, "您没有查看复议案件的权限")
-}
-
-type listJSON struct {
-	Total   int        `json:"total"`
-	Page    int        `json:"page"`
-	PerPage int        `json:"per_page"`
-	Items   []caseJSON `json:"items"`
 }
 
 func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
@@ -458,11 +499,11 @@ func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := listJSON{Total: total, Page: page, PerPage: per, Items: []caseJSON{}}
+	items := make([]caseJSON, 0, len(cases))
 	for _, c := range cases {
-		out.Items = append(out.Items, m.caseJSON(c))
+		items = append(items, m.caseJSON(c))
 	}
-	return web.WriteJSON(w, http.StatusOK, out)
+	return web.WriteJSON(w, http.StatusOK, api.NewList(items, total, page, per))
 }
 
 type registerJSON struct {

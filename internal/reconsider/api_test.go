@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
@@ -135,7 +136,9 @@ func TestAPIMainPath(t *testing.T) {
 	}{
 		{office, "accept", `{"on":"2025-06-30","procedure":"simplified","simplified_ground":4,"version":1}`, http.StatusUnprocessableEntity, nil},
 		{office, "accept", `{"on":"2025-06-30","procedure":"ordinary","version":1}`, http.StatusOK,
-			func(c map[string]any) bool { return c["state"] == "in_review" && c["number"] == "青政复〔2025〕1号" && c["accepted_on"] == "2025-06-30" }},
+			func(c map[string]any) bool {
+				return c["state"] == "in_review" && c["number"] == "青政复〔2025〕1号" && c["accepted_on"] == "2025-06-30"
+			}},
 		{office, "accept", `{"on":"2025-06-30","procedure":"ordinary"}`, http.StatusConflict, nil},
 		{respondent, "reply", `{"on":"2025-06-30","text":"答复"}`, http.StatusConflict, nil}, // no copy sent yet
 		{office, "send_copy", `{"on":"2025-06-30"}`, http.StatusOK, func(c map[string]any) bool { return c["copy_sent_on"] == "2025-06-30" }},
@@ -145,7 +148,9 @@ func TestAPIMainPath(t *testing.T) {
 		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
 		{office, "suspend", `{"on":"2025-06-30","ground":11}`, http.StatusUnprocessableEntity, nil},
 		{office, "decide", `{"on":"2025-06-30","outcome":"revoke","performance_due":"2025-07-30"}`, http.StatusOK,
-			func(c map[string]any) bool { return c["state"] == "concluded" && c["closed_on"] == "2025-06-30" && c["outcome_label"] == "撤销" }},
+			func(c map[string]any) bool {
+				return c["state"] == "concluded" && c["closed_on"] == "2025-06-30" && c["outcome_label"] == "撤销"
+			}},
 		{office, "performed", `{"on":"2025-06-30"}`, http.StatusOK, func(c map[string]any) bool { return c["performed_on"] == "2025-06-30" }},
 	}
 	for i, s := range steps {
@@ -187,5 +192,48 @@ func TestAPIMainPath(t *testing.T) {
 	}
 	if status, l, _ := e.call(other, "GET", "/reconsider/cases", ""); status != http.StatusOK || l["total"] != float64(0) {
 		t.Errorf("other liaison list: %d %v", status, l)
+	}
+}
+
+// Every API route of the case pages is declared in the OpenAPI registry with its permission.
+func TestAPIDescribed(t *testing.T) {
+	e := newWebEnv(t)
+	reg := api.NewRegistry()
+	NewModule(e.svc, e.files).DescribeAPI(reg) // the same list newWebEnv's module registered routes from
+	api.Register(e.app, reg)
+	var problems []string
+	if err := reg.Check(e.app.Routes()); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if strings.Contains(line, "/reconsider/cases") {
+				problems = append(problems, line)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("API description:\n%s", strings.Join(problems, "\n"))
+	}
+	n := 0
+	for _, op := range reg.Ops() {
+		if strings.HasPrefix(op.Path, "/reconsider/cases") {
+			n++
+		}
+	}
+	if n != 4+len(caseActions) {
+		t.Errorf("%d case operations declared, want %d", n, 4+len(caseActions))
+	}
+	res, err := http.Get(e.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var doc map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("openapi.json: %d %v", res.StatusCode, err)
+	}
+	paths, _ := doc["paths"].(map[string]any)
+	for _, p := range []string{"/reconsider/cases", "/reconsider/cases/{id}", "/reconsider/cases/{id}/accept", "/reconsider/cases/{id}/reply"} {
+		if paths[p] == nil {
+			t.Errorf("openapi.json lacks %s", p)
+		}
 	}
 }

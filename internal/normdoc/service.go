@@ -1,0 +1,335 @@
+package normdoc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// IndexDoc is what the full-text index keeps of a published document. It mirrors search.Doc field
+// by field; cli adapts one to the other (see Indexer).
+type IndexDoc struct {
+	Kind    string // always "normdoc"
+	RefID   string
+	Title   string
+	Body    string
+	OrganID string
+	Organ   string
+	Number  string
+	Date    calendar.Date // publication date
+	Status  string        // Chinese label: 有效, 已修改, 废止, 失效
+	InForce bool
+	URL     string
+}
+
+// Indexer is the part of internal/search this module uses, called in the same transaction as the
+// publication or status change it reflects. A nil Indexer indexes nothing.
+type Indexer interface {
+	Upsert(ctx context.Context, tx *db.Tx, doc IndexDoc) error
+	Delete(ctx context.Context, tx *db.Tx, kind, refID string) error
+}
+
+// IndexFuncs adapts two functions to Indexer (cli wires search.Index through it).
+type IndexFuncs struct {
+	UpsertFunc func(ctx context.Context, tx *db.Tx, doc IndexDoc) error
+	DeleteFunc func(ctx context.Context, tx *db.Tx, kind, refID string) error
+}
+
+// Upsert implements Indexer.
+func (f IndexFuncs) Upsert(ctx context.Context, tx *db.Tx, doc IndexDoc) error {
+	return f.UpsertFunc(ctx, tx, doc)
+}
+
+// Delete implements Indexer.
+func (f IndexFuncs) Delete(ctx context.Context, tx *db.Tx, kind, refID string) error {
+	return f.DeleteFunc(ctx, tx, kind, refID)
+}
+
+// Service is the register's business layer.
+type Service struct {
+	db       *db.DB
+	org      *org.Service
+	auth     *auth.Service
+	review   *review.Service
+	cal      func() *calendar.Calendar
+	settings *review.Settings
+	index    Indexer
+	now      func() time.Time
+}
+
+// New returns the service; ix may be nil until the search index is wired.
+func New(d *db.DB, o *org.Service, a *auth.Service, rv *review.Service, cal func() *calendar.Calendar, ix Indexer) *Service {
+	return &Service{db: d, org: o, auth: a, review: rv, cal: cal, settings: review.NewSettings(d, o), index: ix, now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// SetIndexer replaces the index (tests, late wiring).
+func (s *Service) SetIndexer(ix Indexer) { s.index = ix }
+
+// Today is the legal date now.
+func (s *Service) Today() calendar.Date { return calendar.InShanghai(s.now()) }
+
+// Review is the legality review service the register draws on.
+func (s *Service) Review() *review.Service { return s.review }
+
+// Settings reads the organ settings.
+func (s *Service) Settings() *review.Settings { return s.settings }
+
+// department reports a department's view: it reads (normdoc.read) and submits reviews, but does not keep the register.
+func department(p *auth.Principal) bool {
+	return p.Can(auth.PermReviewSubmit) && !p.Can(auth.PermNormdocEdit)
+}
+
+// scope limits the register to what p keeps or oversees: staff by the organ scope of the register
+// office or of the issuing organ; a department its own documents (issued or drafted).
+func scope(p *auth.Principal) (string, []any) {
+	if p == nil || !p.Can(auth.PermNormdocRead) {
+		return "1 = 0", nil
+	}
+	if department(p) {
+		return "(d.organ_id = ? OR d.drafter_organ_id = ?)", []any{p.OrganID, p.OrganID}
+	}
+	a, aa := p.ScopeSQL("d.reg_organ_id", "")
+	b, ba := p.ScopeSQL("d.organ_id", "")
+	return "(" + a + " OR " + b + ")", append(aa, ba...)
+}
+
+// visible adds the published documents, which everyone may read, to p's scope.
+func visible(p *auth.Principal) (string, []any) {
+	if p == nil || !p.Can(auth.PermNormdocRead) {
+		return "1 = 0", nil // the public reads through PublicDetail
+	}
+	f, a := scope(p)
+	return "(" + f + " OR d.published_on <> '')", a
+}
+
+// Get returns a document p may read.
+func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Doc, error) {
+	return s.getVisible(ctx, s.db, p, id)
+}
+
+func (s *Service) getVisible(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Doc, error) {
+	frag, args := visible(p)
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+` FROM normdocs d WHERE d.id = ? AND `+frag, append([]any{id}, args...)...))
+	if err != nil {
+		return nil, web.NotFound("规范性文件")
+	}
+	return d, nil
+}
+
+// editable: the register office acts on the documents of its organ scope.
+func (s *Service) editable(p *auth.Principal, d *Doc) bool {
+	if p == nil || !p.Can(auth.PermNormdocEdit) {
+		return false
+	}
+	return s.inScope(p, d.RegOrganID)
+}
+
+func (s *Service) inScope(p *auth.Principal, organID string) bool {
+	o, ok := s.org.Organ(organID)
+	if !ok {
+		return false
+	}
+	switch p.Scope {
+	case auth.ScopeAll:
+		return true
+	case auth.ScopeBelow:
+		return strings.HasPrefix(o.Path, p.OrganPath)
+	case auth.ScopeOrgan:
+		return o.ID == p.OrganID
+	}
+	return false
+}
+
+// Detail is everything the document page shows.
+type Detail struct {
+	Doc        *Doc
+	Text       Version // current version with its body
+	Versions   []Version
+	Events     []Event
+	Timeline   []StatusEntry
+	Filings    []Filing
+	AmendedBy  *Doc
+	Amends     *Doc
+	Organ      org.Organ
+	CanEdit    bool
+	Today      calendar.Date
+	StatusText string
+}
+
+// StatusEntry is one status of the timeline with its effective date.
+type StatusEntry struct {
+	Status Status
+	From   calendar.Date
+	Note   string
+	RefID  string // the amending or repealing document
+}
+
+// Detail loads the document page (staff or public: the same facts, actions only for staff).
+func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*Detail, error) {
+	d, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.detail(ctx, d, s.editable(p, d))
+}
+
+// PublicDetail loads a published document for the public database.
+func (s *Service) PublicDetail(ctx context.Context, id string) (*Detail, error) {
+	d, err := getDoc(ctx, s.db, id)
+	if err != nil || !d.Published() {
+		return nil, web.NotFound("规范性文件")
+	}
+	return s.detail(ctx, d, false)
+}
+
+func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, error) {
+	out := &Detail{Doc: d, CanEdit: canEdit, Today: s.Today(), StatusText: d.StatusText(s.Today())}
+	out.Organ, _ = s.org.Organ(d.OrganID)
+	var err error
+	if out.Text, err = getVersion(ctx, s.db, d.ID, d.CurrentVersion); err != nil {
+		return nil, err
+	}
+	if out.Versions, err = listVersions(ctx, s.db, d.ID); err != nil {
+		return nil, err
+	}
+	if out.Events, err = listEvents(ctx, s.db, d.ID); err != nil {
+		return nil, err
+	}
+	if out.Filings, err = listFilings(ctx, s.db, d.ID); err != nil {
+		return nil, err
+	}
+	if d.AmendedByID != "" {
+		out.AmendedBy, _ = getDoc(ctx, s.db, d.AmendedByID)
+	}
+	if d.AmendsID != "" {
+		out.Amends, _ = getDoc(ctx, s.db, d.AmendsID)
+	}
+	out.Timeline = timeline(out.Events)
+	return out, nil
+}
+
+// timeline extracts the status changes, with the dates they took effect.
+func timeline(evs []Event) []StatusEntry {
+	var out []StatusEntry
+	for _, e := range evs {
+		if e.ToStatus == "" || e.ToStatus == e.FromStatus || e.ToStatus == StatusRegistered {
+			continue
+		}
+		out = append(out, StatusEntry{Status: e.ToStatus, From: e.On, Note: e.Note, RefID: e.RefDocID})
+	}
+	return out
+}
+
+// act runs one transition on a document: visibility, lock, permission, version, fn, event, audit,
+// and the search index, in one transaction.
+func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version int, action string, on calendar.Date, note string,
+	fn func(tx *db.Tx, d *Doc, ev *Event) error) (*Doc, error) {
+	if !p.Can(auth.PermNormdocEdit) {
+		return nil, fmt.Errorf("%w：您没有管理规范性文件的权限", db.ErrForbidden)
+	}
+	var out *Doc
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := s.getVisible(ctx, tx, p, id); err != nil {
+			return err
+		}
+		d, err := lockDoc(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !s.editable(p, d) {
+			return fmt.Errorf("%w：该文件不由本机关登记管理", db.ErrForbidden)
+		}
+		if version != 0 && version != d.Version {
+			return fmt.Errorf("%w：文件已被他人更新，请刷新后重试", db.ErrConflict)
+		}
+		from := d.Status
+		ev := Event{On: on, ActorID: p.UserID, ActorName: p.Name, Action: action, FromStatus: from, Note: note}
+		if err := fn(tx, d, &ev); err != nil {
+			return err
+		}
+		if err := updateDoc(ctx, tx, d); err != nil {
+			return err
+		}
+		ev.ToStatus = d.Status
+		if err := insertEvent(ctx, tx, d.ID, ev); err != nil {
+			return err
+		}
+		if err := s.reindex(ctx, tx, d); err != nil {
+			return err
+		}
+		out = d
+		return audit.Record(ctx, tx, audit.Entry{Action: "normdoc." + ev.Action, ObjectType: "normdoc", ObjectID: d.ID,
+			Detail: map[string]any{"from": from, "to": d.Status, "on": on.String(), "note": ev.Note}})
+	})
+	return out, err
+}
+
+// reindex puts a published document's current state into the search index.
+func (s *Service) reindex(ctx context.Context, tx *db.Tx, d *Doc) error {
+	if s.index == nil || !d.Published() {
+		return nil
+	}
+	v, err := getVersion(ctx, tx, d.ID, d.CurrentVersion)
+	if err != nil {
+		return err
+	}
+	return s.index.Upsert(ctx, tx, indexDoc(d, v.Body))
+}
+
+func indexDoc(d *Doc, body string) IndexDoc {
+	return IndexDoc{Kind: "normdoc", RefID: d.ID, Title: d.Title, Body: body, OrganID: d.OrganID, Organ: d.OrganName, Number: d.Number,
+		Date: d.PublishedOn, Status: d.Status.Label(), InForce: d.Status == StatusInForce, URL: "/public/normdocs/" + d.ID}
+}
+
+// Redate recomputes the deadlines of filings not yet sent under a new calendar (calendar.Redater).
+func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.days, f.due_on, d.published_on, d.title, d.id FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id WHERE f.sent_on = ''`)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id, title, docID string
+		days             int
+		due, pub         calendar.Date
+	}
+	var open []row
+	for rows.Next() {
+		var r row
+		var due, pub string
+		if err := rows.Scan(&r.id, &r.days, &due, &pub, &r.title, &r.docID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.due, _ = calendar.ParseDate(due)
+		r.pub, _ = calendar.ParseDate(pub)
+		open = append(open, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var moved []calendar.Moved
+	for _, r := range open {
+		due, ok, err := cal.Due(FilingRule(r.days), r.pub, nil, 0)
+		if err != nil || !ok || due == r.due {
+			continue
+		}
+		if err := tx.Exec(ctx, `UPDATE normdoc_filings SET due_on = ? WHERE id = ?`, due.String(), r.id); err != nil {
+			return nil, err
+		}
+		moved = append(moved, calendar.Moved{What: "规范性文件《" + r.title + "》报送备案期限", URL: "/normdocs/" + r.docID, Old: r.due, New: due})
+	}
+	return moved, nil
+}

@@ -1,0 +1,340 @@
+package normdoc
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+)
+
+const docCols = `d.id, d.organ_id, d.organ_name, d.drafter_organ_id, d.reg_organ_id, d.review_id, d.legacy, d.title, d.number, d.number_year, d.number_seq,
+	d.provisional, d.keywords, d.topics, d.signed_on, d.published_on, d.publish_channel, d.effective_on, d.valid_years, d.expires_on, d.warn_on,
+	d.status, d.status_on, d.ended_on, d.amended_by_id, d.amends_id, d.pending_amend, d.evaluation, d.evaluated_on, d.evaluation_note,
+	d.current_version, d.version, d.created_at, d.updated_at`
+
+func scanDoc(sc interface{ Scan(...any) error }) (*Doc, error) {
+	d := &Doc{}
+	var dt [9]string
+	var legacy, prov, pending int
+	err := sc.Scan(&d.ID, &d.OrganID, &d.OrganName, &d.DrafterOrganID, &d.RegOrganID, &d.ReviewID, &legacy, &d.Title, &d.Number, &d.NumberYear, &d.NumberSeq,
+		&prov, &d.Keywords, &d.Topics, &dt[0], &dt[1], &d.Channel, &dt[2], &d.ValidYears, &dt[3], &dt[4],
+		&d.Status, &dt[5], &dt[6], &d.AmendedByID, &d.AmendsID, &pending, &d.Evaluation, &dt[7], &d.EvaluationNote,
+		&d.CurrentVersion, &d.Version, &d.CreatedAt, &d.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	targets := []*calendar.Date{&d.SignedOn, &d.PublishedOn, &d.EffectiveOn, &d.ExpiresOn, &d.WarnOn, &d.StatusOn, &d.EndedOn, &d.EvaluatedOn}
+	for i, t := range targets {
+		if dt[i] != "" {
+			if *t, err = calendar.ParseDate(dt[i]); err != nil {
+				return nil, fmt.Errorf("规范性文件 %s 的日期字段损坏：%w", d.ID, err)
+			}
+		}
+	}
+	d.Legacy, d.Provisional, d.PendingAmend = legacy == 1, prov == 1, pending == 1
+	return d, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+const insertDocSQL = `INSERT INTO normdocs (id, organ_id, organ_name, drafter_organ_id, reg_organ_id, review_id, legacy, title, number, number_year, number_seq,
+	provisional, keywords, topics, signed_on, published_on, publish_channel, effective_on, valid_years, expires_on, warn_on,
+	status, status_on, ended_on, amended_by_id, amends_id, pending_amend, evaluation, evaluated_on, evaluation_note,
+	current_version, version, created_at, updated_at)`
+
+const docPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func docArgs(d *Doc) []any {
+	return []any{d.ID, d.OrganID, d.OrganName, d.DrafterOrganID, d.RegOrganID, d.ReviewID, b2i(d.Legacy), d.Title, d.Number, d.NumberYear, d.NumberSeq,
+		b2i(d.Provisional), d.Keywords, d.Topics, d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(),
+		string(d.Status), d.StatusOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, b2i(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
+		d.CurrentVersion, d.Version, d.CreatedAt, d.UpdatedAt}
+}
+
+func insertDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
+	return tx.Exec(ctx, insertDocSQL+` VALUES `+docPlaceholders, docArgs(d)...)
+}
+
+// updateDoc writes the mutable facts, guarded by the version the transition read.
+func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
+	err := tx.ExecOne(ctx, `UPDATE normdocs SET title = ?, number = ?, number_year = ?, number_seq = ?, provisional = ?, keywords = ?, topics = ?,
+		signed_on = ?, published_on = ?, publish_channel = ?, effective_on = ?, valid_years = ?, expires_on = ?, warn_on = ?, status = ?, status_on = ?,
+		ended_on = ?, amended_by_id = ?, amends_id = ?, pending_amend = ?, evaluation = ?, evaluated_on = ?, evaluation_note = ?, current_version = ?,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		d.Title, d.Number, d.NumberYear, d.NumberSeq, b2i(d.Provisional), d.Keywords, d.Topics,
+		d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(), string(d.Status), d.StatusOn.String(),
+		d.EndedOn.String(), d.AmendedByID, d.AmendsID, b2i(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
+		db.Now(), d.ID, d.Version)
+	if errors.Is(err, db.ErrConflict) {
+		return fmt.Errorf("%w：文件已被他人更新，请刷新后重试", db.ErrConflict)
+	}
+	if err == nil {
+		d.Version++
+	}
+	return err
+}
+
+func getDoc(ctx context.Context, q db.Querier, id string) (*Doc, error) {
+	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+` FROM normdocs d WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("规范性文件%w", db.ErrNotFound)
+	}
+	return d, err
+}
+
+func lockDoc(ctx context.Context, tx *db.Tx, id string) (*Doc, error) {
+	q := `SELECT ` + docCols + ` FROM normdocs d WHERE d.id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	d, err := scanDoc(tx.QueryRowContext(ctx, q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("规范性文件%w", db.ErrNotFound)
+	}
+	return d, err
+}
+
+func queryDocs(ctx context.Context, q db.Querier, query string, args ...any) ([]*Doc, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Doc
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func insertEvent(ctx context.Context, tx *db.Tx, docID string, e Event) error {
+	return tx.Exec(ctx, `INSERT INTO normdoc_events (id, doc_id, at, on_date, actor_id, actor_name, action, from_status, to_status, note, ref_doc_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), docID, db.Now(), e.On.String(), e.ActorID, e.ActorName, e.Action, string(e.FromStatus), string(e.ToStatus), e.Note, e.RefDocID)
+}
+
+func listEvents(ctx context.Context, q db.Querier, docID string) ([]Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, on_date, actor_id, actor_name, action, from_status, to_status, note, ref_doc_id FROM normdoc_events WHERE doc_id = ? ORDER BY on_date, at, id`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var on string
+		if err := rows.Scan(&e.ID, &e.At, &on, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.Note, &e.RefDocID); err != nil {
+			return nil, err
+		}
+		e.On, _ = calendar.ParseDate(on)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func insertVersion(ctx context.Context, tx *db.Tx, v *Version) error {
+	return tx.Exec(ctx, `INSERT INTO normdoc_versions (id, doc_id, seq, title, body, note, source_doc_id, source_number, effective_on, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, v.DocID, v.Seq, v.Title, v.Body, v.Note, v.SourceDocID, v.SourceNumber, v.EffectiveOn.String(), v.CreatedAt, v.CreatedBy)
+}
+
+func scanVersion(sc interface{ Scan(...any) error }) (Version, error) {
+	var v Version
+	var eff string
+	err := sc.Scan(&v.ID, &v.DocID, &v.Seq, &v.Title, &v.Body, &v.Note, &v.SourceDocID, &v.SourceNumber, &eff, &v.CreatedAt, &v.CreatedBy)
+	if err == nil && eff != "" {
+		v.EffectiveOn, _ = calendar.ParseDate(eff)
+	}
+	return v, err
+}
+
+const versionCols = `id, doc_id, seq, title, body, note, source_doc_id, source_number, effective_on, created_at, created_by`
+
+func getVersion(ctx context.Context, q db.Querier, docID string, seq int) (Version, error) {
+	v, err := scanVersion(q.QueryRowContext(ctx, `SELECT `+versionCols+` FROM normdoc_versions WHERE doc_id = ? AND seq = ?`, docID, seq))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("文本版本%w", db.ErrNotFound)
+	}
+	return v, err
+}
+
+// listVersions returns the versions without their bodies (the page lists them; diff reads two).
+func listVersions(ctx context.Context, q db.Querier, docID string) ([]Version, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, doc_id, seq, title, '', note, source_doc_id, source_number, effective_on, created_at, created_by FROM normdoc_versions WHERE doc_id = ? ORDER BY seq`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+const filingCols = `id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on`
+
+func scanFiling(sc interface{ Scan(...any) error }) (Filing, error) {
+	var f Filing
+	var due, sent, recv, fb string
+	err := sc.Scan(&f.ID, &f.DocID, &f.BodyKind, &f.BodyName, &f.BodyOrganID, &f.Days, &due, &sent, &recv, &f.Result, &f.Feedback, &fb)
+	if err != nil {
+		return f, err
+	}
+	for _, x := range []struct {
+		s string
+		d *calendar.Date
+	}{{due, &f.DueOn}, {sent, &f.SentOn}, {recv, &f.ReceivedOn}, {fb, &f.FeedbackOn}} {
+		if x.s != "" {
+			*x.d, _ = calendar.ParseDate(x.s)
+		}
+	}
+	return f, nil
+}
+
+func insertFiling(ctx context.Context, tx *db.Tx, f Filing) error {
+	return tx.Exec(ctx, `INSERT INTO normdoc_filings (id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.DocID, f.BodyKind, f.BodyName, f.BodyOrganID, f.Days, f.DueOn.String(), f.SentOn.String(), f.ReceivedOn.String(),
+		f.Result, f.Feedback, f.FeedbackOn.String(), db.Now())
+}
+
+func listFilings(ctx context.Context, q db.Querier, docID string) ([]Filing, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+filingCols+` FROM normdoc_filings WHERE doc_id = ? ORDER BY body_kind`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Filing
+	for rows.Next() {
+		f, err := scanFiling(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Filter selects documents for the register and the public database.
+type Filter struct {
+	OrganID       string
+	Below         bool // include the organs below OrganID
+	Year          int  // publication year (registration year for unpublished documents)
+	Status        Status
+	Topic         string
+	Query         string // title, number or keyword
+	FilingOverdue bool
+	Expiring      bool // the evaluation warning has started
+	Published     bool // published documents only
+	Limit, Offset int
+}
+
+func (f Filter) where(today calendar.Date, organPath string) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.OrganID != "" {
+		if f.Below && organPath != "" {
+			add("d.organ_id IN (SELECT id FROM organs WHERE path LIKE ?)", organPath+"%")
+		} else {
+			add("d.organ_id = ?", f.OrganID)
+		}
+	}
+	if f.Published {
+		add("d.published_on <> ''")
+	}
+	if f.Year > 0 {
+		from, to := fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year)
+		add("((d.published_on >= ? AND d.published_on <= ?) OR (d.published_on = '' AND d.number_year = ?))", from, to, f.Year)
+	}
+	if f.Status != "" {
+		add("d.status = ?", string(f.Status))
+	}
+	if t := strings.TrimSpace(f.Topic); t != "" {
+		add(`d.topics LIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(q) + "%"
+		add(`(d.title LIKE ? ESCAPE '\' OR d.number LIKE ? ESCAPE '\' OR d.keywords LIKE ? ESCAPE '\')`, like, like, like)
+	}
+	if f.FilingOverdue {
+		add(`EXISTS (SELECT 1 FROM normdoc_filings fi WHERE fi.doc_id = d.id AND ((fi.sent_on = '' AND fi.due_on < ?) OR (fi.sent_on <> '' AND fi.sent_on > fi.due_on)))`, today.String())
+	}
+	if f.Expiring {
+		add("d.status = 'in_force' AND d.warn_on <> '' AND d.warn_on <= ? AND d.evaluation = ''", today.String())
+	}
+	if len(conds) == 0 {
+		return "1 = 1", nil
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+const cleanupCols = `c.id, c.organ_id, c.reg_organ_id, c.title, c.basis, c.selection, c.state, c.opened_on, c.closed_on, c.decided_by, c.created_by, c.version,
+	(SELECT COUNT(*) FROM normdoc_cleanup_items i WHERE i.cleanup_id = c.id), (SELECT COUNT(*) FROM normdoc_cleanup_items i WHERE i.cleanup_id = c.id AND i.decision <> '')`
+
+func scanCleanup(sc interface{ Scan(...any) error }) (*Cleanup, error) {
+	c := &Cleanup{}
+	var opened, closed string
+	err := sc.Scan(&c.ID, &c.OrganID, &c.RegOrganID, &c.Title, &c.Basis, &c.Selection, &c.State, &opened, &closed, &c.DecidedBy, &c.CreatedBy, &c.Version, &c.Items, &c.Decided)
+	if err != nil {
+		return nil, err
+	}
+	c.OpenedOn, _ = calendar.ParseDate(opened)
+	if closed != "" {
+		c.ClosedOn, _ = calendar.ParseDate(closed)
+	}
+	return c, nil
+}
+
+func listItems(ctx context.Context, q db.Querier, cleanupID string) ([]CleanupItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT i.id, i.cleanup_id, i.doc_id, i.proposal, i.proposal_reason, i.proposed_by, i.decision, i.decision_reason, i.decided_on, `+docCols+`
+		FROM normdoc_cleanup_items i JOIN normdocs d ON d.id = i.doc_id WHERE i.cleanup_id = ? ORDER BY i.sort`, cleanupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CleanupItem
+	for rows.Next() {
+		var it CleanupItem
+		var decided string
+		var d *Doc
+		dest := []any{&it.ID, &it.CleanupID, &it.DocID, &it.Proposal, &it.ProposalReason, &it.ProposedBy, &it.Decision, &it.DecisionReason, &decided}
+		d, err := scanDoc(multiScan{dest: dest, rows: rows})
+		if err != nil {
+			return nil, err
+		}
+		if decided != "" {
+			it.DecidedOn, _ = calendar.ParseDate(decided)
+		}
+		it.Doc = d
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// multiScan lets scanDoc read the document columns that follow some leading columns.
+type multiScan struct {
+	dest []any
+	rows *sql.Rows
+}
+
+func (m multiScan) Scan(dest ...any) error { return m.rows.Scan(append(m.dest, dest...)...) }

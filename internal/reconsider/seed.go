@@ -1,0 +1,688 @@
+package reconsider
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/secure"
+)
+
+// Demo data of 行政复议. One planner draws each case's life (receipt, 补正, acceptance, copy, reply,
+// hearing, suspension, extension, conclusion, performance) with realistic mixes; two writers carry the
+// plan out: at county scale through the service, so every event, deadline and audit entry is what the
+// platform itself would write; at province scale with multi-row INSERTs that reproduce the same facts,
+// because 100,000 cases through the service would take far too long. Deterministic for a given
+// scale and day: each county draws from its own seeded generator; dates run up to today, so the
+// workbench shows cases due today, soon and overdue.
+
+// seedOptions size the generated data.
+type seedOptions struct {
+	casesPerYear float64 // per county and year
+	years        int     // the current year and years-1 before it; 0: from 2025-01-01
+	bulk         bool
+}
+
+// Seeder returns the demo seeder: `fazhi demo` (county scale, a few hundred cases per county for
+// 2025–2026, written through the service) or `fazhi demo --scale province` (about 100,000 cases:
+// 100 counties × 5 years, bulk-written).
+func Seeder(svc *Service) demo.Seeder {
+	return func(ctx context.Context, w *demo.World) (string, error) {
+		if w.Scale == "province" {
+			return svc.seed(ctx, w, seedOptions{casesPerYear: 200, years: 5, bulk: true})
+		}
+		return svc.seed(ctx, w, seedOptions{casesPerYear: 160})
+	}
+}
+
+func (s *Service) seed(ctx context.Context, w *demo.World, opt seedOptions) (string, error) {
+	today := s.Today()
+	start := calendar.MustDate("2025-01-01")
+	if opt.years > 0 {
+		start = calendar.Date{Year: today.Year - opt.years + 1, Month: time.January, Day: 1}
+	}
+	began := time.Now()
+	total := 0
+	bulk := &bulkCounters{next: map[string]int{}}
+	for i, county := range w.Counties {
+		r := rand.New(rand.NewPCG(2026, uint64(i)+1))
+		n := int(opt.casesPerYear * float64(start.DaysUntil(today)+1) / 365)
+		plans := make([]*seedPlan, 0, n)
+		for range n {
+			plans = append(plans, s.planCase(r, county, start, today))
+		}
+		sortPlans(plans)
+		var err error
+		if opt.bulk {
+			err = s.writeBulk(ctx, county, plans, today, bulk)
+		} else {
+			err = s.writeThroughService(ctx, county, plans, today)
+		}
+		if err != nil {
+			return "", fmt.Errorf("生成%s的复议演示案件：%w", county.Government.Name, err)
+		}
+		total += n
+	}
+	if opt.bulk {
+		if err := s.db.Tx(ctx, func(tx *db.Tx) error {
+			if err := bulk.save(ctx, tx); err != nil {
+				return err
+			}
+			return audit.Record(ctx, tx, audit.Entry{Action: "reconsider.demo", ObjectType: "reconsider_case",
+				Detail: map[string]any{"cases": total, "counties": len(w.Counties), "from": start.String(), "to": today.String()}})
+		}); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("行政复议：%d 个县共 %d 件案件（%s 至 %s），用时 %s", len(w.Counties), total, start, today, time.Since(began).Round(time.Second)), nil
+}
+
+// seedPlan is one case's life as drawn; zero dates are steps that do not happen.
+type seedPlan struct {
+	respondent     org.Organ
+	field, actType string
+	actTitle       string
+	kind           ApplicantKind
+	name, idNo     string
+	phone          string
+	amount         float64
+	channel        Channel
+	received       calendar.Date
+	learned        calendar.Date
+	actDate        calendar.Date
+	handler        int
+
+	amendOn, amendBackOn, lapsedOn calendar.Date
+	fate                           string // accept, reject, inform, transfer, withdraw
+	closeOn                        calendar.Date
+	acceptOn                       calendar.Date
+	proc                           Procedure
+	simplifiedGround               int
+	copyOn, replyOn, sessionOn     calendar.Date
+	suspendOn, resumeOn            calendar.Date
+	suspendGround                  int
+	extendOn                       calendar.Date
+	extendDays                     int
+	concludeOn                     calendar.Date
+	outcome                        Outcome
+	termGround                     int
+	settled, corrected             bool
+	perfDue, performedOn           calendar.Date
+}
+
+func sortPlans(ps []*seedPlan) {
+	// Insertion order = receipt order, so receipt numbers follow the dates.
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && ps[j].received.Before(ps[j-1].received); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+// pick returns an index drawn with the given weights.
+func pick(r *rand.Rand, weights ...int) int {
+	sum := 0
+	for _, w := range weights {
+		sum += w
+	}
+	n := r.IntN(sum)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}
+
+func between(r *rand.Rand, lo, hi int) int { return lo + r.IntN(hi-lo+1) }
+
+// Respondent departments in demo.countyDepartments order, with their share of applications and field.
+var seedDepartments = []struct {
+	weight int
+	field  string
+}{
+	{28, "公安"}, {12, "市场监管"}, {12, "自然资源"}, {10, "人力资源社会保障"}, {8, "住房城乡建设"}, {6, "交通运输"},
+	{4, "卫生健康"}, {4, "生态环境"}, {8, "城市管理"}, {2, "应急管理"}, {2, "农业农村"}, {2, "教育"},
+}
+
+var seedSurnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
+var seedGiven = []string{"伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "建华", "志强", "晓东", "海燕", "文静", "国平", "丽萍", "春梅", "德胜", "桂兰"}
+var seedFirms = []string{"商贸", "建材", "餐饮", "物流", "科技", "食品", "农业开发", "建筑工程", "汽车服务", "医药", "服装", "文化传媒"}
+var seedPlaces = []string{"东升", "兴旺", "宏达", "安泰", "恒信", "华盛", "金源", "瑞丰", "永盛", "鑫和"}
+var seedRegions = []string{"110101", "310104", "440106", "330102", "320102", "420102", "510104", "610102"}
+
+func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.Date) *seedPlan {
+	cal := s.cal()
+	p := &seedPlan{handler: r.IntN(2)}
+	// Receipt on a working day of the window.
+	span := start.DaysUntil(today)
+	p.received = cal.NextWorkday(start.AddDays(r.IntN(span + 1)))
+	if p.received.After(today) {
+		p.received = cal.AddWorkingDays(today, -1)
+	}
+	weights := make([]int, 0, len(seedDepartments)+len(c.Townships))
+	for _, d := range seedDepartments[:min(len(seedDepartments), len(c.Departments))] {
+		weights = append(weights, d.weight)
+	}
+	for range c.Townships {
+		weights = append(weights, 2)
+	}
+	if i := pick(r, weights...); i < len(c.Departments) {
+		p.respondent, p.field = c.Departments[i], seedDepartments[i].field
+	} else {
+		p.respondent, p.field = c.Townships[i-len(c.Departments)], "其他"
+	}
+	p.actType = s.seedActType(r, p.field, p.respondent.Kind == org.KindGovernment)
+	switch pick(r, 75, 20, 5) {
+	case 0:
+		p.kind = Natural
+		p.name = string(seedSurnames[r.IntN(len(seedSurnames))]) + seedGiven[r.IntN(len(seedGiven))]
+		p.idNo = seedIDNumber(r)
+	case 1:
+		p.kind = LegalPerson
+		p.name = []string{"示范", "青山", "绿水", "云台"}[r.IntN(4)] + seedPlaces[r.IntN(len(seedPlaces))] + seedFirms[r.IntN(len(seedFirms))] + "有限公司"
+		p.idNo = seedUSCC(r)
+	default:
+		p.kind = OtherOrg
+		p.name = seedPlaces[r.IntN(len(seedPlaces))] + seedFirms[r.IntN(len(seedFirms))] + []string{"经营部", "合作社", "个体工商户"}[r.IntN(3)]
+		p.idNo = seedUSCC(r)
+	}
+	p.phone = fmt.Sprintf("1%d%09d", between(r, 3, 9), r.IntN(1000000000))
+	if p.actType == "行政处罚" {
+		p.amount = float64(between(r, 2, 500) * 100)
+	}
+	p.channel = Channels[pick(r, 40, 25, 20, 8, 3, 4)]
+	p.learned = p.received.AddDays(-between(r, 1, 50))
+	p.actDate = p.learned.AddDays(-r.IntN(6))
+	p.actTitle = fmt.Sprintf("%s〔%d〕%d号%s决定", p.respondent.Name, p.actDate.Year, between(r, 1, 900), p.actType)
+	if p.actType == "不履行法定职责" {
+		p.actTitle = p.respondent.Name + "未依法履行" + p.field + "监管职责"
+	}
+
+	// Acceptance review: 补正 in one case of twelve, then the fate of the application.
+	review := p.received
+	if r.IntN(12) == 0 {
+		p.amendOn = cal.AddWorkingDays(p.received, between(r, 1, 4))
+		if r.IntN(5) == 0 {
+			p.lapsedOn = cal.AddWorkingDays(p.amendOn, RuleAmend.Length).AddDays(between(r, 1, 6))
+			return p
+		}
+		p.amendBackOn = cal.AddWorkingDays(p.amendOn, between(r, 2, 9))
+		review = p.amendBackOn
+	}
+	p.fate = []string{"accept", "reject", "inform", "transfer", "withdraw"}[pick(r, 72, 14, 6, 4, 4)]
+	if p.fate != "accept" {
+		p.closeOn = cal.AddWorkingDays(review, between(r, 1, 5))
+		return p
+	}
+	p.acceptOn = cal.AddWorkingDays(review, between(r, 1, 5))
+	p.proc = Ordinary
+	if r.IntN(20) == 0 {
+		p.proc, p.simplifiedGround = Simplified, 5
+		if p.actType == "政府信息公开" {
+			p.simplifiedGround = 4
+		}
+	}
+	copyMax, replyLen := 7, RuleReply.Length
+	if p.proc == Simplified {
+		copyMax, replyLen = 3, RuleReplySimplified.Length
+	}
+	p.copyOn = cal.AddWorkingDays(p.acceptOn, between(r, 1, copyMax))
+	switch pick(r, 85, 12, 3) {
+	case 0:
+		p.replyOn = cal.AddWorkingDays(p.copyOn, between(r, replyLen/3, replyLen))
+	case 1: // late reply
+		p.replyOn = cal.AddWorkingDays(p.copyOn, replyLen+between(r, 1, 5))
+	}
+	last := p.copyOn
+	if !p.replyOn.IsZero() {
+		last = p.replyOn
+	}
+	if r.IntN(10) < 4 {
+		p.sessionOn = last.AddDays(between(r, 2, 10))
+		last = p.sessionOn
+	}
+	var pauses []calendar.Pause
+	if r.IntN(20) == 0 {
+		p.suspendOn = last.AddDays(between(r, 1, 10))
+		p.resumeOn = p.suspendOn.AddDays(between(r, 10, 40))
+		p.suspendGround = []int{6, 8, 5}[r.IntN(3)]
+		pauses = []calendar.Pause{{From: p.suspendOn, To: p.resumeOn}}
+		last = p.resumeOn
+	}
+	rule := RuleDecision
+	if p.proc == Simplified {
+		rule = RuleDecisionSimplified
+	}
+	due, _, _ := cal.Due(rule, p.acceptOn, pauses, 0)
+	if !p.suspendOn.Before(due) { // too late to suspend: drop it
+		p.suspendOn, p.resumeOn, pauses = calendar.Date{}, calendar.Date{}, nil
+		due, _, _ = cal.Due(rule, p.acceptOn, nil, 0)
+	}
+	if p.proc == Ordinary && r.IntN(10) == 0 {
+		on := due.AddDays(-between(r, 1, 5))
+		if on.After(last) {
+			p.extendOn, p.extendDays = on, RuleDecision.MaxExtension
+			due, _, _ = cal.Due(rule, p.acceptOn, pauses, p.extendDays)
+			last = on
+		}
+	}
+	earliest := last.AddDays(1)
+	if min10 := p.acceptOn.AddDays(between(r, 10, 20)); min10.After(earliest) {
+		earliest = min10
+	}
+	switch pick(r, 90, 5, 5) {
+	case 0: // on time
+		if earliest.After(due) {
+			p.concludeOn = earliest
+		} else {
+			p.concludeOn = earliest.AddDays(r.IntN(earliest.DaysUntil(due) + 1))
+		}
+	case 1: // late
+		p.concludeOn = due.AddDays(between(r, 3, 20))
+		if p.concludeOn.Before(earliest) {
+			p.concludeOn = earliest
+		}
+	default: // stalled: still open, overdue once the period has run
+		return p
+	}
+	p.outcome = Outcomes[pick(r, 62, 10, 2, 2, 5, 1, 1, 4, 2, 4, 8)]
+	switch p.outcome {
+	case Terminate:
+		p.termGround = 1
+		if r.IntN(5) < 2 {
+			p.settled, p.corrected = true, r.IntN(2) == 0
+		}
+	case OrderPerformance, DismissRequest:
+		if r.IntN(2) == 0 {
+			p.actType = "不履行法定职责"
+		}
+	}
+	if p.outcome.NeedsPerformance() {
+		p.perfDue = p.concludeOn.AddDays(between(r, 30, 60))
+		if r.IntN(100) < 85 {
+			p.performedOn = p.perfDue.AddDays(-between(r, 0, 25))
+			if p.performedOn.Before(p.concludeOn) {
+				p.performedOn = p.concludeOn
+			}
+		}
+	}
+	return p
+}
+
+func (s *Service) seedActType(r *rand.Rand, field string, township bool) string {
+	switch {
+	case field == "人力资源社会保障" && r.IntN(2) == 0:
+		return "工伤认定"
+	case field == "自然资源" && r.IntN(3) == 0:
+		return []string{"行政征收征用", "行政确认"}[r.IntN(2)]
+	case township && r.IntN(2) == 0:
+		return []string{"行政征收征用", "行政强制", "行政协议"}[r.IntN(3)]
+	case field == "公安" && r.IntN(5) == 0:
+		return "行政强制"
+	}
+	return []string{"行政处罚", "政府信息公开", "行政强制", "行政许可", "行政确认", "举报投诉处理", "不履行法定职责", "行政补偿", "行政赔偿", "其他"}[pick(r, 50, 12, 6, 7, 5, 8, 8, 2, 1, 1)]
+}
+
+func seedIDNumber(r *rand.Rand) string {
+	birth := calendar.MustDate("1950-01-01").AddDays(r.IntN(54 * 365))
+	body := fmt.Sprintf("%s%04d%02d%02d%03d", seedRegions[r.IntN(len(seedRegions))], birth.Year, birth.Month, birth.Day, r.IntN(1000))
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(body[i]-'0') * w
+	}
+	return body + string("10X98765432"[sum%11])
+}
+
+const seedUSCCChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+func seedUSCC(r *rand.Rand) string {
+	b := []byte("91" + seedRegions[r.IntN(len(seedRegions))])
+	for len(b) < 17 {
+		b = append(b, seedUSCCChars[r.IntN(len(seedUSCCChars))])
+	}
+	weights := [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+	sum := 0
+	for i := range 17 {
+		sum += strings.IndexByte(seedUSCCChars, b[i]) * weights[i]
+	}
+	return string(append(b, seedUSCCChars[(31-sum%31)%31]))
+}
+
+// writeThroughService carries the plans out with the service's own transitions, up to today.
+func (s *Service) writeThroughService(ctx context.Context, c *demo.County, plans []*seedPlan, today calendar.Date) error {
+	staff := c.Staff[auth.RoleReconsider]
+	if len(staff) == 0 {
+		return fmt.Errorf("%s没有复议工作人员", c.Government.Name)
+	}
+	var people []*auth.Principal
+	for _, id := range staff {
+		u, err := s.auth.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		people = append(people, &auth.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, OrganID: c.Government.ID, OrganPath: c.Government.Path,
+			Roles: []auth.Role{auth.RoleReconsider}, Scope: auth.ScopeOrgan})
+	}
+	for _, p := range plans {
+		if err := s.runPlan(ctx, people[p.handler%len(people)], c, p, today); err != nil {
+			return fmt.Errorf("收件 %s %s：%w", p.received, p.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.County, p *seedPlan, today calendar.Date) error {
+	rec, err := s.Register(ctx, who, Intake{OrganID: c.Government.ID, Channel: p.channel, ReceivedText: p.received.String(), ApplicantKind: p.kind,
+		ApplicantName: p.name, IDNumber: p.idNo, Phone: p.phone, RespondentID: p.respondent.ID, ActType: p.actType, Field: p.field,
+		ActTitle: p.actTitle, ActDateText: p.actDate.String(), LearnedText: p.learned.String(), Amount: p.amount,
+		Requests: "请求撤销被申请人作出的" + p.actTitle, Facts: "被申请人认定事实不清、证据不足，适用依据错误，程序违法。"})
+	if err != nil {
+		return err
+	}
+	id := rec.CaseID
+	st := func(on calendar.Date) Step { return Step{On: on} }
+	due := func(d calendar.Date) bool { return !d.IsZero() && !d.After(today) }
+	steps := []struct {
+		on  calendar.Date
+		run func() (*Case, error)
+	}{
+		{p.amendOn, func() (*Case, error) {
+			return s.RequestAmendment(ctx, who, id, st(p.amendOn), "身份证明复印件；被申请行政复议的行政行为的决定书")
+		}},
+		{p.amendBackOn, func() (*Case, error) { return s.ReceiveAmendment(ctx, who, id, st(p.amendBackOn)) }},
+		{p.lapsedOn, func() (*Case, error) { return s.AmendmentLapsed(ctx, who, id, st(p.lapsedOn)) }},
+		{p.closeOn, func() (*Case, error) {
+			switch p.fate {
+			case "reject":
+				return s.Reject(ctx, who, id, RejectInput{Step: st(p.closeOn), Ground: "不符合第三十条第一款第五项：超过法定申请期限且无正当理由"})
+			case "inform":
+				return s.CloseOther(ctx, who, id, OtherInput{Step: st(p.closeOn), Kind: "inform", Target: "示范市人民政府"})
+			case "transfer":
+				return s.CloseOther(ctx, who, id, OtherInput{Step: st(p.closeOn), Kind: "transfer", Target: "示范市人民政府"})
+			}
+			return s.CloseOther(ctx, who, id, OtherInput{Step: st(p.closeOn), Kind: "withdraw"})
+		}},
+		{p.acceptOn, func() (*Case, error) {
+			return s.Accept(ctx, who, id, AcceptInput{Step: st(p.acceptOn), Procedure: p.proc, SimplifiedGround: p.simplifiedGround})
+		}},
+		{p.copyOn, func() (*Case, error) { return s.SendCopy(ctx, who, id, st(p.copyOn)) }},
+		{p.replyOn, func() (*Case, error) {
+			return s.FileReply(ctx, who, id, ReplyInput{Step: st(p.replyOn), Text: "被申请人认为，该行政行为认定事实清楚，证据确凿，适用依据正确，程序合法，请求予以维持。"})
+		}},
+		{p.sessionOn, func() (*Case, error) {
+			return s.RecordSession(ctx, who, id, SessionInput{Kind: SessionViews, Mode: "phone", HeldOn: p.sessionOn.String(), Record: "听取了申请人和被申请人的意见。"})
+		}},
+		{p.suspendOn, func() (*Case, error) {
+			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround})
+		}},
+		{p.resumeOn, func() (*Case, error) { return s.Resume(ctx, who, id, st(p.resumeOn)) }},
+		{p.extendOn, func() (*Case, error) {
+			return s.Extend(ctx, who, id, ExtendInput{Step: Step{On: p.extendOn, Note: "案情复杂，需要调取补充证据"}, Days: p.extendDays, Approver: "复议机构负责人"})
+		}},
+		{p.concludeOn, func() (*Case, error) {
+			switch p.outcome {
+			case Mediation:
+				return s.Mediate(ctx, who, id, MediateInput{Step: st(p.concludeOn), Agreement: "被申请人重新核定处理结果，申请人撤回其他请求。", PerformanceDue: p.perfDue.String()})
+			case Terminate:
+				return s.Terminate(ctx, who, id, TerminateInput{Step: st(p.concludeOn), Ground: p.termGround, Settled: p.settled, Corrected: p.corrected})
+			}
+			return s.Decide(ctx, who, id, DecideInput{Step: st(p.concludeOn), Outcome: p.outcome, PerformanceDue: p.perfDue.String()})
+		}},
+		{p.performedOn, func() (*Case, error) { return s.RecordPerformance(ctx, who, id, st(p.performedOn)) }},
+	}
+	for _, x := range steps {
+		if x.on.IsZero() {
+			continue
+		}
+		if !due(x.on) {
+			return nil // the rest of the case lies in the future
+		}
+		if _, err := x.run(); err != nil {
+			return fmt.Errorf("%s：%w", x.on, err)
+		}
+	}
+	return nil
+}
+
+// bulkCounters hands out receipt and case numbers in memory; save writes the final counter values
+// so that intake after the demo load continues the numbering.
+type bulkCounters struct {
+	next map[string]int // organ id/kind/year → last number given
+}
+
+func (b *bulkCounters) take(organID, kind string, year int) int {
+	key := fmt.Sprintf("%s/%s/%d", organID, kind, year)
+	b.next[key]++
+	return b.next[key]
+}
+
+func (b *bulkCounters) save(ctx context.Context, tx *db.Tx) error {
+	for key, v := range b.next {
+		parts := strings.Split(key, "/")
+		if err := tx.Exec(ctx, `INSERT INTO counters (organ_id, kind, year, value) VALUES (?, ?, ?, ?)
+			ON CONFLICT (organ_id, kind, year) DO UPDATE SET value = excluded.value`, parts[0], parts[1], parts[2], v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type seedPerson struct{ id, name string }
+
+// writeBulk writes a county's cases, events, suspensions and sessions with multi-row INSERTs in one
+// transaction, reproducing what the service's transitions would have stored.
+func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPlan, today calendar.Date, counters *bulkCounters) error {
+	var people []seedPerson
+	for _, id := range c.Staff[auth.RoleReconsider] {
+		u, err := s.auth.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		people = append(people, seedPerson{u.ID, u.Name})
+	}
+	if len(people) == 0 {
+		return fmt.Errorf("%s没有复议工作人员", c.Government.Name)
+	}
+	cases := make([]*Case, 0, len(plans))
+	secs := make([]sensitive, 0, len(plans))
+	var events []caseEvent
+	var pauseArgs, sessionArgs []any
+	for _, p := range plans {
+		bc, err := s.emulate(p, c.Government, people[p.handler%len(people)], today, counters)
+		if err != nil {
+			return err
+		}
+		cases = append(cases, bc.c)
+		secs = append(secs, bc.sec)
+		events = append(events, bc.events...)
+		pauseArgs = append(pauseArgs, bc.pauseArgs...)
+		sessionArgs = append(sessionArgs, bc.sessionArgs...)
+	}
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := insertCaseRows(ctx, tx, cases, secs); err != nil {
+			return err
+		}
+		if err := insertEventRows(ctx, tx, events); err != nil {
+			return err
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO reconsider_pauses (id, case_id, from_on, to_on, ground, reason) VALUES `, 6, pauseArgs); err != nil {
+			return err
+		}
+		return insertRows(ctx, tx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES `, 10, sessionArgs)
+	})
+}
+
+// insertRows runs a multi-row INSERT over args, n values a row, in chunks under the parameter limits.
+func insertRows(ctx context.Context, tx *db.Tx, head string, n int, args []any) error {
+	per := 10000 / n
+	for start := 0; start < len(args); start += per * n {
+		end := min(start+per*n, len(args))
+		if err := tx.Exec(ctx, head+bulkPlaceholders((end-start)/n, n), args[start:end]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bulkCase is one emulated case with everything to insert.
+type bulkCase struct {
+	c                      *Case
+	sec                    sensitive
+	events                 []caseEvent
+	pauseArgs, sessionArgs []any
+}
+
+func seedStamp(d calendar.Date, minute int) string {
+	return fmt.Sprintf("%sT01:%02d:00.000000Z", d, minute%60) // 09:xx in Beijing, same day
+}
+
+// emulate applies the plan's steps up to today the way the service's transitions do.
+func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today calendar.Date, counters *bulkCounters) (*bulkCase, error) {
+	cal := s.cal()
+	c := &Case{ID: db.NewID(), OrganID: gov.ID, Channel: p.channel, ReceivedOn: p.received, State: StateReceived, Procedure: Ordinary,
+		ApplicantKind: p.kind, ApplicantName: p.name, RespondentID: p.respondent.ID, Respondent: p.respondent.Name, ActType: p.actType, Field: p.field,
+		ActTitle: p.actTitle, ActDate: p.actDate, LearnedOn: p.learned, Amount: p.amount, Requests: "请求撤销被申请人作出的" + p.actTitle,
+		Facts: "被申请人认定事实不清、证据不足，适用依据错误，程序违法。", HandlerID: who.id, HandlerName: who.name, AcceptStart: p.received, Version: 1}
+	c.ReceiptNo = fmt.Sprintf("%s-%d-%05d", gov.DivisionCode, p.received.Year, counters.take(gov.ID, "reconsider.receipt", p.received.Year))
+	c.Phone = secure.MaskPhone(p.phone)
+	c.IDNumberMasked = p.idNo
+	if p.kind == Natural {
+		c.IDNumberMasked = secure.MaskIDNumber(p.idNo)
+	}
+	b := &bulkCase{c: c}
+	var err error
+	if b.sec.idEnc, err = s.cipher.Encrypt(p.idNo); err != nil {
+		return nil, err
+	}
+	if b.sec.phoneEnc, err = s.cipher.Encrypt(p.phone); err != nil {
+		return nil, err
+	}
+	b.sec.blind = s.cipher.BlindIndex(p.idNo)
+	c.CreatedAt = seedStamp(p.received, 0)
+	c.UpdatedAt = c.CreatedAt
+	var pauses []calendar.Pause
+	ev := func(on calendar.Date, action, note string, to State) {
+		e := Event{On: on, At: seedStamp(on, len(b.events)), ActorID: who.id, ActorName: who.name, Action: action, FromState: c.State, ToState: to, Note: note}
+		c.State = to
+		c.UpdatedAt = e.At
+		b.events = append(b.events, caseEvent{caseID: c.ID, Event: e})
+	}
+	due := func(d calendar.Date) bool { return !d.IsZero() && !d.After(today) }
+	c.State = "" // register starts from nothing, as the service records it
+	ev(p.received, "register", p.channel.Label(), StateReceived)
+	defer func() {
+		c.Due = ComputeDeadlines(c, pauses, cal)
+		c.Version = len(b.events)
+	}()
+	if due(p.amendOn) {
+		c.AmendNoticeOn, c.AmendItems = p.amendOn, "身份证明复印件；被申请行政复议的行政行为的决定书"
+		ev(p.amendOn, "request_amendment", "", StateAmending)
+	} else if !p.amendOn.IsZero() {
+		return b, nil
+	}
+	if due(p.lapsedOn) {
+		c.ClosedOn, c.CloseReason = p.lapsedOn, "无正当理由逾期不补正，视为放弃行政复议申请"
+		ev(p.lapsedOn, "amendment_lapsed", "", StateOther)
+		return b, nil
+	}
+	if due(p.amendBackOn) {
+		c.AcceptStart = p.amendBackOn
+		ev(p.amendBackOn, "receive_amendment", "", StateReceived)
+	} else if !p.amendOn.IsZero() {
+		return b, nil
+	}
+	if due(p.closeOn) {
+		c.ClosedOn = p.closeOn
+		switch p.fate {
+		case "reject":
+			c.CloseReason = "不符合第三十条第一款第五项：超过法定申请期限且无正当理由"
+			ev(p.closeOn, "reject", "", StateNotAccepted)
+		case "inform":
+			c.CloseReason = "告知申请人向示范市人民政府申请"
+			ev(p.closeOn, "inform", "", StateOther)
+		case "transfer":
+			c.CloseReason = "转送示范市人民政府"
+			ev(p.closeOn, "transfer", "", StateOther)
+		default:
+			c.CloseReason = "申请人在受理前撤回申请"
+			ev(p.closeOn, "withdraw", "", StateOther)
+		}
+		return b, nil
+	}
+	if !due(p.acceptOn) {
+		return b, nil
+	}
+	c.Procedure, c.AcceptedOn = p.proc, p.acceptOn
+	c.Number = fmt.Sprintf("%s复〔%d〕%d号", gov.DocPrefix, p.acceptOn.Year, counters.take(gov.ID, "reconsider.case", p.acceptOn.Year))
+	ev(p.acceptOn, "accept", "", StateInReview)
+	if !due(p.copyOn) {
+		return b, nil
+	}
+	c.CopySentOn = p.copyOn
+	ev(p.copyOn, "send_copy", "", c.State)
+	if due(p.replyOn) {
+		c.ReplyOn, c.ReplyLate = p.replyOn, p.replyOn.After(cal.AddWorkingDays(p.copyOn, c.replyRule().Length))
+		ev(p.replyOn, "reply", "", c.State)
+	} else if !p.replyOn.IsZero() {
+		return b, nil
+	}
+	if due(p.sessionOn) {
+		b.sessionArgs = append(b.sessionArgs, db.NewID(), c.ID, SessionViews, "phone", p.sessionOn.String(), p.sessionOn.String(), "", "", "听取了申请人和被申请人的意见。", seedStamp(p.sessionOn, len(b.events)))
+		ev(p.sessionOn, "session", SessionKinds[SessionViews]+"（"+SessionModes["phone"]+"）"+p.sessionOn.String(), c.State)
+	} else if !p.sessionOn.IsZero() {
+		return b, nil
+	}
+	if due(p.suspendOn) {
+		to := ""
+		pauses = append(pauses, calendar.Pause{From: p.suspendOn})
+		if due(p.resumeOn) {
+			to = p.resumeOn.String()
+			pauses[0].To = p.resumeOn
+		}
+		b.pauseArgs = append(b.pauseArgs, db.NewID(), c.ID, p.suspendOn.String(), to, p.suspendGround, "双方正在和解")
+		ev(p.suspendOn, "suspend", "双方正在和解", StateSuspended)
+		if to == "" {
+			return b, nil
+		}
+		ev(p.resumeOn, "resume", "", StateInReview)
+	} else if !p.suspendOn.IsZero() {
+		return b, nil
+	}
+	if due(p.extendOn) {
+		c.Extension = p.extendDays
+		ev(p.extendOn, "extend", fmt.Sprintf("延长%d日；批准人：复议机构负责人；理由：案情复杂，需要调取补充证据", p.extendDays), c.State)
+	} else if !p.extendOn.IsZero() {
+		return b, nil
+	}
+	if !due(p.concludeOn) {
+		return b, nil
+	}
+	c.DecisionDue, _, _ = cal.Due(c.DecisionRule(), c.AcceptedOn, pauses, c.Extension)
+	c.ClosedOn, c.Outcome, c.PerformanceDue = p.concludeOn, p.outcome, p.perfDue
+	switch p.outcome {
+	case Mediation:
+		c.Corrected = true
+		ev(p.concludeOn, "mediate", "被申请人重新核定处理结果，申请人撤回其他请求。", StateConcluded)
+	case Terminate:
+		c.CloseReason, c.Settled, c.Corrected = TerminateGrounds[p.termGround-1], p.settled, p.corrected
+		ev(p.concludeOn, "terminate", "", StateConcluded)
+	default:
+		ev(p.concludeOn, "decide", "", StateConcluded)
+	}
+	if due(p.performedOn) {
+		c.PerformedOn = p.performedOn
+		ev(p.performedOn, "performed", "", c.State)
+	}
+	return b, nil
+}

@@ -163,7 +163,11 @@ func (q Query) FTS5() string {
 
 // TSQuery renders the query for PostgreSQL's to_tsquery('simple', …): <-> joins consecutive tokens,
 // & joins terms, ! excludes, :* marks a prefix. Every token is single-quoted.
-func (q Query) TSQuery() string {
+func (q Query) TSQuery() string { return q.tsQuery("") }
+
+// tsQuery is TSQuery with every lexeme restricted to the given weights (e.g. "AB"): the index keeps
+// filter lexemes at weight D, where user terms must never match.
+func (q Query) tsQuery(weights string) string {
 	var parts []string
 	for _, t := range q.Terms {
 		toks, prefix := t.tokens()
@@ -173,9 +177,12 @@ func (q Query) TSQuery() string {
 		quoted := make([]string, len(toks))
 		for i, tok := range toks {
 			quoted[i] = tsQuote(tok)
+			if weights != "" && !(prefix && i == len(toks)-1) {
+				quoted[i] += ":" + weights
+			}
 		}
 		if prefix {
-			quoted[len(quoted)-1] += ":*"
+			quoted[len(quoted)-1] += ":*" + weights
 		}
 		p := strings.Join(quoted, " <-> ")
 		if t.Negate {

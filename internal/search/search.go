@@ -1,0 +1,283 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Options narrow and page a search. Zero values mean no filter; Limit 0 means DefaultLimit.
+type Options struct {
+	Kind    string // KindLaw or KindNormdoc
+	OrganID string
+	Status  string // 有效, 已修订, 已修改, 废止, 失效
+	Year    int
+	Limit   int
+	Offset  int
+}
+
+// Paging bounds.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 100
+)
+
+// Hit is one document found: the best passage supplies the snippet and the link.
+type Hit struct {
+	Kind, RefID, Title, Organ, Number, Date, Status, URL, Snippet string
+	Score                                                         float64
+
+	TitleHTML string // the title with the query marked (HTML)
+	Label     string // the passage's label, e.g. 第三十条 ("" for a document without parts)
+	Passages  int    // matching passages of this document among those ranked (articles of a law)
+	InForce   bool
+}
+
+// Result is a page of hits. Total counts matching documents; when More is set more passages
+// matched than were counted and Total is a lower bound ("N 条以上").
+type Result struct {
+	Hits  []Hit
+	Total int
+	More  bool
+}
+
+// Ranking window and counting bounds. Up to windowRows matching passages (in force first, newest
+// first) are ranked by relevance; a query matching more than that — a single common word — is
+// ranked within the window. Counting reads up to countRows passages.
+const (
+	windowRows = 2000
+	countRows  = 20000
+)
+
+// inForceBoost multiplies the relevance of a document in force, so the current version of a law
+// comes before its superseded versions, whose text is mostly the same.
+const inForceBoost = 2.0
+
+// SnippetRunes is the length of a hit's snippet in characters.
+const SnippetRunes = 160
+
+// Search runs q with o and returns the page of hits and the number of matching documents.
+func (ix *Index) Search(ctx context.Context, q string, o Options) (hits []Hit, total int, err error) {
+	r, err := ix.Find(ctx, q, o)
+	return r.Hits, r.Total, err
+}
+
+// Find is Search with the whole result. Query syntax errors come back as the parser's Chinese errors.
+func (ix *Index) Find(ctx context.Context, qs string, o Options) (Result, error) {
+	q, err := ParseQuery(qs)
+	if err != nil {
+		return Result{}, err
+	}
+	if o.Limit <= 0 {
+		o.Limit = DefaultLimit
+	}
+	o.Limit = min(o.Limit, MaxLimit)
+	o.Offset = max(o.Offset, 0)
+	meta := o.meta()
+
+	cands, err := ix.eng.window(ctx, ix.d, q, meta, ix.windowRows)
+	if err != nil {
+		return Result{}, fmt.Errorf("检索失败：%w", err)
+	}
+	type docHit struct {
+		best     cand
+		passages int
+		score    float64
+	}
+	byDoc := map[int64]*docHit{}
+	order := make([]*docHit, 0, len(cands))
+	for _, c := range cands {
+		d := docOf(c.id)
+		h := byDoc[d]
+		if h == nil {
+			h = &docHit{best: c}
+			byDoc[d] = h
+			order = append(order, h)
+		} else if c.score > h.best.score || (c.score == h.best.score && c.id < h.best.id) {
+			h.best = c // ties go to the earlier passage: the start of a document matched by its title
+		}
+		h.passages++
+	}
+	for _, h := range order {
+		h.score = h.best.score
+		if inForceOf(h.best.id) {
+			h.score *= inForceBoost
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].score != order[j].score {
+			return order[i].score > order[j].score
+		}
+		return order[i].best.id > order[j].best.id
+	})
+
+	res := Result{Total: len(order)}
+	if len(cands) >= ix.windowRows {
+		n, capped, err := ix.eng.count(ctx, ix.d, q, meta, ix.countRows)
+		if err != nil {
+			return Result{}, fmt.Errorf("检索计数失败：%w", err)
+		}
+		res.Total, res.More = max(n, len(order)), capped
+	}
+	if o.Offset >= len(order) {
+		return res, nil
+	}
+	page := order[o.Offset:min(o.Offset+o.Limit, len(order))]
+	ids := make([]int64, len(page))
+	for i, h := range page {
+		ids[i] = h.best.id
+	}
+	found, err := ix.passages(ctx, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, h := range page {
+		p, ok := found[h.best.id]
+		if !ok {
+			continue // deleted between the two reads
+		}
+		hit := p.hit
+		hit.Score = h.score
+		hit.Passages = h.passages
+		hit.InForce = inForceOf(h.best.id)
+		hit.TitleHTML = Highlight(hit.Title, q, 0)
+		hit.Snippet = Highlight(p.text, q, SnippetRunes)
+		if p.anchor != "" {
+			hit.URL += "#" + p.anchor
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	return res, nil
+}
+
+func (o Options) meta() []string {
+	var m []string
+	if o.Kind != "" {
+		m = append(m, metaKind(o.Kind))
+	}
+	if o.Status != "" {
+		m = append(m, metaStatus(o.Status))
+	}
+	if o.OrganID != "" {
+		m = append(m, metaOrgan(o.OrganID))
+	}
+	if o.Year != 0 {
+		m = append(m, metaYear(o.Year))
+	}
+	return m
+}
+
+type passage struct {
+	hit          Hit
+	anchor, text string
+}
+
+// passages reads the documents and texts of the page's best passages (one query for the page).
+func (ix *Index) passages(ctx context.Context, ids []int64) (map[int64]passage, error) {
+	out := map[int64]passage{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := ix.d.QueryContext(ctx, `SELECT p.id, p.anchor, p.label, p.text, d.kind, d.ref_id, d.title, d.organ, d.number, d.date, d.status, d.url
+		FROM search_parts p JOIN search_docs d ON d.id = p.doc_id WHERE p.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("读取检索结果失败：%w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var p passage
+		h := &p.hit
+		if err := rows.Scan(&id, &p.anchor, &h.Label, &p.text, &h.Kind, &h.RefID, &h.Title, &h.Organ, &h.Number, &h.Date, &h.Status, &h.URL); err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
+// Facet is a filter choice with the number of documents behind it.
+type Facet struct {
+	Value string // organ id, year
+	Label string
+	Count int
+}
+
+type facets struct {
+	at            time.Time
+	organs, years []Facet
+}
+
+// facetTTL bounds how stale the filter lists are when another instance writes (this process drops
+// them on every write it commits).
+const facetTTL = 5 * time.Minute
+
+// Facets lists the organs and years present in the index, for the filter form.
+func (ix *Index) Facets(ctx context.Context) (organs, years []Facet, err error) {
+	ix.facetMu.Lock()
+	defer ix.facetMu.Unlock()
+	if f := ix.facets; f != nil && time.Since(f.at) < facetTTL {
+		return f.organs, f.years, nil
+	}
+	f := &facets{at: time.Now()}
+	rows, err := ix.d.QueryContext(ctx, `SELECT organ_id, MAX(organ), COUNT(*) FROM search_docs WHERE organ_id <> '' GROUP BY organ_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var x Facet
+		if err := rows.Scan(&x.Value, &x.Label, &x.Count); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		f.organs = append(f.organs, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	sort.Slice(f.organs, func(i, j int) bool { return f.organs[i].Label < f.organs[j].Label })
+	rows, err = ix.d.QueryContext(ctx, `SELECT year, COUNT(*) FROM search_docs WHERE year > 0 GROUP BY year ORDER BY year DESC`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var y, n int
+		if err := rows.Scan(&y, &n); err != nil {
+			return nil, nil, err
+		}
+		f.years = append(f.years, Facet{Value: fmt.Sprint(y), Label: fmt.Sprintf("%d年", y), Count: n})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	ix.facets = f
+	return f.organs, f.years, nil
+}
+
+func (ix *Index) dropFacets() {
+	ix.facetMu.Lock()
+	ix.facets = nil
+	ix.facetMu.Unlock()
+}
+
+// Statuses are the document statuses a search can filter on, in display order.
+var Statuses = []string{"有效", "已修改", "已修订", "废止", "失效"}
+
+// KindLabel is the Chinese name of a kind.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindLaw:
+		return "法律法规"
+	case KindNormdoc:
+		return "规范性文件"
+	}
+	return strings.ToUpper(kind)
+}

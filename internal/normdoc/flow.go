@@ -70,8 +70,9 @@ func statusErr(d *Doc, want ...Status) error {
 	return web.Errorf(409, fmt.Sprintf("文件当前为“%s”，此操作只适用于“%s”的文件", d.Status.Label(), strings.Join(names, "、")))
 }
 
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st Step, action string, fn func(tx *db.Tx, d *Doc, ev *Event) error) (*Doc, error) {
-	if err := s.prepare(&st); err != nil {
+// step prepares st in place (the closure reads the parsed date from the caller's input) and runs act.
+func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, fn func(tx *db.Tx, d *Doc, ev *Event) error) (*Doc, error) {
+	if err := s.prepare(st); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, fn)
@@ -308,7 +309,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		return nil, err
 	}
 	in.Note = in.Channel
-	return s.step(ctx, p, id, in.Step, "publish", func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.step(ctx, p, id, &in.Step, "publish", func(tx *db.Tx, d *Doc, ev *Event) error {
 		if d.Status != StatusRegistered {
 			return statusErr(d, StatusRegistered)
 		}
@@ -503,7 +504,7 @@ func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndI
 	}
 	in.Note = in.Basis
 	action := map[Status]string{StatusRepealed: "repeal", StatusExpired: "expire"}[in.Status]
-	return s.step(ctx, p, id, in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
 		if d.Status != StatusInForce {
 			return statusErr(d, StatusInForce)
 		}
@@ -529,7 +530,7 @@ func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, 
 	if in.Body == "" {
 		return nil, fieldErr("body", "请粘贴或上传新的全文")
 	}
-	return s.step(ctx, p, id, in.Step, "revise", func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.step(ctx, p, id, &in.Step, "revise", func(tx *db.Tx, d *Doc, ev *Event) error {
 		if d.Status != StatusRegistered && d.Status != StatusInForce {
 			return statusErr(d, StatusRegistered, StatusInForce)
 		}
@@ -569,7 +570,7 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 	if in.Evaluation == EvalContinue {
 		action = "renew"
 	}
-	return s.step(ctx, p, id, in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
 		if d.Status != StatusInForce {
 			return statusErr(d, StatusInForce)
 		}
@@ -612,7 +613,7 @@ func (s *Service) RecordFiling(ctx context.Context, p *auth.Principal, id, filin
 	if action == "" {
 		return nil, fieldErr("stage", "请选择备案环节")
 	}
-	return s.step(ctx, p, id, in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
 		f, err := scanFiling(tx.QueryRowContext(ctx, `SELECT `+filingCols+` FROM normdoc_filings WHERE id = ? AND doc_id = ?`, filingID, d.ID))
 		if err != nil {
 			return web.NotFound("备案记录")

@@ -68,8 +68,9 @@ func notBefore(on, earliest calendar.Date, what string) error {
 	return nil
 }
 
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st Step, action string, allowed func(*Request) error, fn func(tx *db.Tx, r *Request) error) (*Request, error) {
-	if err := s.prepare(&st); err != nil {
+// step prepares st in place (the closure reads the parsed date from the caller's input) and runs act.
+func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, allowed func(*Request) error, fn func(tx *db.Tx, r *Request) error) (*Request, error) {
+	if err := s.prepare(st); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, allowed, func(tx *db.Tx, r *Request) error {
@@ -231,7 +232,7 @@ type ResubmitInput struct {
 
 // Resubmit sends the completed materials back; the completeness check starts again.
 func (s *Service) Resubmit(ctx context.Context, p *auth.Principal, id string, in ResubmitInput) (*Request, error) {
-	return s.step(ctx, p, id, in.Step, "resubmit", asSubmitter(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "resubmit", asSubmitter(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateReturned); err != nil {
 			return err
 		}
@@ -278,7 +279,7 @@ func (s *Service) Check(ctx context.Context, p *auth.Principal, id string, in Ch
 			}
 		}
 	}
-	return s.step(ctx, p, id, in.Step, "accept", s.asStaff(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "accept", s.asStaff(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateSubmitted); err != nil {
 			return err
 		}
@@ -345,7 +346,7 @@ type AssignInput struct {
 
 // Assign sets or changes the reviewers. A reviewer whose opinion is in cannot be replaced.
 func (s *Service) Assign(ctx context.Context, p *auth.Principal, id string, in AssignInput) (*Request, error) {
-	return s.step(ctx, p, id, in.Step, "assign", s.asStaff(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "assign", s.asStaff(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateInReview); err != nil {
 			return err
 		}
@@ -536,7 +537,7 @@ func (s *Service) SubmitAssessment(ctx context.Context, p *auth.Principal, id st
 		return nil
 	}
 	in.Note = ""
-	return s.step(ctx, p, id, in.Step, "assessment", allowed, func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "assessment", allowed, func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateInReview); err != nil {
 			return err
 		}
@@ -578,7 +579,7 @@ func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in E
 		return nil, fieldErr("note", "请写明延长理由")
 	}
 	in.Note = fmt.Sprintf("延长%d个工作日；批准人：%s；理由：%s", in.Days, strings.TrimSpace(in.Approver), strings.TrimSpace(in.Note))
-	return s.step(ctx, p, id, in.Step, "extend", s.asStaff(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "extend", s.asStaff(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateInReview); err != nil {
 			return err
 		}
@@ -623,7 +624,7 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 	if in.Note == "" {
 		in.Note = in.Conclusion.Label()
 	}
-	return s.step(ctx, p, id, in.Step, "conclude", s.asStaff(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "conclude", s.asStaff(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateInReview); err != nil {
 			return err
 		}
@@ -708,7 +709,7 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id string, in A
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	return s.step(ctx, p, id, in.Step, "answer", asSubmitter(p), func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &in.Step, "answer", asSubmitter(p), func(tx *db.Tx, r *Request) error {
 		if err := inState(r, StateConcluded); err != nil {
 			return err
 		}
@@ -752,7 +753,7 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id string, st
 		}
 		return fmt.Errorf("%w：无权撤回该事项", db.ErrForbidden)
 	}
-	return s.step(ctx, p, id, st, "withdraw", allowed, func(tx *db.Tx, r *Request) error {
+	return s.step(ctx, p, id, &st, "withdraw", allowed, func(tx *db.Tx, r *Request) error {
 		if !r.State.Open() {
 			return inState(r, StateSubmitted, StateReturned, StateInReview)
 		}

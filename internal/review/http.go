@@ -1,0 +1,499 @@
+package review
+
+import (
+	"embed"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Module plugs 合法性审查 into the web shell.
+type Module struct {
+	svc  *Service
+	app  *web.App
+	tmpl *web.Templates
+}
+
+// NewModule wires the module.
+func NewModule(svc *Service) *Module { return &Module{svc: svc} }
+
+// Service is the module's business layer.
+func (m *Module) Service() *Service { return m.svc }
+
+// Register adds the routes, the menu entry and the workbench source.
+func (m *Module) Register(app *web.App) {
+	m.app = app
+	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
+	app.Todos(m.svc.Todos)
+	app.Menu(web.MenuItem{Group: "业务", Title: "合法性审查", URL: "/review", Perm: auth.PermReviewRead, Order: 200})
+
+	app.GET("/review", auth.PermReviewRead, m.list)
+	app.GET("/review/new", auth.PermReviewSubmit, m.newForm)
+	app.POST("/review", auth.PermReviewSubmit, m.create)
+	app.GET("/review/settings", auth.PermReviewEdit, m.settingsPage)
+	app.POST("/review/settings", auth.PermReviewEdit, m.settingsSave)
+	app.GET("/review/{id}", auth.PermReviewRead, m.detail)
+	app.GET("/review/{id}/opinion.docx", auth.PermReviewRead, m.opinionDocx)
+	app.POST("/review/{id}/{action}", auth.PermReviewRead, m.action)
+	app.POST("/review/{id}/opinions/{oid}/delete", auth.PermReviewOpinion, m.deleteOpinion)
+
+	app.APIRoute(http.MethodGet, "/review", auth.PermReviewRead, m.apiList)
+	app.APIRoute(http.MethodPost, "/review", auth.PermReviewSubmit, m.apiSubmit)
+	app.APIRoute(http.MethodGet, "/review/{id}", auth.PermReviewRead, m.apiGet)
+	app.APIRoute(http.MethodPost, "/review/{id}/{action}", auth.PermReviewRead, m.apiAction)
+}
+
+func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {
+	return m.app.Render(w, r, m.tmpl, page, status, title, data, fe)
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+type listPage struct {
+	Items      []*Request
+	Total      int
+	Page       int
+	Pages      int
+	Filter     Filter
+	Kinds      []Kind
+	States     []State
+	CanSubmit  bool
+	CanEdit    bool
+	Query      url.Values
+	PrevURL    string
+	NextURL    string
+	TodayLabel string
+}
+
+func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	q := r.URL.Query()
+	page, limit, offset := web.Paging(q, 20)
+	year, _ := strconv.Atoi(q.Get("year"))
+	f := Filter{Kind: Kind(q.Get("kind")), State: State(q.Get("state")), Open: q.Get("open") == "1", Overdue: q.Get("overdue") == "1", Query: q.Get("q"), Year: year, Limit: limit, Offset: offset}
+	items, total, err := m.svc.List(r.Context(), p, f)
+	if err != nil {
+		return err
+	}
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Kinds: Kinds, States: States,
+		CanSubmit: p.Can(auth.PermReviewSubmit), CanEdit: p.Can(auth.PermReviewEdit), Query: q}
+	if page > 1 {
+		lp.PrevURL = pageURL(q, page-1)
+	}
+	if page < lp.Pages {
+		lp.NextURL = pageURL(q, page+1)
+	}
+	return m.render(w, r, "list", http.StatusOK, "合法性审查", lp, nil)
+}
+
+func pageURL(q url.Values, page int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("page", strconv.Itoa(page))
+	return "?" + v.Encode()
+}
+
+type newPage struct {
+	Kinds      []Kind
+	Kind       Kind
+	Checklists map[Kind][]Item
+	Issuers    []org.Organ
+	Provided   map[string]bool
+	Today      string
+}
+
+func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
+	return m.renderNew(w, r, http.StatusOK, nil)
+}
+
+func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	np := &newPage{Kinds: Kinds, Kind: Kind(r.FormValue("kind")), Checklists: map[Kind][]Item{}, Issuers: m.svc.IssuerChoices(p.OrganID), Provided: map[string]bool{}, Today: m.svc.Today().String()}
+	if !np.Kind.Valid() {
+		np.Kind = KindNormdoc
+	}
+	for _, k := range Kinds {
+		np.Checklists[k] = k.Checklist()
+	}
+	if r.Method == http.MethodPost {
+		for _, c := range r.PostForm["provided"] {
+			np.Provided[c] = true
+		}
+	}
+	return m.render(w, r, "new", status, "报送合法性审查", np, fe)
+}
+
+func formErr(err error, r *http.Request) *web.FormError {
+	var fe *web.FormError
+	if errors.As(err, &fe) {
+		fe.Values = r.PostForm
+		return fe
+	}
+	return nil
+}
+
+func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	in := SubmitInput{Kind: Kind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Draft: r.PostFormValue("draft"),
+		Contact: r.PostFormValue("contact"), IssuerID: r.PostFormValue("issuer_id"), Urgent: r.PostFormValue("urgent") == "1", UrgentReason: r.PostFormValue("urgent_reason"),
+		Provided: r.PostForm["provided"], Step: Step{OnText: r.PostFormValue("on")}}
+	req, err := m.svc.Submit(r.Context(), p, in)
+	if fe := formErr(err, r); fe != nil {
+		return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/review/"+req.ID, "已报送，收件号 "+req.ReceiptNo)
+}
+
+type detailPage struct {
+	*Detail
+	Reviewers   []auth.User
+	Advisors    []auth.User
+	Conclusions []Conclusion
+	Answers     []Answer
+	Mine        []Opinion
+	Others      []Opinion
+	Today       string
+}
+
+func (m *Module) detail(w http.ResponseWriter, r *http.Request) error {
+	return m.renderDetail(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	d, err := m.svc.Detail(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	dp := &detailPage{Detail: d, Conclusions: Conclusions, Answers: Answers, Today: m.svc.Today().String()}
+	if d.CanEdit && d.Request.State.Open() {
+		if dp.Reviewers, dp.Advisors, err = m.svc.Candidates(r.Context(), d.Request); err != nil {
+			return err
+		}
+	}
+	for _, o := range d.Opinions {
+		if o.AuthorID == p.UserID && d.Request.State == StateInReview && !d.MineIn {
+			dp.Mine = append(dp.Mine, o)
+		} else {
+			dp.Others = append(dp.Others, o)
+		}
+	}
+	return m.render(w, r, "detail", status, d.Request.Title, dp, fe)
+}
+
+// action dispatches the POST forms of the request page; each service method checks its own permission.
+func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := func(k string) string { return r.PostFormValue(k) }
+	version, _ := strconv.Atoi(v("version"))
+	st := Step{OnText: v("on"), Note: v("note"), Version: version}
+	ctx := r.Context()
+	var flash string
+	var err error
+	switch r.PathValue("action") {
+	case "resubmit":
+		_, err = m.svc.Resubmit(ctx, p, id, ResubmitInput{Step: st, Provided: r.PostForm["provided"], Draft: v("draft")})
+		flash = "已补充材料并重新报送"
+	case "check":
+		var req *Request
+		req, err = m.svc.Check(ctx, p, id, CheckInput{Step: st, Extra: []string{v("extra")}, ReviewerID: v("reviewer_id"), AdvisorID: v("advisor_id")})
+		if err == nil {
+			flash = "材料齐全，已受理审查"
+			if req.State == StateReturned {
+				flash = "材料不齐，已退回补充：" + strings.Join(req.Missing, "；")
+			}
+		}
+	case "assign":
+		_, err = m.svc.Assign(ctx, p, id, AssignInput{Step: st, ReviewerID: v("reviewer_id"), AdvisorID: v("advisor_id"), Dual: v("dual") == "1"})
+		flash = "已指定审查人员"
+	case "opinions":
+		_, err = m.svc.AddOpinion(ctx, p, id, OpinionInput{Content: v("content"), Basis: v("basis")})
+		flash = "已添加一条意见"
+	case "assessment":
+		_, err = m.svc.SubmitAssessment(ctx, p, id, AssessInput{Step: st, Suggestion: Conclusion(v("suggestion")), Summary: v("summary")})
+		flash = "审查意见已提交"
+	case "extend":
+		days, _ := strconv.Atoi(v("days"))
+		_, err = m.svc.Extend(ctx, p, id, ExtendInput{Step: st, Days: days, Approver: v("approver")})
+		flash = "已延长审查期限"
+	case "conclude":
+		_, err = m.svc.Conclude(ctx, p, id, ConcludeInput{Step: st, Conclusion: Conclusion(v("conclusion")), Text: v("text"), Exclude: r.PostForm["exclude"],
+			Urgent: v("urgent") == "1", UrgentReason: v("urgent_reason")})
+		flash = "已出具审核意见书"
+	case "answer":
+		var items []AnswerItem
+		for _, oid := range r.PostForm["opinion_id"] {
+			items = append(items, AnswerItem{OpinionID: oid, Answer: Answer(v("answer_" + oid)), Reason: v("reason_" + oid)})
+		}
+		_, err = m.svc.Answer(ctx, p, id, AnswerInput{Step: st, Answers: items})
+		flash = "已反馈意见采纳情况"
+	case "withdraw":
+		_, err = m.svc.Withdraw(ctx, p, id, st)
+		flash = "已撤回"
+	default:
+		return web.NotFound("操作")
+	}
+	if fe := formErr(err, r); fe != nil {
+		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/review/"+id, flash)
+}
+
+func (m *Module) deleteOpinion(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := m.svc.DeleteOpinion(r.Context(), auth.From(r.Context()), id, r.PathValue("oid")); err != nil {
+		return err
+	}
+	return redirect(w, r, "/review/"+id, "已删除该条意见")
+}
+
+func (m *Module) opinionDocx(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	doc, err := m.svc.OpinionDocument(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	body, err := doc.DOCX()
+	if err != nil {
+		return err
+	}
+	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "review_request", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "审核意见书"}})
+	return web.Download(w, "审核意见书"+doc.Number+".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+}
+
+type settingsPage struct {
+	Organ  org.Organ
+	Values []SettingValue
+}
+
+// settingsOrgan is the government whose local rules the principal maintains.
+func (m *Module) settingsOrgan(p *auth.Principal) (org.Organ, bool) {
+	o, ok := m.svc.org.Organ(p.OrganID)
+	if !ok {
+		return o, false
+	}
+	return m.svc.org.GovernmentOf(o)
+}
+
+func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	return m.renderSettings(w, r, http.StatusOK, nil)
+}
+
+func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	o, ok := m.settingsOrgan(auth.From(r.Context()))
+	if !ok {
+		return web.NotFound("所属人民政府")
+	}
+	vals, err := m.svc.settings.All(r.Context(), o.ID, SettingDefs())
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "settings", status, "合法性审查期限设置", &settingsPage{Organ: o, Values: vals}, fe)
+}
+
+func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
+	o, ok := m.settingsOrgan(auth.From(r.Context()))
+	if !ok {
+		return web.NotFound("所属人民政府")
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	fe := &web.FormError{Values: r.PostForm}
+	err := m.svc.db.Tx(r.Context(), func(tx *db.Tx) error {
+		for _, d := range SettingDefs() {
+			raw := strings.TrimSpace(r.PostFormValue(d.Key))
+			cur, err := m.svc.settings.Value(r.Context(), tx, o.ID, d)
+			if err != nil {
+				return err
+			}
+			if raw == "" {
+				if cur.Own {
+					if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, 0, true); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < d.Min || n > d.Max {
+				fe.Add(d.Key, "应为 "+strconv.Itoa(d.Min)+" 至 "+strconv.Itoa(d.Max)+" 的整数")
+				continue
+			}
+			if cur.Own && cur.Value == n {
+				continue
+			}
+			if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, n, false); err != nil {
+				return err
+			}
+		}
+		return fe.Err()
+	})
+	if err != nil {
+		if errors.As(err, &fe) {
+			return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
+		}
+		return err
+	}
+	return redirect(w, r, "/review/settings", "设置已保存，新受理的事项按新期限计算")
+}
+
+// ---- JSON API ----
+
+func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	_, limit, offset := web.Paging(q, 50)
+	year, _ := strconv.Atoi(q.Get("year"))
+	items, total, err := m.svc.List(r.Context(), auth.From(r.Context()), Filter{Kind: Kind(q.Get("kind")), State: State(q.Get("state")), Open: q.Get("open") == "1",
+		Query: q.Get("q"), Year: year, Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		out = append(out, apiRequest(it))
+	}
+	return web.WriteJSON(w, http.StatusOK, map[string]any{"total": total, "items": out})
+}
+
+func apiRequest(r *Request) map[string]any {
+	return map[string]any{"id": r.ID, "receipt_no": r.ReceiptNo, "number": r.Number, "kind": r.Kind, "kind_label": r.Kind.Label(), "title": r.Title,
+		"submitter": r.SubmitterOrgan, "state": r.State, "state_label": r.State.Label(), "submitted_on": r.SubmittedOn.String(), "accepted_on": r.AcceptedOn.String(),
+		"missing": r.Missing, "reviewer": r.ReviewerName, "advisor": r.AdvisorName, "dual": r.Dual, "concluded_on": r.ConcludedOn.String(),
+		"conclusion": r.Conclusion, "conclusion_label": r.Conclusion.Label(), "next_due": r.Due.Next.String(), "version": r.Version}
+}
+
+func (m *Module) apiSubmit(w http.ResponseWriter, r *http.Request) error {
+	var in SubmitInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	req, err := m.svc.Submit(r.Context(), auth.From(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusCreated, apiRequest(req))
+}
+
+func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
+	d, err := m.svc.Detail(r.Context(), auth.From(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	out := apiRequest(d.Request)
+	var ops []map[string]any
+	for _, o := range d.Opinions {
+		ops = append(ops, map[string]any{"id": o.ID, "role": o.Role, "no": o.FinalNo, "seq": o.Seq, "content": o.Content, "basis": o.Basis,
+			"answer": o.Answer, "answer_label": o.Answer.Label(), "answer_reason": o.AnswerReason})
+	}
+	out["opinions"] = ops
+	var mats []map[string]any
+	for _, mt := range d.Materials {
+		mats = append(mats, map[string]any{"code": mt.Code, "name": mt.Name, "required": mt.Required, "provided": mt.Provided})
+	}
+	out["materials"] = mats
+	out["assessments_in"] = d.Status
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+// apiAction runs a transition with a JSON body shaped like the matching input struct.
+func (m *Module) apiAction(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	id := r.PathValue("id")
+	ctx := r.Context()
+	var req *Request
+	var err error
+	decode := func(v any) error { return web.DecodeJSON(r, v) }
+	switch r.PathValue("action") {
+	case "resubmit":
+		var in ResubmitInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Resubmit(ctx, p, id, in)
+		}
+	case "check":
+		var in CheckInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Check(ctx, p, id, in)
+		}
+	case "assign":
+		var in AssignInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Assign(ctx, p, id, in)
+		}
+	case "opinions":
+		var in OpinionInput
+		if err = decode(&in); err == nil {
+			var o Opinion
+			if o, err = m.svc.AddOpinion(ctx, p, id, in); err == nil {
+				return web.WriteJSON(w, http.StatusCreated, map[string]any{"id": o.ID, "seq": o.Seq, "role": o.Role})
+			}
+		}
+	case "assessment":
+		var in AssessInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.SubmitAssessment(ctx, p, id, in)
+		}
+	case "extend":
+		var in ExtendInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Extend(ctx, p, id, in)
+		}
+	case "conclude":
+		var in ConcludeInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Conclude(ctx, p, id, in)
+		}
+	case "answer":
+		var in AnswerInput
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Answer(ctx, p, id, in)
+		}
+	case "withdraw":
+		var in Step
+		if err = decode(&in); err == nil {
+			req, err = m.svc.Withdraw(ctx, p, id, in)
+		}
+	default:
+		return web.NotFound("操作")
+	}
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(w, http.StatusOK, apiRequest(req))
+}

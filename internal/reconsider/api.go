@@ -393,6 +393,9 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 		out.Opinions = append(out.Opinions, opinionJSON{o.ID, o.RecipientID, o.Recipient, o.IssuedOn.String(), o.Content, o.ReportDue.String(), o.ReportedOn.String(), o.Report})
 	}
 	for _, doc := range d.Documents {
+		if !p.Can(auth.PermReconsiderRead) && doc.Status != "issued" {
+			continue // a respondent's liaison sees issued documents only
+		}
 		out.Documents = append(out.Documents, documentJSON{doc.ID, doc.Kind, doc.Number, doc.Title, doc.Status, doc.IssuedOn.String(), "/reconsider/documents/" + doc.ID})
 	}
 	var err error

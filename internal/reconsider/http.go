@@ -649,6 +649,7 @@ type casePage struct {
 	Files        bool
 	Accept       string
 	MaxSize      string
+	Staff        bool // reads cases as the office or a leader (not only as the respondent's liaison)
 	Failed       string
 	FailedTitle  string
 	fail         *actionFailure
@@ -796,6 +797,7 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 			pg.FailedTitle = a.Title
 		}
 	}
+	pg.Staff = p.Can(auth.PermReconsiderRead)
 	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)

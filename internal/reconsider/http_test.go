@@ -307,8 +307,8 @@ func TestCasePagesMainPath(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("accept without ground: %d", r.status)
 	}
-	mustContain(t, "accept error", r.body, `<details class="action" open><summary>受理</summary>`, `<span class="err">适用简易程序须选择第五十三条规定的情形</span>`)
-	if strings.Count(r.body, `<details class="action" open>`) != 1 {
+	mustContain(t, "accept error", r.body, `<details class="action" id="act-accept" open><summary>受理</summary>`, `<span class="err">适用简易程序须选择第五十三条规定的情形</span>`)
+	if strings.Count(r.body, `" open><summary>`) != 1 {
 		t.Error("only the failed form should be open")
 	}
 
@@ -337,7 +337,8 @@ func TestCasePagesMainPath(t *testing.T) {
 		t.Fatalf("liaison case page: %d", lp.status)
 	}
 	mustContain(t, "liaison page", lp.body, "提交答复")
-	mustNotContain(t, "liaison page", lp.body, "作出决定")
+	mustContain(t, "staff page", staff.get("/reconsider/cases/"+id).body, "申请可能超过申请期限", "草稿")
+	mustNotContain(t, "liaison page", lp.body, "作出决定", "申请可能超过申请期限", "草稿")
 	if r := liaison.post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.status != http.StatusForbidden {
 		t.Errorf("liaison decide: %d", r.status)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/org"
 )
@@ -140,4 +141,30 @@ func TestMeAndOrgansAPI(t *testing.T) {
 	}
 	wantStatus(t, e.api("GET", "/api/v1/organs", "", ""), http.StatusUnauthorized)
 	wantStatus(t, e.api("GET", "/api/v1/organs", "fz_forged", ""), http.StatusUnauthorized)
+}
+
+func TestAPIDescribed(t *testing.T) {
+	e := newEnv(t)
+	reg := api.NewRegistry()
+	e.mod.DescribeAPI(reg)
+	api.Register(e.app, reg)
+	if err := reg.Check(e.app.Routes()); err != nil {
+		t.Errorf("接口描述与路由不符：\n%v", err)
+	}
+	w := e.api("GET", "/api/v1/openapi.json", "", "")
+	wantStatus(t, w, 200)
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Paths are relative to servers[0], /api/v1.
+	for path, methods := range map[string][]string{"/departments": {"get", "post"}, "/me": {"get"}, "/organs": {"get"}} {
+		for _, m := range methods {
+			if doc.Paths[path][m] == nil {
+				t.Errorf("openapi.json 缺少 %s %s", m, path)
+			}
+		}
+	}
 }

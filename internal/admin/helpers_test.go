@@ -33,6 +33,7 @@ type env struct {
 	org  *org.Service
 	auth *auth.Service
 	cal  *calendar.Store
+	mod  *Module
 }
 
 func newEnv(t *testing.T) *env {
@@ -49,11 +50,12 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	app := web.New(web.Deps{DB: d, Auth: a, Org: o, Calendar: cal.Current, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
-	New(Deps{DB: d, Org: o, Auth: a, Calendar: cal}).Register(app)
+	mod := New(Deps{DB: d, Org: o, Auth: a, Calendar: cal})
+	mod.Register(app)
 	if _, err := demo.Load(ctx, d, o, a, "county", nil); err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, app: app, db: d, org: o, auth: a, cal: cal}
+	return &env{t: t, app: app, db: d, org: o, auth: a, cal: cal, mod: mod}
 }
 
 // client is a signed-in browser.

@@ -77,11 +77,10 @@ func (m *Module) Register(app *web.App) {
 	app.POST("/admin/audit/verify", auth.PermAuditRead, m.auditVerify)
 	app.GET("/admin/audit/export", auth.PermAuditRead, m.auditExport)
 
-	// JSON API.
-	app.APIRoute(http.MethodPost, "/departments", auth.PermUserAdmin, m.apiDepartmentCreate)
-	app.APIRoute(http.MethodGet, "/departments", auth.PermLogin, m.apiDepartments)
-	app.APIRoute(http.MethodGet, "/me", auth.PermLogin, m.apiMe)
-	app.APIRoute(http.MethodGet, "/organs", auth.PermLogin, m.apiOrgans)
+	// JSON API (described for /api/v1/openapi.json by DescribeAPI).
+	for _, s := range m.apiSpecs() {
+		app.APIRoute(s.op.Method, s.op.Path, s.op.Perm, s.h)
+	}
 
 	app.Menu(
 		web.MenuItem{Group: "管理", Title: "账户管理", URL: "/admin/users", Perm: auth.PermUserAdmin, Order: 900},

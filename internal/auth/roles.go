@@ -81,6 +81,7 @@ const (
 	PermCalendarAdmin    Perm = "calendar.admin"   // holiday notices
 	PermAuditRead        Perm = "audit.read"       // view and export the audit log
 	PermTokenAdmin       Perm = "token.admin"      // API tokens for system accounts
+	PermReconsiderView   Perm = "reconsider.view"  // open a case page: the office, leaders, and the respondent's liaison (scope decides which cases)
 	PermReconsiderRead   Perm = "reconsider.read"  // see reconsideration cases
 	PermReconsiderEdit   Perm = "reconsider.edit"  // handle cases: intake, acceptance, decisions
 	PermReconsiderReply  Perm = "reconsider.reply" // a respondent's liaison files the 答复
@@ -99,11 +100,11 @@ var grants = map[Role][]Perm{
 	RoleSysAdmin:     {PermLogin, PermUserAdmin, PermCalendarAdmin, PermTokenAdmin},
 	RoleSecAdmin:     {PermLogin, PermRoleAdmin},
 	RoleAuditAdmin:   {PermLogin, PermAuditRead},
-	RoleReconsider:   {PermLogin, PermWorkbench, PermReconsiderRead, PermReconsiderEdit, PermReconsiderImport, PermStatsRead},
+	RoleReconsider:   {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderRead, PermReconsiderEdit, PermReconsiderImport, PermStatsRead},
 	RoleReviewer:     {PermLogin, PermWorkbench, PermReviewRead, PermReviewEdit, PermReviewOpinion, PermNormdocRead, PermNormdocEdit, PermStatsRead},
-	RoleLiaison:      {PermLogin, PermWorkbench, PermReconsiderReply, PermReviewRead, PermReviewSubmit, PermNormdocRead},
+	RoleLiaison:      {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderReply, PermReviewRead, PermReviewSubmit, PermNormdocRead},
 	RoleAdvisor:      {PermLogin, PermWorkbench, PermReviewRead, PermReviewOpinion},
-	RoleLeader:       {PermLogin, PermWorkbench, PermReconsiderRead, PermReviewRead, PermNormdocRead, PermStatsRead},
+	RoleLeader:       {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderRead, PermReviewRead, PermNormdocRead, PermStatsRead},
 	RoleCourtLiaison: {PermLogin, PermWorkbench},
 	RolePublic:       {PermPublic},
 }

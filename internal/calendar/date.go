@@ -114,3 +114,20 @@ func cmp(a, b int) int {
 	}
 	return 0
 }
+
+// MarshalText writes YYYY-MM-DD ("" for the zero date), so JSON and forms carry plain dates.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads YYYY-MM-DD; "" is the zero date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/config"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/web"
@@ -30,6 +32,8 @@ type Env struct {
 	Cipher   *secure.FieldCipher
 	Log      *slog.Logger
 	Web      *web.App
+	Files    *files.Service
+	API      *api.Registry
 	mods     modules
 }
 

@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 
+	"github.com/fazhi/fazhi/internal/admin"
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/reconsider"
 )
 
@@ -15,9 +18,16 @@ type modules struct {
 // registerModules plugs every module into the shell: routes, menu entries, workbench todos,
 // calendar re-dating. One block per module, in menu order.
 func registerModules(e *Env) {
+	e.Files = files.New(e.DB, files.NewDiskStore(e.Cfg.FilesDir()), e.Cfg.MaxUpload)
+	e.API = api.NewRegistry()
+
+	admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar}).Register(e.Web)
+
 	e.mods.reconsider = reconsider.New(e.DB, e.Org, e.Auth, e.Calendar.Current, e.Cipher)
 	e.Calendar.OnChange(e.mods.reconsider.Redate)
-	reconsider.NewModule(e.mods.reconsider, nil).Register(e.Web)
+	reconsider.NewModule(e.mods.reconsider, e.Files).Register(e.Web)
+
+	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
 }
 
 // seeders lists each module's demo data, in dependency order.

@@ -18,7 +18,7 @@ import (
 // Service.Document enforces the rest: reconsider.read or reply, the case in the user's scope
 // (else 404), drafts for reconsider.read only.
 func (m *Module) registerDocumentRoutes(app *web.App) {
-	app.GET("/reconsider/documents/{id}", auth.PermLogin, m.documentPage)
+	app.GET("/reconsider/documents/{id}", auth.PermReconsiderView, m.documentPage)
 	app.POST("/reconsider/documents/{id}", auth.PermReconsiderEdit, m.documentSave)
 	app.POST("/reconsider/documents/{id}/issue", auth.PermReconsiderEdit, m.documentIssue)
 }

@@ -94,7 +94,8 @@ func (s *Service) compose(ctx context.Context, tx *db.Tx, c *Case, action string
 		if err != nil {
 			return nil, err
 		}
-		return one(DocMediation, "", w.mediation(note)), nil
+		agreement, _, _ := strings.Cut(note, "\n（备注：") // the clerk's remark is not part of the agreement
+		return one(DocMediation, "", w.mediation(agreement)), nil
 	case "opinion":
 		op, err := latestOpinion(ctx, tx, c.ID)
 		if err != nil {

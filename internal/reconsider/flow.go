@@ -583,7 +583,10 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 	if in.Agreement == "" {
 		return nil, fieldErr("agreement", "请填写调解协议的内容")
 	}
-	if in.Note == "" {
+	// The agreement is the record the 调解书 quotes; a clerk's remark follows it.
+	if in.Note != "" {
+		in.Note = in.Agreement + "\n（备注：" + in.Note + "）"
+	} else {
 		in.Note = in.Agreement
 	}
 	var perf calendar.Date

@@ -387,13 +387,16 @@ func (d Document) writeSignature(b *strings.Builder) {
 	if d.Signer == "" && date == "" {
 		return
 	}
-	blankLines(b, 2)
+	// The seal space, the organ and the date stay on one page: a date alone on the last page is invalid.
+	for range 2 {
+		writePara(b, pp{keepNext: true})
+	}
 	if d.Signer != "" {
 		right := 2.0
 		if date != "" {
 			right = max(0, 4+(width(date)-width(d.Signer))/2)
 		}
-		writePara(b, pp{jc: "right", ind: indChars(0, right, 0, 0)}, run{text: d.Signer})
+		writePara(b, pp{jc: "right", ind: indChars(0, right, 0, 0), keepNext: date != ""}, run{text: d.Signer})
 	}
 	if date != "" {
 		writePara(b, pp{jc: "right", ind: indChars(0, 4, 0, 0)}, run{text: date})

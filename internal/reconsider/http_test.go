@@ -20,6 +20,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
@@ -417,6 +418,10 @@ func TestCaseListExport(t *testing.T) {
 	r := staff.get("/reconsider/cases/export.xlsx?state=received")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
 		t.Fatalf("export: %d", r.status)
+	}
+	header, rows, err := docgen.ReadTable(strings.NewReader(r.body), "export.xlsx")
+	if err != nil || len(rows) != 23 || header[0] != "收件编号" || rows[22][4] != "张三" {
+		t.Errorf("export content: %v, %d rows, header %v", err, len(rows), header)
 	}
 	if !strings.Contains(r.header.Get("Content-Disposition"), "filename*=UTF-8''") {
 		t.Errorf("disposition %q", r.header.Get("Content-Disposition"))

@@ -183,7 +183,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	}
 	for _, c := range cs {
 		if !c.Closed() && s.inScope(p, c.RegOrganID) {
-			out = append(out, web.Todo{Module: "规范性文件", Title: "文件清理：" + c.Title, Detail: fmt.Sprintf("共%d件，已决定%d件", c.Items, c.Decided), URL: "/normdocs/cleanups/" + c.ID})
+			out = append(out, web.Todo{Module: "规范性文件", Title: "文件清理：" + c.Title, Detail: fmt.Sprintf("共%d件，已决定%d件", c.Items, c.Decided), URL: "/cleanups/" + c.ID})
 		}
 	}
 	return out, nil

@@ -48,10 +48,9 @@ func (m *Module) Register(app *web.App) {
 	app.POST("/review/{id}/{action}", auth.PermReviewRead, m.action)
 	app.POST("/review/{id}/opinions/{oid}/delete", auth.PermReviewOpinion, m.deleteOpinion)
 
-	app.APIRoute(http.MethodGet, "/review", auth.PermReviewRead, m.apiList)
-	app.APIRoute(http.MethodPost, "/review", auth.PermReviewSubmit, m.apiSubmit)
-	app.APIRoute(http.MethodGet, "/review/{id}", auth.PermReviewRead, m.apiGet)
-	app.APIRoute(http.MethodPost, "/review/{id}/{action}", auth.PermReviewRead, m.apiAction)
+	for _, sp := range m.apiSpecs() {
+		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
+	}
 }
 
 func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {
@@ -372,128 +371,4 @@ func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/review/settings", "设置已保存，新受理的事项按新期限计算")
-}
-
-// ---- JSON API ----
-
-func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	_, limit, offset := web.Paging(q, 50)
-	year, _ := strconv.Atoi(q.Get("year"))
-	items, total, err := m.svc.List(r.Context(), auth.From(r.Context()), Filter{Kind: Kind(q.Get("kind")), State: State(q.Get("state")), Open: q.Get("open") == "1",
-		Query: q.Get("q"), Year: year, Limit: limit, Offset: offset})
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		out = append(out, apiRequest(it))
-	}
-	return web.WriteJSON(w, http.StatusOK, map[string]any{"total": total, "items": out})
-}
-
-func apiRequest(r *Request) map[string]any {
-	return map[string]any{"id": r.ID, "receipt_no": r.ReceiptNo, "number": r.Number, "kind": r.Kind, "kind_label": r.Kind.Label(), "title": r.Title,
-		"submitter": r.SubmitterOrgan, "state": r.State, "state_label": r.State.Label(), "submitted_on": r.SubmittedOn.String(), "accepted_on": r.AcceptedOn.String(),
-		"missing": r.Missing, "reviewer": r.ReviewerName, "advisor": r.AdvisorName, "dual": r.Dual, "concluded_on": r.ConcludedOn.String(),
-		"conclusion": r.Conclusion, "conclusion_label": r.Conclusion.Label(), "next_due": r.Due.Next.String(), "version": r.Version}
-}
-
-func (m *Module) apiSubmit(w http.ResponseWriter, r *http.Request) error {
-	var in SubmitInput
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	req, err := m.svc.Submit(r.Context(), auth.From(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	return web.WriteJSON(w, http.StatusCreated, apiRequest(req))
-}
-
-func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
-	d, err := m.svc.Detail(r.Context(), auth.From(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	out := apiRequest(d.Request)
-	var ops []map[string]any
-	for _, o := range d.Opinions {
-		ops = append(ops, map[string]any{"id": o.ID, "role": o.Role, "no": o.FinalNo, "seq": o.Seq, "content": o.Content, "basis": o.Basis,
-			"answer": o.Answer, "answer_label": o.Answer.Label(), "answer_reason": o.AnswerReason})
-	}
-	out["opinions"] = ops
-	var mats []map[string]any
-	for _, mt := range d.Materials {
-		mats = append(mats, map[string]any{"code": mt.Code, "name": mt.Name, "required": mt.Required, "provided": mt.Provided})
-	}
-	out["materials"] = mats
-	out["assessments_in"] = d.Status
-	return web.WriteJSON(w, http.StatusOK, out)
-}
-
-// apiAction runs a transition with a JSON body shaped like the matching input struct.
-func (m *Module) apiAction(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
-	id := r.PathValue("id")
-	ctx := r.Context()
-	var req *Request
-	var err error
-	decode := func(v any) error { return web.DecodeJSON(r, v) }
-	switch r.PathValue("action") {
-	case "resubmit":
-		var in ResubmitInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Resubmit(ctx, p, id, in)
-		}
-	case "check":
-		var in CheckInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Check(ctx, p, id, in)
-		}
-	case "assign":
-		var in AssignInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Assign(ctx, p, id, in)
-		}
-	case "opinions":
-		var in OpinionInput
-		if err = decode(&in); err == nil {
-			var o Opinion
-			if o, err = m.svc.AddOpinion(ctx, p, id, in); err == nil {
-				return web.WriteJSON(w, http.StatusCreated, map[string]any{"id": o.ID, "seq": o.Seq, "role": o.Role})
-			}
-		}
-	case "assessment":
-		var in AssessInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.SubmitAssessment(ctx, p, id, in)
-		}
-	case "extend":
-		var in ExtendInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Extend(ctx, p, id, in)
-		}
-	case "conclude":
-		var in ConcludeInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Conclude(ctx, p, id, in)
-		}
-	case "answer":
-		var in AnswerInput
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Answer(ctx, p, id, in)
-		}
-	case "withdraw":
-		var in Step
-		if err = decode(&in); err == nil {
-			req, err = m.svc.Withdraw(ctx, p, id, in)
-		}
-	default:
-		return web.NotFound("操作")
-	}
-	if err != nil {
-		return err
-	}
-	return web.WriteJSON(w, http.StatusOK, apiRequest(req))
 }

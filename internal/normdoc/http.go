@@ -1,0 +1,753 @@
+package normdoc
+
+import (
+	"embed"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Module plugs the register, the cleanup campaigns, the statistics and the public database into the shell.
+type Module struct {
+	svc  *Service
+	app  *web.App
+	tmpl *web.Templates
+}
+
+// NewModule wires the module.
+func NewModule(svc *Service) *Module { return &Module{svc: svc} }
+
+// Service is the module's business layer.
+func (m *Module) Service() *Service { return m.svc }
+
+// Register adds routes, menu entries and the workbench source.
+func (m *Module) Register(app *web.App) {
+	m.app = app
+	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
+	app.Todos(m.svc.Todos)
+	app.Menu(
+		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdocs", Perm: auth.PermNormdocRead, Order: 210},
+		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdocs/stats", Perm: auth.PermStatsRead, Order: 510},
+	)
+	app.GET("/normdocs", auth.PermNormdocRead, m.list)
+	app.GET("/normdocs/new", auth.PermNormdocEdit, m.newForm)
+	app.POST("/normdocs", auth.PermNormdocEdit, m.create)
+	app.GET("/normdocs/settings", auth.PermNormdocEdit, m.settingsPage)
+	app.POST("/normdocs/settings", auth.PermNormdocEdit, m.settingsSave)
+	app.GET("/normdocs/stats", auth.PermStatsRead, m.stats)
+	app.GET("/normdocs/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
+	app.GET("/normdocs/{id}", auth.PermNormdocRead, m.detail)
+	app.GET("/normdocs/{id}/diff", auth.PermNormdocRead, m.diff)
+	app.GET("/normdocs/{id}/versions/{seq}", auth.PermNormdocRead, m.version)
+	app.POST("/normdocs/{id}/{action}", auth.PermNormdocEdit, m.action)
+
+	app.GET("/cleanups", auth.PermNormdocRead, m.cleanups)
+	app.POST("/cleanups", auth.PermNormdocEdit, m.cleanupCreate)
+	app.GET("/cleanups/{id}", auth.PermNormdocRead, m.cleanup)
+	app.GET("/cleanups/{id}/result.docx", auth.PermNormdocRead, m.cleanupDocx)
+	app.GET("/cleanups/{id}/result.xlsx", auth.PermNormdocRead, m.cleanupXLSX)
+	app.POST("/cleanups/{id}/{action}", auth.PermNormdocEdit, m.cleanupAction)
+
+	app.GET("/public/normdocs", auth.PermPublic, m.publicList)
+	app.GET("/public/normdocs/{id}", auth.PermPublic, m.publicDetail)
+	app.GET("/public/normdocs/{id}/diff", auth.PermPublic, m.publicDiff)
+	app.GET("/public/normdocs/{id}/versions/{seq}", auth.PermPublic, m.publicVersion)
+
+	for _, sp := range m.apiSpecs() {
+		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
+	}
+}
+
+func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {
+	return m.app.Render(w, r, m.tmpl, page, status, title, data, fe)
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func formErr(err error, r *http.Request) *web.FormError {
+	var fe *web.FormError
+	if errors.As(err, &fe) {
+		fe.Values = r.PostForm
+		return fe
+	}
+	return nil
+}
+
+// parseForm reads an urlencoded or multipart form; an uploaded file's text is returned.
+func parseForm(w http.ResponseWriter, r *http.Request) (text string, err error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+(1<<20))
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return "", web.Errorf(413, "上传内容过大或格式有误")
+		}
+		if r.PostForm == nil {
+			r.PostForm = url.Values{}
+		}
+		for k, vs := range r.MultipartForm.Value {
+			r.PostForm[k] = vs
+		}
+		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := fhs[0].Open()
+			if err != nil {
+				return "", err
+			}
+			defer f.Close()
+			data, err := io.ReadAll(io.LimitReader(f, MaxUpload+1))
+			if err != nil {
+				return "", err
+			}
+			t, err := ExtractText(fhs[0].Filename, data)
+			if err != nil {
+				fe := &web.FormError{Values: r.PostForm}
+				fe.Add("file", err.Error())
+				return "", fe
+			}
+			return t, nil
+		}
+		return "", nil
+	}
+	return "", r.ParseForm()
+}
+
+// ---- register ----
+
+type listPage struct {
+	Items     []*Doc
+	Total     int
+	Page      int
+	Pages     int
+	Filter    Filter
+	Organs    []org.Organ
+	Statuses  []Status
+	CanEdit   bool
+	PrevURL   string
+	NextURL   string
+	Today     string
+	Public    bool
+	Years     []int
+	TodayDate calendar.Date
+}
+
+func filterFrom(q url.Values) Filter {
+	year, _ := strconv.Atoi(q.Get("year"))
+	st, _ := ParseStatus(q.Get("status"))
+	return Filter{OrganID: q.Get("organ"), Below: q.Get("below") == "1", Year: year, Status: st, Topic: q.Get("topic"), Query: q.Get("q"),
+		FilingOverdue: q.Get("overdue") == "1", Expiring: q.Get("expiring") == "1"}
+}
+
+func pageURL(q url.Values, page int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("page", strconv.Itoa(page))
+	return "?" + v.Encode()
+}
+
+func (m *Module) years() []int {
+	var out []int
+	for y := m.svc.Today().Year; y >= m.svc.Today().Year-15; y-- {
+		out = append(out, y)
+	}
+	return out
+}
+
+func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	q := r.URL.Query()
+	page, limit, offset := web.Paging(q, 20)
+	f := filterFrom(q)
+	f.Limit, f.Offset = limit, offset
+	if q.Get("format") == "xlsx" {
+		f.Limit, f.Offset = 500, 0
+	}
+	items, total, err := m.svc.List(r.Context(), p, f)
+	if err != nil {
+		return err
+	}
+	if q.Get("format") == "xlsx" {
+		return m.listXLSX(w, r, items)
+	}
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), Statuses: Statuses,
+		CanEdit: p.Can(auth.PermNormdocEdit), Today: m.svc.Today().String(), Years: m.years()}
+	if page > 1 {
+		lp.PrevURL = pageURL(q, page-1)
+	}
+	if page < lp.Pages {
+		lp.NextURL = pageURL(q, page+1)
+	}
+	return m.render(w, r, "list", http.StatusOK, "规范性文件登记", lp, nil)
+}
+
+// scopeOrgans are the issuing organs p may pick: the organs of its government.
+func (m *Module) scopeOrgans(p *auth.Principal) []org.Organ {
+	me, ok := m.svc.org.Organ(p.OrganID)
+	if !ok {
+		return nil
+	}
+	if gov, ok := m.svc.org.GovernmentOf(me); ok && !department(p) {
+		var out []org.Organ
+		for _, o := range m.svc.org.Subtree(gov.ID) {
+			if o.Kind != org.KindCourt && o.Level == gov.Level {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return []org.Organ{me}
+}
+
+func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request, items []*Doc) error {
+	today := m.svc.Today()
+	sh := docgen.Sheet{Name: "规范性文件", Title: "规范性文件登记台账", Header: []string{"文号", "标题", "制定机关", "签发日期", "公布日期", "施行日期", "有效期至", "状态", "主题", "关键词"}}
+	for _, d := range items {
+		sh.Rows = append(sh.Rows, []any{d.Number, d.Title, d.OrganName, d.SignedOn, d.PublishedOn, d.EffectiveOn, d.ExpiresOn, d.StatusText(today), d.Topics, d.Keywords})
+	}
+	body, err := docgen.XLSX(sh)
+	if err != nil {
+		return err
+	}
+	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc", Detail: map[string]any{"rows": len(items)}})
+	return web.Download(w, "规范性文件登记台账.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+type newPage struct {
+	Legacy  bool
+	Reviews []*review.Request
+	Review  *review.Request
+	Organs  []org.Organ
+	InForce []*Doc
+	Today   string
+}
+
+func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
+	return m.renderNew(w, r, http.StatusOK, nil)
+}
+
+func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	np := &newPage{Legacy: r.FormValue("legacy") == "1", Organs: m.scopeOrgans(p), Today: m.svc.Today().String()}
+	all, err := m.svc.review.ApprovedNormdocs(r.Context(), p, 200)
+	if err != nil {
+		return err
+	}
+	for _, rv := range all {
+		var n int
+		if err := m.svc.db.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM normdocs WHERE review_id = ?`, rv.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			np.Reviews = append(np.Reviews, rv)
+			if rv.ID == r.FormValue("review") || rv.ID == r.FormValue("review_id") {
+				np.Review = rv
+			}
+		}
+	}
+	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+		return err
+	}
+	return m.render(w, r, "new", status, "登记规范性文件", np, fe)
+}
+
+func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
+	text, err := parseForm(w, r)
+	if fe := formErr(err, r); fe != nil {
+		return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	v := r.PostFormValue
+	years, _ := strconv.Atoi(v("valid_years"))
+	body := v("body")
+	if text != "" {
+		body = text
+	}
+	in := RegisterInput{Step: Step{OnText: v("on")}, ReviewID: v("review_id"), Legacy: v("legacy") == "1", OrganID: v("organ_id"), Title: v("title"), Body: body,
+		Keywords: v("keywords"), Topics: v("topics"), Number: v("number"), SignedText: v("signed_on"), ValidYears: years, AmendsID: v("amends_id")}
+	d, err := m.svc.Register(r.Context(), auth.From(r.Context()), in)
+	if fe := formErr(err, r); fe != nil {
+		return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/normdocs/"+d.ID, "已登记，文号 "+d.Number)
+}
+
+type detailPage struct {
+	*Detail
+	Statuses    []Status
+	Evaluations []Evaluation
+	InForce     []*Doc
+	Public      bool
+	Prefix      string // URL prefix of the document pages: /normdocs or /public/normdocs
+	Articles    []Article
+}
+
+func (m *Module) detail(w http.ResponseWriter, r *http.Request) error {
+	return m.renderDetail(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	d, err := m.svc.Detail(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdocs"}
+	if d.CanEdit {
+		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+			return err
+		}
+	}
+	return m.render(w, r, "detail", status, d.Doc.Title, dp, fe)
+}
+
+func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	id := r.PathValue("id")
+	text, err := parseForm(w, r)
+	if fe := formErr(err, r); fe != nil {
+		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	v := r.PostFormValue
+	version, _ := strconv.Atoi(v("version"))
+	st := Step{OnText: v("on"), Note: v("note"), Version: version}
+	ctx := r.Context()
+	var flash string
+	switch r.PathValue("action") {
+	case "publish":
+		_, err = m.svc.Publish(ctx, p, id, PublishInput{Step: st, Channel: v("channel"), EffectiveText: v("effective_on"), SignedText: v("signed_on")})
+		flash = "已公布，备案期限已生成"
+	case "filing":
+		_, err = m.svc.RecordFiling(ctx, p, id, v("filing_id"), FilingInput{Step: st, Stage: v("stage"), Result: v("result"), Feedback: v("feedback")})
+		flash = "已记录备案情况"
+	case "evaluate":
+		_, err = m.svc.Evaluate(ctx, p, id, EvaluateInput{Step: st, Evaluation: Evaluation(v("evaluation"))})
+		flash = "已记录评估结论"
+	case "end":
+		_, err = m.svc.End(ctx, p, id, EndInput{Step: st, Status: Status(v("status")), Basis: v("basis"), ByID: v("by_id")})
+		flash = "已记录文件状态变化"
+	case "amended":
+		_, err = m.svc.MarkAmended(ctx, p, id, AmendInput{Step: st, ByID: v("by_id"), Text: v("text")})
+		flash = "已记录修改情况"
+	case "revise":
+		body := v("body")
+		if text != "" {
+			body = text
+		}
+		_, err = m.svc.ReviseText(ctx, p, id, ReviseInput{Step: st, Title: v("title"), Body: body})
+		flash = "已保存新版本"
+	default:
+		return web.NotFound("操作")
+	}
+	if fe := formErr(err, r); fe != nil {
+		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/normdocs/"+id, flash)
+}
+
+type diffPage struct {
+	*DiffView
+	Versions []Version
+	Prefix   string
+}
+
+func (m *Module) diffPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, prefix string) error {
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	to, _ := strconv.Atoi(r.URL.Query().Get("to"))
+	v, err := m.svc.Diff(r.Context(), p, r.PathValue("id"), from, to)
+	if err != nil {
+		return err
+	}
+	vs, err := listVersions(r.Context(), m.svc.db, v.Doc.ID)
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "diff", http.StatusOK, "版本对照："+v.Doc.Title, &diffPage{DiffView: v, Versions: vs, Prefix: prefix}, nil)
+}
+
+func (m *Module) diff(w http.ResponseWriter, r *http.Request) error {
+	return m.diffPage(w, r, auth.From(r.Context()), "/normdocs")
+}
+
+func (m *Module) publicDiff(w http.ResponseWriter, r *http.Request) error {
+	return m.diffPage(w, r, nil, "/public/normdocs")
+}
+
+type versionPage struct {
+	Doc      *Doc
+	Version  Version
+	Articles []Article
+	Prefix   string
+}
+
+func (m *Module) versionPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, prefix string) error {
+	seq, _ := strconv.Atoi(r.PathValue("seq"))
+	d, v, err := m.svc.Version(r.Context(), p, r.PathValue("id"), seq)
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "version", http.StatusOK, v.Title, &versionPage{Doc: d, Version: v, Articles: SplitArticles(v.Body), Prefix: prefix}, nil)
+}
+
+func (m *Module) version(w http.ResponseWriter, r *http.Request) error {
+	return m.versionPage(w, r, auth.From(r.Context()), "/normdocs")
+}
+
+func (m *Module) publicVersion(w http.ResponseWriter, r *http.Request) error {
+	return m.versionPage(w, r, nil, "/public/normdocs")
+}
+
+// ---- public database ----
+
+func (m *Module) publicList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	page, limit, offset := web.Paging(q, 20)
+	f := filterFrom(q)
+	f.FilingOverdue, f.Expiring, f.Limit, f.Offset = false, false, limit, offset
+	if o, ok := m.svc.org.Organ(f.OrganID); ok && o.Kind == org.KindGovernment {
+		f.Below = q.Get("below") == "1"
+	}
+	items, total, err := m.svc.PublicList(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	organs, err := m.svc.PublicOrgans(r.Context())
+	if err != nil {
+		return err
+	}
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: organs, Statuses: PublicStatuses, Public: true,
+		Today: m.svc.Today().String(), Years: m.years(), TodayDate: m.svc.Today()}
+	if page > 1 {
+		lp.PrevURL = pageURL(q, page-1)
+	}
+	if page < lp.Pages {
+		lp.NextURL = pageURL(q, page+1)
+	}
+	return m.render(w, r, "public_list", http.StatusOK, "行政规范性文件查询", lp, nil)
+}
+
+func (m *Module) publicDetail(w http.ResponseWriter, r *http.Request) error {
+	d, err := m.svc.PublicDetail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "public_detail", http.StatusOK, d.Doc.Title, &detailPage{Detail: d, Public: true, Prefix: "/public/normdocs", Articles: SplitArticles(d.Text.Body)}, nil)
+}
+
+// ---- cleanup campaigns ----
+
+type cleanupsPage struct {
+	Items   []*Cleanup
+	Organs  []org.Organ
+	CanEdit bool
+	Today   string
+}
+
+func (m *Module) cleanups(w http.ResponseWriter, r *http.Request) error {
+	return m.renderCleanups(w, r, http.StatusOK, nil)
+}
+
+func (m *Module) renderCleanups(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	items, err := m.svc.Cleanups(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "cleanups", status, "规范性文件清理", &cleanupsPage{Items: items, Organs: m.scopeOrgans(p), CanEdit: p.Can(auth.PermNormdocEdit), Today: m.svc.Today().String()}, fe)
+}
+
+func (m *Module) cleanupCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := r.PostFormValue
+	c, err := m.svc.OpenCleanup(r.Context(), auth.From(r.Context()), CleanupInput{Step: Step{OnText: v("on")}, OrganID: v("organ_id"), Below: v("below") == "1",
+		Title: v("title"), Basis: v("basis"), Topic: v("topic"), Query: v("query")})
+	if fe := formErr(err, r); fe != nil {
+		return m.renderCleanups(w, r, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/cleanups/"+c.ID, "已开始清理，共纳入 "+strconv.Itoa(c.Items)+" 件文件")
+}
+
+type cleanupPage struct {
+	*CleanupDetail
+	Decisions []Decision
+	Today     string
+}
+
+func (m *Module) cleanup(w http.ResponseWriter, r *http.Request) error {
+	return m.renderCleanup(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+func (m *Module) renderCleanup(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
+	cd, err := m.svc.Cleanup(r.Context(), auth.From(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "cleanup", status, cd.Cleanup.Title, &cleanupPage{CleanupDetail: cd, Decisions: Decisions, Today: m.svc.Today().String()}, fe)
+}
+
+func (m *Module) cleanupAction(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	id := r.PathValue("id")
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	v := r.PostFormValue
+	ctx := r.Context()
+	var err error
+	var flash string
+	switch r.PathValue("action") {
+	case "items":
+		// One form carries the proposal and/or decision of every row; only changed rows are saved.
+		stage := v("stage")
+		n := 0
+		for _, itemID := range r.PostForm["item_id"] {
+			dec := Decision(v("decision_" + itemID))
+			if dec == "" || v("old_"+itemID) == string(dec)+"|"+v("reason_"+itemID) {
+				continue
+			}
+			in := ItemInput{ItemID: itemID, Decision: dec, Reason: v("reason_" + itemID), Step: Step{OnText: v("on")}}
+			if stage == "decide" {
+				err = m.svc.Decide(ctx, p, id, in)
+			} else {
+				err = m.svc.Propose(ctx, p, id, in)
+			}
+			if err != nil {
+				break
+			}
+			n++
+		}
+		flash = "已保存 " + strconv.Itoa(n) + " 件文件的" + map[bool]string{true: "清理决定", false: "清理建议"}[stage == "decide"]
+	case "adopt":
+		var n int
+		n, err = m.svc.AdoptProposals(ctx, p, id, Step{OnText: v("on")})
+		flash = "已按建议决定 " + strconv.Itoa(n) + " 件"
+	case "close":
+		_, err = m.svc.CloseCleanup(ctx, p, id, CloseInput{Step: Step{OnText: v("on")}, DecidedBy: v("decided_by")})
+		flash = "清理工作已结束，文件状态已更新"
+	default:
+		return web.NotFound("操作")
+	}
+	if fe := formErr(err, r); fe != nil {
+		return m.renderCleanup(w, r, id, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/cleanups/"+id, flash)
+}
+
+func (m *Module) cleanupDocx(w http.ResponseWriter, r *http.Request) error {
+	doc, err := m.svc.CleanupDocument(r.Context(), auth.From(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	body, err := doc.DOCX()
+	if err != nil {
+		return err
+	}
+	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_cleanup", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "清理结果通知"}})
+	return web.Download(w, "规范性文件清理结果.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
+}
+
+func (m *Module) cleanupXLSX(w http.ResponseWriter, r *http.Request) error {
+	sheets, title, err := m.svc.CleanupSheets(r.Context(), auth.From(r.Context()), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	body, err := docgen.XLSX(sheets...)
+	if err != nil {
+		return err
+	}
+	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_cleanup", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "清理结果目录"}})
+	return web.Download(w, title+"结果目录.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+// ---- statistics ----
+
+type statsPage struct {
+	Stats  *Stats
+	Organs []org.Organ
+	Years  []int
+	Query  string
+}
+
+// statsOrgan picks the organ of the statistics: the one asked for if p oversees it, else p's government.
+func (m *Module) statsOrgan(p *auth.Principal, id string) (org.Organ, error) {
+	if o, ok := m.svc.org.Organ(id); ok && id != "" {
+		if m.svc.inScope(p, o.ID) || m.svc.underGovernmentOf(p, o) {
+			return o, nil
+		}
+		return org.Organ{}, web.NotFound("机关")
+	}
+	me, ok := m.svc.org.Organ(p.OrganID)
+	if !ok {
+		return org.Organ{}, web.NotFound("机关")
+	}
+	if gov, ok := m.svc.org.GovernmentOf(me); ok {
+		return gov, nil
+	}
+	return me, nil
+}
+
+func (m *Module) statsFor(r *http.Request) (*Stats, error) {
+	p := auth.From(r.Context())
+	o, err := m.statsOrgan(p, r.URL.Query().Get("organ"))
+	if err != nil {
+		return nil, err
+	}
+	year, _ := strconv.Atoi(r.URL.Query().Get("year"))
+	if year == 0 {
+		year = m.svc.Today().Year
+	}
+	return m.svc.Stats(r.Context(), o, year)
+}
+
+func (m *Module) stats(w http.ResponseWriter, r *http.Request) error {
+	st, err := m.statsFor(r)
+	if err != nil {
+		return err
+	}
+	p := auth.From(r.Context())
+	var organs []org.Organ
+	if me, ok := m.svc.org.Organ(p.OrganID); ok {
+		if gov, ok := m.svc.org.GovernmentOf(me); ok {
+			organs = append(organs, gov)
+			for _, c := range m.svc.org.Subtree(gov.ID) {
+				if c.ID != gov.ID && c.Kind != org.KindCourt {
+					organs = append(organs, c)
+				}
+			}
+		}
+	}
+	return m.render(w, r, "stats", http.StatusOK, "合法性审查与规范性文件统计", &statsPage{Stats: st, Organs: organs, Years: m.years(), Query: r.URL.RawQuery}, nil)
+}
+
+func (m *Module) statsXLSX(w http.ResponseWriter, r *http.Request) error {
+	st, err := m.statsFor(r)
+	if err != nil {
+		return err
+	}
+	body, err := docgen.XLSX(st.Sheets()...)
+	if err != nil {
+		return err
+	}
+	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_stats", ObjectID: st.OrganCode, Detail: map[string]any{"year": st.Year}})
+	return web.Download(w, st.Organ+strconv.Itoa(st.Year)+"年合法性审查与规范性文件统计.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+}
+
+// ---- settings ----
+
+type settingsPage struct {
+	Organ  org.Organ
+	Values []review.SettingValue
+}
+
+func (m *Module) settingsOrgan(p *auth.Principal) (org.Organ, bool) {
+	o, ok := m.svc.org.Organ(p.OrganID)
+	if !ok {
+		return o, false
+	}
+	return m.svc.org.GovernmentOf(o)
+}
+
+func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
+	return m.renderSettings(w, r, http.StatusOK, nil)
+}
+
+func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
+	o, ok := m.settingsOrgan(auth.From(r.Context()))
+	if !ok {
+		return web.NotFound("所属人民政府")
+	}
+	vals, err := m.svc.settings.All(r.Context(), o.ID, SettingDefs())
+	if err != nil {
+		return err
+	}
+	return m.render(w, r, "settings", status, "规范性文件管理设置", &settingsPage{Organ: o, Values: vals}, fe)
+}
+
+func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
+	o, ok := m.settingsOrgan(auth.From(r.Context()))
+	if !ok {
+		return web.NotFound("所属人民政府")
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	fe := &web.FormError{Values: r.PostForm}
+	err := m.svc.db.Tx(r.Context(), func(tx *db.Tx) error {
+		for _, d := range SettingDefs() {
+			raw := strings.TrimSpace(r.PostFormValue(d.Key))
+			cur, err := m.svc.settings.Value(r.Context(), tx, o.ID, d)
+			if err != nil {
+				return err
+			}
+			if raw == "" {
+				if cur.Own {
+					if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, 0, true); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			n, err := strconv.Atoi(raw)
+			if err != nil || n < d.Min || n > d.Max {
+				fe.Add(d.Key, "应为 "+strconv.Itoa(d.Min)+" 至 "+strconv.Itoa(d.Max)+" 的整数")
+				continue
+			}
+			if cur.Own && cur.Value == n {
+				continue
+			}
+			if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, n, false); err != nil {
+				return err
+			}
+		}
+		return fe.Err()
+	})
+	if err != nil {
+		if errors.As(err, &fe) {
+			return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
+		}
+		return err
+	}
+	return redirect(w, r, "/normdocs/settings", "设置已保存，此后公布的文件按新设置计算")
+}

@@ -1,0 +1,215 @@
+package normdoc
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/api"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+type client struct {
+	t     *testing.T
+	app   *web.App
+	token string
+	csrf  string
+}
+
+func (f *fixture) app() (*web.App, *api.Registry) {
+	cal := calendar.Default()
+	app := web.New(web.Deps{DB: f.db, Auth: f.auth, Org: f.org, Calendar: func() *calendar.Calendar { return cal }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	reg := api.NewRegistry()
+	rm, nm := review.NewModule(f.rv), NewModule(f.svc)
+	rm.Register(app)
+	nm.Register(app)
+	rm.DescribeAPI(reg)
+	nm.DescribeAPI(reg)
+	api.Register(app, reg)
+	return app, reg
+}
+
+func (f *fixture) client(app *web.App, username string) *client {
+	c := &client{t: f.t, app: app}
+	if username == "" {
+		return c
+	}
+	tok, err := f.auth.Login(f.ctx, username, demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	p, err := f.auth.Authenticate(f.ctx, tok)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	c.token, c.csrf = tok, p.CSRF
+	return c
+}
+
+func (c *client) send(req *http.Request) (int, string, http.Header) {
+	if c.token != "" {
+		req.AddCookie(&http.Cookie{Name: "fazhi_session", Value: c.token})
+	}
+	rec := httptest.NewRecorder()
+	c.app.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String(), rec.Header()
+}
+
+func (c *client) get(path string) (int, string, http.Header) {
+	return c.send(httptest.NewRequest("GET", path, nil))
+}
+
+func (c *client) post(path string, form url.Values) (int, string, http.Header) {
+	form.Set("csrf", c.csrf)
+	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.send(req)
+}
+
+func (c *client) upload(path string, form url.Values, filename string, data []byte) (int, string, http.Header) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	form.Set("csrf", c.csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("file", filename)
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.send(req)
+}
+
+func idFrom(t *testing.T, h http.Header, prefix string) string {
+	t.Helper()
+	loc := strings.SplitN(h.Get("Location"), "?", 2)[0]
+	if !strings.HasPrefix(loc, prefix) {
+		t.Fatalf("redirect %q, want %s…", h.Get("Location"), prefix)
+	}
+	return strings.TrimPrefix(loc, prefix)
+}
+
+func TestPagesThroughTheRouter(t *testing.T) {
+	f := newFixture(t)
+	app, reg := f.app()
+	staff, anon, leader := f.client(app, "qs_sc"), f.client(app, ""), f.client(app, "qs_ld")
+	rid := f.approved("青山县城区停车管理办法", "990121-GOV", "2025-08-20", "")
+
+	docx, err := docgen.Document{Title: "青山县城区停车管理办法", Body: docgen.Paragraphs(textV1)}.DOCX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := staff.upload("/normdocs", url.Values{"review_id": {rid}, "on": {"2025-08-25"}}, "办法.doc", []byte("x")); code != 422 || !strings.Contains(body, "只支持 .docx") {
+		t.Fatalf("a .doc upload is refused beside the field: %d", code)
+	}
+	code, _, h := staff.upload("/normdocs", url.Values{"review_id": {rid}, "on": {"2025-08-25"}, "topics": {"城市管理"}}, "办法.docx", docx)
+	if code != 303 {
+		t.Fatalf("register %d", code)
+	}
+	id := idFrom(t, h, "/normdocs/")
+	d, _ := f.svc.Get(f.ctx, f.login("qs_sc"), id)
+	if d.Number != "青政规〔2025〕1号" {
+		t.Fatalf("number %s", d.Number)
+	}
+	if _, v, _ := f.svc.Version(f.ctx, f.login("qs_sc"), id, 1); !strings.Contains(v.Body, "第三条 违反本办法规定停放机动车的") {
+		t.Errorf("the uploaded text is the body: %q", v.Body)
+	}
+	if code, body, _ := staff.get("/normdocs/" + id); code != 200 || !strings.Contains(body, "统一印发、公布") {
+		t.Fatalf("detail %d", code)
+	}
+	if code, body, _ := staff.post("/normdocs/"+id+"/publish", url.Values{"on": {"2025-09-01"}}); code != 422 || !strings.Contains(body, "请填写公布载体") {
+		t.Errorf("publish without channel: %d", code)
+	}
+	if code, _, _ := staff.post("/normdocs/"+id+"/publish", url.Values{"on": {"2025-09-01"}, "channel": {"政府网站"}, "effective_on": {"2025-10-01"}}); code != 303 {
+		t.Fatalf("publish %d", code)
+	}
+	if code, _, _ := staff.post("/normdocs/"+id+"/revise", url.Values{"on": {"2025-09-02"}, "note": {"勘误"}, "body": {textV2}}); code != 303 {
+		t.Fatalf("revise %d", code)
+	}
+	for _, tc := range []struct {
+		c    *client
+		path string
+		want int
+		text string
+	}{
+		{anon, "/public/normdocs", 200, "青山县城区停车管理办法"},
+		{anon, "/public/normdocs?status=in_force&year=2025&organ=" + f.organ("990121-GOV").ID, 200, "青政规〔2025〕1号"},
+		{anon, "/public/normdocs?status=repealed", 200, "没有符合条件的文件"},
+		{anon, "/public/normdocs/" + id, 200, "示范市人民政府：逾期未报送"},
+		{anon, "/public/normdocs/" + id + "/diff?from=1&to=2", 200, "和工业园区"},
+		{anon, "/public/normdocs/" + id + "/versions/1", 200, "违反本办法规定停放机动车的"},
+		{anon, "/normdocs/" + id, 303, ""},
+		{staff, "/normdocs", 200, "青政规〔2025〕1号"},
+		{staff, "/normdocs?overdue=1", 200, "青政规〔2025〕1号"},
+		{staff, "/normdocs/" + id + "/diff", 200, "新增 1 条，删除 0 条"},
+		{staff, "/normdocs/new", 200, "登记审核通过的规范性文件"},
+		{staff, "/normdocs/new?legacy=1", 200, "原文号"},
+		{staff, "/normdocs/settings", 200, "报送备案期限"},
+		{staff, "/normdocs/stats?year=2025", 200, "备案率"},
+		{leader, "/normdocs/stats?year=2025", 200, "青山县人民政府"},
+		{staff, "/cleanups", 200, "开始一项清理"},
+		{leader, "/normdocs/new", 403, ""},
+		{anon, "/api/v1/public/normdocs", 200, `"total":1`},
+		{staff, "/api/v1/normdocs/" + id, 200, `"filings"`},
+		{staff, "/api/v1/normdocs/stats?year=2025", 200, `"filing_rate":0.00`},
+	} {
+		code, body, _ := tc.c.get(tc.path)
+		if code != tc.want || !strings.Contains(body, tc.text) {
+			t.Errorf("GET %s: %d, want %d with %q", tc.path, code, tc.want, tc.text)
+		}
+	}
+	code, _, h = staff.get("/normdocs/stats.xlsx?year=2025")
+	if code != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+		t.Errorf("stats xlsx %d", code)
+	}
+	code, _, h = staff.get("/normdocs?format=xlsx")
+	if code != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+		t.Errorf("register xlsx %d", code)
+	}
+
+	// A cleanup through the pages.
+	code, _, h = staff.post("/cleanups", url.Values{"on": {"2025-11-01"}, "organ_id": {f.organ("990121-GOV").ID}, "title": {"专项清理"}, "topic": {"城市管理"}})
+	if code != 303 {
+		t.Fatalf("open cleanup %d", code)
+	}
+	cid := idFrom(t, h, "/cleanups/")
+	cd, _ := f.svc.Cleanup(f.ctx, f.login("qs_sc"), cid)
+	item := cd.Items[0].ID
+	if code, body, _ := staff.post("/cleanups/"+cid+"/items", url.Values{"item_id": {item}, "decision_" + item: {"repeal"}, "stage": {"decide"}, "on": {"2025-11-02"}}); code != 422 || !strings.Contains(body, "应写明理由") {
+		t.Errorf("a decision without reason: %d", code)
+	}
+	if code, _, _ := staff.post("/cleanups/"+cid+"/items", url.Values{"item_id": {item}, "decision_" + item: {"keep"}, "stage": {"decide"}, "on": {"2025-11-02"}}); code != 303 {
+		t.Errorf("decide %d", code)
+	}
+	if code, _, _ := staff.post("/cleanups/"+cid+"/close", url.Values{"on": {"2025-11-03"}, "decided_by": {"县政府常务会议"}}); code != 303 {
+		t.Errorf("close %d", code)
+	}
+	for _, p := range []string{"/cleanups/" + cid + "/result.docx", "/cleanups/" + cid + "/result.xlsx"} {
+		if code, _, _ := staff.get(p); code != 200 {
+			t.Errorf("GET %s: %d", p, code)
+		}
+	}
+	if err := reg.Check(app.Routes()); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if strings.Contains(line, "/review") || strings.Contains(line, "normdocs") {
+				t.Errorf("API description: %s", line)
+			}
+		}
+	}
+	if code, body, _ := anon.get("/api/v1/openapi.json"); code != 200 || !strings.Contains(body, "/review/{id}/conclude") || !strings.Contains(body, "/public/normdocs") {
+		t.Errorf("openapi %d", code)
+	}
+}

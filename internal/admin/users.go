@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,11 +103,15 @@ func (m *Module) accountList(w http.ResponseWriter, r *http.Request, mode string
 	}
 	text := strings.TrimSpace(q.Get("q"))
 	status := q.Get("status")
+	role := auth.Role(q.Get("role"))
 	now := time.Now()
 	var rows []userView
 	for _, u := range users {
 		v := m.view(u, depts, now)
 		if text != "" && !strings.Contains(u.Username, text) && !strings.Contains(u.Name, text) {
+			continue
+		}
+		if role != "" && !slices.ContainsFunc(u.Memberships, func(ms auth.Membership) bool { return ms.Role == role }) {
 			continue
 		}
 		switch status {
@@ -141,7 +146,7 @@ func (m *Module) accountList(w http.ResponseWriter, r *http.Request, mode string
 	}
 	return m.render(w, r, "users", http.StatusOK, title, map[string]any{
 		"Mode": mode, "Rows": rows[offset:end], "Total": total, "Organs": organOptions(m.managed(p)),
-		"Organ": q.Get("organ"), "Q": text, "Status": status, "Pager": pager(r.URL, page, end < total),
+		"Organ": q.Get("organ"), "Q": text, "Status": status, "Role": string(role), "Roles": roleOptions(), "Pager": pager(r.URL, page, end < total),
 	}, nil)
 }
 

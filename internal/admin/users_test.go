@@ -122,6 +122,8 @@ func TestUserListFiltersAndScope(t *testing.T) {
 		{"admin", "?organ=" + justice.ID, []string{"qs_fy", "qs_sc"}, []string{"ls_fy", "qs_gaj"}},
 		{"admin", "?q=qs_g", []string{"qs_gaj", "qs_gw"}, []string{"qs_fy"}},
 		{"qs_admin", "", []string{"qs_fy", "qs_gaj"}, []string{"ls_fy", "auditor"}},
+		{"admin", "?role=liaison", []string{"qs_gaj", "ls_gaj"}, []string{"qs_fy", "admin"}},
+		{"admin", "?role=reconsider&organ=" + justice.ID, []string{"qs_fy", "qs_fy2"}, []string{"ls_fy", "qs_sc"}},
 	}
 	for _, c := range cases {
 		t.Run(c.user+c.query, func(t *testing.T) {

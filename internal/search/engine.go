@@ -21,10 +21,12 @@ type engine interface {
 	count(ctx context.Context, d *db.DB, q Query, meta []string, maxRows int) (docs int, capped bool, err error)
 }
 
-// cand is a matching passage with its relevance (higher is better).
+// cand is a matching passage with its relevance (higher is better). body is the relevance of the
+// body alone: the passage with the best body shows the snippet, since the title is the same on every
+// passage and a short passage matched only by its title would otherwise win on length.
 type cand struct {
-	id    int64
-	score float64
+	id          int64
+	score, body float64
 }
 
 // Column weights: a title match must outweigh any body match (the title is short and repeated on
@@ -75,7 +77,7 @@ func fts5Match(q Query, meta []string) string {
 
 func (sqliteEngine) window(ctx context.Context, d *db.DB, q Query, meta []string, limit int) ([]cand, error) {
 	// rowid order is free in FTS5 and stops at the limit: in force first, then the newest document.
-	rows, err := d.QueryContext(ctx, `SELECT rowid, bm25(search_fts, ?, ?, 0.0) FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`,
+	rows, err := d.QueryContext(ctx, `SELECT rowid, bm25(search_fts, ?, ?, 0.0), bm25(search_fts, 0.0, 1.0, 0.0) FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid DESC LIMIT ?`,
 		titleWeight, bodyWeight, fts5Match(q, meta), limit)
 	if err != nil {
 		return nil, err
@@ -84,10 +86,10 @@ func (sqliteEngine) window(ctx context.Context, d *db.DB, q Query, meta []string
 	var out []cand
 	for rows.Next() {
 		var c cand
-		if err := rows.Scan(&c.id, &c.score); err != nil {
+		if err := rows.Scan(&c.id, &c.score, &c.body); err != nil {
 			return nil, err
 		}
-		c.score = -c.score // bm25() is negative, lower is better
+		c.score, c.body = -c.score, -c.body // bm25() is negative, lower is better
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -186,8 +188,8 @@ func (e pgEngine) window(ctx context.Context, d *db.DB, q Query, meta []string, 
 }
 
 func (pgEngine) pass(ctx context.Context, d *db.DB, q Query, meta []string, limit int) ([]cand, error) {
-	rows, err := d.QueryContext(ctx, `SELECT id, ts_rank('`+tsWeights+`', tsv, to_tsquery('simple', ?), 1)
-		FROM search_fts WHERE tsv @@ to_tsquery('simple', ?) LIMIT ?`, q.TSQuery(), tsMatch(q, meta), limit)
+	rows, err := d.QueryContext(ctx, `SELECT id, ts_rank('`+tsWeights+`', tsv, r, 1), ts_rank('{0, 0, 1, 0}', tsv, r, 1)
+		FROM search_fts, to_tsquery('simple', ?) r WHERE tsv @@ to_tsquery('simple', ?) LIMIT ?`, q.TSQuery(), tsMatch(q, meta), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +197,7 @@ func (pgEngine) pass(ctx context.Context, d *db.DB, q Query, meta []string, limi
 	var out []cand
 	for rows.Next() {
 		var c cand
-		if err := rows.Scan(&c.id, &c.score); err != nil {
+		if err := rows.Scan(&c.id, &c.score, &c.body); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

@@ -382,3 +382,40 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// BeginBulk prepares the index for a large load such as the law import and returns the function that
+// finishes it; call it after the last transaction, also after a failure. On SQLite the load runs
+// without automatic merging, which would otherwise rewrite the growing index several times, and the
+// finish merges it once into a single segment. On PostgreSQL the finish moves the GIN pending list
+// into the index and refreshes the planner statistics.
+func (ix *Index) BeginBulk(ctx context.Context) (finish func(context.Context) error, err error) {
+	if ix.d.Dialect == db.Postgres {
+		return func(ctx context.Context) error {
+			err := ix.d.Tx(ctx, func(tx *db.Tx) error {
+				return tx.Exec(ctx, `SELECT gin_clean_pending_list('search_fts_tsv'::regclass)`)
+			})
+			if err != nil {
+				return fmt.Errorf("整理全文索引失败：%w", err)
+			}
+			return ix.d.Tx(ctx, func(tx *db.Tx) error { return tx.Exec(ctx, `ANALYZE search_fts`) })
+		}, nil
+	}
+	err = ix.d.Tx(ctx, func(tx *db.Tx) error {
+		return tx.Exec(ctx, `INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)`)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("准备全文索引失败：%w", err)
+	}
+	return func(ctx context.Context) error {
+		err := ix.d.Tx(ctx, func(tx *db.Tx) error {
+			if err := tx.Exec(ctx, `INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4)`); err != nil {
+				return err
+			}
+			return tx.Exec(ctx, `INSERT INTO search_fts (search_fts) VALUES ('optimize')`)
+		})
+		if err != nil {
+			return fmt.Errorf("整理全文索引失败：%w", err)
+		}
+		return nil
+	}, nil
+}

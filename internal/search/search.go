@@ -82,9 +82,9 @@ func (ix *Index) Find(ctx context.Context, qs string, o Options) (Result, error)
 		return Result{}, fmt.Errorf("检索失败：%w", err)
 	}
 	type docHit struct {
-		best     cand
-		passages int
+		best     cand // shows the snippet: best body relevance, ties to the earlier passage
 		score    float64
+		passages int
 	}
 	byDoc := map[int64]*docHit{}
 	order := make([]*docHit, 0, len(cands))
@@ -92,16 +92,18 @@ func (ix *Index) Find(ctx context.Context, qs string, o Options) (Result, error)
 		d := docOf(c.id)
 		h := byDoc[d]
 		if h == nil {
-			h = &docHit{best: c}
+			h = &docHit{best: c, score: c.score}
 			byDoc[d] = h
 			order = append(order, h)
-		} else if c.score > h.best.score || (c.score == h.best.score && c.id < h.best.id) {
-			h.best = c // ties go to the earlier passage: the start of a document matched by its title
+		} else {
+			h.score = max(h.score, c.score)
+			if c.body > h.best.body || (c.body == h.best.body && c.id < h.best.id) {
+				h.best = c
+			}
 		}
 		h.passages++
 	}
 	for _, h := range order {
-		h.score = h.best.score
 		if inForceOf(h.best.id) {
 			h.score *= inForceBoost
 		}

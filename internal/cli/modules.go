@@ -21,11 +21,15 @@ func registerModules(e *Env) {
 	e.Files = files.New(e.DB, files.NewDiskStore(e.Cfg.FilesDir()), e.Cfg.MaxUpload)
 	e.API = api.NewRegistry()
 
-	admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar}).Register(e.Web)
+	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar})
+	am.Register(e.Web)
+	am.DescribeAPI(e.API)
 
 	e.mods.reconsider = reconsider.New(e.DB, e.Org, e.Auth, e.Calendar.Current, e.Cipher)
 	e.Calendar.OnChange(e.mods.reconsider.Redate)
-	reconsider.NewModule(e.mods.reconsider, e.Files).Register(e.Web)
+	rm := reconsider.NewModule(e.mods.reconsider, e.Files)
+	rm.Register(e.Web)
+	rm.DescribeAPI(e.API)
 
 	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
 }

@@ -71,8 +71,9 @@ func notBefore(on, earliest calendar.Date, what string) error {
 	return nil
 }
 
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st Step, action string, perm auth.Perm, fn func(tx *db.Tx, c *Case) error) (*Case, error) {
-	if err := s.prepare(&st); err != nil {
+// step parses the date in place, so the transition closures read the parsed st.On.
+func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, perm auth.Perm, fn func(tx *db.Tx, c *Case) error) (*Case, error) {
+	if err := s.prepare(st); err != nil {
 		return nil, err
 	}
 	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, perm, func(tx *db.Tx, c *Case) error {
@@ -89,7 +90,7 @@ func (s *Service) RequestAmendment(ctx context.Context, p *auth.Principal, id st
 	if items == "" {
 		return nil, fieldErr("items", "请一次性列明需要补正的全部事项")
 	}
-	return s.step(ctx, p, id, st, "request_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "request_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateReceived); err != nil {
 			return err
 		}
@@ -103,7 +104,7 @@ func (s *Service) RequestAmendment(ctx context.Context, p *auth.Principal, id st
 
 // ReceiveAmendment records the completed materials; the acceptance review starts again (Art. 31 para 3).
 func (s *Service) ReceiveAmendment(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, st, "receive_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "receive_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateAmending); err != nil {
 			return err
 		}
@@ -117,7 +118,7 @@ func (s *Service) ReceiveAmendment(ctx context.Context, p *auth.Principal, id st
 
 // AmendmentLapsed closes an application whose applicant did not amend in time without good reason (Art. 31 para 2).
 func (s *Service) AmendmentLapsed(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, st, "amendment_lapsed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "amendment_lapsed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateAmending); err != nil {
 			return err
 		}
@@ -149,7 +150,7 @@ type AcceptInput struct {
 // Accept accepts the application (Art. 30) and gives the case its number. Accepting after the
 // review period has run out records the statutory deemed acceptance on the day it ran out.
 func (s *Service) Accept(ctx context.Context, p *auth.Principal, id string, in AcceptInput) (*Case, error) {
-	return s.step(ctx, p, id, in.Step, "accept", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "accept", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateReceived); err != nil {
 			return err
 		}
@@ -274,7 +275,7 @@ func (s *Service) Reject(ctx context.Context, p *auth.Principal, id string, in R
 	if in.Ground == "" {
 		return nil, fieldErr("ground", "请写明不予受理的理由（不符合第三十条第一款哪一项）")
 	}
-	return s.step(ctx, p, id, in.Step, "reject", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "reject", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateReceived); err != nil {
 			return err
 		}
@@ -317,7 +318,7 @@ func (s *Service) CloseOther(ctx context.Context, p *auth.Principal, id string, 
 	default:
 		return nil, fieldErr("kind", "请选择处理方式：告知、转送或撤回")
 	}
-	return s.step(ctx, p, id, in.Step, in.Kind, auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, in.Kind, auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		allowed := []State{StateReceived}
 		if in.Kind == "withdraw" {
 			allowed = append(allowed, StateAmending)
@@ -345,7 +346,7 @@ func (s *Service) Convert(ctx context.Context, p *auth.Principal, id string, in 
 		return nil, fieldErr("note", "请写明转为普通程序的理由")
 	}
 	in.Note = "批准人：" + strings.TrimSpace(in.Approver) + "；理由：" + in.Note
-	return s.step(ctx, p, id, in.Step, "convert", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "convert", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -359,7 +360,7 @@ func (s *Service) Convert(ctx context.Context, p *auth.Principal, id string, in 
 
 // AssignHandler changes the 承办人.
 func (s *Service) AssignHandler(ctx context.Context, p *auth.Principal, id string, st Step, userID string) (*Case, error) {
-	return s.step(ctx, p, id, st, "assign", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "assign", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if !c.State.Open() {
 			return web.Errorf(409, "案件已办结，不能更换承办人")
 		}
@@ -369,7 +370,7 @@ func (s *Service) AssignHandler(ctx context.Context, p *auth.Principal, id strin
 
 // SendCopy records that the application copy went to the respondent (Arts. 48, 54); the reply clock starts.
 func (s *Service) SendCopy(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, st, "send_copy", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "send_copy", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -400,7 +401,7 @@ func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, i
 	if p.Can(auth.PermReconsiderEdit) {
 		perm = auth.PermReconsiderEdit
 	}
-	return s.step(ctx, p, id, in.Step, "reply", perm, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "reply", perm, func(tx *db.Tx, c *Case) error {
 		if perm == auth.PermReconsiderReply && c.RespondentID != p.OrganID {
 			return fmt.Errorf("%w：只有被申请人的联络员可以提交答复", db.ErrForbidden)
 		}
@@ -435,7 +436,7 @@ func (s *Service) Suspend(ctx context.Context, p *auth.Principal, id string, in 
 	if in.Ground == 10 && strings.TrimSpace(in.Note) == "" {
 		return nil, fieldErr("note", "“其他情形”须写明中止理由")
 	}
-	return s.step(ctx, p, id, in.Step, "suspend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "suspend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview); err != nil {
 			return err
 		}
@@ -452,7 +453,7 @@ func (s *Service) Suspend(ctx context.Context, p *auth.Principal, id string, in 
 
 // Resume restarts the clock the day after resumption.
 func (s *Service) Resume(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, st, "resume", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "resume", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateSuspended); err != nil {
 			return err
 		}
@@ -494,7 +495,7 @@ func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in E
 		return nil, fieldErr("note", "请写明情况复杂、需要延长的理由")
 	}
 	in.Note = fmt.Sprintf("延长%d日；批准人：%s；理由：%s", in.Days, strings.TrimSpace(in.Approver), in.Note)
-	return s.step(ctx, p, id, in.Step, "extend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "extend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -540,7 +541,7 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 		}
 		perf = d
 	}
-	return s.step(ctx, p, id, in.Step, "decide", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "decide", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview); err != nil {
 			if c.State == StateSuspended {
 				return web.Errorf(409, "案件中止期间不能作出决定，请先恢复审理")
@@ -597,7 +598,7 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 		}
 		perf = d
 	}
-	return s.step(ctx, p, id, in.Step, "mediate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "mediate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -628,7 +629,7 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, id string, i
 	if in.Settled && in.Ground != 1 {
 		return nil, fieldErr("settled", "和解后终止的，应为申请人撤回申请（第四十一条第一项）")
 	}
-	return s.step(ctx, p, id, in.Step, "terminate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "terminate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -674,7 +675,7 @@ func (s *Service) checkLongSuspension(ctx context.Context, tx *db.Tx, c *Case, o
 
 // RecordPerformance records that the respondent carried out the decision or 调解书 (Art. 77).
 func (s *Service) RecordPerformance(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, st, "performed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "performed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateConcluded); err != nil {
 			return err
 		}

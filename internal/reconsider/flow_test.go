@@ -497,3 +497,22 @@ func TestCalendarChangeRedatesOpenCases(t *testing.T) {
 	c, _ := f.svc.Get(f.ctx, staff, open.ID)
 	eq(t, "stored accept due", c.Due.Accept, "2024-10-11")
 }
+
+// Dates given as text (forms, JSON, CLI) reach the transition parsed.
+func TestStepDatesFromText(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2024-09-27", 0, "行政处罚")
+	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{OnText: "2024-09-30"}, "身份证明"))
+	eq(t, "amend notice", c.AmendNoticeOn, "2024-09-30")
+	// 10 WD from 09-30: holiday to 10-07, 10-08 … 10-11, 10-12 (Sat workday), 10-14 … 10-18 → 10-18.
+	eq(t, "amend due", c.Due.Amend, "2024-10-18")
+	c = must(t)(f.svc.ReceiveAmendment(f.ctx, staff, c.ID, Step{OnText: "2024-10-09"}))
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{OnText: "2024-10-10"}, Procedure: Ordinary}))
+	eq(t, "accepted", c.AcceptedOn, "2024-10-10")
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{OnText: "2024-11-01"}, Outcome: Uphold}))
+	eq(t, "closed", c.ClosedOn, "2024-11-01")
+	if _, err := f.svc.SendCopy(f.ctx, staff, c.ID, Step{OnText: "2024-13-01"}); err == nil {
+		t.Error("a bad date must be refused")
+	}
+}

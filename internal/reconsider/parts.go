@@ -91,7 +91,7 @@ func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id strin
 		return nil, fieldErr("notice_on", "通知日期不能晚于今天")
 	}
 	st := Step{On: notice, Version: in.Version, Note: SessionKinds[in.Kind] + "（" + SessionModes[in.Mode] + "）" + held.String()}
-	return s.step(ctx, p, id, st, "session", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "session", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if err := inState(c, StateInReview, StateSuspended); err != nil {
 			return err
 		}
@@ -144,7 +144,7 @@ func (s *Service) AddParty(ctx context.Context, p *auth.Principal, id string, ve
 		return nil, fieldErr("name", "请填写姓名或名称")
 	}
 	st := Step{Version: version, Note: PartyRoles[role] + "：" + name}
-	return s.step(ctx, p, id, st, "add_party", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "add_party", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if !c.State.Open() {
 			return web.Errorf(409, "案件已办结，不能追加参加人")
 		}
@@ -209,7 +209,7 @@ func (s *Service) IssueOpinion(ctx context.Context, p *auth.Principal, id string
 		return nil, fieldErr("content", "请写明发现的违法或者不当问题及纠正意见")
 	}
 	in.Note = "致" + in.Recipient
-	return s.step(ctx, p, id, in.Step, "opinion", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &in.Step, "opinion", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		if !c.State.Accepted() {
 			return web.Errorf(409, "意见书在办理已受理的案件中制发")
 		}
@@ -226,7 +226,7 @@ func (s *Service) ReportOpinion(ctx context.Context, p *auth.Principal, id, opin
 		return nil, fieldErr("report", "请填写纠正情况")
 	}
 	st.Note = "意见书纠正情况已报送"
-	return s.step(ctx, p, id, st, "opinion_report", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
+	return s.step(ctx, p, id, &st, "opinion_report", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
 		return tx.ExecOne(ctx, `UPDATE reconsider_opinions SET reported_on = ?, report = ? WHERE id = ? AND case_id = ? AND reported_on = ''`, st.On.String(), report, opinionID, c.ID)
 	})
 }

@@ -296,6 +296,14 @@ func (s *Service) AuthenticateBearer(ctx context.Context, tok string) (*Principa
 	if err := s.db.QueryRowContext(ctx, `SELECT organ_id FROM users WHERE id = ?`, userID).Scan(&home); err != nil {
 		return nil, ErrNoSession
 	}
+	// Like Login: act for the home organ if the account holds a role there, else its first organ.
+	ms, err := s.memberships(ctx, s.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) > 0 && !slices.ContainsFunc(ms, func(m Membership) bool { return m.OrganID == home }) {
+		home = ms[0].OrganID
+	}
 	p, err := s.principal(ctx, userID, home)
 	if err != nil {
 		return nil, err

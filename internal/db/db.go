@@ -39,6 +39,7 @@ var (
 	ErrNotFound  = errors.New("记录不存在")
 	ErrConflict  = errors.New("记录已存在或已被他人修改")
 	ErrForbidden = errors.New("无权进行此操作")
+	ErrInvalid   = errors.New("输入有误") // bad input found below the handler; shown as 422
 )
 
 // DB is the application's database handle.

@@ -165,10 +165,10 @@ func (s *Service) Divisions(ctx context.Context) ([]Division, error) {
 // CreateDivision adds a division inside tx.
 func (s *Service) CreateDivision(ctx context.Context, tx *db.Tx, d Division) error {
 	if !d.Level.Valid() {
-		return fmt.Errorf("区划级别无效：%q", d.Level)
+		return fmt.Errorf("%w：区划级别无效：%q", db.ErrInvalid, d.Level)
 	}
 	if !validDivisionCode(d.Code) {
-		return fmt.Errorf("区划代码应为6位或9位数字：%q", d.Code)
+		return fmt.Errorf("%w：区划代码应为6位或9位数字：%q", db.ErrInvalid, d.Code)
 	}
 	var parent any
 	if d.ParentCode != "" {
@@ -199,15 +199,15 @@ func validDivisionCode(c string) bool {
 // The in-memory tree is reloaded after commit.
 func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 	if strings.TrimSpace(o.Name) == "" || strings.TrimSpace(o.Code) == "" {
-		return errors.New("机关名称和代码不能为空")
+		return fmt.Errorf("%w：机关名称和代码不能为空", db.ErrInvalid)
 	}
 	if !o.Kind.Valid() {
-		return fmt.Errorf("机关类型无效：%q", o.Kind)
+		return fmt.Errorf("%w：机关类型无效：%q", db.ErrInvalid, o.Kind)
 	}
 	var div Division
 	err := tx.QueryRowContext(ctx, sqlDivisionByKey, o.DivisionCode).Scan(&div.Code, &div.Name, &div.Level, &div.ParentCode)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("区划 %s 不存在", o.DivisionCode)
+		return fmt.Errorf("%w：区划 %s 不存在", db.ErrInvalid, o.DivisionCode)
 	} else if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 // CreateDepartment adds a unit inside an organ.
 func (s *Service) CreateDepartment(ctx context.Context, tx *db.Tx, d *Department) error {
 	if strings.TrimSpace(d.Name) == "" {
-		return errors.New("科室名称不能为空")
+		return fmt.Errorf("%w：科室名称不能为空", db.ErrInvalid)
 	}
 	if d.ID == "" {
 		d.ID = db.NewID()

@@ -144,7 +144,7 @@ func Status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, auth.ErrNoSession):
 		return http.StatusUnauthorized
-	case errors.As(err, &fe), errors.As(err, &afe), errors.Is(err, ErrInvalid):
+	case errors.As(err, &fe), errors.As(err, &afe), errors.Is(err, ErrInvalid), errors.Is(err, db.ErrInvalid):
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError

@@ -48,6 +48,10 @@ func (a *App) wrap(rt Route) http.Handler {
 		}
 		r = r.WithContext(ctx)
 
+		if rt.API && p == nil && rt.Perm != auth.PermPublic {
+			a.renderError(w, r, auth.ErrNoSession) // an API call without a valid token is 401, whatever its method
+			return
+		}
 		if unsafe(r.Method) && !(p != nil && p.ViaToken) {
 			if !a.csrfOK(r, p) {
 				a.renderError(w, r, Errorf(http.StatusForbidden, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试"))

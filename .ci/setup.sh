@@ -41,8 +41,8 @@ else
     echo "PostgreSQL 未响应，启动集群 $v/main……"
     sudo_if_needed pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
   done
-  for _ in $(seq 1 30); do
-    pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM" && break
+  end=$((SECONDS + 30))
+  until pg_isready -q -t 2 -h "$PGHOST_ADDR" -p "$PGPORT_NUM" || [ "$SECONDS" -ge "$end" ]; do
     sleep 1
   done
   if ! pg_isready -q -h "$PGHOST_ADDR" -p "$PGPORT_NUM"; then
@@ -51,3 +51,13 @@ else
   fi
   echo "PostgreSQL 已启动"
 fi
+
+# The tests use database "test" (trust auth for postgres on loopback); create it if a fresh cluster lacks it.
+if ! psql -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres -d test -Atqc 'SELECT 1' >/dev/null 2>&1; then
+  echo "数据库 test 不可用，尝试创建……"
+  if ! createdb -h "$PGHOST_ADDR" -p "$PGPORT_NUM" -U postgres test; then
+    echo "错误：无法以 postgres 用户连接或创建 127.0.0.1:$PGPORT_NUM 上的数据库 test（需要对本机回环地址的 trust 认证）" >&2
+    exit 1
+  fi
+fi
+echo "数据库 test 可用"

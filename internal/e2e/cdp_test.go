@@ -26,6 +26,7 @@ type browser struct {
 	w      *os.File
 	done   chan struct{}
 
+	wmu     sync.Mutex // one frame at a time on the pipe; separate from mu so a slow write never blocks the reader
 	mu      sync.Mutex
 	nextID  int
 	pending map[int]chan cdpMessage
@@ -142,9 +143,9 @@ func (b *browser) call(ctx context.Context, session, method string, params, out 
 	if err != nil {
 		return err
 	}
-	b.mu.Lock()
+	b.wmu.Lock()
 	_, err = b.w.Write(append(msg, 0))
-	b.mu.Unlock()
+	b.wmu.Unlock()
 	if err != nil {
 		return fmt.Errorf("%s：写入调试管道失败：%w", method, err)
 	}

@@ -292,8 +292,11 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 		if p.concludeOn.Before(earliest) {
 			p.concludeOn = earliest
 		}
-	default: // stalled: still open, overdue once the period has run
-		return p
+	default: // stalled: still open and overdue once the period has run; an old one was decided late at last
+		if p.acceptOn.AddDays(150).After(today) {
+			return p
+		}
+		p.concludeOn = due.AddDays(between(r, 20, 90))
 	}
 	p.outcome = Outcomes[pick(r, 62, 10, 2, 2, 5, 1, 1, 4, 2, 4, 8)]
 	switch p.outcome {
@@ -309,7 +312,7 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 	}
 	if p.outcome.NeedsPerformance() {
 		p.perfDue = p.concludeOn.AddDays(between(r, 30, 60))
-		if r.IntN(100) < 85 {
+		if r.IntN(100) < 85 || p.perfDue.AddDays(90).Before(today) { // a few recent ones are still awaited
 			p.performedOn = p.perfDue.AddDays(-between(r, 0, 25))
 			if p.performedOn.Before(p.concludeOn) {
 				p.performedOn = p.concludeOn

@@ -3,6 +3,11 @@ package reconsider
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +15,9 @@ import (
 	"time"
 
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/web"
 )
 
 // ledgerFixture is the demo county with the clock at 2026-03-31, after every date of the test ledgers.
@@ -322,5 +330,156 @@ func TestStatsChoices(t *testing.T) {
 		if got := strings.Join(names, ","); got != c.organs || sub != c.sub {
 			t.Errorf("%s: %s sub=%v, want %s sub=%v", c.user, got, sub, c.organs, c.sub)
 		}
+	}
+}
+
+// testApp is the real router with this module's routes, and a way to act as a demo user.
+type testApp struct {
+	f   *fixture
+	app *web.App
+}
+
+func newTestApp(f *fixture) *testApp {
+	app := web.New(web.Deps{DB: f.svc.db, Auth: f.auth, Org: f.org, Calendar: f.svc.Calendar, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	NewModule(f.svc, nil).Register(app)
+	return &testApp{f: f, app: app}
+}
+
+// as returns the session cookie and CSRF token of a user.
+func (a *testApp) as(user string) (*http.Cookie, string) {
+	a.f.t.Helper()
+	tok, err := a.f.auth.Login(a.f.ctx, user, demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		a.f.t.Fatal(err)
+	}
+	p, err := a.f.auth.Authenticate(a.f.ctx, tok)
+	if err != nil {
+		a.f.t.Fatal(err)
+	}
+	return &http.Cookie{Name: "fazhi_session", Value: tok}, p.CSRF
+}
+
+func (a *testApp) do(req *http.Request, cookie *http.Cookie) *httptest.ResponseRecorder {
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	a.app.ServeHTTP(rec, req)
+	return rec
+}
+
+func (a *testApp) get(path string, cookie *http.Cookie) *httptest.ResponseRecorder {
+	return a.do(httptest.NewRequest(http.MethodGet, path, nil), cookie)
+}
+
+func TestStatsPages(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_stats.csv")
+	a := newTestApp(f)
+	fy, _ := a.as("qs_fy")
+	for _, c := range []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/reconsider/stats?year=2025", 200, []string{"46.15%", "6 / 13", "92.31%", "<svg", "青山县公安局", "上期结转 + 本期受理 = 本期审结 + 未审结（2 + 14 = 13 + 3）", "export.xlsx?"}},
+		{"/reconsider/stats?year=2023", 200, []string{"0.00%", "本期无数据"}},
+		{"/reconsider/stats?organ=" + f.organ("990122-GOV").ID, 403, []string{"不在您的数据范围内"}},
+		{"/reconsider/stats?year=abc", 422, []string{"统计年度无效"}},
+	} {
+		rec := a.get(c.path, fy)
+		body := rec.Body.String()
+		if rec.Code != c.status {
+			t.Errorf("GET %s: %d, want %d", c.path, rec.Code, c.status)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s lacks %q", c.path, w)
+			}
+		}
+	}
+	// A leader sees the county with its townships, and no import.
+	ld, _ := a.as("qs_ld")
+	if rec := a.get("/reconsider/stats?year=2025&sub=1", ld); rec.Code != 200 || !strings.Contains(rec.Body.String(), "（含下级）") || !strings.Contains(rec.Body.String(), "城关镇人民政府") {
+		t.Errorf("leader with subordinates: %d", rec.Code)
+	}
+	if rec := a.get("/reconsider/import", ld); rec.Code != 403 {
+		t.Errorf("leader import page: %d", rec.Code)
+	}
+	// XLSX export: the figures, audited.
+	rec := a.get("/reconsider/stats/export.xlsx?year=2025", fy)
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("export: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	header, rows, err := docgen.ReadTable(bytes.NewReader(rec.Body.Bytes()), "s.xlsx")
+	if err != nil || header[0] != "项目" || rows[0][0] != "收到申请" || rows[0][1] != "19" {
+		t.Errorf("export sheet: %v %v %v", err, header, rows[:1])
+	}
+	if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'reconsider_stats'`); n != 1 {
+		t.Errorf("%d export audit entries", n)
+	}
+}
+
+func TestImportPages(t *testing.T) {
+	f := ledgerFixture(t)
+	a := newTestApp(f)
+	fy, csrf := a.as("qs_fy")
+	if rec := a.get("/reconsider/import/template.xlsx", fy); rec.Code != 200 || rec.Body.Len() < 1000 {
+		t.Fatalf("template: %d", rec.Code)
+	}
+	if rec := a.get("/reconsider/import", fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "青山县人民政府") {
+		t.Fatalf("form: %d", rec.Code)
+	}
+	upload := func(name string) *httptest.ResponseRecorder {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", csrf)
+		mw.WriteField("organ", f.organ("990121-GOV").ID)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		mw.Close()
+		req := httptest.NewRequest(http.MethodPost, "/reconsider/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return a.do(req, fy)
+	}
+	rec := upload("ledger_bad.csv")
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "第3行「受理日期」：日期格式应为 YYYY-MM-DD") || !strings.Contains(rec.Body.String(), "检查发现 17 处错误") {
+		t.Errorf("bad ledger: %d", rec.Code)
+	}
+	rec = upload("ledger_seed002.csv")
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/reconsider/import/jobs/") {
+		t.Fatalf("good ledger: %d %q", rec.Code, loc)
+	}
+	var v struct {
+		Done, Total int
+		Finished    bool
+		Error       string
+		Result      *ImportResult
+	}
+	for i := 0; i < 500 && !v.Finished; i++ {
+		rec = a.get(loc+"/progress", fy)
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+			t.Fatalf("progress: %v %s", err, rec.Body.String())
+		}
+		if !v.Finished {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if !v.Finished || v.Error != "" || v.Result == nil || v.Result.Rows != 58 || v.Done != 58 || v.Total != 58 {
+		t.Fatalf("job: %+v", v)
+	}
+	if rec := a.get(loc, fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "已导入 58 条记录") {
+		t.Errorf("job page: %d", rec.Code)
+	}
+	other, _ := a.as("qs_fy2")
+	if rec := a.get(loc, other); rec.Code != 404 {
+		t.Errorf("another user's job: %d", rec.Code)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases WHERE handler_name <> ''`); n != 58 {
+		t.Errorf("%d cases with the importer as handler", n)
 	}
 }

@@ -1,0 +1,48 @@
+package review
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/dbtest"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/org"
+)
+
+func TestSeederYear(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Open(t)
+	o := org.New(d)
+	if err := o.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := auth.New(d, o, auth.DefaultSettings())
+	cal := calendar.Default()
+	s := New(d, o, a, func() *calendar.Calendar { return cal })
+	s.SetClock(func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, calendar.Shanghai()) })
+	sum, err := demo.Load(ctx, d, o, a, "county", []demo.Seeder{Seeder(s)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Notes) != 1 {
+		t.Fatalf("notes %v", sum.Notes)
+	}
+	var total, concluded, returned, dual, answered, open int
+	err = d.QueryRowContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN state = 'concluded' THEN 1 ELSE 0 END), SUM(CASE WHEN return_count > 0 THEN 1 ELSE 0 END),
+		SUM(dual), SUM(CASE WHEN feedback_on <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ('submitted', 'returned', 'in_review') THEN 1 ELSE 0 END) FROM review_requests`).
+		Scan(&total, &concluded, &returned, &dual, &answered, &open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 2*62 || concluded < total*3/4 || returned == 0 || dual == 0 || answered == 0 || open == 0 {
+		t.Errorf("total %d concluded %d returned %d dual %d answered %d open %d", total, concluded, returned, dual, answered, open)
+	}
+	gov, _ := o.ByCode("990121-GOV")
+	c, err := s.Counts(ctx, gov.Path, 2026)
+	if err != nil || c.OpinionsGiven == 0 || c.OpinionsAdopted == 0 || c.ByKind[KindContract].Concluded == 0 {
+		t.Errorf("counts %+v %v", c, err)
+	}
+}

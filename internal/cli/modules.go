@@ -36,7 +36,7 @@ func registerModules(e *Env) {
 
 // seeders lists each module's demo data, in dependency order.
 func (e *Env) seeders() []demo.Seeder {
-	return nil
+	return []demo.Seeder{reconsider.Seeder(e.mods.reconsider)}
 }
 
 // LoadDemo loads the demo deployment into an empty database.

@@ -292,12 +292,12 @@ func (l *Library) Import(ctx context.Context, dir string) (ImportStats, error) {
 	}
 
 	if len(changes) > 0 {
-		finish, err := l.ix.BeginBulk(ctx)
+		bulk, err := l.ix.BeginBulk(ctx)
 		if err != nil {
 			return st, err
 		}
-		err = l.writeChanges(ctx, dir, changes, &st)
-		if ferr := finish(context.WithoutCancel(ctx)); err == nil {
+		err = l.writeChanges(ctx, bulk, dir, changes, &st)
+		if ferr := bulk.Finish(context.WithoutCancel(ctx)); err == nil {
 			err = ferr
 		}
 		if err != nil {
@@ -318,7 +318,7 @@ type change struct {
 }
 
 // writeChanges writes in transactions of about importBatch articles, each with its audit entry.
-func (l *Library) writeChanges(ctx context.Context, dir string, changes []change, st *ImportStats) error {
+func (l *Library) writeChanges(ctx context.Context, bulk *search.Bulk, dir string, changes []change, st *ImportStats) error {
 	for len(changes) > 0 {
 		n, size := 0, 0
 		for n < len(changes) && (n == 0 || size < importBatch) {
@@ -331,17 +331,23 @@ func (l *Library) writeChanges(ctx context.Context, dir string, changes []change
 		changes = changes[n:]
 		var added, updated, articles int
 		err := l.d.Tx(ctx, func(tx *db.Tx) error {
+			if err := bulk.PrepareTx(ctx, tx); err != nil {
+				return err
+			}
 			added, updated, articles = 0, 0, 0
+			docs := make([]search.Doc, 0, len(batch))
 			for _, c := range batch {
+				var doc search.Doc
 				var err error
 				if c.law == nil {
-					err = l.restatus(ctx, tx, c.cur)
+					doc, err = l.restatus(ctx, tx, c.cur)
 				} else {
-					err = l.write(ctx, tx, c.law, c.cur, c.hash, c.added, c.content)
+					doc, err = l.write(ctx, tx, c.law, c.cur, c.hash, c.added, c.content)
 				}
 				if err != nil {
 					return err
 				}
+				docs = append(docs, doc)
 				if c.added {
 					added++
 				} else {
@@ -350,6 +356,10 @@ func (l *Library) writeChanges(ctx context.Context, dir string, changes []change
 				if c.content {
 					articles += len(c.law.Articles)
 				}
+			}
+			// The index last and in one call: see search.Index.UpsertMany.
+			if err := l.ix.UpsertMany(ctx, tx, docs); err != nil {
+				return err
 			}
 			return audit.Record(ctx, tx, audit.Entry{Action: "import", ObjectType: "law",
 				Detail: map[string]any{"dir": dir, "added": added, "updated": updated, "articles": articles}})
@@ -390,8 +400,9 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
-// write stores one parsed law version (row, articles when the text changed, search entry).
-func (l *Library) write(ctx context.Context, tx *db.Tx, law *Law, e *entry, hash string, added, content bool) error {
+// write stores one parsed law version (row, articles when the text changed) and returns its
+// search entry.
+func (l *Library) write(ctx context.Context, tx *db.Tx, law *Law, e *entry, hash string, added, content bool) (search.Doc, error) {
 	now := db.Now()
 	repeals := strings.Join(e.repeals, "\n")
 	var err error
@@ -410,32 +421,33 @@ func (l *Library) write(ctx context.Context, tx *db.Tx, law *Law, e *entry, hash
 		err = tx.ExecOne(ctx, `UPDATE laws SET status = ?, repealed_by = ?, updated_at = ? WHERE id = ?`, e.status, e.repealedBy, now, e.id)
 	}
 	if err != nil {
-		return fmt.Errorf("写入法规 %s 失败：%w", law.Path, err)
+		return search.Doc{}, fmt.Errorf("写入法规 %s 失败：%w", law.Path, err)
 	}
 	if content {
 		if !added {
 			if err := tx.Exec(ctx, `DELETE FROM law_articles WHERE law_id = ?`, e.id); err != nil {
-				return err
+				return search.Doc{}, err
 			}
 		}
 		if err := insertArticles(ctx, tx, e.id, law.Articles); err != nil {
-			return fmt.Errorf("写入法规 %s 的条文失败：%w", law.Path, err)
+			return search.Doc{}, fmt.Errorf("写入法规 %s 的条文失败：%w", law.Path, err)
 		}
 	}
 	rec := Record{ID: e.id, Title: law.Title, Subtitle: law.Subtitle, Version: law.Version, Status: e.status, Preamble: law.Preamble}
-	return l.ix.Upsert(ctx, tx, searchDoc(rec, law.Articles))
+	return searchDoc(rec, law.Articles), nil
 }
 
-// restatus updates a stored law that is not in the imported folder but whose status changed.
-func (l *Library) restatus(ctx context.Context, tx *db.Tx, e *entry) error {
+// restatus updates a stored law that is not in the imported folder but whose status changed, and
+// returns its search entry.
+func (l *Library) restatus(ctx context.Context, tx *db.Tx, e *entry) (search.Doc, error) {
 	if err := tx.ExecOne(ctx, `UPDATE laws SET status = ?, repealed_by = ?, updated_at = ? WHERE id = ?`, e.status, e.repealedBy, db.Now(), e.id); err != nil {
-		return err
+		return search.Doc{}, err
 	}
 	rec, arts, err := lawByID(ctx, tx, e.id)
 	if err != nil {
-		return err
+		return search.Doc{}, err
 	}
-	return l.ix.Upsert(ctx, tx, searchDoc(rec, arts))
+	return searchDoc(rec, arts), nil
 }
 
 func insertArticles(ctx context.Context, tx *db.Tx, lawID string, arts []Article) error {

@@ -41,19 +41,14 @@ const (
 type sqliteEngine struct{}
 
 func (sqliteEngine) insert(ctx context.Context, tx *db.Tx, rows []ftsRow) error {
-	return batched(rows, func(b []ftsRow) error {
-		var sb strings.Builder
-		sb.WriteString(`INSERT INTO search_fts (rowid, title, body, meta) VALUES `)
-		args := make([]any, 0, 4*len(b))
-		for i, r := range b {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString("(?, ?, ?, ?)")
-			args = append(args, r.id, r.title, r.body, r.meta)
+	// One row per statement: a multi-row statement runs in a statement savepoint, at which FTS5
+	// flushes its pending tokens into a new segment, which is what UpsertMany avoids.
+	for _, r := range rows {
+		if err := tx.Exec(ctx, `INSERT INTO search_fts (rowid, title, body, meta) VALUES (?, ?, ?, ?)`, r.id, r.title, r.body, r.meta); err != nil {
+			return err
 		}
-		return tx.Exec(ctx, sb.String(), args...)
-	})
+	}
+	return nil
 }
 
 func (sqliteEngine) delete(ctx context.Context, tx *db.Tx, ids []int64) error {

@@ -125,7 +125,7 @@ func (s *Service) fillCleanup(c *Cleanup) {
 type CleanupDetail struct {
 	Cleanup *Cleanup
 	Items   []CleanupItem
-	Counts  map[Decision]int // decided, by decision
+	Counts  map[string]int // decided, by decision code (string keys: templates index them)
 	CanEdit bool
 }
 
@@ -141,10 +141,10 @@ func (s *Service) Cleanup(ctx context.Context, p *auth.Principal, id string) (*C
 	if err != nil {
 		return nil, err
 	}
-	out := &CleanupDetail{Cleanup: c, Items: items, Counts: map[Decision]int{}, CanEdit: p.Can(auth.PermNormdocEdit) && s.inScope(p, c.RegOrganID)}
+	out := &CleanupDetail{Cleanup: c, Items: items, Counts: map[string]int{}, CanEdit: p.Can(auth.PermNormdocEdit) && s.inScope(p, c.RegOrganID)}
 	for _, it := range items {
 		if it.Decision != "" {
-			out.Counts[it.Decision]++
+			out.Counts[string(it.Decision)]++
 		}
 	}
 	return out, nil

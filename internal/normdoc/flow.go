@@ -238,7 +238,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			}
 			return err
 		}
-		if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: 1, Title: d.Title, Body: in.Body, Note: "登记文本", CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
+		if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: 1, Title: d.Title, Body: in.Body, Note: "登记文本", EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
 			return err
 		}
 		if err := insertEvent(ctx, tx, d.ID, Event{On: in.On, ActorID: p.UserID, ActorName: p.Name, Action: "register", ToStatus: d.Status, Note: d.Number}); err != nil {
@@ -576,7 +576,7 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 		}
 		if ev.Note == "" {
 			ev.Note = in.Evaluation.Label()
-		} else {
+		} else if in.Evaluation != EvalContinue {
 			ev.Note = in.Evaluation.Label() + "：" + ev.Note
 		}
 		d.EvaluatedOn, d.EvaluationNote = in.On, ev.Note

@@ -186,6 +186,9 @@ func TestPagesThroughTheRouter(t *testing.T) {
 		t.Fatalf("open cleanup %d", code)
 	}
 	cid := idFrom(t, h, "/cleanups/")
+	if code, body, _ := staff.get("/cleanups/" + cid); code != 200 || !strings.Contains(body, "保存为机关决定") {
+		t.Errorf("open cleanup page %d", code)
+	}
 	cd, _ := f.svc.Cleanup(f.ctx, f.login("qs_sc"), cid)
 	item := cd.Items[0].ID
 	if code, body, _ := staff.post("/cleanups/"+cid+"/items", url.Values{"item_id": {item}, "decision_" + item: {"repeal"}, "stage": {"decide"}, "on": {"2025-11-02"}}); code != 422 || !strings.Contains(body, "应写明理由") {
@@ -196,6 +199,9 @@ func TestPagesThroughTheRouter(t *testing.T) {
 	}
 	if code, _, _ := staff.post("/cleanups/"+cid+"/close", url.Values{"on": {"2025-11-03"}, "decided_by": {"县政府常务会议"}}); code != 303 {
 		t.Errorf("close %d", code)
+	}
+	if code, body, _ := staff.get("/cleanups/" + cid); code != 200 || !strings.Contains(body, "继续有效 1 件") {
+		t.Errorf("closed cleanup page %d", code)
 	}
 	for _, p := range []string{"/cleanups/" + cid + "/result.docx", "/cleanups/" + cid + "/result.xlsx"} {
 		if code, _, _ := staff.get(p); code != 200 {

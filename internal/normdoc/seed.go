@@ -97,24 +97,36 @@ func seedTitle(rnd *rand.Rand, o org.Organ, place string) string {
 	if len(subjects) == 0 {
 		subjects = []string{"行政执法公示", "政务服务事项办理", "行政许可事项管理"}
 	}
-	return o.Name + pick(rnd, subjects) + pick(rnd, seedDocTypes)
+	subject, typ := pick(rnd, subjects), pick(rnd, seedDocTypes)
+	if strings.HasSuffix(subject, "管理") && strings.HasPrefix(typ, "管理") {
+		typ = strings.TrimPrefix(typ, "管理")
+	}
+	return o.Name + subject + typ
 }
 
 func seedTopicsFor(rnd *rand.Rand, title string) string {
 	var ts []string
-	switch {
-	case strings.Contains(title, "营商") || strings.Contains(title, "企业") || strings.Contains(title, "招商") || strings.Contains(title, "个体工商户"):
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(title, w) {
+				return true
+			}
+		}
+		return false
+	}
+	if has("营商", "企业", "招商", "融资", "个体工商户", "政务服务", "人才", "价格", "计量", "出租汽车", "物业", "一网通办") {
 		ts = append(ts, "营商环境")
-	case strings.Contains(title, "产权") || strings.Contains(title, "国有资产") || strings.Contains(title, "宅基地") || strings.Contains(title, "土地"):
+	}
+	if has("产权", "国有资产", "宅基地", "土地", "用地", "征收", "不动产", "承包") {
 		ts = append(ts, "产权保护")
-	case strings.Contains(title, "环境") || strings.Contains(title, "排污") || strings.Contains(title, "噪声") || strings.Contains(title, "扬尘"):
+	}
+	if has("环境", "排污", "噪声", "扬尘", "垃圾", "耕地") {
 		ts = append(ts, "生态环境保护")
 	}
-	if rnd.IntN(3) == 0 {
-		ts = append(ts, pick(rnd, seedTopics))
-	}
-	if len(ts) == 2 && ts[0] == ts[1] {
-		ts = ts[:1]
+	if len(ts) == 0 || rnd.IntN(3) == 0 {
+		if t := pick(rnd, seedTopics); !strings.Contains(strings.Join(ts, ","), t) {
+			ts = append(ts, t)
+		}
 	}
 	return strings.Join(ts, "，")
 }
@@ -226,7 +238,10 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.D
 		in := RegisterInput{Step: Step{On: regOn}, ReviewID: r.ID, Topics: seedTopicsFor(rnd, r.Title), SignedText: regOn.String()}
 		if !amended && r.IssuerID == gov.ID {
 			for _, a := range inForce {
-				if a.OrganID == gov.ID && a.Status == StatusInForce {
+				if a, err = getDoc(ctx, s.db, a.ID); err != nil {
+					return n, err
+				}
+				if a.OrganID == gov.ID && a.Status == StatusInForce { // the cleanup may have ended it
 					in.AmendsID = a.ID
 					in.Title = gov.Name + "关于修改《" + a.Title + "》的决定"
 					_, v, err := s.Version(ctx, staff, a.ID, 0)
@@ -614,7 +629,7 @@ func (b *bulk) flush(ctx context.Context) error {
 			nEv := 0
 			now := db.Now()
 			for j, d := range part {
-				args = append(args, db.NewID(), d.ID, 1, d.Title, bodies[i+j], "登记文本", "", "", "", now, "演示数据")
+				args = append(args, db.NewID(), d.ID, 1, d.Title, bodies[i+j], "登记文本", "", "", d.PublishedOn.String(), now, "演示数据")
 				evArgs = append(evArgs, db.NewID(), d.ID, now, d.PublishedOn.String(), "", "演示数据", "publish", string(StatusRegistered), string(StatusInForce), d.Channel, "")
 				nEv++
 				if d.Status != StatusInForce {

@@ -216,18 +216,23 @@ func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, er
 	if d.AmendsID != "" {
 		out.Amends, _ = getDoc(ctx, s.db, d.AmendsID)
 	}
-	out.Timeline = timeline(out.Events)
+	out.Timeline = timeline(out.Events, d)
 	return out, nil
 }
 
-// timeline extracts the status changes, with the dates they took effect.
-func timeline(evs []Event) []StatusEntry {
+// timeline extracts the status changes, with the dates they took effect: a document is in force
+// from its effective date, not from its publication.
+func timeline(evs []Event, d *Doc) []StatusEntry {
 	var out []StatusEntry
 	for _, e := range evs {
 		if e.ToStatus == "" || e.ToStatus == e.FromStatus || e.ToStatus == StatusRegistered {
 			continue
 		}
-		out = append(out, StatusEntry{Status: e.ToStatus, From: e.On, Note: e.Note, RefID: e.RefDocID})
+		en := StatusEntry{Status: e.ToStatus, From: e.On, Note: e.Note, RefID: e.RefDocID}
+		if e.Action == "publish" {
+			en.From, en.Note = d.EffectiveOn, e.On.String()+"公布（"+e.Note+"）"
+		}
+		out = append(out, en)
 	}
 	return out
 }

@@ -138,6 +138,23 @@ func (s *Service) StatsByCode(ctx context.Context, code string, year int) (*Stat
 	return s.Stats(ctx, o, year)
 }
 
+// ReviewRow is one kind's figures with its Chinese name, in display order (for pages).
+type ReviewRow struct {
+	Label string
+	*review.KindCounts
+}
+
+// ReviewRows lists the review figures by kind in display order.
+func (st *Stats) ReviewRows() []ReviewRow {
+	var out []ReviewRow
+	for _, k := range review.Kinds {
+		if c := st.Reviews[string(k)]; c != nil {
+			out = append(out, ReviewRow{Label: k.Label(), KindCounts: c})
+		}
+	}
+	return out
+}
+
 // WriteJSON prints the figures as one JSON object.
 func (st *Stats) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)

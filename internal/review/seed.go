@@ -138,6 +138,10 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *DemoCast
 			plans = append(plans, plan{kp.kind, cal.NextWorkday(start.AddDays(rnd.IntN(362)))})
 		}
 	}
+	// The work of the last three weeks, still open: something for every desk on the workbench.
+	for _, k := range []Kind{KindNormdoc, KindContract, KindMeeting, KindDecision, KindNormdoc} {
+		plans = append(plans, plan{k, cal.AddWorkingDays(today, -1-rnd.IntN(12))})
+	}
 	// Submit in date order so that receipt numbers follow the calendar.
 	for i := 1; i < len(plans); i++ {
 		for j := i; j > 0 && plans[j].on.Before(plans[j-1].on); j-- {
@@ -244,8 +248,14 @@ func (s *Service) seedOne(ctx context.Context, rnd *rand.Rand, cast *DemoCast, l
 		if suggestion == AgreeAmended || suggestion == Disagree {
 			nOps++
 		}
-		for j := 0; j < nOps; j++ {
-			op := demoOpinions[rnd.IntN(len(demoOpinions))]
+		var pool []int
+		for j, op := range demoOpinions {
+			if op.kind == "" || op.kind == k {
+				pool = append(pool, j)
+			}
+		}
+		for _, j := range rnd.Perm(len(pool))[:min(nOps, len(pool))] {
+			op := demoOpinions[pool[j]]
 			if _, err := s.AddOpinion(ctx, p, r.ID, OpinionInput{Content: op.content, Basis: op.basis}); err != nil {
 				return err
 			}
@@ -325,20 +335,27 @@ var demoReasons = []string{
 	"送审稿减损公民、法人和其他组织合法权益且无法律、法规依据，不符合国办发〔2018〕37号文件的要求。",
 }
 
-var demoOpinions = []struct{ content, basis string }{
-	{"送审稿第五条设定的罚款数额超出上位法规定的幅度，建议按上位法规定的幅度调整。", "《中华人民共和国行政处罚法》第十四条"},
-	{"送审稿未规定当事人陈述、申辩的程序，建议补充。", "《中华人民共和国行政处罚法》第四十五条"},
-	{"“由相关部门负责”表述不明确，建议明确具体职责部门。", ""},
-	{"送审稿增设了办理条件和前置材料，属于增加行政相对人义务，建议删除。", "《优化营商环境条例》第三十九条"},
-	{"建议增加有效期条款，明确“本办法自印发之日起施行，有效期五年”。", ""},
-	{"送审稿对特定经营者给予优惠，可能排除、限制竞争，建议开展公平竞争审查后修改。", "《公平竞争审查制度实施细则》"},
-	{"合同未约定违约责任和争议解决方式，建议补充。", "《中华人民共和国民法典》第四百七十条"},
-	{"合同约定的付款条件与财政预算管理规定不一致，建议修改。", "《中华人民共和国预算法》"},
-	{"决策草案未附风险评估报告结论，建议补充风险评估后再提请审议。", "《重大行政决策程序暂行条例》第二十二条"},
-	{"拟作出的处罚决定未列明证据及其证明内容，建议补充完善事实认定部分。", "《中华人民共和国行政处罚法》第五十九条"},
-	{"征求意见材料显示未公开征求社会公众意见，建议依法履行公开征求意见程序。", "《重大行政决策程序暂行条例》第十五条"},
-	{"条文中引用的规章已经废止，建议更新为现行有效的依据。", ""},
-	{"建议明确个人信息的收集范围和保护措施。", "《中华人民共和国个人信息保护法》第六条"},
+// demoOpinions are typical review opinions; kind "" fits every kind.
+var demoOpinions = []struct {
+	kind           Kind
+	content, basis string
+}{
+	{KindNormdoc, "送审稿第五条设定的罚款数额超出上位法规定的幅度，建议按上位法规定的幅度调整。", "《中华人民共和国行政处罚法》第十四条"},
+	{KindNormdoc, "送审稿增设了办理条件和前置材料，属于增加行政相对人义务，建议删除。", "《优化营商环境条例》第三十九条"},
+	{KindNormdoc, "建议增加有效期条款，明确施行日期和有效期。", ""},
+	{KindNormdoc, "送审稿对特定经营者给予优惠，可能排除、限制竞争，建议开展公平竞争审查后修改。", "《公平竞争审查制度实施细则》"},
+	{KindNormdoc, "条文中引用的规章已经废止，建议更新为现行有效的依据。", ""},
+	{KindContract, "合同未约定违约责任和争议解决方式，建议补充。", "《中华人民共和国民法典》第四百七十条"},
+	{KindContract, "合同约定的付款条件与财政预算管理规定不一致，建议修改。", "《中华人民共和国预算法》"},
+	{KindContract, "合同相对方的资信证明已过有效期，建议补充最新材料。", ""},
+	{KindDecision, "决策草案未附风险评估报告结论，建议补充风险评估后再提请审议。", "《重大行政决策程序暂行条例》第二十二条"},
+	{KindDecision, "征求意见材料显示未公开征求社会公众意见，建议依法履行公开征求意见程序。", "《重大行政决策程序暂行条例》第十五条"},
+	{KindMeeting, "议题涉及的资金安排未附财政部门意见，建议补充。", ""},
+	{KindEnforcement, "拟作出的处罚决定未列明证据及其证明内容，建议补充完善事实认定部分。", "《中华人民共和国行政处罚法》第五十九条"},
+	{KindEnforcement, "送审材料未显示已告知当事人要求听证的权利，建议补正程序。", "《中华人民共和国行政处罚法》第六十三条"},
+	{"", "“由相关部门负责”表述不明确，建议明确具体职责部门。", ""},
+	{"", "建议明确个人信息的收集范围和保护措施。", "《中华人民共和国个人信息保护法》第六条"},
+	{"", "部分文字表述不规范，建议按公文写作要求修改。", ""},
 }
 
 var (
@@ -374,7 +391,7 @@ func demoTitle(rnd *rand.Rand, k Kind, place, dept string) string {
 		if len(subjects) == 0 {
 			subjects = []string{"行政执法公示", "政务服务事项办理"}
 		}
-		return place + pick(rnd, subjects) + pick(rnd, demoDocTypes)
+		return place + docTitle(pick(rnd, subjects), pick(rnd, demoDocTypes))
 	case KindDecision:
 		return place + pick(rnd, demoDecisions)
 	case KindContract:
@@ -383,6 +400,14 @@ func demoTitle(rnd *rand.Rand, k Kind, place, dept string) string {
 		return "关于" + pick(rnd, demoTopics) + "的议题"
 	}
 	return fmt.Sprintf("%s%s对%s%s拟作出的行政处罚决定", place, dept, pick(rnd, demoCompanies), pick(rnd, demoViolations))
+}
+
+// docTitle joins a subject and a document type without "管理管理办法".
+func docTitle(subject, typ string) string {
+	if strings.HasSuffix(subject, "管理") && strings.HasPrefix(typ, "管理") {
+		return subject + strings.TrimPrefix(typ, "管理")
+	}
+	return subject + typ
 }
 
 func demoSummary(k Kind, title string) string {
@@ -408,7 +433,7 @@ func DemoDraft(rnd *rand.Rand, title, place, dept string) string {
 		"有关单位和个人有权对违反本办法的行为进行投诉举报，主管部门应当及时核查处理并反馈。",
 		fmt.Sprintf("违反本办法规定的，由县%s依照%s等法律、法规的规定予以处理。", dept, pick(rnd, laws)),
 		"工作人员在监督管理中滥用职权、玩忽职守、徇私舞弊的，依法给予处分；构成犯罪的，依法追究刑事责任。",
-		"本办法自印发之日起施行，有效期五年。",
+		fmt.Sprintf("本办法由县%s负责解释。", dept),
 	}
 	n := 6 + rnd.IntN(5)
 	keep := append([]string{arts[0], arts[1], arts[2]}, arts[3:len(arts)-1]...)

@@ -37,7 +37,7 @@ func TestSeederYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 2*62 || concluded < total*3/4 || returned == 0 || dual == 0 || answered == 0 || open == 0 {
+	if total != 2*67 || concluded < total*3/4 || returned == 0 || dual == 0 || answered == 0 || open == 0 {
 		t.Errorf("total %d concluded %d returned %d dual %d answered %d open %d", total, concluded, returned, dual, answered, open)
 	}
 	gov, _ := o.ByCode("990121-GOV")

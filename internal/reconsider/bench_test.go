@@ -306,7 +306,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	} else {
 		w = loadSeedWorld(b, "province", time.Time{}, opt)
 	}
-	b.Logf("dataset (%s, FAZHI_BENCH_SCALE=%g): %s; load %s", dbtest.Engine(), scale, w.note, w.took)
+	b.Logf("dataset (%s, FAZHI_BENCH_SCALE=%g): %s; load %s", w.d.Dialect, scale, w.note, w.took)
 	env := &benchEnv{seedWorld: w, year: w.svc.Today().Year}
 	login := func(user string) (*auth.Principal, string) {
 		tok, err := w.auth.Login(ctx, user, demo.Password, "127.0.0.1", "bench", "")

@@ -252,7 +252,11 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 		last = p.sessionOn
 	}
 	var pauses []calendar.Pause
-	if r.IntN(20) == 0 {
+	suspendOdds := 20
+	if p.acceptOn.AddDays(75).After(today) { // more among recent cases, so the demo shows some suspended now
+		suspendOdds = 5
+	}
+	if r.IntN(suspendOdds) == 0 {
 		p.suspendOn = last.AddDays(between(r, 1, 10))
 		p.resumeOn = p.suspendOn.AddDays(between(r, 10, 40))
 		p.suspendGround = []int{6, 8, 5}[r.IntN(3)]

@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -412,11 +411,15 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 		scope = "（含下级）"
 	}
 	fmt.Fprintf(out, "%s%s %d年行政复议统计（%s 至 %s）\n", st.Organ, scope, a.Year, st.From, st.To)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	for _, r := range figureRows(st.StatsFigures) {
-		fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
+		// Pad by display width: a Chinese character takes two columns of a terminal.
+		w := 0
+		for _, c := range r[0] {
+			w += 1 + b2i(c >= 0x2E80)
+		}
+		fmt.Fprintf(out, "  %s%s  %s\n", r[0], strings.Repeat(" ", max(0, 20-w)), r[1])
 	}
-	return tw.Flush()
+	return nil
 }
 
 // figureRows lists the figures as label and value, in report order (page, XLSX and CLI share it).

@@ -2,6 +2,7 @@ package normdoc
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -632,4 +633,35 @@ func TestSettingsChangeFilingDeadline(t *testing.T) {
 		t.Fatalf("days %d", det.Filings[0].Days)
 	}
 	eq(t, "filing due under the province's rule", det.Filings[0].DueOn, "2025-10-09")
+}
+
+func TestCLIStatsJSON(t *testing.T) {
+	f := newFixture(t)
+	f.legacy("990121-GOV", "青政规〔2025〕9号", "青山县某办法", "2025-03-03", "2025-03-03", "", textV1)
+	var b strings.Builder
+	// The 司法局's code stands for its government.
+	if err := CLIStats(f.ctx, f.svc, StatsArgs{Organ: "990121-SFJ", Year: 2025, Format: "json"}, &b); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatalf("%v: %s", err, b.String())
+	}
+	for _, k := range []string{"reviews", "opinions_given", "opinions_adopted", "published", "filing_due", "filed_on_time", "filing_rate", "cleanup", "in_force"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("key %s missing", k)
+		}
+	}
+	if got["published"] != float64(1) || got["organ"] != "青山县人民政府" || !strings.Contains(b.String(), `"filing_rate": 0.00`) {
+		t.Errorf("figures %v", got)
+	}
+	rv := got["reviews"].(map[string]any)["normdoc"].(map[string]any)
+	if _, ok := rv["by_conclusion"].(map[string]any)["agree_amended"]; !ok || len(got["cleanup"].(map[string]any)) != 4 {
+		t.Errorf("nested keys %v", got)
+	}
+	for _, a := range []StatsArgs{{Organ: "", Year: 2025, Format: "json"}, {Organ: "990121-GOV", Year: 2025, Format: "xml"}, {Organ: "nope", Year: 2025, Format: "json"}} {
+		if err := CLIStats(f.ctx, f.svc, a, &b); err == nil {
+			t.Errorf("%+v must be refused", a)
+		}
+	}
 }

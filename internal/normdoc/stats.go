@@ -3,6 +3,8 @@ package normdoc
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -129,13 +131,51 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 	return st, err
 }
 
-// StatsByCode is Stats for the organ with the given code (the CLI's --organ).
+// StatsByCode is Stats for the organ with the given code (the CLI's --organ); a 司法局 stands for
+// its government, whose documents it keeps.
 func (s *Service) StatsByCode(ctx context.Context, code string, year int) (*Stats, error) {
 	o, ok := s.org.ByCode(code)
 	if !ok {
-		return nil, fmt.Errorf("机关代码 %s 不存在", code)
+		return nil, fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", code)
+	}
+	if o.Kind == org.KindJustice {
+		if gov, ok := s.org.GovernmentOf(o); ok {
+			o = gov
+		}
 	}
 	return s.Stats(ctx, o, year)
+}
+
+// StatsArgs are the options of `fazhi stats normdoc`.
+type StatsArgs struct {
+	Organ  string // organ code; a 司法局 stands for its government
+	Year   int
+	Format string
+}
+
+// Flags registers the options on the command's flag set.
+func (a *StatsArgs) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&a.Organ, "organ", "", "机关代码（司法局按其所属人民政府统计），见 fazhi org list")
+	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
+	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
+}
+
+// CLIStats prints the figures of one organ (and the organs below it) and year, as JSON or text.
+func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) error {
+	if a.Organ == "" {
+		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
+	}
+	if a.Format != "text" && a.Format != "json" {
+		return errors.New("--format 只能为 text 或 json")
+	}
+	st, err := svc.StatsByCode(ctx, a.Organ, a.Year)
+	if err != nil {
+		return err
+	}
+	if a.Format == "json" {
+		return st.WriteJSON(out)
+	}
+	return st.WriteText(out)
 }
 
 // ReviewRow is one kind's figures with its Chinese name, in display order (for pages).

@@ -2,11 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/lawlib"
 	"github.com/fazhi/fazhi/internal/reconsider"
+	"github.com/fazhi/fazhi/internal/search"
 )
 
 // cmdStats prints a module's statistics: fazhi stats reconsideration|normdoc --organ CODE --year YYYY --format json.
@@ -53,8 +58,59 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 
 type subcommand func(ctx context.Context, args []string, out, errOut io.Writer) error
 
-// Filled by the modules of issue 5 as they are wired.
 var (
-	moreStats   = map[string]subcommand{}
-	moreImports = map[string]subcommand{}
+	moreStats   = map[string]subcommand{"normdoc": statsNormdoc}
+	moreImports = map[string]subcommand{"laws": importLaws}
 )
+
+func statsNormdoc(ctx context.Context, args []string, out, errOut io.Writer) error {
+	var organ, format string
+	var year int
+	e, _, err := openData(ctx, "stats normdoc", args[1:], errOut, func(fs *flag.FlagSet) {
+		fs.StringVar(&organ, "organ", "", "机关代码，见 fazhi org list")
+		fs.IntVar(&year, "year", calendar.Today().Year, "统计年度")
+		fs.StringVar(&format, "format", "text", "输出格式：text 或 json")
+	})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if organ == "" {
+		return fmt.Errorf("%w：请用 --organ 指定机关代码", ErrUsage)
+	}
+	st, err := e.mods.normdoc.StatsByCode(ctx, organ, year)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		return st.WriteJSON(out)
+	}
+	return st.WriteText(out)
+}
+
+func importLaws(ctx context.Context, args []string, out, errOut io.Writer) error {
+	e, rest, err := openData(ctx, "import laws", args[1:], errOut, nil)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	if len(rest) != 1 {
+		return fmt.Errorf("%w：fazhi import laws DIR（如 ../shared/corpus/laws）", ErrUsage)
+	}
+	return lawlib.CLIImport(audit.WithActor(ctx, audit.Actor{Username: "cli"}), e.mods.laws, rest[0], out)
+}
+
+// cmdSearch: fazhi search "QUERY" [--limit N] [--status 有效] --format json.
+func cmdSearch(ctx context.Context, args []string, out, errOut io.Writer) error {
+	var c search.CLI
+	e, rest, err := openData(ctx, "search", reconsider.FlagsFirst(args), errOut, c.Flags)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	err = c.Run(ctx, e.mods.search, rest, out)
+	if errors.Is(err, search.ErrUsage) {
+		return fmt.Errorf("%w：%v", ErrUsage, err)
+	}
+	return err
+}

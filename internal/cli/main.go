@@ -27,6 +27,7 @@ func commands() []command {
 		{"calendar", "法定工作日：due、import、show", cmdCalendar},
 		{"audit", "审计日志：verify", cmdAudit},
 		{"import", "导入：reconsideration FILE --organ CODE（复议台账）、laws DIR（法规库）", cmdImport},
+		{"search", "检索规范性文件和法规：fazhi search \"检索词\" [--limit N] [--status 有效] [--format json]", cmdSearch},
 		{"stats", "统计：reconsideration|normdoc --organ CODE --year YYYY [--format json]", cmdStats},
 		{"backup", "在服务运行时备份数据库和附件", cmdBackup},
 		{"version", "显示版本", cmdVersion},

@@ -5,14 +5,23 @@ import (
 
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/lawlib"
+	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/reconsider"
+	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/search"
 )
 
 // modules holds the wired domain modules, for the CLI commands that call them.
 type modules struct {
 	reconsider *reconsider.Service
+	review     *review.Service
+	normdoc    *normdoc.Service
+	search     *search.Index
+	laws       *lawlib.Library
 }
 
 // registerModules plugs every module into the shell: routes, menu entries, workbench todos,
@@ -31,12 +40,27 @@ func registerModules(e *Env) {
 	rm.Register(e.Web)
 	rm.DescribeAPI(e.API)
 
+	e.mods.search = search.NewIndex(e.DB)
+	e.mods.laws = lawlib.New(e.DB, e.mods.search)
+	e.mods.review = review.New(e.DB, e.Org, e.Auth, e.Calendar.Current)
+	e.Calendar.OnChange(e.mods.review.Redate)
+	rv := review.NewModule(e.mods.review)
+	rv.Register(e.Web)
+	rv.DescribeAPI(e.API)
+	e.mods.normdoc = normdoc.New(e.DB, e.Org, e.Auth, e.mods.review, e.Calendar.Current, normdocIndex(e.mods.search))
+	e.Calendar.OnChange(e.mods.normdoc.Redate)
+	nd := normdoc.NewModule(e.mods.normdoc)
+	nd.Register(e.Web)
+	nd.DescribeAPI(e.API)
+	search.NewModule(e.mods.search).Register(e.Web)
+	lawlib.NewModule(e.mods.laws).Register(e.Web)
+
 	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
 }
 
 // seeders lists each module's demo data, in dependency order.
 func (e *Env) seeders() []demo.Seeder {
-	return []demo.Seeder{reconsider.Seeder(e.mods.reconsider)}
+	return []demo.Seeder{reconsider.Seeder(e.mods.reconsider), review.Seeder(e.mods.review), normdoc.Seeder(e.mods.normdoc)}
 }
 
 // LoadDemo loads the demo deployment into an empty database.
@@ -50,5 +74,16 @@ func (e *Env) runJobs(ctx context.Context) {
 		e.Log.Error("视为受理扫描失败", "err", err)
 	} else if n > 0 {
 		e.Log.Info("审查期限届满，视为受理", "cases", n)
+	}
+}
+
+// normdocIndex lets the register write into the shared search index in its own transactions.
+func normdocIndex(ix *search.Index) normdoc.Indexer {
+	return normdoc.IndexFuncs{
+		UpsertFunc: func(ctx context.Context, tx *db.Tx, d normdoc.IndexDoc) error {
+			return ix.Upsert(ctx, tx, search.Doc{Kind: search.KindNormdoc, RefID: d.RefID, Title: d.Title, Body: d.Body, OrganID: d.OrganID,
+				Organ: d.Organ, Number: d.Number, Date: d.Date.String(), Status: d.Status, InForce: d.InForce, URL: d.URL})
+		},
+		DeleteFunc: ix.Delete,
 	}
 }

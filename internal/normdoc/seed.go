@@ -316,7 +316,7 @@ func (s *Service) seedFilings(ctx context.Context, rnd *rand.Rand, staff *auth.P
 	if err != nil {
 		return err
 	}
-	late := rnd.IntN(10) == 0
+	late := rnd.IntN(20) == 0
 	for _, f := range fs {
 		sent := d.PublishedOn.AddDays(5 + rnd.IntN(max(d.PublishedOn.DaysUntil(f.DueOn)-5, 1)))
 		if late {

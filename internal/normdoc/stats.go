@@ -7,7 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/docgen"
@@ -49,7 +49,8 @@ type CleanupCounts struct {
 //   - opinions_given: numbered opinions of the 审核意见书 issued in the year; opinions_adopted: those
 //     the department answered 采纳 or 部分采纳.
 //   - published: documents of issuing organs in the subtree published in the year.
-//   - filing_due: documents whose filing deadline fell in the year; filed_on_time: those sent to every
+//   - filing_due: documents whose filing deadline fell in the year (up to today for the current year:
+//     a deadline still running is not yet due); filed_on_time: those sent to every
 //     filing body by the deadline; filing_rate = filed_on_time ÷ filing_due × 100 (备案率, legal-rules.md
 //     "Decisions" 6; 0 when nothing was due).
 //   - cleanup: decisions applied by the campaigns closed in the year, by outcome.
@@ -97,7 +98,7 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN late = 0 THEN 1 ELSE 0 END), 0) FROM (
 			SELECT f.doc_id, SUM(CASE WHEN f.sent_on <> '' AND f.sent_on <= f.due_on THEN 0 ELSE 1 END) AS late
 			FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id
-			WHERE `+sub+` AND f.due_on >= ? AND f.due_on <= ? GROUP BY f.doc_id) x`, like, from, to).Scan(&st.FilingDue, &st.FiledOnTime); err != nil {
+			WHERE `+sub+` AND f.due_on >= ? AND f.due_on <= ? GROUP BY f.doc_id) x`, like, from, asOf.String()).Scan(&st.FilingDue, &st.FiledOnTime); err != nil {
 		return nil, err
 	}
 	st.FilingRate = rate(st.FiledOnTime, st.FilingDue)
@@ -230,14 +231,32 @@ func (st *Stats) Lines() [][2]string {
 	return out
 }
 
-// WriteText prints the figures as an aligned table.
+// WriteText prints the figures as a table aligned by display width (a Chinese character takes two columns).
 func (st *Stats) WriteText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s %d 年合法性审查与规范性文件统计\n", st.Organ, st.Year)
-	for _, l := range st.Lines() {
-		fmt.Fprintf(tw, "  %s\t%s\n", l[0], l[1])
+	lines := st.Lines()
+	width := 0
+	for _, l := range lines {
+		width = max(width, displayWidth(l[0]))
 	}
-	return tw.Flush()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d 年合法性审查与规范性文件统计\n", st.Organ, st.Year)
+	for _, l := range lines {
+		fmt.Fprintf(&b, "  %s%s  %s\n", l[0], strings.Repeat(" ", width-displayWidth(l[0])), l[1])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 || r >= 0xf900 && r <= 0xfaff || r >= 0xfe30 && r <= 0xfe4f || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 // Sheets are the figures as an XLSX workbook: the summary and the reviews by kind.

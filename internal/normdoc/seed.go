@@ -447,6 +447,14 @@ func (s *Service) seedBulk(ctx context.Context, w *demo.World, target, skip int)
 		return 0, err
 	}
 	b := &bulk{s: s, today: today, seq: map[string]int{}}
+	if bi, ok := s.index.(BulkIndexer); ok {
+		bl, err := bi.BeginBulk(ctx)
+		if err != nil {
+			return 0, err
+		}
+		b.bulkIx, b.load = bi, bl
+		defer bl.Finish(ctx)
+	}
 	rnd := w.Rand
 	made := 0
 	for oi, ow := range owners {
@@ -528,6 +536,8 @@ type bulk struct {
 	docs    []*Doc
 	bodies  []string
 	filings []Filing
+	bulkIx  BulkIndexer // set when the index has a bulk mode
+	load    BulkLoad
 }
 
 const bulkBatch = 1000
@@ -614,6 +624,11 @@ func (b *bulk) flush(ctx context.Context) error {
 	docs, bodies, filings := b.docs, b.bodies, b.filings
 	b.docs, b.bodies, b.filings = nil, nil, nil
 	err := b.s.db.Tx(ctx, func(tx *db.Tx) error {
+		if b.load != nil {
+			if err := b.load.PrepareTx(ctx, tx); err != nil {
+				return err
+			}
+		}
 		const rowsPer = 100
 		for i := 0; i < len(docs); i += rowsPer {
 			part := docs[i:min(i+rowsPer, len(docs))]
@@ -654,7 +669,16 @@ func (b *bulk) flush(ctx context.Context) error {
 				return err
 			}
 		}
-		if b.s.index != nil {
+		switch {
+		case b.bulkIx != nil:
+			ixDocs := make([]IndexDoc, len(docs))
+			for i, d := range docs {
+				ixDocs[i] = indexDoc(d, bodies[i])
+			}
+			if err := b.bulkIx.UpsertMany(ctx, tx, ixDocs); err != nil {
+				return err
+			}
+		case b.s.index != nil:
 			for i, d := range docs {
 				if err := b.s.index.Upsert(ctx, tx, indexDoc(d, bodies[i])); err != nil {
 					return err

@@ -13,9 +13,16 @@ import (
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/search"
 )
 
 func seedEnv(t *testing.T, scale string, bulk int) (*Service, *db.DB, *org.Service, *fakeIndex) {
+	s, d, o, ix := seedEnvWith(t, scale, bulk, nil)
+	return s, d, o, ix
+}
+
+// seedEnvWith runs the seeders; a non-nil real index replaces the recording one.
+func seedEnvWith(t *testing.T, scale string, bulk int, real func(*db.DB) Indexer) (*Service, *db.DB, *org.Service, *fakeIndex) {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)
@@ -28,6 +35,9 @@ func seedEnv(t *testing.T, scale string, bulk int) (*Service, *db.DB, *org.Servi
 	rv := review.New(d, o, a, func() *calendar.Calendar { return cal })
 	ix := &fakeIndex{docs: map[string]IndexDoc{}}
 	s := New(d, o, a, rv, func() *calendar.Calendar { return cal }, ix)
+	if real != nil {
+		s.SetIndexer(real(d))
+	}
 	now := func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, calendar.Shanghai()) }
 	rv.SetClock(now)
 	s.SetClock(now)
@@ -149,4 +159,15 @@ func firstID(t *testing.T, d *db.DB) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestSeedBulkWithSearchIndex(t *testing.T) {
+	const n = 300
+	s, d, _, _ := seedEnvWith(t, "county", n, func(d *db.DB) Indexer { return SearchIndex(search.NewIndex(d)) })
+	_ = s
+	ix := search.NewIndex(d)
+	_, total, err := ix.Search(context.Background(), "本办法", search.Options{Kind: search.KindNormdoc, Limit: 5})
+	if err != nil || total != n {
+		t.Errorf("indexed %d of %d: %v", total, n, err)
+	}
 }

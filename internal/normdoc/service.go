@@ -3,6 +3,7 @@ package normdoc
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,14 @@ type IndexDoc struct {
 	Status  string        // Chinese label: 有效, 已修改, 废止, 失效
 	InForce bool
 	URL     string
+	Parts   []IndexPart // one per article (第…条), so a hit links to the article
+}
+
+// IndexPart is one article of an indexed document (mirrors search.Part).
+type IndexPart struct {
+	Anchor string // fragment of the public page, e.g. a3
+	Label  string // 第三条
+	Text   string
 }
 
 // Indexer is the part of internal/search this module uses, called in the same transaction as the
@@ -38,20 +47,18 @@ type Indexer interface {
 	Delete(ctx context.Context, tx *db.Tx, kind, refID string) error
 }
 
-// IndexFuncs adapts two functions to Indexer (cli wires search.Index through it).
-type IndexFuncs struct {
-	UpsertFunc func(ctx context.Context, tx *db.Tx, doc IndexDoc) error
-	DeleteFunc func(ctx context.Context, tx *db.Tx, kind, refID string) error
+// BulkIndexer is an Indexer that loads many documents faster at once (the generated documents of
+// the province demo); see search.Index.UpsertMany and BeginBulk.
+type BulkIndexer interface {
+	Indexer
+	UpsertMany(ctx context.Context, tx *db.Tx, docs []IndexDoc) error
+	BeginBulk(ctx context.Context) (BulkLoad, error)
 }
 
-// Upsert implements Indexer.
-func (f IndexFuncs) Upsert(ctx context.Context, tx *db.Tx, doc IndexDoc) error {
-	return f.UpsertFunc(ctx, tx, doc)
-}
-
-// Delete implements Indexer.
-func (f IndexFuncs) Delete(ctx context.Context, tx *db.Tx, kind, refID string) error {
-	return f.DeleteFunc(ctx, tx, kind, refID)
+// BulkLoad is a bulk load in progress: PrepareTx at the start of each transaction, Finish at the end.
+type BulkLoad interface {
+	PrepareTx(ctx context.Context, tx *db.Tx) error
+	Finish(ctx context.Context) error
 }
 
 // Service is the register's business layer.
@@ -294,9 +301,22 @@ func (s *Service) reindex(ctx context.Context, tx *db.Tx, d *Doc) error {
 }
 
 func indexDoc(d *Doc, body string) IndexDoc {
-	return IndexDoc{Kind: "normdoc", RefID: d.ID, Title: d.Title, Body: body, OrganID: d.OrganID, Organ: d.OrganName, Number: d.Number,
+	ix := IndexDoc{Kind: "normdoc", RefID: d.ID, Title: d.Title, Body: body, OrganID: d.OrganID, Organ: d.OrganName, Number: d.Number,
 		Date: d.PublishedOn, Status: d.Status.Label(), InForce: d.Status == StatusInForce, URL: "/public/normdocs/" + d.ID}
+	if arts := SplitArticles(body); len(arts) > 1 {
+		for i, a := range arts {
+			label := a.Label
+			if label == "序言" {
+				label = ""
+			}
+			ix.Parts = append(ix.Parts, IndexPart{Anchor: ArticleAnchor(i), Label: label, Text: a.Text})
+		}
+	}
+	return ix
 }
+
+// ArticleAnchor is the fragment of the i-th unit of SplitArticles on the public document page.
+func ArticleAnchor(i int) string { return "a" + strconv.Itoa(i+1) }
 
 // Redate recomputes the deadlines of filings not yet sent under a new calendar (calendar.Redater).
 func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {

@@ -3,13 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/fazhi/fazhi/internal/audit"
-	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/lawlib"
+	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/search"
 )
@@ -64,28 +63,13 @@ var (
 )
 
 func statsNormdoc(ctx context.Context, args []string, out, errOut io.Writer) error {
-	var organ, format string
-	var year int
-	e, _, err := openData(ctx, "stats normdoc", args[1:], errOut, func(fs *flag.FlagSet) {
-		fs.StringVar(&organ, "organ", "", "机关代码，见 fazhi org list")
-		fs.IntVar(&year, "year", calendar.Today().Year, "统计年度")
-		fs.StringVar(&format, "format", "text", "输出格式：text 或 json")
-	})
+	var a normdoc.StatsArgs
+	e, _, err := openData(ctx, "stats normdoc", args[1:], errOut, a.Flags)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	if organ == "" {
-		return fmt.Errorf("%w：请用 --organ 指定机关代码", ErrUsage)
-	}
-	st, err := e.mods.normdoc.StatsByCode(ctx, organ, year)
-	if err != nil {
-		return err
-	}
-	if format == "json" {
-		return st.WriteJSON(out)
-	}
-	return st.WriteText(out)
+	return normdoc.CLIStats(ctx, e.mods.normdoc, a, out)
 }
 
 func importLaws(ctx context.Context, args []string, out, errOut io.Writer) error {

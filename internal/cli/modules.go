@@ -5,7 +5,6 @@ import (
 
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
-	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/lawlib"
@@ -47,7 +46,7 @@ func registerModules(e *Env) {
 	rv := review.NewModule(e.mods.review)
 	rv.Register(e.Web)
 	rv.DescribeAPI(e.API)
-	e.mods.normdoc = normdoc.New(e.DB, e.Org, e.Auth, e.mods.review, e.Calendar.Current, normdocIndex(e.mods.search))
+	e.mods.normdoc = normdoc.New(e.DB, e.Org, e.Auth, e.mods.review, e.Calendar.Current, normdoc.SearchIndex(e.mods.search))
 	e.Calendar.OnChange(e.mods.normdoc.Redate)
 	nd := normdoc.NewModule(e.mods.normdoc)
 	nd.Register(e.Web)
@@ -74,16 +73,5 @@ func (e *Env) runJobs(ctx context.Context) {
 		e.Log.Error("视为受理扫描失败", "err", err)
 	} else if n > 0 {
 		e.Log.Info("审查期限届满，视为受理", "cases", n)
-	}
-}
-
-// normdocIndex lets the register write into the shared search index in its own transactions.
-func normdocIndex(ix *search.Index) normdoc.Indexer {
-	return normdoc.IndexFuncs{
-		UpsertFunc: func(ctx context.Context, tx *db.Tx, d normdoc.IndexDoc) error {
-			return ix.Upsert(ctx, tx, search.Doc{Kind: search.KindNormdoc, RefID: d.RefID, Title: d.Title, Body: d.Body, OrganID: d.OrganID,
-				Organ: d.Organ, Number: d.Number, Date: d.Date.String(), Status: d.Status, InForce: d.InForce, URL: d.URL})
-		},
-		DeleteFunc: ix.Delete,
 	}
 }

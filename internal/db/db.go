@@ -168,9 +168,10 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 
 // Tx is a write transaction with after-commit hooks.
 type Tx struct {
-	tx    *sql.Tx
-	db    *DB
-	after []func()
+	tx     *sql.Tx
+	db     *DB
+	after  []func()
+	onceBy map[string]bool
 }
 
 // Dialect of the underlying database.
@@ -215,6 +216,19 @@ func (tx *Tx) ExecOne(ctx context.Context, q string, args ...any) error {
 
 // AfterCommit queues f to run once the transaction has committed (never on rollback).
 func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// AfterCommitOnce is AfterCommit that queues f only for the first call with key
+// (e.g. one cache reload for a transaction that creates two thousand organs).
+func (tx *Tx) AfterCommitOnce(key string, f func()) {
+	if tx.onceBy[key] {
+		return
+	}
+	if tx.onceBy == nil {
+		tx.onceBy = map[string]bool{}
+	}
+	tx.onceBy[key] = true
+	tx.AfterCommit(f)
+}
 
 // Tx runs fn in a write transaction: commit when fn returns nil, roll back otherwise.
 // Nothing fn wrote is visible if it fails: no half-written records.

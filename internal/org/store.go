@@ -231,7 +231,7 @@ func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 		}
 		return err
 	}
-	tx.AfterCommit(func() { s.Load(context.Background()) })
+	tx.AfterCommitOnce("org.reload", func() { s.Load(context.Background()) })
 	return audit.Record(ctx, tx, audit.Entry{Action: "create", ObjectType: "organ", ObjectID: o.ID, Detail: map[string]any{"code": o.Code, "name": o.Name, "kind": o.Kind}})
 }
 

@@ -557,7 +557,9 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 		if !perf.IsZero() && perf.Before(in.On) {
 			return fieldErr("performance_due", "履行期限不能早于决定日期")
 		}
-		s.conclude(c, in.On, in.Outcome)
+		if err := s.conclude(ctx, tx, c, in.On, in.Outcome); err != nil {
+			return err
+		}
 		c.PerformanceDue = perf
 		if in.NoReply {
 			c.CloseReason = "被申请人未依法提出书面答复、提交证据依据（第七十条）"
@@ -566,9 +568,22 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 	})
 }
 
-func (s *Service) conclude(c *Case, on calendar.Date, o Outcome) {
-	c.DecisionDue = c.Due.Decision
+// conclude closes the case and freezes its decision due date, computed with every suspension
+// closed (a case mediated or terminated while suspended has no live due date to copy).
+func (s *Service) conclude(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date, o Outcome) error {
+	pauses, err := listPauses(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	due, ok, err := s.cal().Due(c.DecisionRule(), c.AcceptedOn, toPauses(pauses), c.Extension)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c.DecisionDue = due
+	}
 	c.State, c.ClosedOn, c.Outcome = StateConcluded, on, o
+	return nil
 }
 
 // MediateInput records a 调解书 that took effect (Art. 73).
@@ -607,7 +622,9 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 				return err
 			}
 		}
-		s.conclude(c, in.On, Mediation)
+		if err := s.conclude(ctx, tx, c, in.On, Mediation); err != nil {
+			return err
+		}
 		c.PerformanceDue, c.Corrected = perf, true
 		return nil
 	})
@@ -643,7 +660,9 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, id string, i
 				return err
 			}
 		}
-		s.conclude(c, in.On, Terminate)
+		if err := s.conclude(ctx, tx, c, in.On, Terminate); err != nil {
+			return err
+		}
 		c.CloseReason = TerminateGrounds[in.Ground-1]
 		c.Settled, c.Corrected = in.Settled, in.Corrected
 		return nil

@@ -173,7 +173,7 @@ func (a *App) CollectTodos(r *http.Request, p *auth.Principal) ([]WorkbenchItem,
 		}
 		for _, t := range ts {
 			it := WorkbenchItem{Todo: t, Urgency: UrgencyOf(cal, today, t.Due)}
-			if !t.Due.IsZero() {
+			if !t.Due.IsZero() && it.Urgency != Red { // overdue items show no count, and may be years old
 				it.DaysLeft = cal.WorkingDaysLeft(today, t.Due)
 			}
 			items = append(items, it)

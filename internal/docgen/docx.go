@@ -296,8 +296,11 @@ func (d Document) documentXML() string {
 	if d.Recipient != "" {
 		writePara(&b, pp{}, run{text: d.Recipient})
 	}
-	for _, blk := range d.Body {
-		writeBlock(&b, blk)
+	// GB/T 9704 §7.3.5.4: the 落款 never stands on a page without body text, so the last
+	// paragraph travels with it when no 附件 line comes between.
+	signed := (d.Signer != "" || !d.Date.IsZero()) && len(d.Attachments) == 0
+	for i, blk := range d.Body {
+		writeBlock(&b, blk, signed && i == len(d.Body)-1)
 	}
 	d.writeAttachments(&b)
 	d.writeSignature(&b)
@@ -318,7 +321,7 @@ func bannerHalfPt(s string) int {
 // (about a fifth of the size).
 func bannerBefore(halfPt int) int { return mmTwips(35) - halfPt*10/5 }
 
-func writeBlock(b *strings.Builder, blk Block) {
+func writeBlock(b *strings.Builder, blk Block, keepNext bool) {
 	switch blk.Kind {
 	case Heading1, Heading2:
 		// Only the heading sentence takes 黑体/楷体; text run on after its 。 is 正文.
@@ -331,17 +334,17 @@ func writeBlock(b *strings.Builder, blk Block) {
 			i := strings.Index(blk.Text, "。") + len("。")
 			head, rest = blk.Text[:i], blk.Text[i:]
 		}
-		writePara(b, pp{style: style, keepNext: rest == ""}, run{text: head}, run{rp: rp{font: fontBody}, text: rest})
+		writePara(b, pp{style: style, keepNext: rest == "" || keepNext}, run{text: head}, run{rp: rp{font: fontBody}, text: rest})
 	case Heading3:
-		writePara(b, pp{style: "Heading3", keepNext: standalone(blk.Text)}, run{text: blk.Text})
+		writePara(b, pp{style: "Heading3", keepNext: standalone(blk.Text) || keepNext}, run{text: blk.Text})
 	case Heading4:
-		writePara(b, pp{style: "Heading4", keepNext: standalone(blk.Text)}, run{text: blk.Text})
+		writePara(b, pp{style: "Heading4", keepNext: standalone(blk.Text) || keepNext}, run{text: blk.Text})
 	case Plain:
-		writePara(b, pp{}, run{text: blk.Text})
+		writePara(b, pp{keepNext: keepNext}, run{text: blk.Text})
 	case Right:
-		writePara(b, pp{jc: "right"}, run{text: blk.Text})
+		writePara(b, pp{jc: "right", keepNext: keepNext}, run{text: blk.Text})
 	default:
-		writePara(b, pp{style: "GwPara"}, run{text: blk.Text})
+		writePara(b, pp{style: "GwPara", keepNext: keepNext}, run{text: blk.Text})
 	}
 }
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,14 @@ func TestBrowserTour(t *testing.T) {
 	}
 
 	visit("/public/reconsider/apply", "行政复议申请", "public-apply.png")
+	// The public database of normative documents: search, filter, open a document.
+	visit("/public/search?q="+url.QueryEscape("管理办法")+"&kind=normdoc", "管理办法", "public-search.png")
+	var doc string
+	if err := p.eval(ctx, `(() => { const a = document.querySelector('a[href^="/public/normdocs/"]'); return a ? a.getAttribute("href") : ""; })()`, &doc); err != nil || doc == "" {
+		t.Fatalf("no document among the search hits: %v\n%s", err, text())
+	}
+	visit(doc, "文号", "public-normdoc.png")
+	visit("/public/normdocs?status="+url.QueryEscape("有效"), "规范性文件", "")
 	visit("/login", "工作人员登录", "")
 	fill := `(() => { const f = document.querySelector('form[action="/login"]');
 		f.querySelector('input[name=username]').value = "qs_fy";

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/fazhi/fazhi/internal/dbtest"
 )
 
 const demoPassword = "Fazhi@2026demo"
@@ -21,7 +19,7 @@ func TestBrowserLoginWorkbench(t *testing.T) {
 	requireE2E(t)
 	chrome := chromiumPath(t)
 	bin := binary(t)
-	data, dsn := t.TempDir(), dbtest.PostgresDSN(t)
+	data, dsn := demoData(t)
 	srv := startServer(t, bin, data, dsn)
 	const username = "qs_fy"
 	name := demoUserName(t, runCLI(t, bin, append([]string{"user", "list"}, dataArgs(data, dsn)...)...), username)

@@ -37,18 +37,18 @@ func TestDurabilityAfterKill(t *testing.T) {
 	}
 	for _, engine := range engines {
 		t.Run(engine, func(t *testing.T) {
-			dsn := ""
+			base := ""
 			if engine == "postgres" {
-				dsn = dbtest.PostgresDSN(t)
+				base = os.Getenv(dbtest.EnvPostgres)
 			}
-			durability(t, bin, t.TempDir(), dsn)
+			data, dsn := demoDataOn(t, base)
+			durability(t, bin, data, dsn)
 		})
 	}
 }
 
 func durability(t *testing.T, bin, data, dsn string) {
 	// A system account with an API token, made with the CLI before the server starts.
-	runCLI(t, bin, append([]string{"demo"}, dataArgs(data, dsn)...)...)
 	runCLI(t, bin, append([]string{"user", "create", "--system", "--username", "e2e_api", "--name", "耐久性测试接口",
 		"--organ", durabilityOrgan, "--role", "sysadmin", "--password", "E2e#Durable2026x"}, dataArgs(data, dsn)...)...)
 	token := strings.TrimSpace(runCLI(t, bin, append([]string{"user", "token", "--username", "e2e_api", "--token-name", "e2e"}, dataArgs(data, dsn)...)...))

@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}
+	dropDemoTemplates()
 	os.Exit(code)
 }
 
@@ -92,15 +93,23 @@ func dataArgs(data, dsn string) []string { return []string{"--data", data, "--db
 // runCLI runs one fazhi subcommand to completion and returns its standard output.
 func runCLI(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	out, err := runCmd(bin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func runCmd(bin string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("fazhi %s 失败：%v\n标准输出：%s\n标准错误：%s", strings.Join(redact(args), " "), err, stdout.String(), stderr.String())
+		return "", fmt.Errorf("fazhi %s 失败：%v\n标准输出：%s\n标准错误：%s", strings.Join(redact(args), " "), err, stdout.String(), stderr.String())
 	}
-	return stdout.String()
+	return stdout.String(), nil
 }
 
 // redact hides passwords in failure messages.

@@ -74,4 +74,9 @@ func (e *Env) runJobs(ctx context.Context) {
 	} else if n > 0 {
 		e.Log.Info("审查期限届满，视为受理", "cases", n)
 	}
+	if n, err := e.mods.normdoc.ExpireDue(ctx); err != nil {
+		e.Log.Error("规范性文件有效期扫描失败", "err", err)
+	} else if n > 0 {
+		e.Log.Info("规范性文件有效期届满，已标为失效", "documents", n)
+	}
 }

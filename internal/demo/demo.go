@@ -189,7 +189,11 @@ func (b *builder) county(ctx context.Context, tx *db.Tx, city org.Organ, cityCod
 	if ci > 0 {
 		name = string([]rune(cityNames[ci])[:2]) + name // keep names unique across cities
 	}
-	short := []rune(name)[0:1]
+	// 文号 prefixes must differ between organs: outside the first city they carry the city's character too.
+	short := []rune(countyNames[ki%len(countyNames)])[0:1]
+	if ci > 0 {
+		short = append([]rune(cityNames[ci])[0:1], short...)
+	}
 	gov, err := b.government(ctx, tx, org.Division{Code: code, Name: name, Level: org.County, ParentCode: cityCode}, city.ID, name+"人民政府", string(short)+"政")
 	if err != nil {
 		return err

@@ -134,7 +134,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *db.Tx, in NewUser) (string
 		dept = in.DepartmentID
 	}
 	err := tx.Exec(ctx, `INSERT INTO users (id, username, name, organ_id, department_id, phone, title, password_hash, password_changed_at, must_change, system_account, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.Username, in.Name, in.OrganID, dept, in.Phone, in.Title, hash, now, b2i(in.MustChange), b2i(in.SystemAccount), now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.Username, in.Name, in.OrganID, dept, in.Phone, in.Title, hash, now, db.BoolInt(in.MustChange), db.BoolInt(in.SystemAccount), now, now)
 	if db.IsUnique(err) {
 		return "", &FieldError{"username", "用户名 " + in.Username + " 已被使用"}
 	} else if err != nil {
@@ -170,13 +170,6 @@ func validUsername(u string) bool {
 		}
 	}
 	return true
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // SetMemberships replaces a user's roles, enforcing 三员分立 and valid scopes.

@@ -305,3 +305,16 @@ func Timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 
 // ParseTimestamp reads a stored instant.
 func ParseTimestamp(s string) (time.Time, error) { return time.Parse("2006-01-02T15:04:05.000000Z", s) }
+
+// BoolInt stores a boolean portably: INTEGER 0/1 on both engines.
+func BoolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// EscapeLike escapes a user's text for LIKE … ESCAPE '\'.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

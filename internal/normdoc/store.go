@@ -39,13 +39,6 @@ func scanDoc(sc interface{ Scan(...any) error }) (*Doc, error) {
 	return d, nil
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 const insertDocSQL = `INSERT INTO normdocs (id, organ_id, organ_name, drafter_organ_id, reg_organ_id, review_id, legacy, title, number, number_year, number_seq,
 	provisional, keywords, topics, signed_on, published_on, publish_channel, effective_on, valid_years, expires_on, warn_on,
 	status, status_on, ended_on, amended_by_id, amends_id, pending_amend, evaluation, evaluated_on, evaluation_note,
@@ -54,9 +47,9 @@ const insertDocSQL = `INSERT INTO normdocs (id, organ_id, organ_name, drafter_or
 const docPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func docArgs(d *Doc) []any {
-	return []any{d.ID, d.OrganID, d.OrganName, d.DrafterOrganID, d.RegOrganID, d.ReviewID, b2i(d.Legacy), d.Title, d.Number, d.NumberYear, d.NumberSeq,
-		b2i(d.Provisional), d.Keywords, d.Topics, d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(),
-		string(d.Status), d.StatusOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, b2i(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
+	return []any{d.ID, d.OrganID, d.OrganName, d.DrafterOrganID, d.RegOrganID, d.ReviewID, db.BoolInt(d.Legacy), d.Title, d.Number, d.NumberYear, d.NumberSeq,
+		db.BoolInt(d.Provisional), d.Keywords, d.Topics, d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(),
+		string(d.Status), d.StatusOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
 		d.CurrentVersion, d.Version, d.CreatedAt, d.UpdatedAt}
 }
 
@@ -70,9 +63,9 @@ func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
 		signed_on = ?, published_on = ?, publish_channel = ?, effective_on = ?, valid_years = ?, expires_on = ?, warn_on = ?, status = ?, status_on = ?,
 		ended_on = ?, amended_by_id = ?, amends_id = ?, pending_amend = ?, evaluation = ?, evaluated_on = ?, evaluation_note = ?, current_version = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		d.Title, d.Number, d.NumberYear, d.NumberSeq, b2i(d.Provisional), d.Keywords, d.Topics,
+		d.Title, d.Number, d.NumberYear, d.NumberSeq, db.BoolInt(d.Provisional), d.Keywords, d.Topics,
 		d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(), string(d.Status), d.StatusOn.String(),
-		d.EndedOn.String(), d.AmendedByID, d.AmendsID, b2i(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
+		d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
 		db.Now(), d.ID, d.Version)
 	if errors.Is(err, db.ErrConflict) {
 		return fmt.Errorf("%w：文件已被他人更新，请刷新后重试", db.ErrConflict)
@@ -266,10 +259,10 @@ func (f Filter) where(today calendar.Date, organPath string) (string, []any) {
 		add("d.status = ?", string(f.Status))
 	}
 	if t := strings.TrimSpace(f.Topic); t != "" {
-		add(`d.topics LIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
+		add(`d.topics LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(t)+"%")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(q) + "%"
+		like := "%" + db.EscapeLike(q) + "%"
 		add(`(d.title LIKE ? ESCAPE '\' OR d.number LIKE ? ESCAPE '\' OR d.keywords LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	if f.FilingOverdue {
@@ -282,10 +275,6 @@ func (f Filter) where(today calendar.Date, organPath string) (string, []any) {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 const cleanupCols = `c.id, c.organ_id, c.reg_organ_id, c.title, c.basis, c.selection, c.state, c.opened_on, c.closed_on, c.decided_by, c.created_by, c.version,

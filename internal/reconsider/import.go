@@ -807,10 +807,10 @@ const bulkCaseColCount = 60
 func bulkCaseValues(c *Case, sec sensitive) []any {
 	return []any{c.ID, c.OrganID, c.ReceiptNo, c.Number, sec.queryCodeHash, string(c.Channel), c.ReceivedOn.String(), string(c.State), string(c.Procedure), string(c.ApplicantKind), c.ApplicantName,
 		sec.idEnc, c.IDNumberMasked, sec.blind, sec.phoneEnc, c.Phone, c.Address, c.Agent, c.RespondentID, c.Respondent, c.ActType, c.Field, c.ActTitle, c.ActDate.String(), c.LearnedOn.String(),
-		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), b2i(c.Deemed),
-		c.CopySentOn.String(), c.ReplyOn.String(), b2i(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, b2i(c.Settled), b2i(c.Corrected), c.DecisionDue.String(),
+		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), db.BoolInt(c.Deemed),
+		c.CopySentOn.String(), c.ReplyOn.String(), db.BoolInt(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, db.BoolInt(c.Settled), db.BoolInt(c.Corrected), c.DecisionDue.String(),
 		c.PerformanceDue.String(), c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
-		b2i(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt}
+		db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt}
 }
 
 // bulkPlaceholders returns "(?, ?, …), (…)" for rows of n values.

@@ -415,7 +415,7 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 		// Pad by display width: a Chinese character takes two columns of a terminal.
 		w := 0
 		for _, c := range r[0] {
-			w += 1 + b2i(c >= 0x2E80)
+			w += 1 + db.BoolInt(c >= 0x2E80)
 		}
 		fmt.Fprintf(out, "  %s%s  %s\n", r[0], strings.Repeat(" ", max(0, 20-w)), r[1])
 	}

@@ -50,13 +50,6 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 	return c, nil
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // insertCase writes a new case with its sensitive fields already encrypted.
 func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) error {
 	return tx.Exec(ctx, `INSERT INTO reconsider_cases (id, organ_id, receipt_no, number, query_code_hash, channel, received_on, state, proc, applicant_kind, applicant_name,
@@ -65,7 +58,7 @@ func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.OrganID, c.ReceiptNo, c.Number, sec.queryCodeHash, string(c.Channel), c.ReceivedOn.String(), string(c.State), string(c.Procedure), string(c.ApplicantKind), c.ApplicantName,
 		sec.idEnc, c.IDNumberMasked, sec.blind, sec.phoneEnc, c.Phone, c.Address, c.Agent, c.RespondentID, c.Respondent, c.ActType, c.Field, c.ActTitle, c.ActDate.String(), c.LearnedOn.String(),
-		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), b2i(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt)
+		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt)
 }
 
 // updateCase writes the mutable facts and the recomputed deadlines, guarded by the version the
@@ -77,8 +70,8 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 		performed_on = ?, due_accept = ?, due_amend = ?, due_copy = ?, due_reply = ?, due_decision = ?, due_performance = ?, next_due = ?, next_rule = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		c.Number, string(c.State), string(c.Procedure), c.RespondentID, c.Respondent, c.ActType, c.Field,
-		c.HandlerID, c.HandlerName, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), b2i(c.Deemed), c.CopySentOn.String(), c.ReplyOn.String(),
-		b2i(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, b2i(c.Settled), b2i(c.Corrected), c.DecisionDue.String(), c.PerformanceDue.String(),
+		c.HandlerID, c.HandlerName, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), db.BoolInt(c.Deemed), c.CopySentOn.String(), c.ReplyOn.String(),
+		db.BoolInt(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, db.BoolInt(c.Settled), db.BoolInt(c.Corrected), c.DecisionDue.String(), c.PerformanceDue.String(),
 		c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
 		db.Now(), c.ID, c.Version)
 	if errors.Is(err, db.ErrConflict) {
@@ -234,7 +227,7 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		add("next_due <> '' AND next_due < ?", today.String())
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(q) + "%"
+		like := "%" + db.EscapeLike(q) + "%"
 		add(`(receipt_no LIKE ? ESCAPE '\' OR number LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	if !f.ReceivedFrom.IsZero() {
@@ -247,8 +240,4 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

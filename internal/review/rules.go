@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
 )
 
 // Item is one entry of a kind's checklist of materials.
@@ -104,7 +105,7 @@ func SettingDefs() []SettingDef {
 		out = append(out,
 			SettingDef{Key: keyMin(k), Name: k.Label() + "审查最短期限", Unit: "个工作日", Default: in.minDays, Min: 0, Max: 60, Basis: in.basis},
 			SettingDef{Key: keyMax(k), Name: k.Label() + "审查期限", Unit: "个工作日", Default: in.maxDays, Min: 1, Max: 60, Basis: in.basis},
-			SettingDef{Key: keyDual(k), Name: k.Label() + "须法律顾问双重审核", Unit: "（1 是，0 否）", Default: b2i(in.dual), Min: 0, Max: 1,
+			SettingDef{Key: keyDual(k), Name: k.Label() + "须法律顾问双重审核", Unit: "（1 是，0 否）", Default: db.BoolInt(in.dual), Min: 0, Max: 1,
 				Basis: map[bool]string{true: basis713 + "第二十八条", false: basisHere}[k == KindDecision]},
 		)
 	}
@@ -169,13 +170,6 @@ func ComputeDeadlines(r *Request, cal *calendar.Calendar) Deadlines {
 
 // needsFeedback: the department answers only when the 审核意见书 has numbered opinions.
 func (r *Request) needsFeedback() bool { return r.OpinionCount > 0 }
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 func periodText(min, max int) string {
 	if min > 0 {

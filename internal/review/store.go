@@ -51,7 +51,7 @@ func insertRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 		title, summary, draft, urgent, urgent_reason, state, submitted_on, received_on, check_days, due_check, next_due, next_rule, version, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OrganID, r.SubmitterOrganID, r.SubmitterID, r.SubmitterName, r.Contact, r.IssuerID, string(r.Kind), r.ReceiptNo,
-		r.Title, r.Summary, r.Draft, b2i(r.Urgent), r.UrgentReason, string(r.State), r.SubmittedOn.String(), r.ReceivedOn.String(), r.CheckDays, r.Due.Check.String(), r.Due.Next.String(), r.Due.NextRule, r.Version, r.CreatedAt, r.UpdatedAt)
+		r.Title, r.Summary, r.Draft, db.BoolInt(r.Urgent), r.UrgentReason, string(r.State), r.SubmittedOn.String(), r.ReceivedOn.String(), r.CheckDays, r.Due.Check.String(), r.Due.Next.String(), r.Due.NextRule, r.Version, r.CreatedAt, r.UpdatedAt)
 }
 
 // updateRequest writes the mutable facts, guarded by the version the transition read.
@@ -61,9 +61,9 @@ func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 		dual = ?, min_days = ?, max_days = ?, check_days = ?, feedback_days = ?, extension_days = ?, concluded_on = ?, conclusion = ?, conclusion_text = ?,
 		opinion_count = ?, review_due = ?, feedback_on = ?, due_check = ?, due_review = ?, due_feedback = ?, next_due = ?, next_rule = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		r.Number, r.Title, r.Summary, r.Draft, b2i(r.Urgent), r.UrgentReason, string(r.State),
+		r.Number, r.Title, r.Summary, r.Draft, db.BoolInt(r.Urgent), r.UrgentReason, string(r.State),
 		r.ReceivedOn.String(), r.ReturnedOn.String(), strings.Join(r.Missing, "\n"), r.ReturnCount, r.AcceptedOn.String(), r.ReviewerID, r.ReviewerName, r.AdvisorID, r.AdvisorName,
-		b2i(r.Dual), r.MinDays, r.MaxDays, r.CheckDays, r.FeedbackDays, r.Extension, r.ConcludedOn.String(), string(r.Conclusion), r.ConclusionText,
+		db.BoolInt(r.Dual), r.MinDays, r.MaxDays, r.CheckDays, r.FeedbackDays, r.Extension, r.ConcludedOn.String(), string(r.Conclusion), r.ConclusionText,
 		r.OpinionCount, r.ReviewDue.String(), r.FeedbackOn.String(), r.Due.Check.String(), r.Due.Review.String(), r.Due.Feedback.String(), r.Due.Next.String(), r.Due.NextRule,
 		db.Now(), r.ID, r.Version)
 	if errors.Is(err, db.ErrConflict) {
@@ -115,7 +115,7 @@ func listEvents(ctx context.Context, q db.Querier, reviewID string) ([]Event, er
 func insertMaterials(ctx context.Context, tx *db.Tx, reviewID string, ms []Material) error {
 	for i, m := range ms {
 		if err := tx.Exec(ctx, `INSERT INTO review_materials (id, review_id, code, name, required, provided, note, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			db.NewID(), reviewID, m.Code, m.Name, b2i(m.Required), b2i(m.Provided), m.Note, i); err != nil {
+			db.NewID(), reviewID, m.Code, m.Name, db.BoolInt(m.Required), db.BoolInt(m.Provided), m.Note, i); err != nil {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func insertMaterials(ctx context.Context, tx *db.Tx, reviewID string, ms []Mater
 }
 
 func updateMaterial(ctx context.Context, tx *db.Tx, reviewID string, m Material) error {
-	return tx.Exec(ctx, `UPDATE review_materials SET provided = ?, note = ? WHERE review_id = ? AND code = ?`, b2i(m.Provided), m.Note, reviewID, m.Code)
+	return tx.Exec(ctx, `UPDATE review_materials SET provided = ?, note = ? WHERE review_id = ? AND code = ?`, db.BoolInt(m.Provided), m.Note, reviewID, m.Code)
 }
 
 func listMaterials(ctx context.Context, q db.Querier, reviewID string) ([]Material, error) {
@@ -286,15 +286,11 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		add("r.submitted_on >= ? AND r.submitted_on <= ?", fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		like := "%" + escapeLike(q) + "%"
+		like := "%" + db.EscapeLike(q) + "%"
 		add(`(r.title LIKE ? ESCAPE '\' OR r.receipt_no LIKE ? ESCAPE '\' OR r.number LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	if len(conds) == 0 {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -239,7 +239,7 @@ func (s *Service) setPassword(ctx context.Context, userID, username, password st
 			return err
 		}
 		now := db.Now()
-		if err := tx.ExecOne(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, must_change = ?, failed_logins = 0, locked_until = '', updated_at = ? WHERE id = ?`, hash, now, b2i(mustChange), now, userID); err != nil {
+		if err := tx.ExecOne(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ?, must_change = ?, failed_logins = 0, locked_until = '', updated_at = ? WHERE id = ?`, hash, now, db.BoolInt(mustChange), now, userID); err != nil {
 			return err
 		}
 		if err := tx.Exec(ctx, `INSERT INTO password_history (user_id, hash, created_at) VALUES (?, ?, ?)`, userID, hash, now); err != nil {
@@ -260,7 +260,7 @@ func (s *Service) SetLocked(ctx context.Context, userID string, locked bool) err
 		if locked {
 			action = "lock"
 		}
-		if err := tx.ExecOne(ctx, `UPDATE users SET disabled = ?, failed_logins = 0, locked_until = '', updated_at = ? WHERE id = ?`, b2i(locked), db.Now(), userID); err != nil {
+		if err := tx.ExecOne(ctx, `UPDATE users SET disabled = ?, failed_logins = 0, locked_until = '', updated_at = ? WHERE id = ?`, db.BoolInt(locked), db.Now(), userID); err != nil {
 			return fmt.Errorf("用户%w", db.ErrNotFound)
 		}
 		if locked {

@@ -26,21 +26,32 @@
 // find exactly the texts that contain every term as a substring (checked against real laws on SQLite
 // FTS5 and PostgreSQL 15; TestIndexEqualsSubstring keeps the property in the unit tests).
 //
-// # Plugging into SQL (sketch for the store step)
+// # The index (index.go, engine.go, search.go, rank.go)
 //
-// SQLite:
+// Modules hand documents to Index.Upsert/Delete inside their own transaction (kind law or normdoc,
+// keyed by RefID); an unchanged document writes nothing. A document is stored as passages: the
+// caller's Parts (lawlib: one per article, so a hit links to #a30) or its Body cut at line breaks
+// into pieces of at most MaxPartRunes — PostgreSQL keeps token positions only up to 16383, so long
+// texts would lose phrases there. Tables (migration 0005): search_docs (one row per document),
+// search_parts (passage texts, for ranking and snippets) and two engine-specific full-text tables:
 //
-//	CREATE VIRTUAL TABLE doc_fts USING fts5(title, body, tokenize='unicode61', prefix='1');
-//	INSERT INTO doc_fts(rowid, title, body) VALUES (?, search.TokenString(title), search.TokenString(body));
-//	SELECT rowid, bm25(doc_fts, 10.0, 1.0) AS rank FROM doc_fts WHERE doc_fts MATCH ? ORDER BY rank; -- q.FTS5()
+//	SQLite:     search_fts(title, body, meta) and search_title_fts(title, meta), FTS5, contentless,
+//	            unicode61, prefix='1', rowid = passage id
+//	PostgreSQL: search_fts(id, tsv) and search_title_fts(id, tsv) with GIN indexes; title at
+//	            weight A, body at B, filter lexemes "=xk…" (no token can contain "=")
 //
-// PostgreSQL:
+// Filters (status, organ, year, in force) are tokens of the meta column, intersected inside the
+// index. Passage ids encode in-force tier, kind and document (id = inForce<<51 | kind<<49 | doc<<16 |
+// passage), so SQLite reads a kind's candidates as a rowid range, in force first and newest first,
+// stopping at the window; PostgreSQL runs one GIN query per kind and tier (sequential scans off: see
+// Index.read).
 //
-//	tsv tsvector GENERATED ... or filled by Go:
-//	  setweight(to_tsvector('simple', $title_tokens), 'A') || setweight(to_tsvector('simple', $body_tokens), 'B')
-//	CREATE INDEX ... USING gin (tsv);
-//	SELECT id, ts_rank(tsv, q) FROM doc, to_tsquery('simple', $1) q WHERE tsv @@ q ORDER BY 2 DESC; -- q.TSQuery()
-//
-// PostgreSQL stores at most position 16383 per tsvector, so phrases deep inside a very long text do not
-// match there: index long laws per article (lawlib.Article), not as one row.
+// A search takes up to 300 candidate passages (split between the kinds). When a kind fills its
+// share, the query is broad: the documents of that kind whose title carries every term join from the
+// title index (100 per kind), and the documents are counted up to 3,000 passages ("N 条以上" beyond).
+// The candidates are scored in Go (rank.go: BM25-style, title ×10, no IDF — FTS5's bm25() would
+// count every phrase over the whole index on each query), grouped by document (best passage gives
+// the snippet and the anchor), the version in force boosted ×2, and paged. A page the window cannot
+// fill grows it. Highlight marks the snippet. The engine interface (engine.go) is the seam for a
+// dedicated search server: insert, delete, window, titleWindow, count.
 package search

@@ -64,7 +64,7 @@ type Index struct {
 	d   *db.DB
 	eng engine
 
-	windowRows, countRows int // see the constants of the same names; tests shrink them
+	windowRows, countRows, titleRows, maxWindowRows int // see the constants of the same names; tests shrink them
 
 	facetMu sync.Mutex
 	facets  *facets
@@ -72,7 +72,7 @@ type Index struct {
 
 // NewIndex returns the index over d (its tables come with migration 0005).
 func NewIndex(d *db.DB) *Index {
-	ix := &Index{d: d, windowRows: windowRows, countRows: countRows}
+	ix := &Index{d: d, windowRows: windowRows, countRows: countRows, titleRows: titleRows, maxWindowRows: maxWindowRows}
 	if d.Dialect == db.Postgres {
 		ix.eng = pgEngine{}
 	} else {
@@ -84,22 +84,39 @@ func NewIndex(d *db.DB) *Index {
 // DB is the database the index lives in.
 func (ix *Index) DB() *db.DB { return ix.d }
 
-// Passage ids carry the document and the in-force tier, so the engines can order candidates
-// (in force first, newest document first) and count documents without reading any table:
+// Passage ids carry the in-force tier, the kind and the document, so the engines can order and
+// split candidates (SQLite: a rowid range per kind and tier, newest document first inside it) and
+// count documents without reading any table:
 //
-//	id = inForce<<50 | docSerial<<16 | passage
+//	id = inForce<<51 | kind<<49 | docSerial<<16 | passage
 const (
-	tierBit  = int64(1) << 50
-	docShift = 16
-	docMask  = int64(1)<<34 - 1
+	tierBit   = int64(1) << 51
+	kindShift = 49
+	docShift  = 16
+	docMask   = int64(1)<<33 - 1
 )
 
-func partID(doc int64, inForce bool, seq int) int64 {
-	id := doc<<docShift | int64(seq)
+// kinds lists the kinds in their id order (code = position + 1); Upsert refuses others.
+var kinds = []string{KindLaw, KindNormdoc}
+
+func kindCode(kind string) int64 { return int64(slices.Index(kinds, kind) + 1) }
+
+func partID(doc int64, inForce bool, kind string, seq int) int64 {
+	id := kindCode(kind)<<kindShift | doc<<docShift | int64(seq)
 	if inForce {
 		id |= tierBit
 	}
 	return id
+}
+
+// idRange is the half-open range of passage ids of a kind and tier.
+func idRange(kind string, inForce bool) (lo, hi int64) {
+	lo = kindCode(kind) << kindShift
+	hi = lo + 1<<kindShift
+	if inForce {
+		lo, hi = lo|tierBit, hi|tierBit
+	}
+	return lo, hi
 }
 
 func docOf(partID int64) int64    { return partID >> docShift & docMask }
@@ -209,7 +226,7 @@ func (ix *Index) prepare(ctx context.Context, tx *db.Tx, doc Doc) ([]ftsRow, err
 	title := TokenString(doc.Title)
 	meta := doc.meta()
 	for i, p := range parts {
-		rows[i] = ftsRow{id: partID(id, doc.InForce, i), doc: id, seq: i, part: p, title: title, meta: meta}
+		rows[i] = ftsRow{id: partID(id, doc.InForce, doc.Kind, i), doc: id, seq: i, part: p, title: title, meta: meta}
 	}
 	return rows, nil
 }
@@ -301,7 +318,7 @@ func batched(rows []ftsRow, f func([]ftsRow) error) error {
 }
 
 func (doc Doc) validate() error {
-	if doc.Kind == "" || strings.IndexFunc(doc.Kind, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+	if !slices.Contains(kinds, doc.Kind) {
 		return fmt.Errorf("检索索引：文档类型 %q 无效", doc.Kind)
 	}
 	if doc.RefID == "" {
@@ -438,6 +455,10 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// ftsTables are the engine-specific full-text tables (FTS5 tables, or tables with a GIN index named
+// TABLE_tsv).
+var ftsTables = []string{"search_fts", "search_title_fts"}
+
 // Bulk is a large load in progress (see BeginBulk).
 type Bulk struct {
 	ix *Index
@@ -453,7 +474,12 @@ type Bulk struct {
 func (ix *Index) BeginBulk(ctx context.Context) (*Bulk, error) {
 	if ix.d.Dialect == db.SQLite {
 		err := ix.d.Tx(ctx, func(tx *db.Tx) error {
-			return tx.Exec(ctx, `INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0)`)
+			for _, t := range ftsTables {
+				if err := tx.Exec(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 0)`); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("准备全文索引失败：%w", err)
@@ -477,17 +503,27 @@ func (b *Bulk) Finish(ctx context.Context) error {
 	var err error
 	if d.Dialect == db.Postgres {
 		err = d.Tx(ctx, func(tx *db.Tx) error {
-			return tx.Exec(ctx, `SELECT gin_clean_pending_list('search_fts_tsv'::regclass)`)
+			for _, t := range ftsTables {
+				if err := tx.Exec(ctx, `SELECT gin_clean_pending_list('`+t+`_tsv'::regclass)`); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err == nil {
-			err = d.Tx(ctx, func(tx *db.Tx) error { return tx.Exec(ctx, `ANALYZE search_fts`) })
+			err = d.Tx(ctx, func(tx *db.Tx) error { return tx.Exec(ctx, `ANALYZE search_fts, search_title_fts`) })
 		}
 	} else {
 		err = d.Tx(ctx, func(tx *db.Tx) error {
-			if err := tx.Exec(ctx, `INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4)`); err != nil {
-				return err
+			for _, t := range ftsTables {
+				if err := tx.Exec(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('automerge', 4)`); err != nil {
+					return err
+				}
+				if err := tx.Exec(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {
+					return err
+				}
 			}
-			return tx.Exec(ctx, `INSERT INTO search_fts (search_fts) VALUES ('optimize')`)
+			return nil
 		})
 	}
 	if err != nil {

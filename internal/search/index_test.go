@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
@@ -116,8 +117,10 @@ func TestFilters(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, total := search(t, ix, tt.q, tt.o)
-			if !slices.Equal(got, tt.want) || total != len(tt.want) {
-				t.Errorf("Search(%q, %+v) = %v (total %d), want %v", tt.q, tt.o, got, total, tt.want)
+			slices.Sort(got) // membership: the order is TestRanking's business
+			want := slices.Sorted(slices.Values(tt.want))
+			if !slices.Equal(got, want) || total != len(tt.want) {
+				t.Errorf("Search(%q, %+v) = %v (total %d), want %v", tt.q, tt.o, got, total, want)
 			}
 		})
 	}
@@ -201,18 +204,62 @@ func TestPaging(t *testing.T) {
 		t.Errorf("default limit: %d", len(got))
 	}
 
-	// A query matching more passages than the ranking window: ranked within it, counted beyond it.
-	ix.windowRows, ix.countRows = 5, 20
-	r, err := ix.Find(context.Background(), "备案", Options{})
+	// A query matching more passages than the ranking window: ranked within it, counted beyond it,
+	// and the window grows for a page it cannot fill; pages stay disjoint.
+	ix.windowRows, ix.countRows, ix.titleRows = 4, 20, 2 // a share of 2 per kind
+	r, err := ix.Find(context.Background(), "备案", Options{Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Hits) != 5 || r.Total != 20 || !r.More {
-		t.Errorf("window: %d hits, total %d, more %v", len(r.Hits), r.Total, r.More)
+	if got := refs(r.Hits); !slices.Equal(got, want[:2]) || r.Total != 25 || r.More {
+		t.Errorf("grown window: %v, total %d, more %v", got, r.Total, r.More)
+	}
+	ix.maxWindowRows = 4 // no growth: ranked within the window's passages, counted beyond them
+	r, _ = ix.Find(context.Background(), "备案", Options{Limit: 2})
+	if got := refs(r.Hits); len(got) != 2 || r.Total != 20 || !r.More {
+		t.Errorf("window: %v, total %d, more %v", got, r.Total, r.More)
+	}
+	ix.maxWindowRows = maxWindowRows
+	all = nil
+	for off := 0; off < 25; off += 5 {
+		r, _ = ix.Find(context.Background(), "备案", Options{Limit: 5, Offset: off})
+		all = append(all, refs(r.Hits)...)
+	}
+	if !slices.Equal(all, want) {
+		t.Errorf("pages through a growing window = %v", all)
 	}
 	ix.countRows = 100
 	if r, _ = ix.Find(context.Background(), "备案", Options{}); r.Total != 25 || r.More {
 		t.Errorf("count: total %d, more %v", r.Total, r.More)
+	}
+}
+
+// A broad query fills the window with the newest passages; a document whose title carries the query
+// still competes (and wins) from outside it.
+func TestTitleWindow(t *testing.T) {
+	t.Parallel()
+	ix := fixture(t)
+	var docs []Doc
+	for i := range 12 {
+		docs = append(docs, Doc{Kind: KindNormdoc, RefID: fmt.Sprintf("n%02d", i), Title: fmt.Sprintf("第%d号通知", i),
+			Body: "本通知涉及示例复议工作。", Status: "有效", InForce: true})
+	}
+	upsert(t, ix, docs...)
+	ix.windowRows = 5
+	r, err := ix.Find(context.Background(), "复议", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := refs(r.Hits)
+	if len(got) < 2 || got[0] != "v2023" || !slices.Contains(got, "v2017") || r.Total != 14 || r.More {
+		t.Errorf("hits %v, total %d", got, r.Total)
+	}
+	// With a kind filter the title window keeps to that kind.
+	r, _ = ix.Find(context.Background(), "复议", Options{Kind: KindNormdoc})
+	for _, h := range r.Hits {
+		if h.Kind != KindNormdoc {
+			t.Errorf("kind filter: %+v", h)
+		}
 	}
 }
 
@@ -270,6 +317,17 @@ func TestUpsertDelete(t *testing.T) {
 	if got, _ := search(t, ix, "听证", Options{}); !slices.Equal(got, []string{"repealed"}) {
 		t.Errorf("after delete = %v", got)
 	}
+	// The title index follows: one row per remaining document.
+	var heads int
+	var err2 error
+	if ix.DB().Dialect == db.Postgres {
+		err2 = ix.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM search_title_fts WHERE tsv @@ '示例'::tsquery`).Scan(&heads)
+	} else {
+		err2 = ix.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM search_title_fts WHERE search_title_fts MATCH '"示例"'`).Scan(&heads)
+	}
+	if err2 != nil || heads != 1 {
+		t.Errorf("title index after delete: %d rows, %v", heads, err2)
+	}
 	if count("search_docs") != docs-1 || count("search_parts") != parts-2 {
 		t.Errorf("after delete: docs %d, parts %d", count("search_docs"), count("search_parts"))
 	}
@@ -281,6 +339,7 @@ func TestUpsertRejects(t *testing.T) {
 	for _, d := range []Doc{
 		{Kind: "", RefID: "a"},
 		{Kind: "Law", RefID: "a"},
+		{Kind: "other", RefID: "a"},
 		{Kind: KindLaw, RefID: ""},
 		{Kind: KindLaw, RefID: "a", Date: "2023-02-30"},
 	} {
@@ -350,15 +409,24 @@ func TestPartIDs(t *testing.T) {
 	for _, c := range []struct {
 		doc     int64
 		inForce bool
+		kind    string
 		seq     int
-	}{{1, true, 0}, {docMask, false, maxParts - 1}, {123456, true, 7}} {
-		id := partID(c.doc, c.inForce, c.seq)
-		if docOf(id) != c.doc || inForceOf(id) != c.inForce || int(id&(maxParts-1)) != c.seq {
-			t.Errorf("partID%v = %x decodes to %d %v", c, id, docOf(id), inForceOf(id))
+	}{{1, true, KindLaw, 0}, {docMask, false, KindNormdoc, maxParts - 1}, {123456, true, KindNormdoc, 7}} {
+		id := partID(c.doc, c.inForce, c.kind, c.seq)
+		lo, hi := idRange(c.kind, c.inForce)
+		if docOf(id) != c.doc || inForceOf(id) != c.inForce || int(id&(maxParts-1)) != c.seq || id < lo || id >= hi {
+			t.Errorf("partID%v = %x decodes to %d %v, range [%x, %x)", c, id, docOf(id), inForceOf(id), lo, hi)
+		}
+		for _, k := range kinds {
+			for _, f := range []bool{true, false} {
+				if lo, hi := idRange(k, f); (k != c.kind || f != c.inForce) && id >= lo && id < hi {
+					t.Errorf("partID%v = %x in the range of %s/%v", c, id, k, f)
+				}
+			}
 		}
 	}
 	// In force sorts above every document out of force: the engines' candidate order relies on it.
-	if partID(1, true, 0) <= partID(docMask, false, maxParts-1) {
+	if partID(1, true, KindLaw, 0) <= partID(docMask, false, KindNormdoc, maxParts-1) {
 		t.Error("tier bit does not dominate")
 	}
 }
@@ -377,5 +445,22 @@ func TestFacets(t *testing.T) {
 	organs, years, _ = ix.Facets(context.Background())
 	if len(organs) != 3 || years[0].Value != "2024" {
 		t.Errorf("facets not refreshed after a write: %+v %+v", organs, years)
+	}
+}
+
+func TestFoldText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"行政复议（一）", "行政复议（一）"},
+		{"ＧＢ／Ｔ９７０４，WTO", "gb／t9704，wto"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := foldText(tt.in); got != tt.want {
+			t.Errorf("foldText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	s := "没有需要折叠的内容，全角标点保留。"
+	if got := foldText(s); unsafe.StringData(got) != unsafe.StringData(s) {
+		t.Error("clean text was copied")
 	}
 }

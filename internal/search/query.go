@@ -163,11 +163,7 @@ func (q Query) FTS5() string {
 
 // TSQuery renders the query for PostgreSQL's to_tsquery('simple', …): <-> joins consecutive tokens,
 // & joins terms, ! excludes, :* marks a prefix. Every token is single-quoted.
-func (q Query) TSQuery() string { return q.tsQuery("") }
-
-// tsQuery is TSQuery with every lexeme restricted to the given weights (e.g. "AB"): the index keeps
-// filter lexemes at weight D, where user terms must never match.
-func (q Query) tsQuery(weights string) string {
+func (q Query) TSQuery() string {
 	var parts []string
 	for _, t := range q.Terms {
 		toks, prefix := t.tokens()
@@ -177,12 +173,9 @@ func (q Query) tsQuery(weights string) string {
 		quoted := make([]string, len(toks))
 		for i, tok := range toks {
 			quoted[i] = tsQuote(tok)
-			if weights != "" && !(prefix && i == len(toks)-1) {
-				quoted[i] += ":" + weights
-			}
 		}
 		if prefix {
-			quoted[len(quoted)-1] += ":*" + weights
+			quoted[len(quoted)-1] += ":*"
 		}
 		p := strings.Join(quoted, " <-> ")
 		if t.Negate {
@@ -194,6 +187,68 @@ func (q Query) tsQuery(weights string) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, " & ")
+}
+
+// TSQueryLoose renders only the positive terms, each as an AND of its tokens instead of a phrase:
+// a superset of TSQuery's matches that a GIN index answers without reading a row (positions and
+// exclusions need the row's vector). The caller verifies candidates with Matches.
+func (q Query) TSQueryLoose() string {
+	var parts []string
+	for _, t := range q.Terms {
+		if t.Negate {
+			continue
+		}
+		toks, prefix := t.tokens()
+		quoted := make([]string, len(toks))
+		for i, tok := range toks {
+			quoted[i] = tsQuote(tok)
+		}
+		if prefix && len(quoted) > 0 {
+			quoted[len(quoted)-1] += ":*"
+		}
+		parts = append(parts, quoted...)
+	}
+	return strings.Join(parts, " & ")
+}
+
+// Matches reports whether a passage (its title and text) satisfies q the way the index does: every
+// positive term occurs in the title or the text, no excluded term in either.
+func (q Query) Matches(title, text string) bool {
+	var skels [2][]rune
+	var poss [2][]int
+	for _, t := range q.Terms {
+		found := false
+		if fast, ok := t.plainCJK(); ok {
+			found = strings.Contains(title, fast) || strings.Contains(text, fast)
+		}
+		if !found { // also "总 则" for 总则: the skeleton skips what the tokenizer skips
+			ts, _ := skeleton([]rune(t.Text))
+			for i, s := range [2]string{title, text} {
+				if skels[i] == nil {
+					skels[i], poss[i] = skeleton([]rune(s))
+				}
+				if len(matches(skels[i], poss[i], ts)) > 0 {
+					found = true
+					break
+				}
+			}
+		}
+		if found == t.Negate {
+			return false
+		}
+	}
+	return true
+}
+
+// plainCJK returns the term when it is a plain run of CJK characters (no spaces, letters or
+// punctuation): found as a substring, it matches as the index does (the converse needs skeletons).
+func (t Term) plainCJK() (string, bool) {
+	for _, r := range t.Text {
+		if classify(fold(r)) != classCJK {
+			return "", false
+		}
+	}
+	return t.Text, t.Text != ""
 }
 
 // tsQuote quotes a lexeme for to_tsquery: inside '…' a quote is doubled and a backslash escaped.

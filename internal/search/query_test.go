@@ -199,6 +199,9 @@ func TestIndexEqualsSubstring(t *testing.T) {
 					if got := indexMatch(docs[d], q); got != want {
 						t.Errorf("query %q in %.30q: index %v, substring %v (tokens of query %s)", sub, text, got, want, q.FTS5())
 					}
+					if got := q.Matches("", text); got != want {
+						t.Errorf("query %q in %.30q: Matches %v, substring %v", sub, text, got, want)
+					}
 					checked++
 				}
 			}
@@ -218,4 +221,37 @@ func corpusDirOrEmpty() string {
 		}
 	}
 	return ""
+}
+
+func TestTSQueryLoose(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"政府信息公开 申请", `'政府' & '府信' & '信息' & '息公' & '公开' & '申请'`},
+		{`复议 -"不予 受理" 法`, `'复议' & '法':*`},
+		{"2019年", `'2019' & '年':*`},
+	}
+	for _, tt := range tests {
+		if got := mustQuery(t, tt.in).TSQueryLoose(); got != tt.want {
+			t.Errorf("TSQueryLoose(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMatches(t *testing.T) {
+	tests := []struct {
+		q, title, text string
+		want           bool
+	}{
+		{"复议 五日", "行政复议法", "应当在五日内审查", true}, // one term in the title, one in the text
+		{"人民法院", "", "人民代表大会 民法典 法院", false}, // every bigram, not adjacent
+		{`"总则"`, "", "第一章 总 则", true},        // spaces between CJK are skipped
+		{"复议 -听证", "", "复议和听证", false},       // exclusion
+		{"gb", "", "gbt 9704", false},        // Latin word boundary
+		{"ＧＢ", "", "标准 GB/T", true},          // width and case folded
+		{"信息公开", "", "信息，公开", false},         // punctuation is not skipped
+	}
+	for _, tt := range tests {
+		if got := mustQuery(t, tt.q).Matches(tt.title, tt.text); got != tt.want {
+			t.Errorf("Matches(%q, %q, %q) = %v", tt.q, tt.title, tt.text, got)
+		}
+	}
 }

@@ -41,6 +41,14 @@ CREATE TABLE search_fts (
 );
 CREATE INDEX search_fts_tsv ON search_fts USING gin (tsv);
 
+-- Titles again, one row per document (id = its first passage): a title search reads this small
+-- index instead of every passage that carries the words in its body.
+CREATE TABLE search_title_fts (
+  id  BIGINT PRIMARY KEY,
+  tsv tsvector NOT NULL
+);
+CREATE INDEX search_title_fts_tsv ON search_title_fts USING gin (tsv);
+
 -- The reference library: one row per version of a law (one Markdown file of the corpus).
 CREATE TABLE laws (
   id          TEXT PRIMARY KEY,            -- derived from path: stable across re-imports and deployments

@@ -47,6 +47,16 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 -- time merging them; 64 MB keeps one segment per import transaction. Small writes use little of it.
 INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 67108864);
 
+-- Titles again, one row per document (rowid = its first passage): a title search reads this small
+-- index instead of every passage that carries the words in its body.
+CREATE VIRTUAL TABLE search_title_fts USING fts5(
+  title, meta,
+  tokenize = 'unicode61 remove_diacritics 0',
+  prefix = '1',
+  content = '',
+  contentless_delete = 1
+);
+
 -- The reference library: one row per version of a law (one Markdown file of the corpus).
 CREATE TABLE laws (
   id          TEXT PRIMARY KEY,            -- derived from path: stable across re-imports and deployments

@@ -603,7 +603,7 @@ func (l *Library) List(ctx context.Context, o ListOptions) ([]Summary, int, erro
 	var args []any
 	if o.Category != "" {
 		where = append(where, `(category = ? OR category LIKE ? ESCAPE '\')`)
-		args = append(args, o.Category, likeEscape(o.Category)+"/%")
+		args = append(args, o.Category, db.EscapeLike(o.Category)+"/%")
 	}
 	if o.Status != "" {
 		where = append(where, "status = ?")
@@ -611,7 +611,7 @@ func (l *Library) List(ctx context.Context, o ListOptions) ([]Summary, int, erro
 	}
 	if o.Title != "" {
 		where = append(where, `title LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(o.Title)+"%")
+		args = append(args, "%"+db.EscapeLike(o.Title)+"%")
 	}
 	w := strings.Join(where, " AND ")
 	var total int
@@ -636,10 +636,6 @@ func (l *Library) List(ctx context.Context, o ListOptions) ([]Summary, int, erro
 		out = append(out, s)
 	}
 	return out, total, rows.Err()
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // ArticleRef is a resolved citation.

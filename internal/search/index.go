@@ -202,7 +202,7 @@ func (ix *Index) prepare(ctx context.Context, tx *db.Tx, doc Doc) ([]ftsRow, err
 	case errors.Is(err, sql.ErrNoRows):
 		err = tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, ref_id, title, organ_id, organ, number, date, year, status, in_force, url, hash, parts, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			doc.Kind, doc.RefID, doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, boolInt(doc.InForce), doc.URL, sum, len(parts), now).Scan(&id)
+			doc.Kind, doc.RefID, doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("写入检索索引失败：%w", err)
 		}
@@ -215,7 +215,7 @@ func (ix *Index) prepare(ctx context.Context, tx *db.Tx, doc Doc) ([]ftsRow, err
 			return nil, err
 		}
 		if err := tx.Exec(ctx, `UPDATE search_docs SET title = ?, organ_id = ?, organ = ?, number = ?, date = ?, year = ?, status = ?, in_force = ?, url = ?, hash = ?, parts = ?, updated_at = ? WHERE id = ?`,
-			doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, boolInt(doc.InForce), doc.URL, sum, len(parts), now, id); err != nil {
+			doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now, id); err != nil {
 			return nil, fmt.Errorf("更新检索索引失败：%w", err)
 		}
 	}
@@ -446,13 +446,6 @@ func (doc Doc) meta() string {
 		m = append(m, metaOrgan(doc.OrganID))
 	}
 	return strings.Join(m, " ")
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // ftsTables are the engine-specific full-text tables (FTS5 tables, or tables with a GIN index named

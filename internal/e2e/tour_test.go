@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/fazhi/fazhi/internal/dbtest"
 )
 
 // TestBrowserTour opens the main pages of 行政复议 as a county clerk and the public application form
@@ -17,7 +15,7 @@ func TestBrowserTour(t *testing.T) {
 	requireE2E(t)
 	chrome := chromiumPath(t)
 	bin := binary(t)
-	data, dsn := t.TempDir(), dbtest.PostgresDSN(t)
+	data, dsn := demoData(t)
 	srv := startServer(t, bin, data, dsn)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

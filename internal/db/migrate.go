@@ -19,31 +19,61 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	file    string
+	engine  string // "" for a portable file
 }
 
-// Migrations lists the embedded migrations of an engine in order.
+// Migrations lists the migrations of an engine in order. Each number is one portable file
+// migrations/NNNN_name.sql, or, where the engines really differ (full text), a pair
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql.
 func Migrations(d Dialect) ([]Migration, error) {
-	dir := "migrations/" + d.String()
-	entries, err := fs.ReadDir(migrationFS, dir)
+	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var ms []Migration
+	byVersion := map[int]Migration{}
+	engineFiles := map[int]int{}
 	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".sql") {
+		file := e.Name()
+		if !strings.HasSuffix(file, ".sql") {
 			continue
 		}
-		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("迁移文件名应为 NNNN_name.sql：%s", name)
+		base := strings.TrimSuffix(file, ".sql")
+		engine := ""
+		for _, x := range []Dialect{SQLite, Postgres} {
+			if strings.HasSuffix(base, "."+x.String()) {
+				engine, base = x.String(), strings.TrimSuffix(base, "."+x.String())
+			}
 		}
-		body, err := fs.ReadFile(migrationFS, path.Join(dir, name))
+		num, name, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || strings.Contains(name, ".") {
+			return nil, fmt.Errorf("迁移文件名应为 NNNN_name.sql 或 NNNN_name.sqlite.sql / NNNN_name.postgres.sql：%s", file)
+		}
+		if engine != "" {
+			engineFiles[v]++
+			if engine != d.String() {
+				continue
+			}
+		}
+		if prev, dup := byVersion[v]; dup {
+			return nil, fmt.Errorf("迁移编号 %04d 重复，或通用文件与引擎专用文件并存：%s 与 %s", v, prev.file, file)
+		}
+		body, err := fs.ReadFile(migrationFS, path.Join("migrations", file))
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, Migration{Version: v, Name: rest, SQL: string(body)})
+		m := Migration{Version: v, Name: name, SQL: string(body), file: file, engine: engine}
+		byVersion[v] = m
+	}
+	for v, n := range engineFiles {
+		if n != 2 {
+			return nil, fmt.Errorf("迁移编号 %04d 的引擎专用文件须成对（.sqlite.sql 与 .postgres.sql）", v)
+		}
+	}
+	ms := make([]Migration, 0, len(byVersion))
+	for _, m := range byVersion {
+		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	return ms, nil

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"slices"
+	"strings"
 )
 
 // Membership is one role a user holds in one organ.
@@ -94,6 +95,25 @@ func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
 		return ownerCol + " = ?", []any{p.UserID}
 	}
 	return "1 = 0", nil
+}
+
+// Covers is the Go twin of ScopeSQL for a record already loaded: whether p's data scope reaches
+// a record of the organ with organPath (from the org tree) or handled by ownerID.
+func (p *Principal) Covers(organID, organPath, ownerID string) bool {
+	if p == nil {
+		return false
+	}
+	switch p.Scope {
+	case ScopeAll:
+		return true
+	case ScopeBelow:
+		return organPath != "" && strings.HasPrefix(organPath, p.OrganPath)
+	case ScopeOrgan:
+		return organID == p.OrganID
+	case ScopeSelf:
+		return ownerID != "" && ownerID == p.UserID
+	}
+	return false
 }
 
 type principalKey struct{}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/fault"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -35,11 +36,12 @@ func (d Dialect) String() string {
 }
 
 // Sentinel errors every store returns, wrapped with %w.
+// They are the platform's domain errors (package fault), named here for the stores.
 var (
-	ErrNotFound  = errors.New("记录不存在")
-	ErrConflict  = errors.New("记录已存在或已被他人修改")
-	ErrForbidden = errors.New("无权进行此操作")
-	ErrInvalid   = errors.New("输入有误") // bad input found below the handler; shown as 422
+	ErrNotFound  = fault.NotFound
+	ErrConflict  = fault.Conflict
+	ErrForbidden = fault.Forbidden
+	ErrInvalid   = fault.Invalid // bad input found below the handler; shown as 422
 )
 
 // DB is the application's database handle.
@@ -212,6 +214,30 @@ func (tx *Tx) ExecOne(ctx context.Context, q string, args ...any) error {
 		return ErrConflict
 	}
 	return nil
+}
+
+// LockRow takes the row lock of table's row id until the transaction ends, so a read-modify-write
+// of that record is serialised. PostgreSQL locks the row; SQLite has one writer connection, so
+// every write transaction already holds the database. A missing row is ErrNotFound.
+func (tx *Tx) LockRow(ctx context.Context, table, id string) error {
+	q := `SELECT id FROM ` + table + ` WHERE id = ?`
+	if tx.Dialect() == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var got string
+	return Found(tx.QueryRowContext(ctx, q, id).Scan(&got), "")
+}
+
+// Found maps sql.ErrNoRows to ErrNotFound (naming what was missing, e.g. "复议案件") and passes every
+// other error through unchanged, so a retryable conflict stays retryable instead of becoming a 404.
+func Found(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		if what == "" {
+			return ErrNotFound
+		}
+		return fault.NotFoundf("%s不存在或您无权查看", what)
+	}
+	return err
 }
 
 // AfterCommit queues f to run once the transaction has committed (never on rollback).

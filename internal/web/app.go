@@ -130,8 +130,6 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Status maps an error to an HTTP status.
 func Status(err error) int {
-	var fe *FormError
-	var afe *auth.FieldError
 	var se *StatusError
 	switch {
 	case errors.As(err, &se):
@@ -144,7 +142,7 @@ func Status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, auth.ErrNoSession):
 		return http.StatusUnauthorized
-	case errors.As(err, &fe), errors.As(err, &afe), errors.Is(err, ErrInvalid), errors.Is(err, db.ErrInvalid):
+	case FormFrom(err, nil) != nil, errors.Is(err, ErrInvalid), errors.Is(err, db.ErrInvalid):
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError

@@ -1,9 +1,14 @@
 package web
 
 import (
+	"errors"
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // FormError collects the messages of a rejected form, by field, with the submitted values
@@ -46,4 +51,28 @@ func (e *FormError) Err() error {
 		return nil
 	}
 	return e
+}
+
+// FormFrom turns a rejected input into the form's messages, keeping the user's values: the
+// platform's field errors (fault.Fields), the account errors of auth and a FormError itself.
+// Any other error gives nil.
+func FormFrom(err error, values url.Values) *FormError {
+	var fe *FormError
+	var ff *fault.Fields
+	var afe *auth.FieldError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+	case errors.As(err, &ff):
+		fe = &FormError{Msg: ff.Msg, Fields: maps.Clone(ff.Fields)}
+	case errors.As(err, &afe):
+		fe = &FormError{Fields: map[string]string{afe.Field: afe.Msg}}
+	default:
+		return nil
+	}
+	if values != nil {
+		fe.Values = values
+	}
+	return fe
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -133,12 +132,7 @@ func (a *App) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		a.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		msg = "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员"
 	}
-	var fe *FormError
-	errors.As(err, &fe)
-	var afe *auth.FieldError
-	if errors.As(err, &afe) {
-		fe = &FormError{Fields: map[string]string{afe.Field: afe.Msg}}
-	}
+	fe := FormFrom(err, nil)
 	if isAPI(r) {
 		prob := map[string]any{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": msg}
 		if fe != nil && len(fe.Fields) > 0 {

@@ -114,7 +114,7 @@ func Grants(role Role, perm Perm) bool {
 	if perm == PermPublic {
 		return true
 	}
-	return slices.Contains(grants[role], perm)
+	return slices.Contains(grants[role], perm) || declaredGrants(role, perm)
 }
 
 // DefaultScope is the scope a role gets unless an administrator sets another.

@@ -14,6 +14,7 @@ import (
 	"github.com/fazhi/fazhi/internal/config"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/web"
@@ -35,10 +36,18 @@ type Env struct {
 	Files    *files.Service
 	API      *api.Registry
 	mods     modules
+	specs    []module.Spec   // the module list (cli/modules.go) plus any a test adds
+	modules  []module.Module // built from specs, in order
 }
 
 // Open connects, migrates an empty or older database and loads the caches.
 func Open(ctx context.Context, cfg config.Config, logOut io.Writer) (*Env, error) {
+	return OpenWith(ctx, cfg, logOut)
+}
+
+// OpenWith is Open with extra modules after those of the module list (tests add the sample module).
+func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ...module.Spec) (*Env, error) {
+	specs := append(moduleList(), extra...)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -49,7 +58,7 @@ func Open(ctx context.Context, cfg config.Config, logOut io.Writer) (*Env, error
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.Migrate(ctx); err != nil {
+	if _, err := d.Migrate(ctx, moduleMigrations(specs)...); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -63,7 +72,7 @@ func Open(ctx context.Context, cfg config.Config, logOut io.Writer) (*Env, error
 		d.Close()
 		return nil, err
 	}
-	e := &Env{Cfg: cfg, DB: d, Log: log, Cipher: cipher}
+	e := &Env{Cfg: cfg, DB: d, Log: log, Cipher: cipher, specs: specs}
 	e.Org = org.New(d)
 	if err := e.Org.Load(ctx); err != nil {
 		d.Close()

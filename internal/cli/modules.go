@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"io/fs"
 
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/lawlib"
+	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/review"
@@ -54,12 +56,67 @@ func registerModules(e *Env) {
 	search.NewModule(e.mods.search).Register(e.Web)
 	lawlib.NewModule(e.mods.laws).Register(e.Web)
 
+	deps := module.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, Cipher: e.Cipher, Files: e.Files, Log: e.Log}
+	for _, spec := range e.specs {
+		m := spec.New(deps, e.module)
+		e.modules = append(e.modules, m)
+		m.Register(e.Web, e.API)
+		if r, ok := m.(module.Redating); ok {
+			e.Calendar.OnChange(r.Redate)
+		}
+	}
+
 	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
+}
+
+// moduleList is the one list of domain modules on the kit: adding a module is one line here.
+func moduleList() []module.Spec {
+	return []module.Spec{}
+}
+
+func moduleMigrations(specs []module.Spec) []fs.FS {
+	var out []fs.FS
+	for _, s := range specs {
+		if s.Migrations != nil {
+			out = append(out, s.Migrations)
+		}
+	}
+	return out
+}
+
+// module returns a module built earlier in the list, nil when absent.
+func (e *Env) module(name string) module.Module {
+	for _, m := range e.modules {
+		if m.Name() == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// Modules lists the modules built from the module list.
+func (e *Env) Modules() []module.Module { return append([]module.Module(nil), e.modules...) }
+
+// Jobs lists every periodic job the modules declare.
+func (e *Env) Jobs() []module.Job {
+	var out []module.Job
+	for _, m := range e.modules {
+		if s, ok := m.(module.Scheduled); ok {
+			out = append(out, s.Jobs()...)
+		}
+	}
+	return out
 }
 
 // seeders lists each module's demo data, in dependency order.
 func (e *Env) seeders() []demo.Seeder {
-	return []demo.Seeder{reconsider.Seeder(e.mods.reconsider), review.Seeder(e.mods.review), normdoc.Seeder(e.mods.normdoc)}
+	out := []demo.Seeder{reconsider.Seeder(e.mods.reconsider), review.Seeder(e.mods.review), normdoc.Seeder(e.mods.normdoc)}
+	for _, m := range e.modules {
+		if s, ok := m.(module.Seeding); ok {
+			out = append(out, s.Seeder())
+		}
+	}
+	return out
 }
 
 // LoadDemo loads the demo deployment into an empty database.

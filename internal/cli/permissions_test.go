@@ -16,6 +16,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/module/sample"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -59,11 +60,11 @@ func TestRoutePermissions(t *testing.T) {
 	cfg.Data = t.TempDir()
 	cfg.DB = dbtest.PostgresDSN(t)
 	cfg.LogLevel = "error"
-	e, err := Open(ctx, cfg, io.Discard)
+	e, err := OpenWith(ctx, cfg, io.Discard, sample.Spec) // a module added by one Spec is checked like the others
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() }) // after the parallel subtests, which run once this function returns
 	if _, err := e.LoadDemo(ctx, "county"); err != nil {
 		t.Fatal(err)
 	}
@@ -85,11 +86,22 @@ func TestRoutePermissions(t *testing.T) {
 		for _, rt := range routes {
 			perms = append(perms, rt.Perm)
 		}
+		declaredContent := map[auth.Perm]bool{}
+		for _, d := range auth.Declared() {
+			perms = append(perms, d.Perm)
+			declaredContent[d.Perm] = d.CaseContent
+		}
+		if !declaredContent[sample.PermClose] {
+			t.Fatal("the sample module's declared permissions are missing from auth.Declared")
+		}
 		for _, role := range auth.Roles {
 			if !role.IsAdmin() {
 				continue
 			}
 			for _, perm := range perms {
+				if declaredContent[perm] && auth.Grants(role, perm) {
+					t.Errorf("%s（%s）拥有业务权限 %s", role, role.Label(), perm)
+				}
 				for _, prefix := range caseContent {
 					if strings.HasPrefix(string(perm), prefix) && auth.Grants(role, perm) {
 						t.Errorf("%s（%s）拥有业务权限 %s", role, role.Label(), perm)
@@ -146,6 +158,7 @@ func TestRoutePermissions(t *testing.T) {
 		path := concrete(rt.Path)
 		for _, a := range actors {
 			t.Run(rt.Method+" "+rt.Path+" as "+string(a.role), func(t *testing.T) {
+				t.Parallel()
 				r := httptest.NewRequest(rt.Method, path, nil)
 				user := a.username
 				if rt.API {
@@ -191,6 +204,7 @@ func TestRoutePermissions(t *testing.T) {
 			})
 		}
 		t.Run(rt.Method+" "+rt.Path+" as anonymous", func(t *testing.T) {
+			t.Parallel()
 			var r *http.Request
 			if rt.Method == http.MethodGet {
 				r = httptest.NewRequest(rt.Method, path, nil)

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,13 +25,39 @@ type Migration struct {
 // Migrations lists the migrations of an engine in order. Each number is one portable file
 // migrations/NNNN_name.sql, or, where the engines really differ (full text), a pair
 // NNNN_name.sqlite.sql and NNNN_name.postgres.sql.
-func Migrations(d Dialect) ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+//
+// Modules may carry their own migrations (module.Spec.Migrations): extra are file systems with
+// such files at their root. Numbers are global: a number used twice is an error.
+func Migrations(d Dialect, extra ...fs.FS) ([]Migration, error) {
+	platform, err := fs.Sub(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
 	}
 	byVersion := map[int]Migration{}
 	engineFiles := map[int]int{}
+	for _, src := range append([]fs.FS{platform}, extra...) {
+		if err := collectMigrations(d, src, byVersion, engineFiles); err != nil {
+			return nil, err
+		}
+	}
+	for v, n := range engineFiles {
+		if n != 2 {
+			return nil, fmt.Errorf("迁移编号 %04d 的引擎专用文件须成对（.sqlite.sql 与 .postgres.sql）", v)
+		}
+	}
+	ms := make([]Migration, 0, len(byVersion))
+	for _, m := range byVersion {
+		ms = append(ms, m)
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+func collectMigrations(d Dialect, src fs.FS, byVersion map[int]Migration, engineFiles map[int]int) error {
+	entries, err := fs.ReadDir(src, ".")
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		file := e.Name()
 		if !strings.HasSuffix(file, ".sql") {
@@ -48,7 +73,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 		num, name, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || strings.Contains(name, ".") {
-			return nil, fmt.Errorf("迁移文件名应为 NNNN_name.sql 或 NNNN_name.sqlite.sql / NNNN_name.postgres.sql：%s", file)
+			return fmt.Errorf("迁移文件名应为 NNNN_name.sql 或 NNNN_name.sqlite.sql / NNNN_name.postgres.sql：%s", file)
 		}
 		if engine != "" {
 			engineFiles[v]++
@@ -57,31 +82,20 @@ func Migrations(d Dialect) ([]Migration, error) {
 			}
 		}
 		if prev, dup := byVersion[v]; dup {
-			return nil, fmt.Errorf("迁移编号 %04d 重复，或通用文件与引擎专用文件并存：%s 与 %s", v, prev.file, file)
+			return fmt.Errorf("迁移编号 %04d 重复，或通用文件与引擎专用文件并存：%s 与 %s", v, prev.file, file)
 		}
-		body, err := fs.ReadFile(migrationFS, path.Join("migrations", file))
+		body, err := fs.ReadFile(src, file)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		m := Migration{Version: v, Name: name, SQL: string(body), file: file, engine: engine}
-		byVersion[v] = m
+		byVersion[v] = Migration{Version: v, Name: name, SQL: string(body), file: file, engine: engine}
 	}
-	for v, n := range engineFiles {
-		if n != 2 {
-			return nil, fmt.Errorf("迁移编号 %04d 的引擎专用文件须成对（.sqlite.sql 与 .postgres.sql）", v)
-		}
-	}
-	ms := make([]Migration, 0, len(byVersion))
-	for _, m := range byVersion {
-		ms = append(ms, m)
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	return ms, nil
+	return nil
 }
 
 // Migrate applies every migration not yet applied, each in its own transaction.
-func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
-	ms, err := Migrations(db.Dialect)
+func (db *DB) Migrate(ctx context.Context, extra ...fs.FS) (applied []int, err error) {
+	ms, err := Migrations(db.Dialect, extra...)
 	if err != nil {
 		return nil, err
 	}

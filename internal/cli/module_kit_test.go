@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/config"
+	"github.com/fazhi/fazhi/internal/dbtest"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/module/sample"
+)
+
+// openWithSample opens a deployment whose module list has the sample module added (one Spec),
+// with the demo organs and accounts but no business data.
+func openWithSample(t *testing.T) *Env {
+	t.Helper()
+	auth.SetTestingCost()
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.Data = t.TempDir()
+	cfg.DB = dbtest.PostgresDSN(t)
+	cfg.LogLevel = "error"
+	e, err := OpenWith(ctx, cfg, io.Discard, sample.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	if _, err := demo.Load(ctx, e.DB, e.Org, e.Auth, "county", nil); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// sessionPost sends a form as the demo user, with a fresh session and its CSRF token.
+func sessionRequest(t *testing.T, e *Env, method, username, path string, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	ctx := context.Background()
+	tok, err := e.Auth.Login(ctx, username, demo.Password, "192.0.2.1", "kit-test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Auth.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r *http.Request
+	if method == http.MethodGet {
+		r = httptest.NewRequest(method, path, nil)
+	} else {
+		if form == nil {
+			form = url.Values{}
+		}
+		form.Set("csrf", p.CSRF)
+		r = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: tok})
+	w := httptest.NewRecorder()
+	e.Web.ServeHTTP(w, r)
+	return w
+}
+
+// A module added by one Spec gets its migration, permissions, routes, transition engine,
+// history, audit and job from the platform.
+func TestModuleKitSampleModule(t *testing.T) {
+	e := openWithSample(t)
+	ctx := context.Background()
+	m, ok := e.module("sample").(*sample.Module)
+	if !ok {
+		t.Fatal("sample module not built from its Spec")
+	}
+	if !auth.Grants(auth.RoleReviewer, sample.PermClose) || auth.Grants(auth.RoleLiaison, sample.PermClose) || !auth.Grants(auth.RoleLeader, sample.PermView) {
+		t.Fatal("declared permissions are not in the role table")
+	}
+	var routes []string
+	for _, rt := range e.Web.Routes() {
+		routes = append(routes, rt.Method+" "+rt.Path)
+	}
+	for _, want := range []string{"GET /sample/items/{id}", "POST /sample/items/{id}/close", "POST /api/v1/sample/items/{id}/close"} {
+		if !slices.Contains(routes, want) {
+			t.Errorf("route %s not registered", want)
+		}
+	}
+	if err := e.API.Check(e.Web.Routes()); err != nil {
+		t.Errorf("sample API not described: %v", err)
+	}
+	jobs := e.Jobs()
+	if len(jobs) != 1 || jobs[0].Name != "sample.count_open" {
+		t.Fatalf("jobs = %+v", jobs)
+	}
+
+	justice, _ := e.Org.ByCode("990121-SFJ")
+	id, err := m.Create(ctx, justice.ID, "示例事项")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := jobs[0].Run(ctx); err != nil || n != 1 {
+		t.Fatalf("job before close: %d, %v", n, err)
+	}
+
+	// Another county's reviewer does not see it; a liaison may not close it.
+	if w := sessionRequest(t, e, http.MethodGet, "ls_sc", "/sample/items/"+id, nil); w.Code != http.StatusNotFound {
+		t.Errorf("other county GET: %d", w.Code)
+	}
+	if w := sessionRequest(t, e, http.MethodPost, "qs_gaj", "/sample/items/"+id+"/close", nil); w.Code != http.StatusForbidden {
+		t.Errorf("liaison close: %d", w.Code)
+	}
+	// A future date is a field error and writes nothing.
+	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", url.Values{"on": {"2999-01-01"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "日期不能晚于今天") {
+		t.Errorf("future date: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", url.Values{"note": {"已办结"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("close: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	// The state guard answers 409 with the states in Chinese.
+	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "该登记事项当前为“已办结”，此操作只适用于“在办”状态") {
+		t.Errorf("second close: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	var events, audits int
+	e.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM case_events WHERE owner_type = 'sample_item' AND owner_id = ? AND action = 'close' AND from_state = 'open' AND to_state = 'closed' AND note = '已办结'`, id).Scan(&events)
+	e.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'sample.close' AND object_id = ?`, id).Scan(&audits)
+	if events != 1 || audits != 1 {
+		t.Errorf("events %d, audit entries %d; want 1 and 1", events, audits)
+	}
+	if n, _ := jobs[0].Run(ctx); n != 0 {
+		t.Errorf("job after close: %d open", n)
+	}
+}
+
+var _ module.Module = (*sample.Module)(nil)

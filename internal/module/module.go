@@ -1,0 +1,86 @@
+// Package module is the contract between the platform and a line of work (行政复议, 合法性审查, …).
+// A module is its model, rules, flow, SQL, templates and documents in one folder; it plugs in by
+// being listed once in cli (cli/modules.go). The platform finds what else a module offers through
+// the optional interfaces below: the role table and the route × role test read the permissions
+// it declares, the calendar re-dates its deadlines, the demo loads its seeder, the scheduler runs
+// its jobs (stats and import commands are still wired in cli/domain.go).
+package module
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/api"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/secure"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+// Deps are the platform services a module is built from. Other modules it calls are passed to
+// its constructor explicitly by cli (a module never reaches into another's tables).
+type Deps struct {
+	DB       *db.DB
+	Org      *org.Service
+	Auth     *auth.Service
+	Calendar *calendar.Store
+	Cipher   *secure.FieldCipher
+	Files    *files.Service
+	Log      *slog.Logger
+}
+
+// Today is the legal date now, in Asia/Shanghai.
+func (d Deps) Today() calendar.Date { return calendar.Today() }
+
+// Module is one line of work.
+type Module interface {
+	// Name is the module's folder and URL prefix: "reconsider", "review", "normdoc".
+	Name() string
+	// Register adds the module's pages, API operations, menu entries and workbench todos.
+	Register(app *web.App, reg *api.Registry)
+}
+
+// Permissioned modules declare their permissions (auth.Declare) and list them here, so the
+// role table, the 三员 check and the route × role test cover them.
+type Permissioned interface {
+	Permissions() []auth.PermDef
+}
+
+// Redating modules recompute their open deadlines after a calendar change.
+type Redating interface {
+	Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error)
+}
+
+// Seeding modules add demo records to the demo county (and the province at scale).
+type Seeding interface {
+	Seeder() demo.Seeder
+}
+
+// Job is a periodic scan (deemed acceptance, expiry, reminders, escalation).
+type Job struct {
+	Name     string // unique: "reconsider.deem_accepted"
+	Label    string // 中文说明: "复议申请审查期限届满视为受理"
+	Interval time.Duration
+	Run      func(ctx context.Context) (n int, err error)
+}
+
+// Scheduled modules declare periodic jobs.
+type Scheduled interface {
+	Jobs() []Job
+}
+
+// Spec is how cli lists a module: one line per module in cli/modules.go.
+type Spec struct {
+	Name string
+	// Migrations holds the module's own NNNN_name.sql files (numbers are global across the
+	// platform and every module); nil when its tables live in the platform migrations.
+	Migrations fs.FS
+	// New builds the module. built returns a module listed earlier (e.g. normdoc asks for review).
+	New func(d Deps, built func(name string) Module) Module
+}

@@ -42,7 +42,7 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	switch args[0] {
 	case "reconsideration", "reconsider":
 		var a reconsider.ImportArgs
-		e, rest, err := openData(ctx, "import "+args[0], reconsider.FlagsFirst(args[1:]), errOut, a.Flags)
+		e, rest, err := openData(ctx, "import "+args[0], args[1:], errOut, a.Flags)
 		if err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func importLaws(ctx context.Context, args []string, out, errOut io.Writer) error
 // cmdSearch: fazhi search "QUERY" [--limit N] [--status 有效] --format json.
 func cmdSearch(ctx context.Context, args []string, out, errOut io.Writer) error {
 	var c search.CLI
-	e, rest, err := openData(ctx, "search", reconsider.FlagsFirst(args), errOut, c.Flags)
+	e, rest, err := openData(ctx, "search", args, errOut, c.Flags)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
+	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -83,4 +84,10 @@ type Spec struct {
 	Migrations fs.FS
 	// New builds the module. built returns a module listed earlier (e.g. normdoc asks for review).
 	New func(d Deps, built func(name string) Module) Module
+}
+
+// Reporting modules give their year's figures for an organ (and the organs below it within the
+// module's own rule): the seam the annual report (年度报告) reads.
+type Reporting interface {
+	Figures(ctx context.Context, organ org.Organ, year int) ([]stats.Figure, error)
 }

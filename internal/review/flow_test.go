@@ -449,3 +449,48 @@ func TestOrganSettingOverridesDefault(t *testing.T) {
 		t.Errorf("inherited %+v %v", v, err)
 	}
 }
+
+// A new holiday notice re-dates the open requests' deadlines and reports each that moved.
+func TestCalendarChangeRedatesOpenRequests(t *testing.T) {
+	f := newFixture(t)
+	store := calendar.NewStore(f.db)
+	f.svc.cal = store.Current
+	store.OnChange(f.svc.Redate)
+	liaison := f.login("qs_gaj")
+	inReview := f.accepted(KindNormdoc, "审查中的文件", "2025-09-26")
+	eq(t, "review due", inReview.Due.Review, "2025-10-23")
+	submitted := f.submit(liaison, KindMeeting, "待审查材料的议题", "2025-10-16")
+	eq(t, "check due", submitted.Due.Check, "2025-10-21")
+	withdrawn := f.submit(liaison, KindMeeting, "已撤回的议题", "2025-10-16")
+	must(t)(f.svc.Withdraw(f.ctx, liaison, withdrawn.ID, Step{On: date("2025-10-17")}))
+
+	// Suppose the 2025 notice had also made Monday 10-20 a rest day.
+	var n2025 calendar.YearNotice
+	for _, n := range calendar.Builtin() {
+		if n.Year == 2025 {
+			n2025 = n
+		}
+	}
+	n2025.Off = append(n2025.Off, date("2025-10-20"))
+	moved, err := store.Save(f.ctx, []calendar.YearNotice{n2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range moved {
+		got = append(got, fmt.Sprintf("%s %s %s→%s", m.What, m.URL, m.Old, m.New))
+	}
+	sort.Strings(got)
+	want := []string{
+		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/" + inReview.ID + " 2025-10-23→2025-10-24",
+		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/" + submitted.ID + " 2025-10-21→2025-10-22",
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("moved\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	staff := f.login("qs_sc")
+	r := must(t)(f.svc.Get(f.ctx, staff, inReview.ID))
+	eq(t, "stored review due", r.Due.Review, "2025-10-24")
+	eq(t, "stored next due", r.Due.Next, "2025-10-24")
+}

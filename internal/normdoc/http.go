@@ -12,7 +12,6 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
@@ -676,77 +675,27 @@ func (m *Module) statsXLSX(w http.ResponseWriter, r *http.Request) error {
 
 // ---- settings ----
 
-type settingsPage struct {
-	Organ  org.Organ
-	Values []review.SettingValue
-}
-
-func (m *Module) settingsOrgan(p *auth.Principal) (org.Organ, bool) {
-	o, ok := m.svc.org.Organ(p.OrganID)
-	if !ok {
-		return o, false
-	}
-	return m.svc.org.GovernmentOf(o)
-}
-
 func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	return m.renderSettings(w, r, http.StatusOK, nil)
 }
 
 func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
-	o, ok := m.settingsOrgan(auth.From(r.Context()))
-	if !ok {
-		return web.NotFound("所属人民政府")
-	}
-	vals, err := m.svc.settings.All(r.Context(), o.ID, SettingDefs())
+	pg, err := m.svc.settings.Page(r.Context(), auth.From(r.Context()), SettingDefs())
 	if err != nil {
 		return err
 	}
-	return m.render(w, r, "settings", status, "规范性文件管理设置", &settingsPage{Organ: o, Values: vals}, fe)
+	return m.render(w, r, "settings", status, "规范性文件管理设置", pg, fe)
 }
 
 func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
-	o, ok := m.settingsOrgan(auth.From(r.Context()))
-	if !ok {
-		return web.NotFound("所属人民政府")
-	}
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	fe := &web.FormError{Values: r.PostForm}
-	err := m.svc.db.Tx(r.Context(), func(tx *db.Tx) error {
-		for _, d := range SettingDefs() {
-			raw := strings.TrimSpace(r.PostFormValue(d.Key))
-			cur, err := m.svc.settings.Value(r.Context(), tx, o.ID, d)
-			if err != nil {
-				return err
-			}
-			if raw == "" {
-				if cur.Own {
-					if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, 0, true); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			n, err := strconv.Atoi(raw)
-			if err != nil || n < d.Min || n > d.Max {
-				fe.Add(d.Key, "应为 "+strconv.Itoa(d.Min)+" 至 "+strconv.Itoa(d.Max)+" 的整数")
-				continue
-			}
-			if cur.Own && cur.Value == n {
-				continue
-			}
-			if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, n, false); err != nil {
-				return err
-			}
-		}
-		return fe.Err()
-	})
+	err := m.svc.settings.SaveForm(r.Context(), auth.From(r.Context()), SettingDefs(), r.PostForm)
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
+		return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
+	}
 	if err != nil {
-		if errors.As(err, &fe) {
-			return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
-		}
 		return err
 	}
 	return redirect(w, r, "/normdocs/settings", "设置已保存，此后公布的文件按新设置计算")

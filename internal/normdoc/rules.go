@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 // Setting keys (organ settings, inherited down the tree). The national rules leave these to the
@@ -25,10 +25,10 @@ const (
 )
 
 // SettingDefs lists the module's organ settings.
-func SettingDefs() []review.SettingDef {
-	return []review.SettingDef{
+func SettingDefs() []settings.Def {
+	return []settings.Def{
 		{Key: KeyFilingDays, Name: "报送备案期限（自公布之日起）", Unit: "日", Default: 30, Min: 1, Max: 90, Basis: basisFiling},
-		{Key: KeyFilingNPC, Name: "政府规范性文件同时报本级人大常委会备案", Unit: "（1 是，0 否）", Default: 1, Min: 0, Max: 1, Basis: basisFiling},
+		{Key: KeyFilingNPC, Name: "政府规范性文件同时报本级人大常委会备案", Unit: "（1 是，0 否）", Kind: settings.Bool, Default: 1, Basis: basisFiling},
 		{Key: KeyValidityYears, Name: "有效期", Unit: "年", Default: 5, Min: 1, Max: 10, Basis: basisValidity},
 		{Key: KeyProvisionalYears, Name: "暂行、试行文件有效期", Unit: "年", Default: 2, Min: 1, Max: 5, Basis: basisValidity},
 		{Key: KeyWarnMonths, Name: "有效期届满前评估提醒", Unit: "个月", Default: 6, Min: 1, Max: 24, Basis: basisValidity},
@@ -37,8 +37,8 @@ func SettingDefs() []review.SettingDef {
 	}
 }
 
-func settingDef(key string) review.SettingDef {
-	d, _ := review.DefByKey(SettingDefs(), key)
+func settingDef(key string) settings.Def {
+	d, _ := settings.Find(SettingDefs(), key)
 	return d
 }
 

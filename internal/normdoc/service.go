@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -68,14 +69,14 @@ type Service struct {
 	auth     *auth.Service
 	review   *review.Service
 	cal      func() *calendar.Calendar
-	settings *review.Settings
+	settings *settings.Store
 	index    Indexer
 	now      func() time.Time
 }
 
 // New returns the service; ix may be nil until the search index is wired.
 func New(d *db.DB, o *org.Service, a *auth.Service, rv *review.Service, cal func() *calendar.Calendar, ix Indexer) *Service {
-	return &Service{db: d, org: o, auth: a, review: rv, cal: cal, settings: review.NewSettings(d, o), index: ix, now: time.Now}
+	return &Service{db: d, org: o, auth: a, review: rv, cal: cal, settings: settings.New(d, o), index: ix, now: time.Now}
 }
 
 // SetClock replaces the clock (tests).
@@ -91,7 +92,7 @@ func (s *Service) Today() calendar.Date { return calendar.InShanghai(s.now()) }
 func (s *Service) Review() *review.Service { return s.review }
 
 // Settings reads the organ settings.
-func (s *Service) Settings() *review.Settings { return s.settings }
+func (s *Service) Settings() *settings.Store { return s.settings }
 
 // department reports a department's view: it reads (normdoc.read) and submits reviews, but does not keep the register.
 func department(p *auth.Principal) bool {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/docgen"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // conclusionWords is the standard sentence of each conclusion in the 审核意见书.
@@ -24,7 +24,7 @@ func (s *Service) OpinionDocument(ctx context.Context, p *auth.Principal, id str
 		return docgen.Document{}, err
 	}
 	if r.State != StateConcluded {
-		return docgen.Document{}, web.Errorf(409, "尚未出具审核意见书")
+		return docgen.Document{}, fault.Conflictf("尚未出具审核意见书")
 	}
 	ops, err := listOpinions(ctx, s.db, r.ID, p.UserID, true)
 	if err != nil {

@@ -11,74 +11,47 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // Step is the common input of a transition: the legal date, a note and the version the user saw.
-type Step struct {
-	On      calendar.Date `json:"-"`
-	OnText  string        `json:"on"`
-	Note    string        `json:"note"`
-	Version int           `json:"version"`
+type Step = casework.Step
+
+// from lists the states a transition applies to.
+func from(states ...State) []string {
+	out := make([]string, len(states))
+	for i, st := range states {
+		out[i] = string(st)
+	}
+	return out
 }
 
-func fieldErr(field, msg string) error {
-	fe := &web.FormError{}
-	fe.Add(field, msg)
-	return fe
-}
-
-func inState(r *Request, want ...State) error {
-	if slices.Contains(want, r.State) {
-		return nil
-	}
-	var names []string
-	for _, s := range want {
-		names = append(names, s.Label())
-	}
-	return web.Errorf(409, fmt.Sprintf("该事项当前为“%s”，此操作只适用于“%s”状态", r.State.Label(), strings.Join(names, "、")))
-}
-
-// prepare parses the step date: today when empty, never in the future.
-func (s *Service) prepare(st *Step) error {
-	if st.On.IsZero() {
-		if t := strings.TrimSpace(st.OnText); t == "" {
-			st.On = s.Today()
-		} else {
-			d, err := calendar.ParseDate(t)
-			if err != nil {
-				return fieldErr("on", "日期格式应为 YYYY-MM-DD")
-			}
-			st.On = d
-		}
-	}
-	if st.On.After(s.Today()) {
-		return fieldErr("on", "日期不能晚于今天")
-	}
-	st.Note = strings.TrimSpace(st.Note)
-	return nil
-}
-
-func notBefore(on, earliest calendar.Date, what string) error {
-	if on.Before(earliest) {
-		return fieldErr("on", fmt.Sprintf("日期不能早于%s（%s）", what, earliest))
-	}
-	return nil
-}
-
-// step prepares st in place (the closure reads the parsed date from the caller's input) and runs act.
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, allowed func(*Request) error, fn func(tx *db.Tx, r *Request) error) (*Request, error) {
-	if err := s.prepare(st); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, allowed, func(tx *db.Tx, r *Request) error {
-		if err := notBefore(st.On, r.SubmittedOn, "报送日期"); err != nil {
+// step runs one transition of a request through the engine; no step is dated before the submission.
+func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, t casework.Transition[*Request]) (*Request, error) {
+	t.Step = st
+	apply := t.Apply
+	t.Apply = func(tx *db.Tx, r *Request, ev *casework.Event) error {
+		if err := casework.NotBefore(st.On, r.SubmittedOn, "报送日期"); err != nil {
 			return err
 		}
-		return fn(tx, r)
-	})
+		return apply(tx, r, ev)
+	}
+	return s.kind.Run(ctx, s.db, s.Today(), p, id, t)
+}
+
+// lockScoped locks a request's row and reads it within p's scope, for the writes that are not
+// transitions (the drafting of an opinion).
+func (s *Service) lockScoped(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Request, error) {
+	if err := tx.LockRow(ctx, "review_requests", id); err != nil {
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, fault.NotFoundf("审查事项不存在或您无权查看")
+		}
+		return nil, err
+	}
+	return s.getScoped(ctx, tx, p, id)
 }
 
 // ReviewOrganFor finds the 司法局 that reviews the matters of organ o: the justice organ of o's
@@ -146,9 +119,9 @@ type SubmitInput struct {
 // Submit files a new review request from p's department.
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput) (*Request, error) {
 	if !p.Can(auth.PermReviewSubmit) {
-		return nil, fmt.Errorf("%w：只有部门联络员可以报送审查", db.ErrForbidden)
+		return nil, fault.Forbiddenf("只有部门联络员可以报送审查")
 	}
-	fe := &web.FormError{}
+	fe := &fault.Fields{}
 	in.Title, in.Summary, in.Draft, in.Contact, in.UrgentReason = strings.TrimSpace(in.Title), strings.TrimSpace(in.Summary), strings.TrimSpace(in.Draft), strings.TrimSpace(in.Contact), strings.TrimSpace(in.UrgentReason)
 	if !in.Kind.Valid() {
 		fe.Add("kind", "请选择审查事项类别")
@@ -176,8 +149,8 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 	} else {
 		in.IssuerID = ""
 	}
-	if err := s.prepare(&in.Step); err != nil {
-		var f *web.FormError
+	if err := in.Step.Prepare(s.Today()); err != nil {
+		var f *fault.Fields
 		if !errors.As(err, &f) {
 			return nil, err
 		}
@@ -186,7 +159,7 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	check, err := s.settings.Int(ctx, s.db, reviewer.ID, SettingDef{Key: KeyCheckDays, Default: 3, Min: 1, Max: 20})
+	check, err := s.settings.Int(ctx, s.db, reviewer.ID, settingDef(KeyCheckDays))
 	if err != nil {
 		return nil, err
 	}
@@ -211,10 +184,11 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 		if err := insertMaterials(ctx, tx, r.ID, mats); err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, r.ID, Event{On: in.On, ActorID: p.UserID, ActorName: p.Name, Action: "submit", ToState: r.State, Note: in.Kind.Label()}); err != nil {
+		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: r.ID, OrganID: r.OrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
+			Action: "submit", ToState: string(r.State), Note: in.Kind.Label()}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "review.submit", ObjectType: "review_request", ObjectID: r.ID,
+		return audit.Record(ctx, tx, audit.Entry{Action: "review.submit", ObjectType: ownerType, ObjectID: r.ID,
 			Detail: map[string]any{"kind": in.Kind, "title": in.Title, "receipt_no": r.ReceiptNo}})
 	})
 	if err != nil {
@@ -232,11 +206,8 @@ type ResubmitInput struct {
 
 // Resubmit sends the completed materials back; the completeness check starts again.
 func (s *Service) Resubmit(ctx context.Context, p *auth.Principal, id string, in ResubmitInput) (*Request, error) {
-	return s.step(ctx, p, id, &in.Step, "resubmit", asSubmitter(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateReturned); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, r.ReturnedOn, "退回日期"); err != nil {
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "resubmit", From: from(StateReturned), Allow: asSubmitter, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
+		if err := casework.NotBefore(in.On, r.ReturnedOn, "退回日期"); err != nil {
 			return err
 		}
 		ms, err := listMaterials(ctx, tx, r.ID)
@@ -256,7 +227,7 @@ func (s *Service) Resubmit(ctx context.Context, p *auth.Principal, id string, in
 		}
 		r.State, r.ReceivedOn = StateSubmitted, in.On
 		return nil
-	})
+	}})
 }
 
 // CheckInput is the completeness check of the 司法局, with the assignment when the materials are complete.
@@ -279,11 +250,8 @@ func (s *Service) Check(ctx context.Context, p *auth.Principal, id string, in Ch
 			}
 		}
 	}
-	return s.step(ctx, p, id, &in.Step, "accept", s.asStaff(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateSubmitted); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, r.ReceivedOn, "收到材料日期"); err != nil {
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "accept", From: from(StateSubmitted), Allow: s.asStaff, Apply: func(tx *db.Tx, r *Request, ev *casework.Event) error {
+		if err := casework.NotBefore(in.On, r.ReceivedOn, "收到材料日期"); err != nil {
 			return err
 		}
 		ms, err := listMaterials(ctx, tx, r.ID)
@@ -292,7 +260,7 @@ func (s *Service) Check(ctx context.Context, p *auth.Principal, id string, in Ch
 		}
 		missing := append(MissingMaterials(ms), extra...)
 		if len(missing) > 0 {
-			r.eventAction, r.eventNote = "return", strings.Join(missing, "；")
+			ev.Action, ev.Note = "return", strings.Join(missing, "；")
 			r.State, r.ReturnedOn, r.Missing, r.ReturnCount = StateReturned, in.On, missing, r.ReturnCount+1
 			return nil
 		}
@@ -304,16 +272,12 @@ func (s *Service) Check(ctx context.Context, p *auth.Principal, id string, in Ch
 			return s.assign(ctx, tx, r, in.ReviewerID, in.AdvisorID, false)
 		}
 		return nil
-	})
+	}})
 }
 
 // accept starts the review: the period settings of the reviewing organ are fixed on the request.
 func (s *Service) accept(ctx context.Context, tx *db.Tx, r *Request, on calendar.Date) error {
-	defs := SettingDefs()
-	get := func(key string) (int, error) {
-		d, _ := DefByKey(defs, key)
-		return s.settings.Int(ctx, tx, r.OrganID, d)
-	}
+	get := func(key string) (int, error) { return s.settings.Int(ctx, tx, r.OrganID, settingDef(key)) }
 	var err error
 	if r.MinDays, err = get(keyMin(r.Kind)); err != nil {
 		return err
@@ -346,12 +310,9 @@ type AssignInput struct {
 
 // Assign sets or changes the reviewers. A reviewer whose opinion is in cannot be replaced.
 func (s *Service) Assign(ctx context.Context, p *auth.Principal, id string, in AssignInput) (*Request, error) {
-	return s.step(ctx, p, id, &in.Step, "assign", s.asStaff(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateInReview); err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "assign", From: from(StateInReview), Allow: s.asStaff, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
 		return s.assign(ctx, tx, r, in.ReviewerID, in.AdvisorID, in.Dual)
-	})
+	}})
 }
 
 func (s *Service) assign(ctx context.Context, tx *db.Tx, r *Request, reviewerID, advisorID string, dual bool) error {
@@ -370,14 +331,14 @@ func (s *Service) assign(ctx context.Context, tx *db.Tx, r *Request, reviewerID,
 				return u, nil
 			}
 		}
-		return auth.User{}, fieldErr(field, fmt.Sprintf("请选择本机关的%s", role.Label()))
+		return auth.User{}, fault.Field(field, fmt.Sprintf("请选择本机关的%s", role.Label()))
 	}
 	set := func(role Role, field string, authRole auth.Role, id string, curID *string, curName *string) error {
 		if id == "" || id == *curID {
 			return nil
 		}
 		if status[role] {
-			return fieldErr(field, role.Label()+"已提交审查意见，不能更换")
+			return fault.Field(field, role.Label()+"已提交审查意见，不能更换")
 		}
 		u, err := pick(field, authRole, id)
 		if err != nil {
@@ -395,17 +356,17 @@ func (s *Service) assign(ctx context.Context, tx *db.Tx, r *Request, reviewerID,
 		return nil
 	}
 	if reviewerID == "" && r.ReviewerID == "" {
-		return fieldErr("reviewer_id", "请指定审查员")
+		return fault.Field("reviewer_id", "请指定审查员")
 	}
 	if err := set(RoleReviewer, "reviewer_id", auth.RoleReviewer, reviewerID, &r.ReviewerID, &r.ReviewerName); err != nil {
 		return err
 	}
 	if r.Dual {
 		if advisorID == "" && r.AdvisorID == "" {
-			return fieldErr("advisor_id", "该事项须经法律顾问双重审核，请指定法律顾问")
+			return fault.Field("advisor_id", "该事项须经法律顾问双重审核，请指定法律顾问")
 		}
 		if advisorID != "" && advisorID == r.ReviewerID {
-			return fieldErr("advisor_id", "双重审核须由两人分别审查")
+			return fault.Field("advisor_id", "双重审核须由两人分别审查")
 		}
 		if err := set(RoleAdvisor, "advisor_id", auth.RoleAdvisor, advisorID, &r.AdvisorID, &r.AdvisorName); err != nil {
 			return err
@@ -445,18 +406,15 @@ func (s *Service) Candidates(ctx context.Context, r *Request) (reviewers, adviso
 // the drafting of one reviewer to the other), an audit entry, the same scope and lock rules.
 func (s *Service) draftTx(ctx context.Context, p *auth.Principal, id, action string, fn func(tx *db.Tx, r *Request, role Role) error) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := s.getScoped(ctx, tx, p, id); err != nil {
-			return err
-		}
-		r, err := lockRequest(ctx, tx, id)
+		r, err := s.lockScoped(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
 		role := RoleOf(p, r)
 		if role == "" {
-			return fmt.Errorf("%w：只有被指定的审查员或法律顾问可以提出审查意见", db.ErrForbidden)
+			return fault.Forbiddenf("只有被指定的审查员或法律顾问可以提出审查意见")
 		}
-		if err := inState(r, StateInReview); err != nil {
+		if err := s.kind.InState(string(r.State), string(StateInReview)); err != nil {
 			return err
 		}
 		status, err := assessmentStatus(ctx, tx, r.ID)
@@ -464,12 +422,12 @@ func (s *Service) draftTx(ctx context.Context, p *auth.Principal, id, action str
 			return err
 		}
 		if status[role] {
-			return web.Errorf(409, "您的审查意见已提交，不能再修改")
+			return fault.Conflictf("您的审查意见已提交，不能再修改")
 		}
 		if err := fn(tx, r, role); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "review." + action, ObjectType: "review_request", ObjectID: r.ID, Detail: map[string]any{"role": role}})
+		return audit.Record(ctx, tx, audit.Entry{Action: "review." + action, ObjectType: ownerType, ObjectID: r.ID, Detail: map[string]any{"role": role}})
 	})
 }
 
@@ -483,10 +441,10 @@ type OpinionInput struct {
 func (s *Service) AddOpinion(ctx context.Context, p *auth.Principal, id string, in OpinionInput) (Opinion, error) {
 	in.Content, in.Basis = strings.TrimSpace(in.Content), strings.TrimSpace(in.Basis)
 	if in.Content == "" {
-		return Opinion{}, fieldErr("content", "请填写审查意见内容")
+		return Opinion{}, fault.Field("content", "请填写审查意见内容")
 	}
 	if utf8.RuneCountInString(in.Content) > 5000 {
-		return Opinion{}, fieldErr("content", "单条意见不能超过5000字")
+		return Opinion{}, fault.Field("content", "单条意见不能超过5000字")
 	}
 	var o Opinion
 	err := s.draftTx(ctx, p, id, "opinion_add", func(tx *db.Tx, r *Request, role Role) error {
@@ -505,8 +463,9 @@ func (s *Service) AddOpinion(ctx context.Context, p *auth.Principal, id string, 
 func (s *Service) DeleteOpinion(ctx context.Context, p *auth.Principal, id, opinionID string) error {
 	return s.draftTx(ctx, p, id, "opinion_delete", func(tx *db.Tx, r *Request, role Role) error {
 		var seq int
-		if err := tx.QueryRowContext(ctx, `SELECT seq FROM review_opinions WHERE id = ? AND review_id = ? AND role = ?`, opinionID, r.ID, string(role)).Scan(&seq); err != nil {
-			return web.NotFound("审查意见")
+		err := tx.QueryRowContext(ctx, `SELECT seq FROM review_opinions WHERE id = ? AND review_id = ? AND role = ?`, opinionID, r.ID, string(role)).Scan(&seq)
+		if err := db.Found(err, "审查意见"); err != nil {
+			return err
 		}
 		if err := tx.Exec(ctx, `DELETE FROM review_opinions WHERE id = ?`, opinionID); err != nil {
 			return err
@@ -526,22 +485,19 @@ type AssessInput struct {
 // visible to the other reviewer only when theirs is in too.
 func (s *Service) SubmitAssessment(ctx context.Context, p *auth.Principal, id string, in AssessInput) (*Request, error) {
 	if !in.Suggestion.Valid() {
-		return nil, fieldErr("suggestion", "请选择建议的审查结论")
+		return nil, fault.Field("suggestion", "请选择建议的审查结论")
 	}
 	in.Summary = strings.TrimSpace(in.Summary)
 	var role Role
-	allowed := func(r *Request) error {
+	allow := func(p *auth.Principal, r *Request) error {
 		if role = RoleOf(p, r); role == "" {
-			return fmt.Errorf("%w：只有被指定的审查员或法律顾问可以提交审查意见", db.ErrForbidden)
+			return casework.Forbidden("只有被指定的审查员或法律顾问可以提交审查意见")
 		}
 		return nil
 	}
 	in.Note = ""
-	return s.step(ctx, p, id, &in.Step, "assessment", allowed, func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateInReview); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, r.AcceptedOn, "受理日期"); err != nil {
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "assessment", From: from(StateInReview), Allow: allow, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
+		if err := casework.NotBefore(in.On, r.AcceptedOn, "受理日期"); err != nil {
 			return err
 		}
 		var n int
@@ -549,18 +505,18 @@ func (s *Service) SubmitAssessment(ctx context.Context, p *auth.Principal, id st
 			return err
 		}
 		if in.Suggestion == AgreeAmended && n == 0 {
-			return fieldErr("suggestion", "建议“修改后同意”的，请先逐条提出修改意见")
+			return fault.Field("suggestion", "建议“修改后同意”的，请先逐条提出修改意见")
 		}
 		if (in.Suggestion == Disagree || in.Suggestion == Defer) && in.Summary == "" {
-			return fieldErr("summary", "建议不同意或暂缓的，请写明理由")
+			return fault.Field("summary", "建议不同意或暂缓的，请写明理由")
 		}
 		err := tx.ExecOne(ctx, `UPDATE review_assessments SET suggestion = ?, summary = ?, submitted_at = ?, submitted_on = ? WHERE review_id = ? AND role = ? AND author_id = ? AND submitted_at = ''`,
 			string(in.Suggestion), in.Summary, db.Now(), in.On.String(), r.ID, string(role), p.UserID)
-		if err != nil {
-			return web.Errorf(409, "您的审查意见已提交")
+		if errors.Is(err, db.ErrConflict) {
+			return fault.Conflictf("您的审查意见已提交")
 		}
-		return nil
-	})
+		return err
+	}})
 }
 
 // ExtendInput is an approved extension of the review period.
@@ -573,30 +529,26 @@ type ExtendInput struct {
 // Extend adds working days to the review period, with approval, before it runs out.
 func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in ExtendInput) (*Request, error) {
 	if strings.TrimSpace(in.Approver) == "" {
-		return nil, fieldErr("approver", "延长审查期限须经负责人批准，请填写批准人")
+		return nil, fault.Field("approver", "延长审查期限须经负责人批准，请填写批准人")
 	}
 	if strings.TrimSpace(in.Note) == "" {
-		return nil, fieldErr("note", "请写明延长理由")
+		return nil, fault.Field("note", "请写明延长理由")
 	}
 	in.Note = fmt.Sprintf("延长%d个工作日；批准人：%s；理由：%s", in.Days, strings.TrimSpace(in.Approver), strings.TrimSpace(in.Note))
-	return s.step(ctx, p, id, &in.Step, "extend", s.asStaff(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateInReview); err != nil {
-			return err
-		}
-		d, _ := DefByKey(SettingDefs(), KeyExtension)
-		limit, err := s.settings.Int(ctx, tx, r.OrganID, d)
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "extend", From: from(StateInReview), Allow: s.asStaff, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
+		limit, err := s.settings.Int(ctx, tx, r.OrganID, settingDef(KeyExtension))
 		if err != nil {
 			return err
 		}
 		if in.Days < 1 || r.Extension+in.Days > limit {
-			return fieldErr("days", fmt.Sprintf("审查期限累计最多延长%d个工作日（已延长%d个）", limit, r.Extension))
+			return fault.Field("days", fmt.Sprintf("审查期限累计最多延长%d个工作日（已延长%d个）", limit, r.Extension))
 		}
 		if !r.Due.Review.IsZero() && in.On.After(r.Due.Review) {
-			return fieldErr("on", fmt.Sprintf("审查期限已于 %s 届满，不能再延长", r.Due.Review))
+			return fault.Field("on", fmt.Sprintf("审查期限已于 %s 届满，不能再延长", r.Due.Review))
 		}
 		r.Extension += in.Days
 		return nil
-	})
+	}})
 }
 
 // ConcludeInput is the conclusion of a review and the content of its 审核意见书.
@@ -612,23 +564,20 @@ type ConcludeInput struct {
 // Conclude issues the 审核意见书: numbers the opinions, gives the document number, stops the clock.
 func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in ConcludeInput) (*Request, error) {
 	if !in.Conclusion.Valid() {
-		return nil, fieldErr("conclusion", "请选择审查结论")
+		return nil, fault.Field("conclusion", "请选择审查结论")
 	}
 	in.Text, in.UrgentReason = strings.TrimSpace(in.Text), strings.TrimSpace(in.UrgentReason)
 	if (in.Conclusion == Disagree || in.Conclusion == Defer) && in.Text == "" {
-		return nil, fieldErr("text", "结论为不同意或暂缓的，应写明理由")
+		return nil, fault.Field("text", "结论为不同意或暂缓的，应写明理由")
 	}
 	if in.Urgent && in.UrgentReason == "" {
-		return nil, fieldErr("urgent_reason", "请说明紧急情况")
+		return nil, fault.Field("urgent_reason", "请说明紧急情况")
 	}
 	if in.Note == "" {
 		in.Note = in.Conclusion.Label()
 	}
-	return s.step(ctx, p, id, &in.Step, "conclude", s.asStaff(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateInReview); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, r.AcceptedOn, "受理日期"); err != nil {
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "conclude", From: from(StateInReview), Allow: s.asStaff, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
+		if err := casework.NotBefore(in.On, r.AcceptedOn, "受理日期"); err != nil {
 			return err
 		}
 		status, err := assessmentStatus(ctx, tx, r.ID)
@@ -636,14 +585,14 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 			return err
 		}
 		if !status[RoleReviewer] {
-			return web.Errorf(409, "审查员尚未提交审查意见，不能出具审核意见书")
+			return fault.Conflictf("审查员尚未提交审查意见，不能出具审核意见书")
 		}
 		if r.Dual && !status[RoleAdvisor] {
-			return web.Errorf(409, "双重审核事项须待法律顾问提交意见后方可出具审核意见书")
+			return fault.Conflictf("双重审核事项须待法律顾问提交意见后方可出具审核意见书")
 		}
 		if earliest := s.cal().AddWorkingDays(r.AcceptedOn, r.MinDays); r.MinDays > 0 && in.On.Before(earliest) {
 			if !(in.Urgent || r.Urgent) {
-				return fieldErr("on", fmt.Sprintf("审查时间一般不少于%d个工作日（最早 %s）；确属紧急的，请勾选紧急情况并说明理由", r.MinDays, earliest))
+				return fault.Field("on", fmt.Sprintf("审查时间一般不少于%d个工作日（最早 %s）；确属紧急的，请勾选紧急情况并说明理由", r.MinDays, earliest))
 			}
 			if in.Urgent {
 				r.Urgent, r.UrgentReason = true, in.UrgentReason
@@ -664,7 +613,7 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 			}
 		}
 		if in.Conclusion == AgreeAmended && n == 0 {
-			return fieldErr("conclusion", "“修改后同意”须附具体修改意见")
+			return fault.Field("conclusion", "“修改后同意”须附具体修改意见")
 		}
 		o, _ := s.org.Organ(r.OrganID)
 		seq, err := db.NextNumber(ctx, tx, r.OrganID, "review.opinion", in.On.Year)
@@ -675,7 +624,7 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 		r.ReviewDue = r.Due.Review
 		r.State, r.ConcludedOn, r.Conclusion, r.ConclusionText, r.OpinionCount = StateConcluded, in.On, in.Conclusion, in.Text, n
 		return nil
-	})
+	}})
 }
 
 // AnswerItem is the department's answer to one numbered opinion.
@@ -694,7 +643,7 @@ type AnswerInput struct {
 // Answer records how the department handled the numbered opinions. An answer is final once given; the
 // feedback is complete when every numbered opinion is answered.
 func (s *Service) Answer(ctx context.Context, p *auth.Principal, id string, in AnswerInput) (*Request, error) {
-	fe := &web.FormError{}
+	fe := &fault.Fields{}
 	for i, a := range in.Answers {
 		in.Answers[i].Reason = strings.TrimSpace(a.Reason)
 		if a.Answer == "" {
@@ -709,14 +658,11 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id string, in A
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	return s.step(ctx, p, id, &in.Step, "answer", asSubmitter(p), func(tx *db.Tx, r *Request) error {
-		if err := inState(r, StateConcluded); err != nil {
-			return err
-		}
+	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "answer", From: from(StateConcluded), Allow: asSubmitter, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
 		if r.OpinionCount == 0 || !r.FeedbackOn.IsZero() {
-			return web.Errorf(409, "该事项没有待反馈的审查意见")
+			return fault.Conflictf("该事项没有待反馈的审查意见")
 		}
-		if err := notBefore(in.On, r.ConcludedOn, "审核意见书日期"); err != nil {
+		if err := casework.NotBefore(in.On, r.ConcludedOn, "审核意见书日期"); err != nil {
 			return err
 		}
 		given := 0
@@ -726,13 +672,16 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id string, in A
 			}
 			err := tx.ExecOne(ctx, `UPDATE review_opinions SET answer = ?, answer_reason = ?, answered_on = ?, answered_by = ? WHERE id = ? AND review_id = ? AND final_no > 0 AND answer = ''`,
 				string(a.Answer), a.Reason, in.On.String(), p.Name, a.OpinionID, r.ID)
+			if errors.Is(err, db.ErrConflict) {
+				return fault.Field("answer_"+a.OpinionID, "该意见不存在或已反馈")
+			}
 			if err != nil {
-				return fieldErr("answer_"+a.OpinionID, "该意见不存在或已反馈")
+				return err
 			}
 			given++
 		}
 		if given == 0 {
-			return web.Errorf(422, "请至少对一条意见作出反馈")
+			return fault.Invalidf("请至少对一条意见作出反馈")
 		}
 		var left int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM review_opinions WHERE review_id = ? AND final_no > 0 AND answer = ''`, r.ID).Scan(&left); err != nil {
@@ -742,22 +691,20 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id string, in A
 			r.FeedbackOn = in.On
 		}
 		return nil
-	})
+	}})
 }
 
 // Withdraw ends a request before its conclusion, at the department's wish.
 func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, id string, st Step) (*Request, error) {
-	allowed := func(r *Request) error {
+	allow := func(p *auth.Principal, r *Request) error {
 		if submitter(p, r) || s.editable(p, r) {
 			return nil
 		}
-		return fmt.Errorf("%w：无权撤回该事项", db.ErrForbidden)
+		return casework.Forbidden("无权撤回该事项")
 	}
-	return s.step(ctx, p, id, &st, "withdraw", allowed, func(tx *db.Tx, r *Request) error {
-		if !r.State.Open() {
-			return inState(r, StateSubmitted, StateReturned, StateInReview)
-		}
-		r.State = StateWithdrawn
-		return nil
-	})
+	return s.step(ctx, p, id, &st, casework.Transition[*Request]{Action: "withdraw", From: from(StateSubmitted, StateReturned, StateInReview), Allow: allow,
+		Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
+			r.State = StateWithdrawn
+			return nil
+		}})
 }

@@ -15,8 +15,9 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 func TestMain(m *testing.M) {
@@ -74,6 +75,17 @@ func must(t *testing.T) func(*Request, error) *Request {
 		return r
 	}
 }
+
+// refused fails unless err is the refusal want (fault.NotFound, Forbidden, Conflict or Invalid).
+func refused(t *testing.T, err, want error, what string) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Errorf("%s: got %v, want %v", what, err, want)
+	}
+}
+
+// errOf keeps the error of a call that returns a value too.
+func errOf[T any](_ T, err error) error { return err }
 
 func date(s string) calendar.Date { return calendar.MustDate(s) }
 
@@ -137,9 +149,7 @@ func TestIncompleteMaterialsReturned(t *testing.T) {
 	if !r.Due.Next.IsZero() {
 		t.Errorf("no clock runs while materials are missing, got %s", r.Due.Next)
 	}
-	if _, err := f.svc.Check(f.ctx, staff, r.ID, CheckInput{Step: Step{On: date("2025-03-05")}}); err == nil {
-		t.Error("a returned request cannot be checked before the supplement")
-	}
+	refused(t, errOf(f.svc.Check(f.ctx, staff, r.ID, CheckInput{Step: Step{On: date("2025-03-05")}})), fault.Conflict, "a returned request cannot be checked before the supplement")
 	r = must(t)(f.svc.Resubmit(f.ctx, liaison, r.ID, ResubmitInput{Step: Step{On: date("2025-03-07")}, Provided: []string{"explanation", "basis", "comments"}}))
 	r = must(t)(f.svc.Check(f.ctx, staff, r.ID, CheckInput{Step: Step{On: date("2025-03-07")}}))
 	if r.State != StateReturned || len(r.Missing) != 1 || r.ReturnCount != 2 {
@@ -163,6 +173,21 @@ func TestIncompleteMaterialsReturned(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "submit,return,resubmit,return,resubmit,accept" {
 		t.Errorf("events %s", got)
 	}
+	if e := d.Events[3]; e.FromState != "submitted" || e.ToState != "returned" || e.Note != "起草单位法制机构合法性初审意见" || e.ActorID != staff.UserID {
+		t.Errorf("the second return %+v", e)
+	}
+	// The timeline lives in the platform's case_events; the module's old table is no longer written.
+	var n, old int
+	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM case_events WHERE owner_type = 'review_request' AND owner_id = ?`, r.ID).Scan(&n); err != nil || n != 6 {
+		t.Errorf("case_events rows %d %v", n, err)
+	}
+	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM review_events`).Scan(&old); err != nil || old != 0 {
+		t.Errorf("review_events rows %d %v", old, err)
+	}
+	var audited int
+	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'review.return' AND object_id = ?`, r.ID).Scan(&audited); err != nil || audited != 2 {
+		t.Errorf("audit review.return %d %v", audited, err)
+	}
 }
 
 // The review period across the 2025 National Day holiday, with its make-up Sunday and Saturday.
@@ -176,16 +201,14 @@ func TestReviewPeriodAcrossHolidays(t *testing.T) {
 	// The minimum of 5 WD ends on 10-10: a conclusion on 10-09 needs the urgency ground.
 	must(t)(f.svc.SubmitAssessment(f.ctx, staff, r.ID, AssessInput{Step: Step{On: date("2025-10-09")}, Suggestion: Agree}))
 	_, err := f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-10-09")}, Conclusion: Agree})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) || !strings.Contains(fe.Fields["on"], "2025-10-10") {
 		t.Fatalf("a conclusion inside the minimum period must be refused, got %v", err)
 	}
 	r = must(t)(f.svc.Extend(f.ctx, staff, r.ID, ExtendInput{Step: Step{On: date("2025-10-09"), Note: "涉及多部门职责"}, Days: 5, Approver: "局长"}))
 	// +5 WD: 10-24, 10-27..30.
 	eq(t, "review due after extension", r.Due.Review, "2025-10-30")
-	if _, err := f.svc.Extend(f.ctx, staff, r.ID, ExtendInput{Step: Step{On: date("2025-10-09"), Note: "再延"}, Days: 6, Approver: "局长"}); err == nil {
-		t.Error("extensions beyond 10 WD in total must be refused")
-	}
+	refused(t, errOf(f.svc.Extend(f.ctx, staff, r.ID, ExtendInput{Step: Step{On: date("2025-10-09"), Note: "再延"}, Days: 6, Approver: "局长"})), fault.Invalid, "extensions beyond 10 WD in total must be refused")
 	r = must(t)(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-10-31")}, Conclusion: Agree}))
 	if r.OnTime() || r.ReviewDue.String() != "2025-10-30" {
 		t.Errorf("concluded 10-31 after a due date of 10-30 is late: on time %v due %s", r.OnTime(), r.ReviewDue)
@@ -206,9 +229,7 @@ func TestDoubleReviewBlindness(t *testing.T) {
 	if _, err := f.svc.AddOpinion(f.ctx, advisor, r.ID, OpinionInput{Content: "补偿标准应当公开征求意见"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.AddOpinion(f.ctx, leader, r.ID, OpinionInput{Content: "x"}); err == nil {
-		t.Error("a leader is not a reviewer of this request")
-	}
+	refused(t, errOf(f.svc.AddOpinion(f.ctx, leader, r.ID, OpinionInput{Content: "x"})), fault.Forbidden, "a leader is not a reviewer of this request")
 	seen := func(p *auth.Principal) (ops []string, assessments int) {
 		t.Helper()
 		d, err := f.svc.Detail(f.ctx, p, r.ID)
@@ -238,12 +259,8 @@ func TestDoubleReviewBlindness(t *testing.T) {
 	if _, n := seen(advisor); n != 1 {
 		t.Errorf("the advisor sees %d assessments before handing in, want only its own", n)
 	}
-	if err := f.svc.DeleteOpinion(f.ctx, staff, r.ID, op1.ID); err == nil {
-		t.Error("a submitted opinion is frozen")
-	}
-	if _, err := f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-05-20")}, Conclusion: AgreeAmended}); err == nil {
-		t.Fatal("no conclusion before the advisor's opinion is in")
-	}
+	refused(t, f.svc.DeleteOpinion(f.ctx, staff, r.ID, op1.ID), fault.Conflict, "a submitted opinion is frozen")
+	refused(t, errOf(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-05-20")}, Conclusion: AgreeAmended})), fault.Conflict, "no conclusion before the advisor's opinion is in")
 	// The rule holds in SQL, whatever page or export asks.
 	ops, err := listOpinions(f.ctx, f.db, r.ID, advisor.UserID, false)
 	if err != nil || len(ops) != 1 || ops[0].Role != RoleAdvisor {
@@ -291,9 +308,8 @@ func TestEachConclusion(t *testing.T) {
 		}
 		must(t)(f.svc.SubmitAssessment(f.ctx, staff, r.ID, AssessInput{Step: Step{On: date("2025-06-04")}, Suggestion: tc.c, Summary: tc.text}))
 		if tc.text != "" {
-			if _, err := f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: tc.c}); err == nil {
-				t.Errorf("%s without reasons must be refused", tc.c)
-			}
+			_, err := f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: tc.c})
+			refused(t, err, fault.Invalid, string(tc.c)+" without reasons must be refused")
 		}
 		r = must(t)(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: tc.c, Text: tc.text}))
 		if r.State != StateConcluded || r.Conclusion != tc.c || !r.OnTime() || r.Number != fmt.Sprintf("青司审〔2025〕%d号", i+1) {
@@ -307,9 +323,7 @@ func TestEachConclusion(t *testing.T) {
 	}
 	r := f.accepted(KindMeeting, "无意见的议题", "2025-06-03")
 	must(t)(f.svc.SubmitAssessment(f.ctx, staff, r.ID, AssessInput{Step: Step{On: date("2025-06-04")}, Suggestion: Agree}))
-	if _, err := f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: AgreeAmended}); err == nil {
-		t.Error("修改后同意 without any opinion must be refused")
-	}
+	refused(t, errOf(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: AgreeAmended})), fault.Invalid, "修改后同意 without any opinion must be refused")
 	c, err := f.svc.Counts(f.ctx, f.org.All()[0].Path, 2025)
 	if err != nil {
 		t.Fatal(err)
@@ -338,19 +352,13 @@ func TestOpinionAdoption(t *testing.T) {
 		t.Fatalf("opinions %d unanswered %d", len(d.Opinions), d.Unanswered)
 	}
 	ids := []string{d.Opinions[0].ID, d.Opinions[1].ID, d.Opinions[2].ID}
-	if _, err := f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-15")}, Answers: []AnswerItem{{OpinionID: ids[1], Answer: Rejected}}}); err == nil {
-		t.Error("不采纳 without a reason must be refused")
-	}
-	if _, err := f.svc.Answer(f.ctx, f.login("qs_sjj"), r.ID, AnswerInput{Step: Step{On: date("2025-07-15")}, Answers: []AnswerItem{{OpinionID: ids[0], Answer: Adopted}}}); err == nil {
-		t.Error("another department cannot answer")
-	}
+	refused(t, errOf(f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-15")}, Answers: []AnswerItem{{OpinionID: ids[1], Answer: Rejected}}})), fault.Invalid, "不采纳 without a reason must be refused")
+	refused(t, errOf(f.svc.Answer(f.ctx, f.login("qs_sjj"), r.ID, AnswerInput{Step: Step{On: date("2025-07-15")}, Answers: []AnswerItem{{OpinionID: ids[0], Answer: Adopted}}})), fault.NotFound, "another department cannot answer")
 	r = must(t)(f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-15")}, Answers: []AnswerItem{{OpinionID: ids[0], Answer: Adopted}, {OpinionID: ids[1], Answer: Partly, Reason: "听证适用于较大数额罚款"}}}))
 	if !r.FeedbackOn.IsZero() {
 		t.Fatal("feedback is complete only when every opinion is answered")
 	}
-	if _, err := f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-16")}, Answers: []AnswerItem{{OpinionID: ids[0], Answer: Rejected, Reason: "改主意"}}}); err == nil {
-		t.Error("an answer is final")
-	}
+	refused(t, errOf(f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-16")}, Answers: []AnswerItem{{OpinionID: ids[0], Answer: Rejected, Reason: "改主意"}}})), fault.Invalid, "an answer is final")
 	r = must(t)(f.svc.Answer(f.ctx, liaison, r.ID, AnswerInput{Step: Step{On: date("2025-07-16")}, Answers: []AnswerItem{{OpinionID: ids[2], Answer: Rejected, Reason: "表述系沿用上位法"}}}))
 	if r.FeedbackOn.String() != "2025-07-16" || !r.Due.Next.IsZero() {
 		t.Errorf("feedback on %s next %s", r.FeedbackOn, r.Due.Next)
@@ -396,32 +404,20 @@ func TestPermissionsAndScope(t *testing.T) {
 			t.Errorf("%s sees [%s], want [%s]", tc.who.Username, got, tc.want)
 		}
 	}
-	if _, err := f.svc.Get(f.ctx, sjj, a.ID); err == nil {
-		t.Error("a department must not see another department's submission")
-	}
-	if _, err := f.svc.Check(f.ctx, gaj, a.ID, CheckInput{}); err == nil {
-		t.Error("a department cannot accept its own request")
-	}
+	refused(t, errOf(f.svc.Get(f.ctx, sjj, a.ID)), fault.NotFound, "a department must not see another department's submission")
+	refused(t, errOf(f.svc.Check(f.ctx, gaj, a.ID, CheckInput{})), fault.Forbidden, "a department cannot accept its own request")
 	must(t)(f.svc.Check(f.ctx, staff, a.ID, CheckInput{Step: Step{On: date("2025-04-02")}, ReviewerID: staff.UserID, AdvisorID: advisor.UserID}))
 	must(t)(f.svc.Check(f.ctx, staff, b.ID, CheckInput{Step: Step{On: date("2025-04-02")}, ReviewerID: staff.UserID}))
 	if got := visible(advisor); got != "公安局采购合同" {
 		t.Errorf("the advisor sees only what is assigned: [%s]", got)
 	}
-	if _, err := f.svc.Get(f.ctx, advisor, b.ID); err == nil {
-		t.Error("advisor reads an unassigned request")
-	}
-	if _, err := f.svc.Conclude(f.ctx, advisor, a.ID, ConcludeInput{Conclusion: Agree}); err == nil {
-		t.Error("an advisor cannot conclude")
-	}
+	refused(t, errOf(f.svc.Get(f.ctx, advisor, b.ID)), fault.NotFound, "advisor reads an unassigned request")
+	refused(t, errOf(f.svc.Conclude(f.ctx, advisor, a.ID, ConcludeInput{Conclusion: Agree})), fault.Forbidden, "an advisor cannot conclude")
 	if _, err := f.svc.Get(f.ctx, leader, a.ID); err != nil {
 		t.Error("the county leader reads the request")
 	}
-	if _, err := f.svc.Extend(f.ctx, leader, a.ID, ExtendInput{Step: Step{Note: "x"}, Days: 1, Approver: "x"}); err == nil {
-		t.Error("a leader is read-only")
-	}
-	if _, err := f.svc.Assign(f.ctx, staff, a.ID, AssignInput{Step: Step{On: date("2025-04-03")}, ReviewerID: f.login("ls_sc").UserID}); err == nil {
-		t.Error("a reviewer of another county cannot be assigned")
-	}
+	refused(t, errOf(f.svc.Extend(f.ctx, leader, a.ID, ExtendInput{Step: Step{Note: "x"}, Days: 1, Approver: "x"})), fault.Forbidden, "a leader is read-only")
+	refused(t, errOf(f.svc.Assign(f.ctx, staff, a.ID, AssignInput{Step: Step{On: date("2025-04-03")}, ReviewerID: f.login("ls_sc").UserID})), fault.Invalid, "a reviewer of another county cannot be assigned")
 	// Workbench: the advisor's own opinion, the department's nothing yet.
 	todos, err := f.svc.Todos(f.ctx, advisor)
 	if err != nil || len(todos) != 1 || !strings.HasPrefix(todos[0].Title, "提出审查意见") {
@@ -436,13 +432,11 @@ func TestPermissionsAndScope(t *testing.T) {
 func TestOrganSettingOverridesDefault(t *testing.T) {
 	f := newFixture(t)
 	gov, _ := f.org.ByCode("990121-GOV")
-	def, _ := DefByKey(SettingDefs(), keyMax(KindNormdoc))
+	def, _ := settings.Find(SettingDefs(), keyMax(KindNormdoc))
 	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error { return f.svc.Settings().Save(f.ctx, tx, gov.ID, def, 10, false) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error { return f.svc.Settings().Save(f.ctx, tx, gov.ID, def, 99, false) }); err == nil {
-		t.Error("out-of-range setting must be refused")
-	}
+	refused(t, f.db.Tx(f.ctx, func(tx *db.Tx) error { return f.svc.Settings().Save(f.ctx, tx, gov.ID, def, 99, false) }), fault.Invalid, "out-of-range setting must be refused")
 	r := f.accepted(KindNormdoc, "设置测试", "2025-03-03")
 	// 10 WD from Mon 03-03: 03-04..07 (4), 03-10..14 (9), 03-17 (10).
 	if r.MaxDays != 10 {
@@ -454,4 +448,49 @@ func TestOrganSettingOverridesDefault(t *testing.T) {
 	if err != nil || v.Value != 10 || v.Source != gov.Name {
 		t.Errorf("inherited %+v %v", v, err)
 	}
+}
+
+// A new holiday notice re-dates the open requests' deadlines and reports each that moved.
+func TestCalendarChangeRedatesOpenRequests(t *testing.T) {
+	f := newFixture(t)
+	store := calendar.NewStore(f.db)
+	f.svc.cal = store.Current
+	store.OnChange(f.svc.Redate)
+	liaison := f.login("qs_gaj")
+	inReview := f.accepted(KindNormdoc, "审查中的文件", "2025-09-26")
+	eq(t, "review due", inReview.Due.Review, "2025-10-23")
+	submitted := f.submit(liaison, KindMeeting, "待审查材料的议题", "2025-10-16")
+	eq(t, "check due", submitted.Due.Check, "2025-10-21")
+	withdrawn := f.submit(liaison, KindMeeting, "已撤回的议题", "2025-10-16")
+	must(t)(f.svc.Withdraw(f.ctx, liaison, withdrawn.ID, Step{On: date("2025-10-17")}))
+
+	// Suppose the 2025 notice had also made Monday 10-20 a rest day.
+	var n2025 calendar.YearNotice
+	for _, n := range calendar.Builtin() {
+		if n.Year == 2025 {
+			n2025 = n
+		}
+	}
+	n2025.Off = append(n2025.Off, date("2025-10-20"))
+	moved, err := store.Save(f.ctx, []calendar.YearNotice{n2025})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range moved {
+		got = append(got, fmt.Sprintf("%s %s %s→%s", m.What, m.URL, m.Old, m.New))
+	}
+	sort.Strings(got)
+	want := []string{
+		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/" + inReview.ID + " 2025-10-23→2025-10-24",
+		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/" + submitted.ID + " 2025-10-21→2025-10-22",
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("moved\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	staff := f.login("qs_sc")
+	r := must(t)(f.svc.Get(f.ctx, staff, inReview.ID))
+	eq(t, "stored review due", r.Due.Review, "2025-10-24")
+	eq(t, "stored next due", r.Due.Next, "2025-10-24")
 }

@@ -2,7 +2,6 @@ package review
 
 import (
 	"embed"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
-	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -145,15 +143,6 @@ func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, f
 	return m.render(w, r, "new", status, "报送合法性审查", np, fe)
 }
 
-func formErr(err error, r *http.Request) *web.FormError {
-	var fe *web.FormError
-	if errors.As(err, &fe) {
-		fe.Values = r.PostForm
-		return fe
-	}
-	return nil
-}
-
 func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
 	if err := r.ParseForm(); err != nil {
@@ -163,7 +152,7 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 		Contact: r.PostFormValue("contact"), IssuerID: r.PostFormValue("issuer_id"), Urgent: r.PostFormValue("urgent") == "1", UrgentReason: r.PostFormValue("urgent_reason"),
 		Provided: r.PostForm["provided"], Step: Step{OnText: r.PostFormValue("on")}}
 	req, err := m.svc.Submit(r.Context(), p, in)
-	if fe := formErr(err, r); fe != nil {
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
 		return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
 	}
 	if err != nil {
@@ -265,7 +254,7 @@ func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return web.NotFound("操作")
 	}
-	if fe := formErr(err, r); fe != nil {
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
 		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
 	}
 	if err != nil {
@@ -296,78 +285,27 @@ func (m *Module) opinionDocx(w http.ResponseWriter, r *http.Request) error {
 	return web.Download(w, "审核意见书"+doc.Number+".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
 }
 
-type settingsPage struct {
-	Organ  org.Organ
-	Values []SettingValue
-}
-
-// settingsOrgan is the government whose local rules the principal maintains.
-func (m *Module) settingsOrgan(p *auth.Principal) (org.Organ, bool) {
-	o, ok := m.svc.org.Organ(p.OrganID)
-	if !ok {
-		return o, false
-	}
-	return m.svc.org.GovernmentOf(o)
-}
-
 func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	return m.renderSettings(w, r, http.StatusOK, nil)
 }
 
 func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
-	o, ok := m.settingsOrgan(auth.From(r.Context()))
-	if !ok {
-		return web.NotFound("所属人民政府")
-	}
-	vals, err := m.svc.settings.All(r.Context(), o.ID, SettingDefs())
+	pg, err := m.svc.settings.Page(r.Context(), auth.From(r.Context()), SettingDefs())
 	if err != nil {
 		return err
 	}
-	return m.render(w, r, "settings", status, "合法性审查期限设置", &settingsPage{Organ: o, Values: vals}, fe)
+	return m.render(w, r, "settings", status, "合法性审查期限设置", pg, fe)
 }
 
 func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
-	o, ok := m.settingsOrgan(auth.From(r.Context()))
-	if !ok {
-		return web.NotFound("所属人民政府")
-	}
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	fe := &web.FormError{Values: r.PostForm}
-	err := m.svc.db.Tx(r.Context(), func(tx *db.Tx) error {
-		for _, d := range SettingDefs() {
-			raw := strings.TrimSpace(r.PostFormValue(d.Key))
-			cur, err := m.svc.settings.Value(r.Context(), tx, o.ID, d)
-			if err != nil {
-				return err
-			}
-			if raw == "" {
-				if cur.Own {
-					if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, 0, true); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			n, err := strconv.Atoi(raw)
-			if err != nil || n < d.Min || n > d.Max {
-				fe.Add(d.Key, "应为 "+strconv.Itoa(d.Min)+" 至 "+strconv.Itoa(d.Max)+" 的整数")
-				continue
-			}
-			if cur.Own && cur.Value == n {
-				continue
-			}
-			if err := m.svc.settings.Save(r.Context(), tx, o.ID, d, n, false); err != nil {
-				return err
-			}
-		}
-		return fe.Err()
-	})
+	err := m.svc.settings.SaveForm(r.Context(), auth.From(r.Context()), SettingDefs(), r.PostForm)
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
+		return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
+	}
 	if err != nil {
-		if errors.As(err, &fe) {
-			return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
-		}
 		return err
 	}
 	return redirect(w, r, "/review/settings", "设置已保存，新受理的事项按新期限计算")

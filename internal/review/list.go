@@ -23,39 +23,17 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Req
 	if f.Open || f.Overdue {
 		order = `CASE WHEN r.next_due = '' THEN 1 ELSE 0 END, r.next_due, r.submitted_on`
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		s.fill(r)
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	out, err := s.query(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	return out, total, err
 }
 
+// query reads requests of the pool with their display names.
 func (s *Service) query(ctx context.Context, q string, args ...any) ([]*Request, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
+	out, err := queryRequests(ctx, s.db, q, args...)
+	for _, r := range out {
 		s.fill(r)
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Todos lists the workbench items of p: the assigned reviewer's or advisor's own opinion, the

@@ -8,6 +8,7 @@ package review
 
 import (
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 )
 
 // Kind is the kind of matter under review; each has its own checklist and period.
@@ -158,8 +159,6 @@ type Request struct {
 	Version          int
 	CreatedAt        string
 	UpdatedAt        string
-
-	eventAction, eventNote string // set by a transition whose outcome decides the event's name
 }
 
 // OnTime reports a conclusion within the review period.
@@ -217,18 +216,8 @@ type Opinion struct {
 	AnsweredBy   string
 }
 
-// Event is one step in a request's history.
-type Event struct {
-	ID        string
-	At        string
-	On        calendar.Date
-	ActorID   string
-	ActorName string
-	Action    string
-	FromState State
-	ToState   State
-	Note      string
-}
+// Event is one step in a request's history (case_events, owner type review_request).
+type Event struct{ casework.Event }
 
 // ActionLabel is the Chinese name of an event's action.
 func (e Event) ActionLabel() string {

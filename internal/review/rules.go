@@ -5,6 +5,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 // Item is one entry of a kind's checklist of materials.
@@ -86,7 +87,7 @@ func (k Kind) Checklist() []Item { return append([]Item(nil), kindInfo[k].checkl
 // Basis is the legal basis of the kind's review period.
 func (k Kind) Basis() string { return kindInfo[k].basis }
 
-// Setting keys (table settings, per organ, inherited down the tree; see settings.go).
+// Setting keys (organ settings, inherited down the org tree; see internal/settings).
 func keyMin(k Kind) string  { return "review.period." + string(k) + ".min" }
 func keyMax(k Kind) string  { return "review.period." + string(k) + ".max" }
 func keyDual(k Kind) string { return "review.dual." + string(k) }
@@ -98,23 +99,29 @@ const (
 )
 
 // SettingDefs lists every organ setting of the module with its default and basis, for the settings page.
-func SettingDefs() []SettingDef {
-	var out []SettingDef
+func SettingDefs() []settings.Def {
+	var out []settings.Def
 	for _, k := range Kinds {
 		in := kindInfo[k]
 		out = append(out,
-			SettingDef{Key: keyMin(k), Name: k.Label() + "审查最短期限", Unit: "个工作日", Default: in.minDays, Min: 0, Max: 60, Basis: in.basis},
-			SettingDef{Key: keyMax(k), Name: k.Label() + "审查期限", Unit: "个工作日", Default: in.maxDays, Min: 1, Max: 60, Basis: in.basis},
-			SettingDef{Key: keyDual(k), Name: k.Label() + "须法律顾问双重审核", Unit: "（1 是，0 否）", Default: db.BoolInt(in.dual), Min: 0, Max: 1,
+			settings.Def{Key: keyMin(k), Name: k.Label() + "审查最短期限", Unit: "个工作日", Default: in.minDays, Min: 0, Max: 60, Basis: in.basis},
+			settings.Def{Key: keyMax(k), Name: k.Label() + "审查期限", Unit: "个工作日", Default: in.maxDays, Min: 1, Max: 60, Basis: in.basis},
+			settings.Def{Key: keyDual(k), Name: k.Label() + "须法律顾问双重审核", Unit: "（1 是，0 否）", Kind: settings.Bool, Default: db.BoolInt(in.dual),
 				Basis: map[bool]string{true: basis713 + "第二十八条", false: basisHere}[k == KindDecision]},
 		)
 	}
 	out = append(out,
-		SettingDef{Key: KeyCheckDays, Name: "材料完整性审查期限", Unit: "个工作日", Default: 3, Min: 1, Max: 20, Basis: basisHere},
-		SettingDef{Key: KeyExtension, Name: "审查期限最长可延长", Unit: "个工作日", Default: 10, Min: 0, Max: 30, Basis: basisHere},
-		SettingDef{Key: KeyFeedbackDays, Name: "起草单位反馈意见采纳情况期限", Unit: "个工作日", Default: 10, Min: 1, Max: 60, Basis: basisHere},
+		settings.Def{Key: KeyCheckDays, Name: "材料完整性审查期限", Unit: "个工作日", Default: 3, Min: 1, Max: 20, Basis: basisHere},
+		settings.Def{Key: KeyExtension, Name: "审查期限最长可延长", Unit: "个工作日", Default: 10, Min: 0, Max: 30, Basis: basisHere},
+		settings.Def{Key: KeyFeedbackDays, Name: "起草单位反馈意见采纳情况期限", Unit: "个工作日", Default: 10, Min: 1, Max: 60, Basis: basisHere},
 	)
 	return out
+}
+
+// settingDef is the definition of one of the module's settings.
+func settingDef(key string) settings.Def {
+	d, _ := settings.Find(SettingDefs(), key)
+	return d
 }
 
 // Rule codes of the module's clocks.

@@ -6,12 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 // Service is the module's business layer, callable from pages, API, normdoc and the demo alike.
@@ -20,13 +21,33 @@ type Service struct {
 	org      *org.Service
 	auth     *auth.Service
 	cal      func() *calendar.Calendar
-	settings *Settings
+	settings *settings.Store
 	now      func() time.Time
+	kind     *casework.Kind[*Request]
 }
+
+// ownerType keys the requests' events, attachments and audit entries.
+const ownerType = "review_request"
 
 // New returns the service.
 func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar) *Service {
-	return &Service{db: d, org: o, auth: a, cal: cal, settings: NewSettings(d, o), now: time.Now}
+	s := &Service{db: d, org: o, auth: a, cal: cal, settings: settings.New(d, o), now: time.Now}
+	s.kind = &casework.Kind[*Request]{
+		OwnerType: ownerType, Table: "review_requests", Noun: "审查事项", Audit: "review",
+		Load: func(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Request, error) {
+			return s.getScoped(ctx, tx, p, id)
+		},
+		Save: func(ctx context.Context, tx *db.Tx, r *Request) error { return updateRequest(ctx, tx, r) },
+		Facts: func(r *Request) casework.Facts {
+			return casework.Facts{ID: r.ID, OrganID: r.OrganID, State: string(r.State), Version: r.Version}
+		},
+		StateLabel: func(st string) string { return State(st).Label() },
+		Recompute: func(ctx context.Context, tx *db.Tx, r *Request) error {
+			r.Due = ComputeDeadlines(r, s.cal())
+			return nil
+		},
+	}
+	return s
 }
 
 // SetClock replaces the clock (tests).
@@ -38,8 +59,8 @@ func (s *Service) Today() calendar.Date { return calendar.InShanghai(s.now()) }
 // Calendar in force.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal() }
 
-// Settings gives the organ settings reader.
-func (s *Service) Settings() *Settings { return s.settings }
+// Settings gives the organ settings.
+func (s *Service) Settings() *settings.Store { return s.settings }
 
 // DB is the database (for the demo seeder of the normdoc module).
 func (s *Service) DB() *db.DB { return s.db }
@@ -78,8 +99,8 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Reque
 func (s *Service) getScoped(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Request, error) {
 	frag, args := scope(p)
 	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE r.id = ? AND `+frag, append([]any{id}, args...)...))
-	if err != nil {
-		return nil, web.NotFound("审查事项")
+	if err := db.Found(err, "审查事项"); err != nil {
+		return nil, err
 	}
 	s.fill(r)
 	return r, nil
@@ -97,20 +118,7 @@ func (s *Service) editable(p *auth.Principal, r *Request) bool {
 		return false
 	}
 	o, ok := s.org.Organ(r.OrganID)
-	if !ok {
-		return false
-	}
-	switch p.Scope {
-	case auth.ScopeAll:
-		return true
-	case auth.ScopeBelow:
-		return strings.HasPrefix(o.Path, p.OrganPath)
-	case auth.ScopeOrgan:
-		return o.ID == p.OrganID
-	case auth.ScopeSelf:
-		return r.ReviewerID == p.UserID
-	}
-	return false
+	return ok && p.Covers(o.ID, o.Path, r.ReviewerID)
 }
 
 // submitter: the department that submitted the request acts on the department side.
@@ -197,8 +205,12 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 			d.Unanswered++
 		}
 	}
-	if d.Events, err = listEvents(ctx, s.db, id); err != nil {
+	evs, err := casework.Events(ctx, s.db, ownerType, id, casework.ByEntry)
+	if err != nil {
 		return nil, err
+	}
+	for _, ev := range evs {
+		d.Events = append(d.Events, Event{ev})
 	}
 	d.Deadlines = deadlineViews(r)
 	return d, nil
@@ -221,106 +233,38 @@ func deadlineViews(r *Request) []DeadlineView {
 	return out
 }
 
-// act runs one transition: scope check, row lock, version and permission checks, fn, recomputed
-// deadlines, the row, the event and the audit entry, all in one transaction.
-func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version int, action string, on calendar.Date, note string,
-	allowed func(r *Request) error, fn func(tx *db.Tx, r *Request) error) (*Request, error) {
-	var out *Request
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := s.getScoped(ctx, tx, p, id); err != nil {
-			return err
-		}
-		r, err := lockRequest(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		s.fill(r)
-		if err := allowed(r); err != nil {
-			return err
-		}
-		if version != 0 && version != r.Version {
-			return fmt.Errorf("%w：审查事项已被他人更新，请刷新后重试", db.ErrConflict)
-		}
-		from := r.State
-		if err := fn(tx, r); err != nil {
-			return err
-		}
-		if r.eventAction != "" { // a step whose outcome names the event (check → accept or return)
-			action, note = r.eventAction, r.eventNote
-		}
-		r.Due = ComputeDeadlines(r, s.cal())
-		if err := updateRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := insertEvent(ctx, tx, r.ID, Event{On: on, ActorID: p.UserID, ActorName: p.Name, Action: action, FromState: from, ToState: r.State, Note: note}); err != nil {
-			return err
-		}
-		out = r
-		return audit.Record(ctx, tx, audit.Entry{Action: "review." + action, ObjectType: "review_request", ObjectID: r.ID,
-			Detail: map[string]any{"from": from, "to": r.State, "on": on.String(), "note": note}})
-	})
-	return out, err
-}
-
 // asStaff allows the 司法局 side on requests of its scope.
-func (s *Service) asStaff(p *auth.Principal) func(r *Request) error {
-	return func(r *Request) error {
-		if !s.editable(p, r) {
-			return fmt.Errorf("%w：只有本机关的审查员可以办理该审查事项", db.ErrForbidden)
-		}
-		return nil
+func (s *Service) asStaff(p *auth.Principal, r *Request) error {
+	if !s.editable(p, r) {
+		return casework.Forbidden("只有本机关的审查员可以办理该审查事项")
 	}
+	return nil
 }
 
 // asSubmitter allows the department that submitted the request.
-func asSubmitter(p *auth.Principal) func(r *Request) error {
-	return func(r *Request) error {
-		if !submitter(p, r) {
-			return fmt.Errorf("%w：只有报送单位的联络员可以办理此事项", db.ErrForbidden)
-		}
-		return nil
+func asSubmitter(p *auth.Principal, r *Request) error {
+	if !submitter(p, r) {
+		return casework.Forbidden("只有报送单位的联络员可以办理此事项")
 	}
+	return nil
 }
 
 // Redate recomputes the deadlines of open requests under a new calendar (calendar.Redater).
 func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE r.state IN ('submitted', 'in_review') OR (r.state = 'concluded' AND r.feedback_on = '' AND r.opinion_count > 0)`)
-	if err != nil {
-		return nil, err
-	}
-	var open []*Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		open = append(open, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var moved []calendar.Moved
-	for _, r := range open {
-		old := r.Due
-		r.Due = ComputeDeadlines(r, cal)
-		if old == r.Due {
-			continue
-		}
-		for _, x := range []struct {
-			what     string
-			old, new calendar.Date
-		}{{"材料审查期限", old.Check, r.Due.Check}, {"审查期限", old.Review, r.Due.Review}, {"反馈期限", old.Feedback, r.Due.Feedback}} {
-			if x.old != x.new {
-				moved = append(moved, calendar.Moved{What: "合法性审查 " + r.ReceiptNo + " " + x.what, URL: "/review/" + r.ID, Old: x.old, New: x.new})
-			}
-		}
-		if err := updateRequest(ctx, tx, r); err != nil {
-			return nil, err
-		}
-	}
-	return moved, nil
+	return casework.Redate(ctx, tx, cal, casework.Redating[*Request]{
+		Open: func(ctx context.Context, tx *db.Tx) ([]*Request, error) {
+			return queryRequests(ctx, tx, `SELECT `+requestCols+` FROM review_requests r WHERE r.state IN ('submitted', 'in_review') OR (r.state = 'concluded' AND r.feedback_on = '' AND r.opinion_count > 0)`)
+		},
+		Deadlines: func(r *Request) []casework.Deadline {
+			return []casework.Deadline{{What: "材料审查期限", On: r.Due.Check}, {What: "审查期限", On: r.Due.Review}, {What: "反馈期限", On: r.Due.Feedback}}
+		},
+		Recompute: func(ctx context.Context, tx *db.Tx, r *Request, cal *calendar.Calendar) error {
+			r.Due = ComputeDeadlines(r, cal)
+			return nil
+		},
+		Save: func(ctx context.Context, tx *db.Tx, r *Request) error { return updateRequest(ctx, tx, r) },
+		Name: func(r *Request) (string, string) { return "合法性审查 " + r.ReceiptNo, "/review/" + r.ID },
+	})
 }
 
 // ApprovedNormdoc returns an approved normative-document review, read inside tx, that normdoc may
@@ -332,11 +276,11 @@ func (s *Service) ApprovedNormdoc(ctx context.Context, tx *db.Tx, p *auth.Princi
 	}
 	switch {
 	case r.Kind != KindNormdoc:
-		return nil, web.Errorf(409, "该审查事项不是行政规范性文件，不能登记")
+		return nil, fault.Conflictf("该审查事项不是行政规范性文件，不能登记")
 	case r.State != StateConcluded || !r.Conclusion.Approved():
-		return nil, web.Errorf(409, "只有审核结论为“同意”或“修改后同意”的文件才能登记")
+		return nil, fault.Conflictf("只有审核结论为“同意”或“修改后同意”的文件才能登记")
 	case r.OpinionCount > 0 && r.FeedbackOn.IsZero():
-		return nil, web.Errorf(409, "起草单位尚未反馈审核意见的采纳情况，暂不能登记")
+		return nil, fault.Conflictf("起草单位尚未反馈审核意见的采纳情况，暂不能登记")
 	}
 	return r, nil
 }

@@ -2,13 +2,13 @@ package review
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 const requestCols = `r.id, r.organ_id, r.submitter_organ_id, r.submitter_id, r.submitter_name, r.contact, r.issuer_id, r.kind, r.receipt_no, r.number,
@@ -67,7 +67,7 @@ func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 		r.OpinionCount, r.ReviewDue.String(), r.FeedbackOn.String(), r.Due.Check.String(), r.Due.Review.String(), r.Due.Feedback.String(), r.Due.Next.String(), r.Due.NextRule,
 		db.Now(), r.ID, r.Version)
 	if errors.Is(err, db.ErrConflict) {
-		return fmt.Errorf("%w：审查事项已被他人更新，请刷新后重试", db.ErrConflict)
+		return fault.Conflictf("该审查事项已被他人更新，请刷新后重试")
 	}
 	if err == nil {
 		r.Version++
@@ -75,39 +75,20 @@ func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 	return err
 }
 
-// lockRequest reads a request inside a write transaction, locking its row on PostgreSQL.
-func lockRequest(ctx context.Context, tx *db.Tx, id string) (*Request, error) {
-	q := `SELECT ` + requestCols + ` FROM review_requests r WHERE r.id = ?`
-	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
-	}
-	r, err := scanRequest(tx.QueryRowContext(ctx, q, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("审查事项%w", db.ErrNotFound)
-	}
-	return r, err
-}
-
-func insertEvent(ctx context.Context, tx *db.Tx, reviewID string, e Event) error {
-	return tx.Exec(ctx, `INSERT INTO review_events (id, review_id, at, on_date, actor_id, actor_name, action, from_state, to_state, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), reviewID, db.Now(), e.On.String(), e.ActorID, e.ActorName, e.Action, string(e.FromState), string(e.ToState), e.Note)
-}
-
-func listEvents(ctx context.Context, q db.Querier, reviewID string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, on_date, actor_id, actor_name, action, from_state, to_state, note FROM review_events WHERE review_id = ? ORDER BY at, id`, reviewID)
+// queryRequests reads the requests a query selects (columns requestCols).
+func queryRequests(ctx context.Context, q db.Querier, query string, args ...any) ([]*Request, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Event
+	var out []*Request
 	for rows.Next() {
-		var e Event
-		var on string
-		if err := rows.Scan(&e.ID, &e.At, &on, &e.ActorID, &e.ActorName, &e.Action, &e.FromState, &e.ToState, &e.Note); err != nil {
+		r, err := scanRequest(rows)
+		if err != nil {
 			return nil, err
 		}
-		e.On, _ = calendar.ParseDate(on)
-		out = append(out, e)
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

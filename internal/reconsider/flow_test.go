@@ -11,9 +11,9 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 func TestMain(m *testing.M) {
@@ -299,7 +299,7 @@ func TestHearingNotice(t *testing.T) {
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-09-23")}, Procedure: Ordinary}))
 	// Notice Thu 09-26: 09-27 1, 09-29 (Sun workday) 2, 09-30 3, 10-08 4, 10-09 5 → earliest hearing 10-09.
 	_, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-08", Panel: "王一、李二、赵三"})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) || fe.Fields["held_on"] == "" {
 		t.Fatalf("hearing on 10-08 after notice on 09-26 must be refused, got %v", err)
 	}
@@ -434,7 +434,7 @@ func TestRegisterValidationAndDuplicates(t *testing.T) {
 	f := newFixture(t)
 	staff := f.login("qs_fy")
 	_, err := f.svc.Register(f.ctx, staff, Intake{OrganID: f.organ("990121-GOV").ID, Channel: ChannelPost, ReceivedText: "2099-01-01", ApplicantKind: Natural, IDNumber: "110101199003071230", Phone: "123"})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) {
 		t.Fatalf("want a form error, got %v", err)
 	}

@@ -193,18 +193,27 @@ func (s *Service) mayReply(p *auth.Principal, c *Case) error {
 }
 
 // run performs one transition of a case through the engine. Allow defaults to the office's
-// check; a dated step may never precede the receipt of the application.
+// check and is asked before the state guard, as the module always did: someone who may not
+// act on a case hears that (403), not which state it is in (409). A dated step may never
+// precede the receipt of the application.
 func (s *Service) run(ctx context.Context, p *auth.Principal, id string, t casework.Transition[*Case]) (*Case, error) {
 	if t.Allow == nil {
 		t.Allow = s.mayEdit
 	}
-	if st, apply := t.Step, t.Apply; st != nil {
-		t.Apply = func(tx *db.Tx, c *Case, ev *casework.Event) error {
+	states, st, apply := t.From, t.Step, t.Apply
+	t.From = nil
+	t.Apply = func(tx *db.Tx, c *Case, ev *casework.Event) error {
+		if len(states) > 0 {
+			if err := s.cases.InState(string(c.State), states...); err != nil {
+				return err
+			}
+		}
+		if st != nil {
 			if err := casework.NotBefore(st.On, c.ReceivedOn, "收件日期"); err != nil {
 				return err
 			}
-			return apply(tx, c, ev)
 		}
+		return apply(tx, c, ev)
 	}
 	return s.cases.Run(ctx, s.db, s.Today(), p, id, t)
 }

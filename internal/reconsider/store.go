@@ -9,6 +9,7 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // caseCols lists the columns scanCase reads, in order.
@@ -75,7 +76,7 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 		c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
 		db.Now(), c.ID, c.Version)
 	if errors.Is(err, db.ErrConflict) {
-		return fmt.Errorf("%w：案件已被他人更新，请刷新后重试", db.ErrConflict)
+		return fault.Conflictf("该案件已被他人更新，请刷新后重试")
 	}
 	if err == nil {
 		c.Version++

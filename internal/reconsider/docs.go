@@ -250,7 +250,7 @@ func (s *Service) Document(ctx context.Context, p *auth.Principal, id string) (*
 
 func (s *Service) visibleDocument(ctx context.Context, p *auth.Principal, id string) (*Document, *Case, error) {
 	if !p.Can(auth.PermReconsiderRead) && !p.Can(auth.PermReconsiderReply) {
-		return nil, nil, fmt.Errorf("%w：您没有查看复议文书的权限", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("您没有查看复议文书的权限")
 	}
 	d, err := getDocument(ctx, s.db, id, false)
 	if err != nil {
@@ -305,7 +305,7 @@ func (in *DocumentInput) validate() error {
 // editableDocument loads a document for a write, in tx, and checks p may change it.
 func (s *Service) editableDocument(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Document, *Case, error) {
 	if !p.Can(auth.PermReconsiderEdit) {
-		return nil, nil, fmt.Errorf("%w：您没有制作复议文书的权限", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("您没有制作复议文书的权限")
 	}
 	d, err := getDocument(ctx, tx, id, true)
 	if err != nil {
@@ -318,7 +318,7 @@ func (s *Service) editableDocument(ctx context.Context, tx *db.Tx, p *auth.Princ
 		return nil, nil, err
 	}
 	if !s.editable(p, c) {
-		return nil, nil, fmt.Errorf("%w：该案件不属于您的办理范围", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("该案件不属于您的办理范围")
 	}
 	if d.Issued() {
 		return nil, nil, fault.Conflictf("文书已印发，不能修改")

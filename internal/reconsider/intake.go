@@ -204,7 +204,7 @@ func (s *Service) LateApplication(c *Case) (late bool, due calendar.Date) {
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (Receipt, error) {
 	public := p == nil
 	if !public && !p.Can(auth.PermReconsiderEdit) {
-		return Receipt{}, fmt.Errorf("%w：您没有登记复议申请的权限", db.ErrForbidden)
+		return Receipt{}, fault.Forbiddenf("您没有登记复议申请的权限")
 	}
 	fe := s.validate(&in, public)
 	if !public && fe.Fields["organ_id"] == "" {

@@ -4,7 +4,6 @@ package reconsider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/audit"
@@ -29,7 +28,7 @@ func (s *Service) ReplyText(ctx context.Context, p *auth.Principal, id string) (
 // only those whose copy was sent and whose reply is still owed (earliest reply deadline first).
 func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, limit, offset int) ([]*Case, int, error) {
 	if !p.Can(auth.PermReconsiderReply) {
-		return nil, 0, fmt.Errorf("%w：只有被申请人的联络员可以查看待答复案件", db.ErrForbidden)
+		return nil, 0, fault.Forbiddenf("只有被申请人的联络员可以查看待答复案件")
 	}
 	where := `respondent_id = ?`
 	if !all {
@@ -39,22 +38,10 @@ func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, l
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+where, p.OrganID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+where+`
+	out, err := queryCases(ctx, s.db, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+where+`
 		ORDER BY CASE WHEN reply_on = '' AND copy_sent_on <> '' AND state IN ('in_review', 'suspended') THEN 0 ELSE 1 END, due_reply, received_on DESC, receipt_no
 		LIMIT ? OFFSET ?`, p.OrganID, limit, offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // NoteAmendmentUpload puts the applicant's online amendment materials on the case timeline, in
@@ -62,7 +49,7 @@ func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, l
 // ReceiveAmendment, which restarts the acceptance review: an upload alone may be incomplete.
 func (s *Service) NoteAmendmentUpload(ctx context.Context, tx *db.Tx, caseID string, names []string) error {
 	if err := tx.LockRow(ctx, "reconsider_cases", caseID); err != nil {
-		return db.Found(err, "复议案件")
+		return err
 	}
 	c, err := getCase(ctx, tx, caseID)
 	if err != nil {

@@ -2,6 +2,7 @@ package reconsider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -544,6 +545,9 @@ func (m *Module) caseDownload(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound("附件")
 	}
 	a, err := m.files.Get(r.Context(), r.PathValue("file"))
+	if err != nil && !errors.Is(err, db.ErrNotFound) { // a failed read is not a missing file
+		return err
+	}
 	if err != nil || a.OwnerType != ownerType || a.OwnerID != c.ID {
 		return web.NotFound("附件")
 	}

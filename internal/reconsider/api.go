@@ -31,8 +31,8 @@ func newAction[T any](name, title string, perm auth.Perm, fileLabel string, run 
 	return caseAction{Name: name, Title: title, Perm: perm, FileLabel: fileLabel,
 		newInput: func() any { return new(T) },
 		run: func(s *Service, ctx context.Context, p *auth.Principal, id string, in any) (*Case, error) {
-			if st, ok := in.(interface{ stepRef() *Step }); ok {
-				if err := s.PrepareStep(st.stepRef()); err != nil {
+			if st, ok := in.(interface{ StepRef() *Step }); ok { // the date is checked before the other fields
+				if err := st.StepRef().Prepare(s.Today()); err != nil {
 					return nil, err
 				}
 			}
@@ -378,7 +378,7 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 	}
 	for _, e := range d.Events {
 		out.Events = append(out.Events, eventJSON{At: e.At, On: e.On.String(), Actor: e.ActorName, Action: e.Action, ActionLabel: actionLabel(e.Action),
-			From: e.FromState, To: e.ToState, Note: e.Note, DocumentID: e.DocumentID})
+			From: State(e.FromState), To: State(e.ToState), Note: e.Note, DocumentID: e.RefID})
 	}
 	for _, s := range d.Pauses {
 		out.Suspensions = append(out.Suspensions, suspensionJSON{s.From.String(), s.To.String(), s.Ground, groundLabel(SuspendGrounds, s.Ground), s.Reason})

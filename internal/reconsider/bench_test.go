@@ -128,7 +128,7 @@ func (w *seedWorld) caseFacts(tb testing.TB) map[string]string {
 		out[fmt.Sprint(vals[0])] = strings.Join(parts, " ")
 	}
 	evs, err := w.d.QueryContext(ctx, `SELECT c.receipt_no, e.action, e.on_date, e.from_state, e.to_state, e.note, e.actor_name
-		FROM reconsider_events e JOIN reconsider_cases c ON c.id = e.case_id ORDER BY c.receipt_no, e.at, e.id`)
+		FROM case_events e JOIN reconsider_cases c ON c.id = e.owner_id AND e.owner_type = 'reconsider_case' ORDER BY c.receipt_no, e.at, e.id`)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,10 +15,11 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // Document kinds. Each transition drafts the ones it calls for (docs_text.go).
@@ -190,11 +190,14 @@ func getDocument(ctx context.Context, q db.Querier, id string, lock bool) (*Docu
 		query += ` FOR UPDATE`
 	}
 	d, err := scanDocument(q.QueryRowContext(ctx, query, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, web.NotFound("复议文书")
+	if err != nil {
+		return nil, db.Found(err, "复议文书")
 	}
-	return d, err
+	return d, nil
 }
+
+// errNoDocument answers for a document whose case p may not see, as for a missing one.
+var errNoDocument = fault.NotFoundf("复议文书不存在或您无权查看")
 
 func insertDocument(ctx context.Context, tx *db.Tx, d *Document) error {
 	now := db.Now()
@@ -247,15 +250,18 @@ func (s *Service) Document(ctx context.Context, p *auth.Principal, id string) (*
 
 func (s *Service) visibleDocument(ctx context.Context, p *auth.Principal, id string) (*Document, *Case, error) {
 	if !p.Can(auth.PermReconsiderRead) && !p.Can(auth.PermReconsiderReply) {
-		return nil, nil, fmt.Errorf("%w：您没有查看复议文书的权限", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("您没有查看复议文书的权限")
 	}
 	d, err := getDocument(ctx, s.db, id, false)
 	if err != nil {
 		return nil, nil, err
 	}
 	c, err := s.Get(ctx, p, d.CaseID)
+	if err != nil && !errors.Is(err, fault.NotFound) {
+		return nil, nil, err
+	}
 	if err != nil || (!d.Issued() && !p.Can(auth.PermReconsiderRead)) {
-		return nil, nil, web.NotFound("复议文书")
+		return nil, nil, errNoDocument
 	}
 	return d, c, nil
 }
@@ -269,7 +275,7 @@ type DocumentInput struct {
 }
 
 func (in *DocumentInput) validate() error {
-	fe := &web.FormError{}
+	fe := &fault.Fields{}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Recipient = strings.TrimSpace(in.Recipient)
 	in.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
@@ -299,21 +305,23 @@ func (in *DocumentInput) validate() error {
 // editableDocument loads a document for a write, in tx, and checks p may change it.
 func (s *Service) editableDocument(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Document, *Case, error) {
 	if !p.Can(auth.PermReconsiderEdit) {
-		return nil, nil, fmt.Errorf("%w：您没有制作复议文书的权限", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("您没有制作复议文书的权限")
 	}
 	d, err := getDocument(ctx, tx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	c, err := s.getScoped(ctx, tx, p, d.CaseID)
-	if err != nil {
-		return nil, nil, web.NotFound("复议文书")
+	if errors.Is(err, fault.NotFound) {
+		return nil, nil, errNoDocument
+	} else if err != nil {
+		return nil, nil, err
 	}
 	if !s.editable(p, c) {
-		return nil, nil, fmt.Errorf("%w：该案件不属于您的办理范围", db.ErrForbidden)
+		return nil, nil, fault.Forbiddenf("该案件不属于您的办理范围")
 	}
 	if d.Issued() {
-		return nil, nil, web.Errorf(409, "文书已印发，不能修改")
+		return nil, nil, fault.Conflictf("文书已印发，不能修改")
 	}
 	return d, c, nil
 }
@@ -330,7 +338,7 @@ func (s *Service) SaveDocument(ctx context.Context, p *auth.Principal, id string
 			return err
 		}
 		if in.UpdatedAt != "" && in.UpdatedAt != d.UpdatedAt {
-			return web.Errorf(409, "文书已被他人修改，请刷新后重试")
+			return fault.Conflictf("文书已被他人修改，请刷新后重试")
 		}
 		changed := map[string]audit.Change{}
 		for _, f := range []struct {
@@ -374,7 +382,7 @@ func (s *Service) IssueDocument(ctx context.Context, p *auth.Principal, id strin
 			return err
 		}
 		if m := placeholders(d); len(m) > 0 {
-			fe := &web.FormError{Msg: "文书中还有待填写的内容，请填写后再印发：" + strings.Join(m, "、")}
+			fe := &fault.Fields{Msg: "文书中还有待填写的内容，请填写后再印发：" + strings.Join(m, "、")}
 			fe.Add("body", "还有待填写的内容："+strings.Join(m, "、"))
 			return fe
 		}
@@ -384,7 +392,7 @@ func (s *Service) IssueDocument(ctx context.Context, p *auth.Principal, id strin
 		}
 		if k.Code == "" {
 			if c.Number == "" {
-				return web.Errorf(409, "案件尚无案号，不能印发决定书")
+				return fault.Conflictf("案件尚无案号，不能印发决定书")
 			}
 			d.Number = c.Number
 		} else {
@@ -416,9 +424,9 @@ func (s *Service) IssueDocument(ctx context.Context, p *auth.Principal, id strin
 			d.Number, d.IssuedOn.String(), d.SHA256, d.UpdatedAt, d.ID); err != nil {
 			return err
 		}
-		ev := Event{On: today, ActorID: p.UserID, ActorName: p.Name, Action: "issue_document", FromState: c.State, ToState: c.State,
-			Note: d.Title + " " + d.Number, DocumentID: d.ID}
-		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
+		ev := event(c, today, "issue_document")
+		ev.ActorID, ev.ActorName, ev.Note, ev.RefID = p.UserID, p.Name, d.Title+" "+d.Number, d.ID
+		if err := casework.InsertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
 		out = d

@@ -1,7 +1,6 @@
 package reconsider
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,11 +83,10 @@ func (m *Module) documentIssue(w http.ResponseWriter, r *http.Request) error {
 // formFailed shows a rejected form on the document page with the messages beside the
 // fields and the user's text kept; other errors go to the error page.
 func (m *Module) formFailed(w http.ResponseWriter, r *http.Request, id string, err error) error {
-	var fe *web.FormError
-	if !errors.As(err, &fe) {
+	fe := web.FormFrom(err, r.PostForm)
+	if fe == nil {
 		return err
 	}
-	fe.Values = r.PostForm
 	if r.URL.Path != "/reconsider/documents/"+id { // issue: the page shows the stored text
 		fe.Values = nil
 	}

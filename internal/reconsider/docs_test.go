@@ -19,8 +19,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -332,7 +334,7 @@ func TestIssueNumbersPerKind(t *testing.T) {
 	// A failed issue (placeholder left) must not use up a number.
 	c := must(t)(f.svc.Decide(f.ctx, staff, cases[0].ID, DecideInput{Step: Step{On: date("2025-04-01")}, Outcome: Uphold}))
 	dec := docByKind(t, f.docs(c.ID), DocDecision)
-	var fe *web.FormError
+	var fe *fault.Fields
 	if _, err := f.svc.IssueDocument(f.ctx, staff, dec.ID, blobs); !errors.As(err, &fe) || !strings.Contains(fe.Fields["body"], "【请填写本机关查明的事实") {
 		t.Fatalf("a decision with placeholders must not issue, got %v", err)
 	}
@@ -353,9 +355,9 @@ func TestIssueNumbersPerKind(t *testing.T) {
 		t.Errorf("blob %s stored: %v (%d blobs)", d.SHA256, ok, len(blobs))
 	}
 	det, _ := f.svc.Detail(f.ctx, staff, cases[2].ID)
-	var ev *Event
+	var ev *casework.Event
 	for i := range det.Events {
-		if det.Events[i].Action == "issue_document" && det.Events[i].DocumentID == d.ID {
+		if det.Events[i].Action == "issue_document" && det.Events[i].RefID == d.ID {
 			ev = &det.Events[i]
 		}
 	}
@@ -379,7 +381,7 @@ func TestIssuedDocumentsAreFrozen(t *testing.T) {
 
 	// Saving a draft: validation, stale form, then success.
 	_, err := f.svc.SaveDocument(f.ctx, staff, doc.ID, DocumentInput{Title: " ", Body: ""})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) || fe.Fields["title"] == "" || fe.Fields["body"] == "" {
 		t.Errorf("empty title and body: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 )
@@ -174,9 +175,7 @@ func latestPause(ctx context.Context, q db.Querier, caseID string) (Suspension, 
 }
 
 func latestNote(ctx context.Context, q db.Querier, caseID, action string) (string, error) {
-	var note string
-	err := q.QueryRowContext(ctx, `SELECT note FROM reconsider_events WHERE case_id = ? AND action = ? ORDER BY at DESC, id DESC LIMIT 1`, caseID, action).Scan(&note)
-	return note, err
+	return casework.LastNote(ctx, q, ownerType, caseID, action)
 }
 
 func latestOpinion(ctx context.Context, q db.Querier, caseID string) (Opinion, error) {

@@ -8,126 +8,53 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
-// Step is the common input of a transition: the legal date it happened, a note, and the
-// version of the case the user saw (0 = do not check).
-type Step struct {
-	On      calendar.Date `json:"-"`
-	OnText  string        `json:"on"`
-	Note    string        `json:"note"`
-	Version int           `json:"version"`
-}
-
-func fieldErr(field, msg string) error {
-	fe := &web.FormError{}
-	fe.Add(field, msg)
-	return fe
-}
-
-func stateErr(c *Case, want ...State) error {
-	var names []string
-	for _, s := range want {
-		names = append(names, s.Label())
-	}
-	return web.Errorf(409, fmt.Sprintf("案件当前为“%s”，此操作只适用于“%s”状态的案件", c.State.Label(), strings.Join(names, "、")))
-}
-
-func inState(c *Case, want ...State) error {
-	for _, s := range want {
-		if c.State == s {
-			return nil
-		}
-	}
-	return stateErr(c, want...)
-}
-
-// prepare parses the step date: required, not in the future.
-func (s *Service) prepare(st *Step) error {
-	if st.On.IsZero() {
-		if strings.TrimSpace(st.OnText) == "" {
-			st.On = s.Today()
-		} else {
-			d, err := calendar.ParseDate(strings.TrimSpace(st.OnText))
-			if err != nil {
-				return fieldErr("on", "日期格式应为 YYYY-MM-DD")
-			}
-			st.On = d
-		}
-	}
-	if st.On.After(s.Today()) {
-		return fieldErr("on", "日期不能晚于今天")
-	}
-	st.Note = strings.TrimSpace(st.Note)
-	return nil
-}
-
-func notBefore(on, earliest calendar.Date, what string) error {
-	if on.Before(earliest) {
-		return fieldErr("on", fmt.Sprintf("日期不能早于%s（%s）", what, earliest))
-	}
-	return nil
-}
-
-// step parses the date in place, so the transition closures read the parsed st.On.
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, perm auth.Perm, fn func(tx *db.Tx, c *Case) error) (*Case, error) {
-	if err := s.prepare(st); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, perm, func(tx *db.Tx, c *Case) error {
-		if err := notBefore(st.On, c.ReceivedOn, "收件日期"); err != nil {
-			return err
-		}
-		return fn(tx, c)
-	})
-}
+// Step is the common input of a transition: the legal date, a note and the version the user saw.
+// An alias, so the module's inputs and tests keep their short name.
+type Step = casework.Step
 
 // RequestAmendment sends the one-time 补正通知 listing everything missing (Art. 31 para 1).
 func (s *Service) RequestAmendment(ctx context.Context, p *auth.Principal, id string, st Step, items string) (*Case, error) {
 	items = strings.TrimSpace(items)
 	if items == "" {
-		return nil, fieldErr("items", "请一次性列明需要补正的全部事项")
+		return nil, fault.Field("items", "请一次性列明需要补正的全部事项")
 	}
-	return s.step(ctx, p, id, &st, "request_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateReceived); err != nil {
-			return err
-		}
-		if limit := s.cal().AddWorkingDays(c.AcceptStart, RuleAmendNotice.Length); st.On.After(limit) {
-			return fieldErr("on", fmt.Sprintf("补正通知应当自收到申请之日起五个工作日内发出（%s），期限已于 %s 届满", RuleAmendNotice.Basis, limit))
-		}
-		c.State, c.AmendNoticeOn, c.AmendItems = StateAmending, st.On, items
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "request_amendment", Step: &st, From: from(StateReceived),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if limit := s.cal().AddWorkingDays(c.AcceptStart, RuleAmendNotice.Length); st.On.After(limit) {
+				return fault.Field("on", fmt.Sprintf("补正通知应当自收到申请之日起五个工作日内发出（%s），期限已于 %s 届满", RuleAmendNotice.Basis, limit))
+			}
+			c.State, c.AmendNoticeOn, c.AmendItems = StateAmending, st.On, items
+			return nil
+		}})
 }
 
 // ReceiveAmendment records the completed materials; the acceptance review starts again (Art. 31 para 3).
 func (s *Service) ReceiveAmendment(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, &st, "receive_amendment", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateAmending); err != nil {
-			return err
-		}
-		if err := notBefore(st.On, c.AmendNoticeOn, "补正通知日期"); err != nil {
-			return err
-		}
-		c.State, c.AcceptStart = StateReceived, st.On
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "receive_amendment", Step: &st, From: from(StateAmending),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if err := casework.NotBefore(st.On, c.AmendNoticeOn, "补正通知日期"); err != nil {
+				return err
+			}
+			c.State, c.AcceptStart = StateReceived, st.On
+			return nil
+		}})
 }
 
 // AmendmentLapsed closes an application whose applicant did not amend in time without good reason (Art. 31 para 2).
 func (s *Service) AmendmentLapsed(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, &st, "amendment_lapsed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateAmending); err != nil {
-			return err
-		}
-		if !st.On.After(c.Due.Amend) {
-			return fieldErr("on", fmt.Sprintf("补正期限至 %s 届满，届满之后才能认定逾期未补正", c.Due.Amend))
-		}
-		c.State, c.ClosedOn, c.CloseReason = StateOther, st.On, "无正当理由逾期不补正，视为放弃行政复议申请"
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "amendment_lapsed", Step: &st, From: from(StateAmending),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !st.On.After(c.Due.Amend) {
+				return fault.Field("on", fmt.Sprintf("补正期限至 %s 届满，届满之后才能认定逾期未补正", c.Due.Amend))
+			}
+			c.State, c.ClosedOn, c.CloseReason = StateOther, st.On, "无正当理由逾期不补正，视为放弃行政复议申请"
+			return nil
+		}})
 }
 
 // SimplifiedGrounds are the conditions of Art. 53 (index+1 = the item; 5 = all parties agree).
@@ -150,28 +77,26 @@ type AcceptInput struct {
 // Accept accepts the application (Art. 30) and gives the case its number. Accepting after the
 // review period has run out records the statutory deemed acceptance on the day it ran out.
 func (s *Service) Accept(ctx context.Context, p *auth.Principal, id string, in AcceptInput) (*Case, error) {
-	return s.step(ctx, p, id, &in.Step, "accept", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateReceived); err != nil {
-			return err
-		}
-		if err := s.checkProcedure(c, in.Procedure, in.SimplifiedGround); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, c.AcceptStart, "受理审查起算日"); err != nil {
-			return err
-		}
-		c.Procedure = in.Procedure
-		c.AcceptedOn = in.On
-		if due := c.Due.Accept; !due.IsZero() && in.On.After(due) {
-			c.AcceptedOn, c.Deemed = due, true
-		}
-		if in.HandlerID != "" {
-			if err := s.setHandler(ctx, c, in.HandlerID); err != nil {
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "accept", Step: &in.Step, From: from(StateReceived),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if err := s.checkProcedure(c, in.Procedure, in.SimplifiedGround); err != nil {
 				return err
 			}
-		}
-		return s.accept(ctx, tx, c)
-	})
+			if err := casework.NotBefore(in.On, c.AcceptStart, "受理审查起算日"); err != nil {
+				return err
+			}
+			c.Procedure = in.Procedure
+			c.AcceptedOn = in.On
+			if due := c.Due.Accept; !due.IsZero() && in.On.After(due) {
+				c.AcceptedOn, c.Deemed = due, true
+			}
+			if in.HandlerID != "" {
+				if err := s.setHandler(ctx, c, in.HandlerID); err != nil {
+					return err
+				}
+			}
+			return s.accept(ctx, tx, c)
+		}})
 }
 
 func (s *Service) checkProcedure(c *Case, proc Procedure, ground int) error {
@@ -184,18 +109,18 @@ func (s *Service) checkProcedure(c *Case, proc Procedure, ground int) error {
 			return nil
 		case 3:
 			if c.Amount > 3000 {
-				return fieldErr("simplified_ground", fmt.Sprintf("涉案金额 %.2f 元超过三千元，不符合第五十三条第一款第三项", c.Amount))
+				return fault.Field("simplified_ground", fmt.Sprintf("涉案金额 %.2f 元超过三千元，不符合第五十三条第一款第三项", c.Amount))
 			}
 			return nil
 		case 4:
 			if c.ActType != "政府信息公开" {
-				return fieldErr("simplified_ground", "该案行政行为类别不是政府信息公开，不符合第五十三条第一款第四项")
+				return fault.Field("simplified_ground", "该案行政行为类别不是政府信息公开，不符合第五十三条第一款第四项")
 			}
 			return nil
 		}
-		return fieldErr("simplified_ground", "适用简易程序须选择第五十三条规定的情形")
+		return fault.Field("simplified_ground", "适用简易程序须选择第五十三条规定的情形")
 	}
-	return fieldErr("procedure", "请选择普通程序或简易程序")
+	return fault.Field("procedure", "请选择普通程序或简易程序")
 }
 
 // accept gives the case number and moves it into review.
@@ -221,7 +146,7 @@ func (s *Service) setHandler(ctx context.Context, c *Case, userID string) error 
 			return nil
 		}
 	}
-	return fieldErr("handler_id", "承办人须为本复议机关的复议工作人员")
+	return fault.Field("handler_id", "承办人须为本复议机关的复议工作人员")
 }
 
 // DeemAccepted accepts every application whose review period ran out without a refusal
@@ -242,13 +167,15 @@ func (s *Service) DeemAccepted(ctx context.Context) (int, error) {
 	system := &auth.Principal{UserID: "", Name: "系统", Scope: auth.ScopeAll, Roles: []auth.Role{auth.RoleReconsider}}
 	n := 0
 	for _, id := range ids {
-		_, err := s.act(ctx, system, id, 0, "deem_accept", today, "审查期限届满未作出不予受理决定，依法视为受理", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-			if c.State != StateReceived { // another instance got there first
-				return errSkip
-			}
-			c.AcceptedOn, c.Deemed, c.Procedure = c.Due.Accept, true, Ordinary
-			return s.accept(ctx, tx, c)
-		})
+		st := Step{On: today, Note: "审查期限届满未作出不予受理决定，依法视为受理"}
+		_, err := s.cases.Run(ctx, s.db, today, system, id, casework.Transition[*Case]{Action: "deem_accept", Step: &st, Allow: s.mayEdit,
+			Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+				if c.State != StateReceived { // another instance got there first
+					return errSkip
+				}
+				c.AcceptedOn, c.Deemed, c.Procedure = c.Due.Accept, true, Ordinary
+				return s.accept(ctx, tx, c)
+			}})
 		if errors.Is(err, errSkip) {
 			continue
 		}
@@ -273,22 +200,20 @@ type RejectInput struct {
 func (s *Service) Reject(ctx context.Context, p *auth.Principal, id string, in RejectInput) (*Case, error) {
 	in.Ground = strings.TrimSpace(in.Ground)
 	if in.Ground == "" {
-		return nil, fieldErr("ground", "请写明不予受理的理由（不符合第三十条第一款哪一项）")
+		return nil, fault.Field("ground", "请写明不予受理的理由（不符合第三十条第一款哪一项）")
 	}
-	return s.step(ctx, p, id, &in.Step, "reject", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateReceived); err != nil {
-			return err
-		}
-		if in.On.After(c.Due.Accept) {
-			return fieldErr("on", fmt.Sprintf("审查期限已于 %s 届满，依法视为受理，不能再决定不予受理；受理后发现不符合受理条件的，应决定驳回申请（第三十三条）", c.Due.Accept))
-		}
-		reason := in.Ground
-		if c := strings.TrimSpace(in.Competent); c != "" {
-			reason += "；有管辖权的行政复议机关：" + c
-		}
-		c.State, c.ClosedOn, c.CloseReason = StateNotAccepted, in.On, reason
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "reject", Step: &in.Step, From: from(StateReceived),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if in.On.After(c.Due.Accept) {
+				return fault.Field("on", fmt.Sprintf("审查期限已于 %s 届满，依法视为受理，不能再决定不予受理；受理后发现不符合受理条件的，应决定驳回申请（第三十三条）", c.Due.Accept))
+			}
+			reason := in.Ground
+			if c := strings.TrimSpace(in.Competent); c != "" {
+				reason += "；有管辖权的行政复议机关：" + c
+			}
+			c.State, c.ClosedOn, c.CloseReason = StateNotAccepted, in.On, reason
+			return nil
+		}})
 }
 
 // OtherInput closes an application without acceptance: 告知, 转送 or withdrawal before acceptance.
@@ -305,30 +230,28 @@ func (s *Service) CloseOther(ctx context.Context, p *auth.Principal, id string, 
 	switch in.Kind {
 	case "inform":
 		if in.Target == "" {
-			return nil, fieldErr("target", "请写明告知申请人向哪一机关申请")
+			return nil, fault.Field("target", "请写明告知申请人向哪一机关申请")
 		}
 		reason = "告知申请人向" + in.Target + "申请"
 	case "transfer":
 		if in.Target == "" {
-			return nil, fieldErr("target", "请写明转送的机关")
+			return nil, fault.Field("target", "请写明转送的机关")
 		}
 		reason = "转送" + in.Target
 	case "withdraw":
 		reason = "申请人在受理前撤回申请"
 	default:
-		return nil, fieldErr("kind", "请选择处理方式：告知、转送或撤回")
+		return nil, fault.Field("kind", "请选择处理方式：告知、转送或撤回")
 	}
-	return s.step(ctx, p, id, &in.Step, in.Kind, auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		allowed := []State{StateReceived}
-		if in.Kind == "withdraw" {
-			allowed = append(allowed, StateAmending)
-		}
-		if err := inState(c, allowed...); err != nil {
-			return err
-		}
-		c.State, c.ClosedOn, c.CloseReason = StateOther, in.On, reason
-		return nil
-	})
+	allowed := from(StateReceived)
+	if in.Kind == "withdraw" {
+		allowed = from(StateReceived, StateAmending)
+	}
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: in.Kind, Step: &in.Step, From: allowed,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			c.State, c.ClosedOn, c.CloseReason = StateOther, in.On, reason
+			return nil
+		}})
 }
 
 // ConvertInput switches a simplified case to the ordinary procedure (Art. 55), with the approval recorded.
@@ -340,49 +263,46 @@ type ConvertInput struct {
 // Convert applies Art. 55.
 func (s *Service) Convert(ctx context.Context, p *auth.Principal, id string, in ConvertInput) (*Case, error) {
 	if strings.TrimSpace(in.Approver) == "" {
-		return nil, fieldErr("approver", "转为普通程序须经行政复议机构负责人批准，请填写批准人")
+		return nil, fault.Field("approver", "转为普通程序须经行政复议机构负责人批准，请填写批准人")
 	}
 	if in.Note == "" {
-		return nil, fieldErr("note", "请写明转为普通程序的理由")
+		return nil, fault.Field("note", "请写明转为普通程序的理由")
 	}
 	in.Note = "批准人：" + strings.TrimSpace(in.Approver) + "；理由：" + in.Note
-	return s.step(ctx, p, id, &in.Step, "convert", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if c.Procedure != Simplified {
-			return web.Errorf(409, "该案已适用普通程序")
-		}
-		c.Procedure = Ordinary
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "convert", Step: &in.Step, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if c.Procedure != Simplified {
+				return fault.Conflictf("该案已适用普通程序")
+			}
+			c.Procedure = Ordinary
+			return nil
+		}})
 }
 
 // AssignHandler changes the 承办人.
 func (s *Service) AssignHandler(ctx context.Context, p *auth.Principal, id string, st Step, userID string) (*Case, error) {
-	return s.step(ctx, p, id, &st, "assign", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if !c.State.Open() {
-			return web.Errorf(409, "案件已办结，不能更换承办人")
-		}
-		return s.setHandler(ctx, c, userID)
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "assign", Step: &st,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.State.Open() {
+				return fault.Conflictf("案件已办结，不能更换承办人")
+			}
+			return s.setHandler(ctx, c, userID)
+		}})
 }
 
 // SendCopy records that the application copy went to the respondent (Arts. 48, 54); the reply clock starts.
 func (s *Service) SendCopy(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, &st, "send_copy", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if !c.CopySentOn.IsZero() {
-			return web.Errorf(409, "申请书副本已于 "+c.CopySentOn.String()+" 发送")
-		}
-		if err := notBefore(st.On, c.AcceptedOn, "受理日期"); err != nil {
-			return err
-		}
-		c.CopySentOn = st.On
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "send_copy", Step: &st, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.CopySentOn.IsZero() {
+				return fault.Conflictf("申请书副本已于 %s 发送", c.CopySentOn)
+			}
+			if err := casework.NotBefore(st.On, c.AcceptedOn, "受理日期"); err != nil {
+				return err
+			}
+			c.CopySentOn = st.On
+			return nil
+		}})
 }
 
 // ReplyInput is the respondent's written reply (答复).
@@ -395,31 +315,22 @@ type ReplyInput struct {
 func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, in ReplyInput) (*Case, error) {
 	in.Text = strings.TrimSpace(in.Text)
 	if in.Text == "" {
-		return nil, fieldErr("text", "请填写书面答复的内容（证据、依据请作为附件上传）")
+		return nil, fault.Field("text", "请填写书面答复的内容（证据、依据请作为附件上传）")
 	}
-	perm := auth.PermReconsiderReply
-	if p.Can(auth.PermReconsiderEdit) {
-		perm = auth.PermReconsiderEdit
-	}
-	return s.step(ctx, p, id, &in.Step, "reply", perm, func(tx *db.Tx, c *Case) error {
-		if perm == auth.PermReconsiderReply && c.RespondentID != p.OrganID {
-			return fmt.Errorf("%w：只有被申请人的联络员可以提交答复", db.ErrForbidden)
-		}
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if c.CopySentOn.IsZero() {
-			return web.Errorf(409, "尚未向被申请人发送申请书副本，不能提交答复")
-		}
-		if !c.ReplyOn.IsZero() {
-			return web.Errorf(409, "被申请人已于 "+c.ReplyOn.String()+" 提交答复")
-		}
-		if err := notBefore(in.On, c.CopySentOn, "发送副本日期"); err != nil {
-			return err
-		}
-		c.ReplyOn, c.ReplyLate = in.On, in.On.After(c.Due.Reply)
-		return tx.Exec(ctx, `UPDATE reconsider_cases SET reply_text = ? WHERE id = ?`, in.Text, c.ID)
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "reply", Step: &in.Step, From: from(StateInReview, StateSuspended), Allow: s.mayReply,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if c.CopySentOn.IsZero() {
+				return fault.Conflictf("尚未向被申请人发送申请书副本，不能提交答复")
+			}
+			if !c.ReplyOn.IsZero() {
+				return fault.Conflictf("被申请人已于 %s 提交答复", c.ReplyOn)
+			}
+			if err := casework.NotBefore(in.On, c.CopySentOn, "发送副本日期"); err != nil {
+				return err
+			}
+			c.ReplyOn, c.ReplyLate = in.On, in.On.After(c.Due.Reply)
+			return tx.Exec(ctx, `UPDATE reconsider_cases SET reply_text = ? WHERE id = ?`, in.Text, c.ID)
+		}})
 }
 
 // SuspendInput is a 中止 with its ground (Art. 39).
@@ -431,34 +342,30 @@ type SuspendInput struct {
 // Suspend stops the decision clock.
 func (s *Service) Suspend(ctx context.Context, p *auth.Principal, id string, in SuspendInput) (*Case, error) {
 	if in.Ground < 1 || in.Ground > len(SuspendGrounds) {
-		return nil, fieldErr("ground", "请选择第三十九条规定的中止情形")
+		return nil, fault.Field("ground", "请选择第三十九条规定的中止情形")
 	}
 	if in.Ground == 10 && strings.TrimSpace(in.Note) == "" {
-		return nil, fieldErr("note", "“其他情形”须写明中止理由")
+		return nil, fault.Field("note", "“其他情形”须写明中止理由")
 	}
-	return s.step(ctx, p, id, &in.Step, "suspend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview); err != nil {
-			return err
-		}
-		if err := notBefore(in.On, c.AcceptedOn, "受理日期"); err != nil {
-			return err
-		}
-		if !c.Due.Decision.IsZero() && in.On.After(c.Due.Decision) {
-			return fieldErr("on", fmt.Sprintf("决定期限已于 %s 届满，不能再中止", c.Due.Decision))
-		}
-		c.State = StateSuspended
-		return tx.Exec(ctx, `INSERT INTO reconsider_pauses (id, case_id, from_on, ground, reason) VALUES (?, ?, ?, ?, ?)`, db.NewID(), c.ID, in.On.String(), in.Ground, in.Note)
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "suspend", Step: &in.Step, From: from(StateInReview),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if err := casework.NotBefore(in.On, c.AcceptedOn, "受理日期"); err != nil {
+				return err
+			}
+			if !c.Due.Decision.IsZero() && in.On.After(c.Due.Decision) {
+				return fault.Field("on", fmt.Sprintf("决定期限已于 %s 届满，不能再中止", c.Due.Decision))
+			}
+			c.State = StateSuspended
+			return tx.Exec(ctx, `INSERT INTO reconsider_pauses (id, case_id, from_on, ground, reason) VALUES (?, ?, ?, ?, ?)`, db.NewID(), c.ID, in.On.String(), in.Ground, in.Note)
+		}})
 }
 
 // Resume restarts the clock the day after resumption.
 func (s *Service) Resume(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, &st, "resume", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateSuspended); err != nil {
-			return err
-		}
-		return s.closePause(ctx, tx, c, st.On)
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "resume", Step: &st, From: from(StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			return s.closePause(ctx, tx, c, st.On)
+		}})
 }
 
 func (s *Service) closePause(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date) error {
@@ -469,7 +376,7 @@ func (s *Service) closePause(ctx context.Context, tx *db.Tx, c *Case, on calenda
 	for _, pz := range pauses {
 		if pz.To.IsZero() {
 			if on.Before(pz.From) {
-				return fieldErr("on", fmt.Sprintf("恢复日期不能早于中止日期 %s", pz.From))
+				return fault.Field("on", fmt.Sprintf("恢复日期不能早于中止日期 %s", pz.From))
 			}
 			c.State = StateInReview
 			return tx.Exec(ctx, `UPDATE reconsider_pauses SET to_on = ? WHERE id = ?`, on.String(), pz.ID)
@@ -489,28 +396,26 @@ type ExtendInput struct {
 // Extend adds up to 30 days in total, approved by the head of the 复议机构, before the period runs out.
 func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in ExtendInput) (*Case, error) {
 	if strings.TrimSpace(in.Approver) == "" {
-		return nil, fieldErr("approver", "延长期限须经行政复议机构负责人批准，请填写批准人")
+		return nil, fault.Field("approver", "延长期限须经行政复议机构负责人批准，请填写批准人")
 	}
 	if in.Note == "" {
-		return nil, fieldErr("note", "请写明情况复杂、需要延长的理由")
+		return nil, fault.Field("note", "请写明情况复杂、需要延长的理由")
 	}
 	in.Note = fmt.Sprintf("延长%d日；批准人：%s；理由：%s", in.Days, strings.TrimSpace(in.Approver), in.Note)
-	return s.step(ctx, p, id, &in.Step, "extend", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if c.Procedure == Simplified {
-			return web.Errorf(409, "简易程序案件不能延长审理期限；情况复杂的，可经批准转为普通程序（第五十五条）")
-		}
-		if in.Days < 1 || c.Extension+in.Days > RuleDecision.MaxExtension {
-			return fieldErr("days", fmt.Sprintf("延长期限最多不得超过三十日（已延长%d日）", c.Extension))
-		}
-		if !c.Due.Decision.IsZero() && in.On.After(c.Due.Decision) {
-			return fieldErr("on", fmt.Sprintf("决定期限已于 %s 届满，不能再延长", c.Due.Decision))
-		}
-		c.Extension += in.Days
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "extend", Step: &in.Step, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if c.Procedure == Simplified {
+				return fault.Conflictf("简易程序案件不能延长审理期限；情况复杂的，可经批准转为普通程序（第五十五条）")
+			}
+			if in.Days < 1 || c.Extension+in.Days > RuleDecision.MaxExtension {
+				return fault.Field("days", fmt.Sprintf("延长期限最多不得超过三十日（已延长%d日）", c.Extension))
+			}
+			if !c.Due.Decision.IsZero() && in.On.After(c.Due.Decision) {
+				return fault.Field("on", fmt.Sprintf("决定期限已于 %s 届满，不能再延长", c.Due.Decision))
+			}
+			c.Extension += in.Days
+			return nil
+		}})
 }
 
 // DecideInput is a 行政复议决定.
@@ -524,48 +429,49 @@ type DecideInput struct {
 // Decide concludes the case with a decision of Arts. 63–69, 70 or 33.
 func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in DecideInput) (*Case, error) {
 	if !in.Outcome.Decision() {
-		return nil, fieldErr("outcome", "请选择复议决定类型")
+		return nil, fault.Field("outcome", "请选择复议决定类型")
 	}
 	if in.NoReply {
 		switch in.Outcome {
 		case Revoke, PartialRevoke, DeclareUnlawful, DeclareVoid, OrderPerformance:
 		default:
-			return nil, fieldErr("outcome", "被申请人不答复的，依第七十条应决定撤销、部分撤销、确认违法、确认无效或者责令履行")
+			return nil, fault.Field("outcome", "被申请人不答复的，依第七十条应决定撤销、部分撤销、确认违法、确认无效或者责令履行")
 		}
 	}
 	var perf calendar.Date
 	if strings.TrimSpace(in.PerformanceDue) != "" {
 		d, err := calendar.ParseDate(strings.TrimSpace(in.PerformanceDue))
 		if err != nil {
-			return nil, fieldErr("performance_due", "履行期限格式应为 YYYY-MM-DD")
+			return nil, fault.Field("performance_due", "履行期限格式应为 YYYY-MM-DD")
 		}
 		perf = d
 	}
-	return s.step(ctx, p, id, &in.Step, "decide", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview); err != nil {
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "decide", Step: &in.Step,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
 			if c.State == StateSuspended {
-				return web.Errorf(409, "案件中止期间不能作出决定，请先恢复审理")
+				return fault.Conflictf("案件中止期间不能作出决定，请先恢复审理")
 			}
-			return err
-		}
-		if in.NoReply && c.ReplyOn.IsZero() == false && !c.ReplyLate {
-			return fieldErr("no_reply", "被申请人已按期答复，不适用第七十条")
-		}
-		if err := notBefore(in.On, c.AcceptedOn, "受理日期"); err != nil {
-			return err
-		}
-		if !perf.IsZero() && perf.Before(in.On) {
-			return fieldErr("performance_due", "履行期限不能早于决定日期")
-		}
-		if err := s.conclude(ctx, tx, c, in.On, in.Outcome); err != nil {
-			return err
-		}
-		c.PerformanceDue = perf
-		if in.NoReply {
-			c.CloseReason = "被申请人未依法提出书面答复、提交证据依据（第七十条）"
-		}
-		return nil
-	})
+			if err := s.cases.InState(string(c.State), string(StateInReview)); err != nil {
+				return err
+			}
+			if in.NoReply && c.ReplyOn.IsZero() == false && !c.ReplyLate {
+				return fault.Field("no_reply", "被申请人已按期答复，不适用第七十条")
+			}
+			if err := casework.NotBefore(in.On, c.AcceptedOn, "受理日期"); err != nil {
+				return err
+			}
+			if !perf.IsZero() && perf.Before(in.On) {
+				return fault.Field("performance_due", "履行期限不能早于决定日期")
+			}
+			if err := s.conclude(ctx, tx, c, in.On, in.Outcome); err != nil {
+				return err
+			}
+			c.PerformanceDue = perf
+			if in.NoReply {
+				c.CloseReason = "被申请人未依法提出书面答复、提交证据依据（第七十条）"
+			}
+			return nil
+		}})
 }
 
 // conclude closes the case and freezes its decision due date, computed with every suspension
@@ -597,7 +503,7 @@ type MediateInput struct {
 func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in MediateInput) (*Case, error) {
 	in.Agreement = strings.TrimSpace(in.Agreement)
 	if in.Agreement == "" {
-		return nil, fieldErr("agreement", "请填写调解协议的内容")
+		return nil, fault.Field("agreement", "请填写调解协议的内容")
 	}
 	// The agreement is the record the 调解书 quotes; a clerk's remark follows it.
 	if in.Note != "" {
@@ -609,25 +515,23 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 	if v := strings.TrimSpace(in.PerformanceDue); v != "" {
 		d, err := calendar.ParseDate(v)
 		if err != nil {
-			return nil, fieldErr("performance_due", "履行期限格式应为 YYYY-MM-DD")
+			return nil, fault.Field("performance_due", "履行期限格式应为 YYYY-MM-DD")
 		}
 		perf = d
 	}
-	return s.step(ctx, p, id, &in.Step, "mediate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if c.State == StateSuspended {
-			if err := s.closePause(ctx, tx, c, in.On); err != nil {
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "mediate", Step: &in.Step, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if c.State == StateSuspended {
+				if err := s.closePause(ctx, tx, c, in.On); err != nil {
+					return err
+				}
+			}
+			if err := s.conclude(ctx, tx, c, in.On, Mediation); err != nil {
 				return err
 			}
-		}
-		if err := s.conclude(ctx, tx, c, in.On, Mediation); err != nil {
-			return err
-		}
-		c.PerformanceDue, c.Corrected = perf, true
-		return nil
-	})
+			c.PerformanceDue, c.Corrected = perf, true
+			return nil
+		}})
 }
 
 // TerminateInput is a 终止 with its ground (Art. 41).
@@ -641,38 +545,36 @@ type TerminateInput struct {
 // Terminate ends the case without a decision.
 func (s *Service) Terminate(ctx context.Context, p *auth.Principal, id string, in TerminateInput) (*Case, error) {
 	if in.Ground < 1 || in.Ground > len(TerminateGrounds) {
-		return nil, fieldErr("ground", "请选择第四十一条规定的终止情形")
+		return nil, fault.Field("ground", "请选择第四十一条规定的终止情形")
 	}
 	if in.Settled && in.Ground != 1 {
-		return nil, fieldErr("settled", "和解后终止的，应为申请人撤回申请（第四十一条第一项）")
+		return nil, fault.Field("settled", "和解后终止的，应为申请人撤回申请（第四十一条第一项）")
 	}
-	return s.step(ctx, p, id, &in.Step, "terminate", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if in.Ground == 5 {
-			if err := s.checkLongSuspension(ctx, tx, c, in.On); err != nil {
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "terminate", Step: &in.Step, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if in.Ground == 5 {
+				if err := s.checkLongSuspension(ctx, tx, c, in.On); err != nil {
+					return err
+				}
+			}
+			if c.State == StateSuspended {
+				if err := s.closePause(ctx, tx, c, in.On); err != nil {
+					return err
+				}
+			}
+			if err := s.conclude(ctx, tx, c, in.On, Terminate); err != nil {
 				return err
 			}
-		}
-		if c.State == StateSuspended {
-			if err := s.closePause(ctx, tx, c, in.On); err != nil {
-				return err
-			}
-		}
-		if err := s.conclude(ctx, tx, c, in.On, Terminate); err != nil {
-			return err
-		}
-		c.CloseReason = TerminateGrounds[in.Ground-1]
-		c.Settled, c.Corrected = in.Settled, in.Corrected
-		return nil
-	})
+			c.CloseReason = TerminateGrounds[in.Ground-1]
+			c.Settled, c.Corrected = in.Settled, in.Corrected
+			return nil
+		}})
 }
 
 // checkLongSuspension: Art. 41(5) needs a suspension under Art. 39(1)(2)(4) that has lasted 60 days.
 func (s *Service) checkLongSuspension(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date) error {
 	if c.State != StateSuspended {
-		return fieldErr("ground", "第四十一条第五项只适用于中止中的案件")
+		return fault.Field("ground", "第四十一条第五项只适用于中止中的案件")
 	}
 	pauses, err := listPauses(ctx, tx, c.ID)
 	if err != nil {
@@ -681,33 +583,31 @@ func (s *Service) checkLongSuspension(ctx context.Context, tx *db.Tx, c *Case, o
 	for _, pz := range pauses {
 		if pz.To.IsZero() {
 			if pz.Ground != 1 && pz.Ground != 2 && pz.Ground != 4 {
-				return fieldErr("ground", "第四十一条第五项只适用于依第三十九条第一款第一项、第二项、第四项中止的案件")
+				return fault.Field("ground", "第四十一条第五项只适用于依第三十九条第一款第一项、第二项、第四项中止的案件")
 			}
 			if pz.From.DaysUntil(on) < 60 {
-				return fieldErr("ground", fmt.Sprintf("中止自 %s 起未满六十日", pz.From))
+				return fault.Field("ground", fmt.Sprintf("中止自 %s 起未满六十日", pz.From))
 			}
 			return nil
 		}
 	}
-	return fieldErr("ground", "未找到进行中的中止")
+	return fault.Field("ground", "未找到进行中的中止")
 }
 
 // RecordPerformance records that the respondent carried out the decision or 调解书 (Art. 77).
 func (s *Service) RecordPerformance(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
-	return s.step(ctx, p, id, &st, "performed", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateConcluded); err != nil {
-			return err
-		}
-		if !c.Outcome.NeedsPerformance() {
-			return web.Errorf(409, "该结案方式无需跟踪履行")
-		}
-		if !c.PerformedOn.IsZero() {
-			return web.Errorf(409, "已于 "+c.PerformedOn.String()+" 记录履行")
-		}
-		if err := notBefore(st.On, c.ClosedOn, "结案日期"); err != nil {
-			return err
-		}
-		c.PerformedOn = st.On
-		return nil
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "performed", Step: &st, From: from(StateConcluded),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.Outcome.NeedsPerformance() {
+				return fault.Conflictf("该结案方式无需跟踪履行")
+			}
+			if !c.PerformedOn.IsZero() {
+				return fault.Conflictf("已于 %s 记录履行", c.PerformedOn)
+			}
+			if err := casework.NotBefore(st.On, c.ClosedOn, "结案日期"); err != nil {
+				return err
+			}
+			c.PerformedOn = st.On
+			return nil
+		}})
 }

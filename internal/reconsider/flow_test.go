@@ -11,9 +11,9 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 func TestMain(m *testing.M) {
@@ -167,8 +167,8 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 	c = must(t)(f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2024-12-01"), Note: "案情复杂"}, Days: 30, Approver: "李局长"}))
 	// 90 days from 10-08 = 2025-01-06, + 15 paused = 2025-01-21 (Tuesday).
 	eq(t, "decision due after extension", c.Due.Decision, "2025-01-21")
-	if _, err := f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2024-12-02"), Note: "再延"}, Days: 1, Approver: "李局长"}); err == nil {
-		t.Error("a second extension beyond 30 days must be refused")
+	if _, err := f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2024-12-02"), Note: "再延"}, Days: 1, Approver: "李局长"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a second extension beyond 30 days must be refused, got %v", err)
 	}
 
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-01-10")}, Outcome: Revoke, PerformanceDue: "2025-02-28"}))
@@ -206,8 +206,8 @@ func TestSimplifiedPathDeadlines(t *testing.T) {
 	c := f.register(staff, "2025-01-24", 200, "行政处罚")
 	// 5 WD from Fri 01-24: 01-26 (Sun workday) 1, 01-27 2, holiday 01-28..02-04, 02-05 3, 02-06 4, 02-07 5.
 	eq(t, "accept due", c.Due.Accept, "2025-02-07")
-	if _, err := f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-01-27")}, Procedure: Simplified, SimplifiedGround: 4}); err == nil {
-		t.Fatal("ground 4 needs a 政府信息公开 case")
+	if _, err := f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-01-27")}, Procedure: Simplified, SimplifiedGround: 4}); !errors.Is(err, fault.Invalid) {
+		t.Fatalf("ground 4 needs a 政府信息公开 case, got %v", err)
 	}
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-01-27")}, Procedure: Simplified, SimplifiedGround: 3}))
 	eq(t, "copy due (3 WD)", c.Due.Copy, "2025-02-07")
@@ -215,8 +215,8 @@ func TestSimplifiedPathDeadlines(t *testing.T) {
 	c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2025-02-05")}))
 	// 5 WD from 02-05: 02-06, 02-07, 02-08 (Sat workday), 02-10, 02-11.
 	eq(t, "reply due (5 WD)", c.Due.Reply, "2025-02-11")
-	if _, err := f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2025-02-10"), Note: "x"}, Days: 10, Approver: "李"}); err == nil {
-		t.Error("simplified cases cannot be extended")
+	if _, err := f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2025-02-10"), Note: "x"}, Days: 10, Approver: "李"}); !errors.Is(err, fault.Conflict) {
+		t.Errorf("simplified cases cannot be extended, got %v", err)
 	}
 	c = must(t)(f.svc.Convert(f.ctx, staff, c.ID, ConvertInput{Step: Step{On: date("2025-02-10"), Note: "案情复杂"}, Approver: "李局长"}))
 	// Ordinary now: 60 days from 01-27 = 03-28 (Friday).
@@ -230,14 +230,14 @@ func TestAmendmentRestartsAcceptance(t *testing.T) {
 	c := f.register(staff, "2024-02-08", 0, "行政许可")
 	// 02-09 1, holiday 02-10..17, 02-18 (Sun workday) 2, 02-19 3, 02-20 4, 02-21 5.
 	eq(t, "accept due", c.Due.Accept, "2024-02-21")
-	if _, err := f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-22")}, "身份证明"); err == nil {
-		t.Error("a 补正通知 after the five working days must be refused")
+	if _, err := f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-22")}, "身份证明"); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a 补正通知 after the five working days must be refused, got %v", err)
 	}
 	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-09")}, "身份证明；行政行为文书"))
 	// 10 WD from 02-09: 02-18, 19, 20, 21, 22, 23, 26, 27, 28, 29.
 	eq(t, "amend due", c.Due.Amend, "2024-02-29")
-	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-02-29")}); err == nil {
-		t.Error("the period has not lapsed on its last day")
+	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-02-29")}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("the period has not lapsed on its last day, got %v", err)
 	}
 	c = must(t)(f.svc.ReceiveAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-28")}))
 	// Restart from 02-28: 02-29, 03-01, 03-04, 03-05, 03-06.
@@ -245,8 +245,8 @@ func TestAmendmentRestartsAcceptance(t *testing.T) {
 	if c.State != StateReceived {
 		t.Fatalf("state %s", c.State)
 	}
-	if _, err := f.svc.Reject(f.ctx, staff, c.ID, RejectInput{Step: Step{On: date("2024-03-07")}, Ground: "超过申请期限"}); err == nil {
-		t.Error("a refusal after the review period must be refused (deemed accepted)")
+	if _, err := f.svc.Reject(f.ctx, staff, c.ID, RejectInput{Step: Step{On: date("2024-03-07")}, Ground: "超过申请期限"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a refusal after the review period must be refused (deemed accepted), got %v", err)
 	}
 	c = must(t)(f.svc.Reject(f.ctx, staff, c.ID, RejectInput{Step: Step{On: date("2024-03-06")}, Ground: "不属于本机关管辖", Competent: "示范市人民政府"}))
 	if c.State != StateNotAccepted || c.ClosedOn.String() != "2024-03-06" {
@@ -299,12 +299,12 @@ func TestHearingNotice(t *testing.T) {
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-09-23")}, Procedure: Ordinary}))
 	// Notice Thu 09-26: 09-27 1, 09-29 (Sun workday) 2, 09-30 3, 10-08 4, 10-09 5 → earliest hearing 10-09.
 	_, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-08", Panel: "王一、李二、赵三"})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) || fe.Fields["held_on"] == "" {
 		t.Fatalf("hearing on 10-08 after notice on 09-26 must be refused, got %v", err)
 	}
-	if _, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二"}); err == nil {
-		t.Error("a panel of two must be refused")
+	if _, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a panel of two must be refused, got %v", err)
 	}
 	c = must(t)(f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二、赵三", Place: "县司法局听证室"}))
 	d, _ := f.svc.Detail(f.ctx, staff, c.ID)
@@ -338,13 +338,13 @@ func TestEveryDecisionTypeAndMediationTermination(t *testing.T) {
 	}
 	// Art. 70 only allows corrective decisions.
 	c := accepted()
-	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: Uphold, NoReply: true}); err == nil {
-		t.Error("upholding under Art. 70 must be refused")
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: Uphold, NoReply: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("upholding under Art. 70 must be refused, got %v", err)
 	}
 	// Termination for a 60-day suspension needs the suspension to be that long and of the right kind.
 	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-05-10")}, Ground: 1}))
-	if _, err := f.svc.Terminate(f.ctx, staff, c.ID, TerminateInput{Step: Step{On: date("2024-07-08")}, Ground: 5}); err == nil {
-		t.Error("59 days of suspension is not enough")
+	if _, err := f.svc.Terminate(f.ctx, staff, c.ID, TerminateInput{Step: Step{On: date("2024-07-08")}, Ground: 5}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("59 days of suspension is not enough, got %v", err)
 	}
 	c = must(t)(f.svc.Terminate(f.ctx, staff, c.ID, TerminateInput{Step: Step{On: date("2024-07-09")}, Ground: 5}))
 	if c.State != StateConcluded {
@@ -353,8 +353,8 @@ func TestEveryDecisionTypeAndMediationTermination(t *testing.T) {
 	// Decisions during suspension are refused.
 	c = accepted()
 	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-05-10")}, Ground: 8}))
-	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: Uphold}); err == nil {
-		t.Error("a suspended case cannot be decided")
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: Uphold}); !errors.Is(err, fault.Conflict) {
+		t.Errorf("a suspended case cannot be decided, got %v", err)
 	}
 }
 
@@ -384,8 +384,8 @@ func TestOpinionReportBack(t *testing.T) {
 		t.Error("the opinion's report-back is not on the workbench")
 	}
 	must(t)(f.svc.ReportOpinion(f.ctx, staff, c.ID, d.Opinions[0].ID, Step{On: date("2024-12-20")}, "已整改"))
-	if _, err := f.svc.ReportOpinion(f.ctx, staff, c.ID, d.Opinions[0].ID, Step{On: date("2024-12-21")}, "再报"); err == nil {
-		t.Error("a report can be recorded once")
+	if _, err := f.svc.ReportOpinion(f.ctx, staff, c.ID, d.Opinions[0].ID, Step{On: date("2024-12-21")}, "再报"); !errors.Is(err, fault.Conflict) {
+		t.Errorf("a report can be recorded once, got %v", err)
 	}
 }
 
@@ -397,19 +397,19 @@ func TestPermissionsAndScope(t *testing.T) {
 	c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2024-09-04")}))
 
 	other := f.login("ls_fy") // another county's office
-	if _, err := f.svc.Get(f.ctx, other, c.ID); err == nil {
-		t.Error("another county must not see the case")
+	if _, err := f.svc.Get(f.ctx, other, c.ID); !errors.Is(err, fault.NotFound) {
+		t.Errorf("another county must not see the case, got %v", err)
 	}
-	if _, err := f.svc.Decide(f.ctx, other, c.ID, DecideInput{Step: Step{On: date("2024-10-01")}, Outcome: Uphold}); err == nil {
-		t.Error("another county must not decide the case")
+	if _, err := f.svc.Decide(f.ctx, other, c.ID, DecideInput{Step: Step{On: date("2024-10-01")}, Outcome: Uphold}); !errors.Is(err, fault.NotFound) {
+		t.Errorf("another county must not decide the case, got %v", err)
 	}
 	wrongLiaison := f.login("qs_sjj") // market regulation is not the respondent
-	if _, err := f.svc.FileReply(f.ctx, wrongLiaison, c.ID, ReplyInput{Step: Step{On: date("2024-09-10")}, Text: "x"}); err == nil {
-		t.Error("a liaison of another department must not reply")
+	if _, err := f.svc.FileReply(f.ctx, wrongLiaison, c.ID, ReplyInput{Step: Step{On: date("2024-09-10")}, Text: "x"}); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a liaison of another department must not reply, got %v", err)
 	}
 	liaison := f.login("qs_gaj")
-	if _, err := f.svc.Accept(f.ctx, liaison, c.ID, AcceptInput{Step: Step{On: date("2024-09-03")}, Procedure: Ordinary}); err == nil {
-		t.Error("a liaison must not handle the case")
+	if _, err := f.svc.Accept(f.ctx, liaison, c.ID, AcceptInput{Step: Step{On: date("2024-09-03")}, Procedure: Ordinary}); !errors.Is(err, fault.Forbidden) {
+		t.Errorf("a liaison must not handle the case, got %v", err)
 	}
 	todos, err := f.svc.Todos(f.ctx, liaison)
 	// 10 WD from Wed 09-04: 09-05, 06, 09, 10, 11, 12, 13, 14 (Sat, make-up workday), holiday 09-15..17, 09-18, 09-19.
@@ -421,12 +421,12 @@ func TestPermissionsAndScope(t *testing.T) {
 	if _, err := f.svc.Get(f.ctx, leader, c.ID); err != nil {
 		t.Error("the county leader reads the case")
 	}
-	if _, err := f.svc.SendCopy(f.ctx, leader, c.ID, Step{On: date("2024-09-10")}); err == nil {
-		t.Error("a leader is read-only")
+	if _, err := f.svc.SendCopy(f.ctx, leader, c.ID, Step{On: date("2024-09-10")}); !errors.Is(err, fault.Forbidden) {
+		t.Errorf("a leader is read-only, got %v", err)
 	}
 	// Stale version: a second clerk's form.
-	if _, err := f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-09-11"), Version: 1}, Ground: 5}); err == nil {
-		t.Error("a stale version must be refused")
+	if _, err := f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-09-11"), Version: 1}, Ground: 5}); !errors.Is(err, fault.Conflict) {
+		t.Errorf("a stale version must be refused, got %v", err)
 	}
 }
 
@@ -434,7 +434,7 @@ func TestRegisterValidationAndDuplicates(t *testing.T) {
 	f := newFixture(t)
 	staff := f.login("qs_fy")
 	_, err := f.svc.Register(f.ctx, staff, Intake{OrganID: f.organ("990121-GOV").ID, Channel: ChannelPost, ReceivedText: "2099-01-01", ApplicantKind: Natural, IDNumber: "110101199003071230", Phone: "123"})
-	var fe *web.FormError
+	var fe *fault.Fields
 	if !errors.As(err, &fe) {
 		t.Fatalf("want a form error, got %v", err)
 	}
@@ -458,8 +458,8 @@ func TestRegisterValidationAndDuplicates(t *testing.T) {
 	if err != nil || rec.QueryCode == "" {
 		t.Fatalf("public register: %v %+v", err, rec)
 	}
-	if _, _, err := f.svc.PublicProgress(f.ctx, rec.ReceiptNo, "000000x"); err == nil {
-		t.Error("a wrong query code must not find the case")
+	if _, _, err := f.svc.PublicProgress(f.ctx, rec.ReceiptNo, "000000x"); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a wrong query code must not find the case, got %v", err)
 	}
 	pr, _, err := f.svc.PublicProgress(f.ctx, rec.ReceiptNo, rec.QueryCode)
 	if err != nil || pr.State != StateReceived || pr.ReceivedOn.String() != "2025-06-30" {
@@ -512,7 +512,7 @@ func TestStepDatesFromText(t *testing.T) {
 	eq(t, "accepted", c.AcceptedOn, "2024-10-10")
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{OnText: "2024-11-01"}, Outcome: Uphold}))
 	eq(t, "closed", c.ClosedOn, "2024-11-01")
-	if _, err := f.svc.SendCopy(f.ctx, staff, c.ID, Step{OnText: "2024-13-01"}); err == nil {
-		t.Error("a bad date must be refused")
+	if _, err := f.svc.SendCopy(f.ctx, staff, c.ID, Step{OnText: "2024-13-01"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a bad date must be refused, got %v", err)
 	}
 }

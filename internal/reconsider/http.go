@@ -12,6 +12,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/files"
@@ -436,9 +437,8 @@ func (m *Module) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fe.Err() == nil {
 		rec, err := m.svc.Register(ctx, p, in)
-		var rfe *web.FormError
-		switch {
-		case errors.As(err, &rfe):
+		switch rfe := web.FormFrom(err, nil); {
+		case rfe != nil:
 			for k, v := range rfe.Fields {
 				fe.Add(k, v)
 			}
@@ -545,6 +545,9 @@ func (m *Module) caseDownload(w http.ResponseWriter, r *http.Request) error {
 		return web.NotFound("附件")
 	}
 	a, err := m.files.Get(r.Context(), r.PathValue("file"))
+	if err != nil && !errors.Is(err, db.ErrNotFound) { // a failed read is not a missing file
+		return err
+	}
 	if err != nil || a.OwnerType != ownerType || a.OwnerID != c.ID {
 		return web.NotFound("附件")
 	}
@@ -592,7 +595,7 @@ func (m *Module) caseUpload(w http.ResponseWriter, r *http.Request) error {
 // --- the case page ---
 
 type eventView struct {
-	Event
+	casework.Event
 	Label string
 	From  string
 	To    string
@@ -801,7 +804,7 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		return err
 	}
 	for _, e := range d.Events {
-		pg.Events = append(pg.Events, eventView{Event: e, Label: actionLabel(e.Action), From: e.FromState.Label(), To: e.ToState.Label()})
+		pg.Events = append(pg.Events, eventView{Event: e, Label: actionLabel(e.Action), From: State(e.FromState).Label(), To: State(e.ToState).Label()})
 	}
 	for _, s := range d.Pauses {
 		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
@@ -888,10 +891,10 @@ func (m *Module) postAction(a caseAction) web.HandlerFunc {
 // actionFailed shows the case page again with the failed form open: field messages (422),
 // or the reason a state or version check refused the step (409).
 func (m *Module) actionFailed(w http.ResponseWriter, r *http.Request, id, action string, err error) error {
-	var fe *web.FormError
 	status := web.Status(err)
+	fe := web.FormFrom(err, r.PostForm)
 	switch {
-	case errors.As(err, &fe):
+	case fe != nil:
 	case status == http.StatusConflict || status == http.StatusUnprocessableEntity:
 		fe = &web.FormError{Msg: err.Error()}
 	default:

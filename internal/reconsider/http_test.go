@@ -262,7 +262,7 @@ func TestCasePagesMainPath(t *testing.T) {
 		`name="amount" value="五百" inputmode="decimal"></label><span class="err">请填写数字</span>`,
 		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的 YYYY-MM-DD</span>`,
 		`value="青公（治）决字〔2025〕15号"`, "申请未登记")
-	for _, table := range []string{"reconsider_cases", "reconsider_events", "attachments"} {
+	for _, table := range []string{"reconsider_cases", "case_events", "attachments"} {
 		if n := e.count(table); n != 0 {
 			t.Errorf("%s has %d rows after a rejected form", table, n)
 		}

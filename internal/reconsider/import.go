@@ -20,6 +20,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/org"
@@ -588,7 +589,7 @@ func (s *Service) ImportLedger(ctx context.Context, p *auth.Principal, l *Ledger
 	rows := slices.Clone(l.rows)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].received.Before(rows[j].received) })
 	cal := s.cal()
-	actor := Event{ActorName: "台账导入"}
+	actor := casework.Event{OwnerType: ownerType, ActorName: "台账导入"}
 	if p != nil {
 		actor.ActorID, actor.ActorName = p.UserID, p.Name
 	}
@@ -602,7 +603,7 @@ func (s *Service) ImportLedger(ctx context.Context, p *auth.Principal, l *Ledger
 		}
 		now := db.Now()
 		var cases []*Case
-		var events []caseEvent
+		var events []casework.Event
 		flush := func(done int) error {
 			if err := insertCaseRows(ctx, tx, cases, nil); err != nil {
 				return err
@@ -674,18 +675,18 @@ func (s *Service) respondentIndex(gov org.Organ) func(name string) string {
 }
 
 // ledgerCase builds the case and its history from a checked row.
-func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal *calendar.Calendar, actor Event, now string) (*Case, []caseEvent) {
+func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal *calendar.Calendar, actor casework.Event, now string) (*Case, []casework.Event) {
 	c := &Case{ID: db.NewID(), OrganID: gov.ID, Channel: ChannelInPerson, ReceivedOn: r.received, State: StateReceived, Procedure: Ordinary,
 		ApplicantKind: r.kind, ApplicantName: r.applicant, Respondent: r.respondent,
 		ActType: r.actType, Field: r.field, AcceptStart: r.received, Version: 1, CreatedAt: now, UpdatedAt: now, Imported: true}
 	c.RespondentID = r.respondentID
 	c.ReceiptNo = numbers.receipt(r.received.Year)
 	note := fmt.Sprintf("台账导入（第%d行）", r.line)
-	var evs []caseEvent
+	var evs []casework.Event
 	ev := func(on calendar.Date, action string, from, to State, note string) {
 		e := actor
-		e.On, e.Action, e.FromState, e.ToState, e.Note, e.At = on, action, from, to, note, now
-		evs = append(evs, caseEvent{caseID: c.ID, Event: e})
+		e.OwnerID, e.OrganID, e.On, e.Action, e.FromState, e.ToState, e.Note, e.At = c.ID, c.OrganID, on, action, string(from), string(to), note, now
+		evs = append(evs, e)
 	}
 	ev(r.received, "register", "", StateReceived, note)
 	switch r.review {
@@ -788,12 +789,6 @@ func reserveNumbers(ctx context.Context, tx *db.Tx, organID, kind string, year, 
 	return last - count + 1, nil
 }
 
-// caseEvent is an event with its case, for multi-row inserts.
-type caseEvent struct {
-	caseID string
-	Event
-}
-
 // bulkCaseCols are every stored column of a case but the reply text, for multi-row inserts.
 const bulkCaseCols = `id, organ_id, receipt_no, number, query_code_hash, channel, received_on, state, proc, applicant_kind, applicant_name,
 	id_number_enc, id_number_masked, applicant_blind, phone_enc, phone_masked, address, agent, respondent_id, respondent, act_type, field, act_title, act_date, learned_on,
@@ -833,30 +828,6 @@ func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensit
 			args = append(args, bulkCaseValues(cases[i], sec)...)
 		}
 		if err := tx.Exec(ctx, `INSERT INTO reconsider_cases (`+bulkCaseCols+`) VALUES `+bulkPlaceholders(end-start, bulkCaseColCount), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertEventRows writes events with multi-row INSERTs. An event without At gets the current instant.
-func insertEventRows(ctx context.Context, tx *db.Tx, evs []caseEvent) error {
-	const per = 500
-	for start := 0; start < len(evs); start += per {
-		end := min(start+per, len(evs))
-		args := make([]any, 0, (end-start)*12)
-		for _, e := range evs[start:end] {
-			at := e.At
-			if at == "" {
-				at = db.Now()
-			}
-			id := e.ID
-			if id == "" {
-				id = db.NewID()
-			}
-			args = append(args, id, e.caseID, at, e.On.String(), e.ActorID, e.ActorName, e.Action, string(e.FromState), string(e.ToState), e.Note, e.Detail, e.DocumentID)
-		}
-		if err := tx.Exec(ctx, `INSERT INTO reconsider_events (id, case_id, at, on_date, actor_id, actor_name, action, from_state, to_state, note, detail, document_id) VALUES `+bulkPlaceholders(end-start, 12), args...); err != nil {
 			return err
 		}
 	}

@@ -64,7 +64,7 @@ func TestImportBadLedger(t *testing.T) {
 	}
 	for table, q := range map[string]string{
 		"cases":    `SELECT COUNT(*) FROM reconsider_cases`,
-		"events":   `SELECT COUNT(*) FROM reconsider_events`,
+		"events":   `SELECT COUNT(*) FROM case_events WHERE owner_type = 'reconsider_case'`,
 		"counters": `SELECT COUNT(*) FROM counters WHERE kind LIKE 'reconsider.%'`,
 		"audit":    `SELECT COUNT(*) FROM audit_log WHERE action = 'reconsider.import'`,
 	} {
@@ -260,7 +260,7 @@ func TestImportRollback(t *testing.T) {
 	if err == nil || calls != 1 {
 		t.Fatalf("err = %v, progress calls %d", err, calls)
 	}
-	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases`) + f.count(`SELECT COUNT(*) FROM reconsider_events`) + f.count(`SELECT COUNT(*) FROM counters WHERE kind LIKE 'reconsider.%'`); n != 0 {
+	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases`) + f.count(`SELECT COUNT(*) FROM case_events WHERE owner_type = 'reconsider_case'`) + f.count(`SELECT COUNT(*) FROM counters WHERE kind LIKE 'reconsider.%'`); n != 0 {
 		t.Errorf("%d rows left after a failed import", n)
 	}
 }

@@ -2,6 +2,8 @@ package reconsider
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,9 +12,10 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/secure"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // Intake is an application as filled in by the applicant online or registered by staff.
@@ -57,8 +60,8 @@ func queryCodeHash(receiptNo, code string) string {
 }
 
 // validate checks an application and returns every problem by field.
-func (s *Service) validate(in *Intake, public bool) *web.FormError {
-	fe := &web.FormError{}
+func (s *Service) validate(in *Intake, public bool) *fault.Fields {
+	fe := &fault.Fields{}
 	today := s.Today()
 	trim := func(p *string) { *p = strings.TrimSpace(*p) }
 	for _, p := range []*string{&in.ApplicantName, &in.IDNumber, &in.Phone, &in.Address, &in.Agent, &in.Respondent, &in.ActType, &in.Field, &in.ActTitle, &in.Requests, &in.Facts, &in.ReceivedText, &in.ActDateText, &in.LearnedText} {
@@ -201,7 +204,7 @@ func (s *Service) LateApplication(c *Case) (late bool, due calendar.Date) {
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (Receipt, error) {
 	public := p == nil
 	if !public && !p.Can(auth.PermReconsiderEdit) {
-		return Receipt{}, fmt.Errorf("%w：您没有登记复议申请的权限", db.ErrForbidden)
+		return Receipt{}, fault.Forbiddenf("您没有登记复议申请的权限")
 	}
 	fe := s.validate(&in, public)
 	if !public && fe.Fields["organ_id"] == "" {
@@ -261,13 +264,14 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (R
 		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET due_accept = ?, next_due = ?, next_rule = ? WHERE id = ?`, c.Due.Accept.String(), c.Due.Next.String(), c.Due.NextRule, c.ID); err != nil {
 			return err
 		}
-		actor := Event{On: c.ReceivedOn, Action: "register", ToState: StateReceived, Note: c.Channel.Label()}
+		actor := event(c, c.ReceivedOn, "register")
+		actor.FromState, actor.Note = "", c.Channel.Label()
 		if p != nil {
 			actor.ActorID, actor.ActorName = p.UserID, p.Name
 		} else {
 			actor.ActorName = c.ApplicantName + "（申请人）"
 		}
-		if err := insertEvent(ctx, tx, c.ID, actor); err != nil {
+		if err := casework.InsertEvent(ctx, tx, actor); err != nil {
 			return err
 		}
 		rec = Receipt{CaseID: c.ID, ReceiptNo: c.ReceiptNo, ReceivedOn: c.ReceivedOn.String(), Duplicate: c.DuplicateOf}
@@ -291,15 +295,17 @@ type Progress struct {
 	Outcome    Outcome
 	AmendItems string
 	AmendDue   calendar.Date
-	Steps      []Event
+	Steps      []casework.Event
 }
 
 // PublicProgress looks a case up by receipt number and query code; both must match.
 func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*Progress, *Case, error) {
 	var id string
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM reconsider_cases WHERE receipt_no = ? AND query_code_hash = ?`, strings.TrimSpace(receiptNo), queryCodeHash(strings.TrimSpace(receiptNo), strings.TrimSpace(code))).Scan(&id)
-	if err != nil {
-		return nil, nil, web.Errorf(404, "收件编号或查询码不正确")
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fault.NotFoundf("收件编号或查询码不正确")
+	} else if err != nil {
+		return nil, nil, err
 	}
 	c, err := getCase(ctx, s.db, id)
 	if err != nil {

@@ -7,8 +7,9 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // Session kinds: hearing the parties' views (Art. 49), a formal 听证 (Arts. 50–51),
@@ -52,7 +53,7 @@ type SessionInput struct {
 // RecordSession adds a session to the case. A 听证 needs its written notice at least five working
 // days before it is held (Art. 51) and a panel of a presiding officer and at least two others (Art. 50).
 func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id string, in SessionInput) (*Case, error) {
-	fe := &web.FormError{}
+	fe := &fault.Fields{}
 	if SessionKinds[in.Kind] == "" {
 		fe.Add("kind", "请选择：听取意见、听证或复议委员会咨询")
 	}
@@ -88,19 +89,17 @@ func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id strin
 		notice = held
 	}
 	if notice.After(s.Today()) {
-		return nil, fieldErr("notice_on", "通知日期不能晚于今天")
+		return nil, fault.Field("notice_on", "通知日期不能晚于今天")
 	}
 	st := Step{On: notice, Version: in.Version, Note: SessionKinds[in.Kind] + "（" + SessionModes[in.Mode] + "）" + held.String()}
-	return s.step(ctx, p, id, &st, "session", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if err := inState(c, StateInReview, StateSuspended); err != nil {
-			return err
-		}
-		if held.Before(c.AcceptedOn) {
-			return fieldErr("held_on", "举行日期不能早于受理日期")
-		}
-		return tx.Exec(ctx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			db.NewID(), c.ID, in.Kind, in.Mode, notice.String(), held.String(), strings.TrimSpace(in.Place), strings.TrimSpace(in.Panel), strings.TrimSpace(in.Record), db.Now())
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "session", Step: &st, From: from(StateInReview, StateSuspended),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if held.Before(c.AcceptedOn) {
+				return fault.Field("held_on", "举行日期不能早于受理日期")
+			}
+			return tx.Exec(ctx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				db.NewID(), c.ID, in.Kind, in.Mode, notice.String(), held.String(), strings.TrimSpace(in.Place), strings.TrimSpace(in.Panel), strings.TrimSpace(in.Record), db.Now())
+		}})
 }
 
 func listSessions(ctx context.Context, q db.Querier, caseID string) ([]Session, error) {
@@ -138,18 +137,19 @@ var PartyRoles = map[string]string{"third_party": "第三人", "agent": "代理�
 func (s *Service) AddParty(ctx context.Context, p *auth.Principal, id string, version int, role, name, contact string) (*Case, error) {
 	name = strings.TrimSpace(name)
 	if PartyRoles[role] == "" {
-		return nil, fieldErr("role", "请选择参加人类型")
+		return nil, fault.Field("role", "请选择参加人类型")
 	}
 	if name == "" {
-		return nil, fieldErr("name", "请填写姓名或名称")
+		return nil, fault.Field("name", "请填写姓名或名称")
 	}
 	st := Step{Version: version, Note: PartyRoles[role] + "：" + name}
-	return s.step(ctx, p, id, &st, "add_party", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if !c.State.Open() {
-			return web.Errorf(409, "案件已办结，不能追加参加人")
-		}
-		return tx.Exec(ctx, `INSERT INTO reconsider_parties (id, case_id, role, name, contact, created_at) VALUES (?, ?, ?, ?, ?, ?)`, db.NewID(), c.ID, role, name, strings.TrimSpace(contact), db.Now())
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "add_party", Step: &st,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.State.Open() {
+				return fault.Conflictf("案件已办结，不能追加参加人")
+			}
+			return tx.Exec(ctx, `INSERT INTO reconsider_parties (id, case_id, role, name, contact, created_at) VALUES (?, ?, ?, ?, ?, ?)`, db.NewID(), c.ID, role, name, strings.TrimSpace(contact), db.Now())
+		}})
 }
 
 func listParties(ctx context.Context, q db.Querier, caseID string) ([]Party, error) {
@@ -198,37 +198,39 @@ func (s *Service) IssueOpinion(ctx context.Context, p *auth.Principal, id string
 	if in.RecipientID != "" {
 		o, ok := s.org.Organ(in.RecipientID)
 		if !ok {
-			return nil, fieldErr("recipient", "收件机关不存在")
+			return nil, fault.Field("recipient", "收件机关不存在")
 		}
 		in.Recipient = o.Name
 	}
 	if strings.TrimSpace(in.Recipient) == "" {
-		return nil, fieldErr("recipient", "请选择或填写意见书的收件机关")
+		return nil, fault.Field("recipient", "请选择或填写意见书的收件机关")
 	}
 	if in.Content == "" {
-		return nil, fieldErr("content", "请写明发现的违法或者不当问题及纠正意见")
+		return nil, fault.Field("content", "请写明发现的违法或者不当问题及纠正意见")
 	}
 	in.Note = "致" + in.Recipient
-	return s.step(ctx, p, id, &in.Step, "opinion", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		if !c.State.Accepted() {
-			return web.Errorf(409, "意见书在办理已受理的案件中制发")
-		}
-		due := s.cal().AddCalendarDays(in.On, RuleOpinionReport.Length)
-		return tx.Exec(ctx, `INSERT INTO reconsider_opinions (id, case_id, organ_id, recipient_id, recipient, issued_on, content, report_due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			db.NewID(), c.ID, c.OrganID, in.RecipientID, strings.TrimSpace(in.Recipient), in.On.String(), in.Content, due.String(), db.Now())
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "opinion", Step: &in.Step,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.State.Accepted() {
+				return fault.Conflictf("意见书在办理已受理的案件中制发")
+			}
+			due := s.cal().AddCalendarDays(in.On, RuleOpinionReport.Length)
+			return tx.Exec(ctx, `INSERT INTO reconsider_opinions (id, case_id, organ_id, recipient_id, recipient, issued_on, content, report_due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				db.NewID(), c.ID, c.OrganID, in.RecipientID, strings.TrimSpace(in.Recipient), in.On.String(), in.Content, due.String(), db.Now())
+		}})
 }
 
 // ReportOpinion records the recipient's report of the correction.
 func (s *Service) ReportOpinion(ctx context.Context, p *auth.Principal, id, opinionID string, st Step, report string) (*Case, error) {
 	report = strings.TrimSpace(report)
 	if report == "" {
-		return nil, fieldErr("report", "请填写纠正情况")
+		return nil, fault.Field("report", "请填写纠正情况")
 	}
 	st.Note = "意见书纠正情况已报送"
-	return s.step(ctx, p, id, &st, "opinion_report", auth.PermReconsiderEdit, func(tx *db.Tx, c *Case) error {
-		return tx.ExecOne(ctx, `UPDATE reconsider_opinions SET reported_on = ?, report = ? WHERE id = ? AND case_id = ? AND reported_on = ''`, st.On.String(), report, opinionID, c.ID)
-	})
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "opinion_report", Step: &st,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			return tx.ExecOne(ctx, `UPDATE reconsider_opinions SET reported_on = ?, report = ? WHERE id = ? AND case_id = ? AND reported_on = ''`, st.On.String(), report, opinionID, c.ID)
+		}})
 }
 
 func listOpinions(ctx context.Context, q db.Querier, where string, args ...any) ([]Opinion, error) {

@@ -1,7 +1,6 @@
 package reconsider
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
@@ -101,9 +101,7 @@ func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
 		return m.renderApply(w, r, http.StatusUnprocessableEntity, fe)
 	}
 	rec, err := m.svc.Register(ctx, nil, in)
-	var rfe *web.FormError
-	if errors.As(err, &rfe) {
-		rfe.Values = r.PostForm
+	if rfe := web.FormFrom(err, r.PostForm); rfe != nil {
 		return m.renderApply(w, r, http.StatusUnprocessableEntity, rfe)
 	} else if err != nil {
 		return err
@@ -123,7 +121,7 @@ func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
 
 type progressPage struct {
 	P         *Progress
-	Steps     []Event
+	Steps     []casework.Event
 	Submitted []files.Attachment // what the applicant uploaded (names only; nothing is served publicly)
 	Amending  bool
 	Notice    string

@@ -10,6 +10,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/org"
@@ -503,7 +504,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 	}
 	cases := make([]*Case, 0, len(plans))
 	secs := make([]sensitive, 0, len(plans))
-	var events []caseEvent
+	var events []casework.Event
 	var pauseArgs, sessionArgs []any
 	for _, p := range plans {
 		bc, err := s.emulate(p, c.Government, people[p.handler%len(people)], today, counters)
@@ -546,7 +547,7 @@ func insertRows(ctx context.Context, tx *db.Tx, head string, n int, args []any) 
 type bulkCase struct {
 	c                      *Case
 	sec                    sensitive
-	events                 []caseEvent
+	events                 []casework.Event
 	pauseArgs, sessionArgs []any
 }
 
@@ -580,10 +581,11 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 	c.UpdatedAt = c.CreatedAt
 	var pauses []calendar.Pause
 	ev := func(on calendar.Date, action, note string, to State) {
-		e := Event{On: on, At: seedStamp(on, len(b.events)), ActorID: who.id, ActorName: who.name, Action: action, FromState: c.State, ToState: to, Note: note}
+		e := *event(c, on, action)
+		e.At, e.ActorID, e.ActorName, e.ToState, e.Note = seedStamp(on, len(b.events)), who.id, who.name, string(to), note
 		c.State = to
 		c.UpdatedAt = e.At
-		b.events = append(b.events, caseEvent{caseID: c.ID, Event: e})
+		b.events = append(b.events, e)
 	}
 	due := func(d calendar.Date) bool { return !d.IsZero() && !d.After(today) }
 	c.State = "" // register starts from nothing, as the service records it

@@ -2,17 +2,14 @@ package reconsider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
-	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // Service is the module's business layer: every rule of a case lives here, callable from
@@ -24,11 +21,29 @@ type Service struct {
 	cal    func() *calendar.Calendar
 	cipher *secure.FieldCipher
 	now    func() time.Time
+	cases  *casework.Kind[*Case]
 }
 
 // New returns the service.
 func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar, cipher *secure.FieldCipher) *Service {
-	return &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now}
+	s := &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now}
+	s.cases = &casework.Kind[*Case]{
+		OwnerType: ownerType, Table: "reconsider_cases", Noun: "案件", Audit: "reconsider",
+		Load: func(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Case, error) {
+			return s.getScoped(ctx, tx, p, id)
+		},
+		Save: updateCase,
+		Facts: func(c *Case) casework.Facts {
+			return casework.Facts{ID: c.ID, OrganID: c.OrganID, State: string(c.State), Version: c.Version}
+		},
+		StateLabel:  func(st string) string { return State(st).Label() },
+		Recompute:   func(ctx context.Context, tx *db.Tx, c *Case) error { return s.recompute(ctx, tx, c, s.cal()) },
+		AuditFields: (*Case).auditFields,
+		After: func(ctx context.Context, tx *db.Tx, p *auth.Principal, c *Case, ev *casework.Event) error {
+			return s.draftDocuments(ctx, tx, p, c, ev.Action, ev.On)
+		},
+	}
+	return s
 }
 
 // SetClock replaces the clock (tests).
@@ -62,11 +77,13 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Case,
 	return s.getScoped(ctx, s.db, p, id)
 }
 
+// getScoped reads a case within p's scope; only a missing row is not-found, so a failed read
+// (a serialization conflict the transaction retries) stays what it is.
 func (s *Service) getScoped(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Case, error) {
 	frag, args := scope(p)
 	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE id = ? AND `+frag, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, web.NotFound("复议案件")
+		return nil, db.Found(err, "复议案件")
 	}
 	return c, nil
 }
@@ -74,7 +91,7 @@ func (s *Service) getScoped(ctx context.Context, q db.Querier, p *auth.Principal
 // Detail is everything the case page shows.
 type Detail struct {
 	Case      *Case
-	Events    []Event
+	Events    []casework.Event
 	Pauses    []Suspension
 	Sessions  []Session
 	Parties   []Party
@@ -128,20 +145,7 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 // editable: staff act only on cases of their own organ scope, not on cases they see as liaison.
 func (s *Service) editable(p *auth.Principal, c *Case) bool {
 	o, ok := s.org.Organ(c.OrganID)
-	if !ok {
-		return false
-	}
-	switch p.Scope {
-	case auth.ScopeAll:
-		return true
-	case auth.ScopeBelow:
-		return strings.HasPrefix(o.Path, p.OrganPath)
-	case auth.ScopeOrgan:
-		return o.ID == p.OrganID
-	case auth.ScopeSelf:
-		return c.HandlerID == p.UserID
-	}
-	return false
+	return ok && p.Covers(o.ID, o.Path, c.HandlerID)
 }
 
 func deadlineViews(c *Case) []DeadlineView {
@@ -162,109 +166,97 @@ func deadlineViews(c *Case) []DeadlineView {
 	return out
 }
 
-// act runs one transition: lock the case, check scope, version and state, apply fn, recompute
-// the deadlines, write the case, the event and the audit entry — all in one transaction.
-func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version int, action string, on calendar.Date, note string, perm auth.Perm,
-	fn func(tx *db.Tx, c *Case) error) (*Case, error) {
-	if !p.Can(perm) {
-		return nil, fmt.Errorf("%w：您没有办理复议案件的权限", db.ErrForbidden)
+// mayEdit is the Allow of the office's steps: the permission, and a case of the clerk's own
+// organ scope (a case seen only as the respondent's liaison is not theirs to move).
+func (s *Service) mayEdit(p *auth.Principal, c *Case) error {
+	if !p.Can(auth.PermReconsiderEdit) {
+		return casework.Forbidden("您没有办理复议案件的权限")
 	}
-	var out *Case
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := s.getScoped(ctx, tx, p, id); err != nil {
-			return err
-		}
-		c, err := lockCase(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if perm == auth.PermReconsiderEdit && !s.editable(p, c) {
-			return fmt.Errorf("%w：该案件不属于您的办理范围", db.ErrForbidden)
-		}
-		if version != 0 && version != c.Version {
-			return fmt.Errorf("%w：案件已被他人更新，请刷新后重试", db.ErrConflict)
-		}
-		from := c.State
-		before := c.auditFields()
-		if err := fn(tx, c); err != nil {
-			return err
-		}
-		if err := s.recompute(ctx, tx, c); err != nil {
-			return err
-		}
-		if err := updateCase(ctx, tx, c); err != nil {
-			return err
-		}
-		ev := Event{On: on, ActorID: p.UserID, ActorName: p.Name, Action: action, FromState: from, ToState: c.State, Note: note}
-		if err := insertEvent(ctx, tx, c.ID, ev); err != nil {
-			return err
-		}
-		if err := s.draftDocuments(ctx, tx, p, c, action, on); err != nil {
-			return err
-		}
-		out = c
-		return audit.Record(ctx, tx, audit.Entry{Action: "reconsider." + action, ObjectType: "reconsider_case", ObjectID: c.ID,
-			Detail: map[string]any{"on": on.String(), "note": note, "changes": audit.Changes(before, c.auditFields())}})
-	})
-	return out, err
+	if !s.editable(p, c) {
+		return casework.Forbidden("该案件不属于您的办理范围")
+	}
+	return nil
 }
 
-func (s *Service) recompute(ctx context.Context, tx *db.Tx, c *Case) error {
+// mayReply is the Allow of the reply: the respondent's liaison, or staff entering a paper reply.
+func (s *Service) mayReply(p *auth.Principal, c *Case) error {
+	if p.Can(auth.PermReconsiderEdit) {
+		return s.mayEdit(p, c)
+	}
+	if !p.Can(auth.PermReconsiderReply) {
+		return casework.Forbidden("您没有办理复议案件的权限")
+	}
+	if c.RespondentID != p.OrganID {
+		return casework.Forbidden("只有被申请人的联络员可以提交答复")
+	}
+	return nil
+}
+
+// run performs one transition of a case through the engine. Allow defaults to the office's
+// check and is asked before the state guard, as the module always did: someone who may not
+// act on a case hears that (403), not which state it is in (409). A dated step may never
+// precede the receipt of the application.
+func (s *Service) run(ctx context.Context, p *auth.Principal, id string, t casework.Transition[*Case]) (*Case, error) {
+	if t.Allow == nil {
+		t.Allow = s.mayEdit
+	}
+	states, st, apply := t.From, t.Step, t.Apply
+	t.From = nil
+	t.Apply = func(tx *db.Tx, c *Case, ev *casework.Event) error {
+		if len(states) > 0 {
+			if err := s.cases.InState(string(c.State), states...); err != nil {
+				return err
+			}
+		}
+		if st != nil {
+			if err := casework.NotBefore(st.On, c.ReceivedOn, "收件日期"); err != nil {
+				return err
+			}
+		}
+		return apply(tx, c, ev)
+	}
+	return s.cases.Run(ctx, s.db, s.Today(), p, id, t)
+}
+
+// from lists states for Transition.From.
+func from(states ...State) []string {
+	out := make([]string, len(states))
+	for i, st := range states {
+		out[i] = string(st)
+	}
+	return out
+}
+
+// recompute sets the live deadlines of c under cal, its suspensions included.
+func (s *Service) recompute(ctx context.Context, tx *db.Tx, c *Case, cal *calendar.Calendar) error {
 	pauses, err := listPauses(ctx, tx, c.ID)
 	if err != nil {
 		return err
 	}
-	c.Due = ComputeDeadlines(c, toPauses(pauses), s.cal())
+	c.Due = ComputeDeadlines(c, toPauses(pauses), cal)
 	return nil
 }
 
 // Redate recomputes the deadlines of every open case under a new calendar (calendar.Redater).
 func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE state IN ('received', 'amending', 'in_review', 'suspended')`)
-	if err != nil {
-		return nil, err
-	}
-	var open []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		open = append(open, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var moved []calendar.Moved
-	for _, c := range open {
-		pauses, err := listPauses(ctx, tx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		old := c.Due
-		c.Due = ComputeDeadlines(c, toPauses(pauses), cal)
-		if old == c.Due {
-			continue
-		}
-		name := c.Number
-		if name == "" {
-			name = c.ReceiptNo
-		}
-		for _, x := range []struct {
-			what     string
-			old, new calendar.Date
-		}{{"受理审查期限", old.Accept, c.Due.Accept}, {"补正期限", old.Amend, c.Due.Amend}, {"发送副本期限", old.Copy, c.Due.Copy}, {"答复期限", old.Reply, c.Due.Reply}, {"决定期限", old.Decision, c.Due.Decision}} {
-			if x.old != x.new {
-				moved = append(moved, calendar.Moved{What: "复议案件 " + name + " " + x.what, URL: "/reconsider/cases/" + c.ID, Old: x.old, New: x.new})
+	return casework.Redate(ctx, tx, cal, casework.Redating[*Case]{
+		Open: func(ctx context.Context, tx *db.Tx) ([]*Case, error) {
+			return queryCases(ctx, tx, `SELECT `+caseCols+` FROM reconsider_cases WHERE state IN ('received', 'amending', 'in_review', 'suspended')`)
+		},
+		Deadlines: func(c *Case) []casework.Deadline {
+			return []casework.Deadline{{What: "受理审查期限", On: c.Due.Accept}, {What: "补正期限", On: c.Due.Amend}, {What: "发送副本期限", On: c.Due.Copy},
+				{What: "答复期限", On: c.Due.Reply}, {What: "决定期限", On: c.Due.Decision}}
+		},
+		Recompute: s.recompute,
+		Save:      updateCase,
+		Name: func(c *Case) (string, string) {
+			name := c.Number
+			if name == "" {
+				name = c.ReceiptNo
 			}
-		}
-		if err := updateCase(ctx, tx, c); err != nil {
-			return nil, err
-		}
-	}
-	return moved, nil
+			return "复议案件 " + name, "/reconsider/cases/" + c.ID
+		},
+	})
 }
 
 // auditFields are the facts whose before/after the audit log keeps for every transition.

@@ -4,13 +4,13 @@ package reconsider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // ReplyText returns the respondent's written reply of a case p may see ("" before the reply).
@@ -28,7 +28,7 @@ func (s *Service) ReplyText(ctx context.Context, p *auth.Principal, id string) (
 // only those whose copy was sent and whose reply is still owed (earliest reply deadline first).
 func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, limit, offset int) ([]*Case, int, error) {
 	if !p.Can(auth.PermReconsiderReply) {
-		return nil, 0, fmt.Errorf("%w：只有被申请人的联络员可以查看待答复案件", db.ErrForbidden)
+		return nil, 0, fault.Forbiddenf("只有被申请人的联络员可以查看待答复案件")
 	}
 	where := `respondent_id = ?`
 	if !all {
@@ -38,37 +38,29 @@ func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, l
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+where, p.OrganID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+where+`
+	out, err := queryCases(ctx, s.db, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+where+`
 		ORDER BY CASE WHEN reply_on = '' AND copy_sent_on <> '' AND state IN ('in_review', 'suspended') THEN 0 ELSE 1 END, due_reply, received_on DESC, receipt_no
 		LIMIT ? OFFSET ?`, p.OrganID, limit, offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // NoteAmendmentUpload puts the applicant's online amendment materials on the case timeline, in
 // the caller's transaction (the one that attaches the files). The staff still confirm receipt with
 // ReceiveAmendment, which restarts the acceptance review: an upload alone may be incomplete.
 func (s *Service) NoteAmendmentUpload(ctx context.Context, tx *db.Tx, caseID string, names []string) error {
-	c, err := lockCase(ctx, tx, caseID)
+	if err := tx.LockRow(ctx, "reconsider_cases", caseID); err != nil {
+		return err
+	}
+	c, err := getCase(ctx, tx, caseID)
 	if err != nil {
 		return err
 	}
 	if c.State != StateAmending {
-		return web.Errorf(409, "案件当前不在补正阶段，不能在线提交补正材料")
+		return fault.Conflictf("案件当前不在补正阶段，不能在线提交补正材料")
 	}
-	note := "申请人在线提交补正材料：" + strings.Join(names, "、")
-	if err := insertEvent(ctx, tx, c.ID, Event{On: s.Today(), ActorName: c.ApplicantName + "（申请人）", Action: "amendment_uploaded", FromState: c.State, ToState: c.State, Note: note}); err != nil {
+	ev := event(c, s.Today(), "amendment_uploaded")
+	ev.ActorName, ev.Note = c.ApplicantName+"（申请人）", "申请人在线提交补正材料："+strings.Join(names, "、")
+	if err := casework.InsertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, audit.Entry{Action: "reconsider.amendment_uploaded", ObjectType: "reconsider_case", ObjectID: c.ID,
@@ -93,14 +85,3 @@ func (s *Service) Respondents(ctx context.Context, p *auth.Principal) ([]string,
 	}
 	return out, rows.Err()
 }
-
-// stepRef gives the pages and the API the Step embedded in an action's input.
-func (st *Step) stepRef() *Step { return st }
-
-// PrepareStep parses the step's date text into On before the transition runs.
-//
-// Needed because Service.step prepares a copy of the Step: the transitions' closures read the
-// caller's in.On / st.On, which stays zero when only OnText ("on" in JSON and forms) was given —
-// Accept then refuses every date, Decide and CloseOther record an empty closing date.
-// Resolving On first makes both copies agree. (Fix for flow.go: prepare &in.Step before step.)
-func (s *Service) PrepareStep(st *Step) error { return s.prepare(st) }

@@ -2,13 +2,14 @@ package reconsider
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // caseCols lists the columns scanCase reads, in order.
@@ -75,7 +76,7 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 		c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
 		db.Now(), c.ID, c.Version)
 	if errors.Is(err, db.ErrConflict) {
-		return fmt.Errorf("%w：案件已被他人更新，请刷新后重试", db.ErrConflict)
+		return fault.Conflictf("该案件已被他人更新，请刷新后重试")
 	}
 	if err == nil {
 		c.Version++
@@ -86,62 +87,35 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 // getCase reads one case by id (no scope check: callers check).
 func getCase(ctx context.Context, q db.Querier, id string) (*Case, error) {
 	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("复议案件%w", db.ErrNotFound)
-	}
-	return c, err
-}
-
-// lockCase reads a case inside a write transaction, locking its row on PostgreSQL.
-func lockCase(ctx context.Context, tx *db.Tx, id string) (*Case, error) {
-	q := `SELECT ` + caseCols + ` FROM reconsider_cases WHERE id = ?`
-	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
-	}
-	c, err := scanCase(tx.QueryRowContext(ctx, q, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("复议案件%w", db.ErrNotFound)
-	}
-	return c, err
-}
-
-// Event is one step in a case's history.
-type Event struct {
-	ID         string
-	At         string
-	On         calendar.Date
-	ActorID    string
-	ActorName  string
-	Action     string
-	FromState  State
-	ToState    State
-	Note       string
-	Detail     string
-	DocumentID string
-}
-
-func insertEvent(ctx context.Context, tx *db.Tx, caseID string, e Event) error {
-	return tx.Exec(ctx, `INSERT INTO reconsider_events (id, case_id, at, on_date, actor_id, actor_name, action, from_state, to_state, note, detail, document_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), caseID, db.Now(), e.On.String(), e.ActorID, e.ActorName, e.Action, string(e.FromState), string(e.ToState), e.Note, e.Detail, e.DocumentID)
-}
-
-func listEvents(ctx context.Context, q db.Querier, caseID string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, on_date, actor_id, actor_name, action, from_state, to_state, note, detail, document_id FROM reconsider_events WHERE case_id = ? ORDER BY at, id`, caseID)
 	if err != nil {
-		return nil, err
+		return nil, db.Found(err, "复议案件")
 	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		var on string
-		if err := rows.Scan(&e.ID, &e.At, &on, &e.ActorID, &e.ActorName, &e.Action, &e.FromState, &e.ToState, &e.Note, &e.Detail, &e.DocumentID); err != nil {
-			return nil, err
+	return c, nil
+}
+
+// event starts a case_events row of c.
+func event(c *Case, on calendar.Date, action string) *casework.Event {
+	return &casework.Event{OwnerType: ownerType, OwnerID: c.ID, OrganID: c.OrganID, On: on, Action: action, FromState: string(c.State), ToState: string(c.State)}
+}
+
+func listEvents(ctx context.Context, q db.Querier, caseID string) ([]casework.Event, error) {
+	return casework.Events(ctx, q, ownerType, caseID, casework.ByEntry)
+}
+
+// insertEventRows writes events with multi-row INSERTs (imports, the demo generator).
+func insertEventRows(ctx context.Context, tx *db.Tx, evs []casework.Event) error {
+	const per = 500 // 500 × 14 values stays under SQLite's and PostgreSQL's parameter limits
+	for start := 0; start < len(evs); start += per {
+		end := min(start+per, len(evs))
+		args := make([]any, 0, (end-start)*casework.EventColumns)
+		for _, e := range evs[start:end] {
+			args = append(args, casework.EventRows(e)...)
 		}
-		e.On, _ = calendar.ParseDate(on)
-		out = append(out, e)
+		if err := tx.Exec(ctx, casework.EventInsertPrefix+bulkPlaceholders(end-start, casework.EventColumns), args...); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return nil
 }
 
 // Suspension is one 中止 period.
@@ -240,4 +214,22 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// queryCases reads the cases of a SELECT of caseCols.
+func queryCases(ctx context.Context, q db.Querier, query string, args ...any) ([]*Case, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

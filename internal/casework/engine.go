@@ -53,7 +53,7 @@ type Transition[R any] struct {
 	Apply func(tx *db.Tx, r R, ev *Event) error
 }
 
-// Run performs a transition in one transaction: lock, scoped load, guards, Apply, recompute,
+// Run performs a transition in one transaction: lock, scoped load, Allow, version and state guards, Apply, recompute,
 // save, event, hooks and audit. Nothing is written when any of them fails.
 func (k *Kind[R]) Run(ctx context.Context, d *db.DB, today calendar.Date, p *auth.Principal, id string, t Transition[R]) (R, error) {
 	var zero R
@@ -71,17 +71,18 @@ func (k *Kind[R]) Run(ctx context.Context, d *db.DB, today calendar.Date, p *aut
 		if err != nil {
 			return err
 		}
+		// Who may act comes first: a refused user learns nothing of the record's state.
+		if t.Allow != nil {
+			if err := t.Allow(p, r); err != nil {
+				return err
+			}
+		}
 		f := k.Facts(r)
 		if t.Step != nil && t.Step.Version != 0 && t.Step.Version != f.Version {
 			return fault.Conflictf("该%s已被他人更新，请刷新后重试", k.Noun)
 		}
 		if len(t.From) > 0 && !slices.Contains(t.From, f.State) {
 			return k.StateError(f.State, t.From...)
-		}
-		if t.Allow != nil {
-			if err := t.Allow(p, r); err != nil {
-				return err
-			}
 		}
 		var before map[string]any
 		if k.AuditFields != nil {

@@ -35,6 +35,7 @@ type Env struct {
 	Files    *files.Service
 	API      *api.Registry
 	mods     modules
+	kit      kit
 }
 
 // Open connects, migrates an empty or older database and loads the caches.
@@ -79,6 +80,7 @@ func Open(ctx context.Context, cfg config.Config, logOut io.Writer) (*Env, error
 	}
 	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version})
 	registerModules(e)
+	e.wireKit()
 	return e, nil
 }
 

@@ -38,6 +38,7 @@ type Env struct {
 	mods     modules
 	specs    []module.Spec   // the module list (cli/modules.go) plus any a test adds
 	modules  []module.Module // built from specs, in order
+	kit      kit
 }
 
 // Open connects, migrates an empty or older database and loads the caches.
@@ -88,6 +89,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 	}
 	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version})
 	registerModules(e)
+	e.wireKit()
 	return e, nil
 }
 

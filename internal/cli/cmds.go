@@ -54,19 +54,7 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go func() {
-		e.runJobs(ctx)
-		tick := time.NewTicker(10 * time.Minute)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				e.runJobs(ctx)
-			}
-		}
-	}()
+	go e.kit.sched.Run(ctx) // stops with ctx
 	select {
 	case err := <-errc:
 		return err

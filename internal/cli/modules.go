@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"io/fs"
+	"time"
 
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/lawlib"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/normdoc"
@@ -97,8 +99,8 @@ func (e *Env) module(name string) module.Module {
 // Modules lists the modules built from the module list.
 func (e *Env) Modules() []module.Module { return append([]module.Module(nil), e.modules...) }
 
-// Jobs lists every periodic job the modules declare.
-func (e *Env) Jobs() []module.Job {
+// moduleJobs lists the periodic jobs the modules on the kit declare.
+func (e *Env) moduleJobs() []module.Job {
 	var out []module.Job
 	for _, m := range e.modules {
 		if s, ok := m.(module.Scheduled); ok {
@@ -124,16 +126,11 @@ func (e *Env) LoadDemo(ctx context.Context, scale string) (demo.Summary, error) 
 	return demo.Load(ctx, e.DB, e.Org, e.Auth, scale, e.seeders())
 }
 
-// runJobs runs the periodic scans: today only the statutory deemed acceptance of 复议 applications.
-func (e *Env) runJobs(ctx context.Context) {
-	if n, err := e.mods.reconsider.DeemAccepted(ctx); err != nil {
-		e.Log.Error("视为受理扫描失败", "err", err)
-	} else if n > 0 {
-		e.Log.Info("审查期限届满，视为受理", "cases", n)
-	}
-	if n, err := e.mods.normdoc.ExpireDue(ctx); err != nil {
-		e.Log.Error("规范性文件有效期扫描失败", "err", err)
-	} else if n > 0 {
-		e.Log.Info("规范性文件有效期届满，已标为失效", "documents", n)
-	}
+// jobs lists the periodic scans the modules and the platform declare; `serve` runs them through
+// one scheduler shared by every instance on the database.
+func (e *Env) jobs() []jobs.Job {
+	return append([]jobs.Job{
+		{Name: "reconsider.deem-accepted", Label: "复议申请审查期限届满视为受理", Every: 10 * time.Minute, Run: e.mods.reconsider.DeemAccepted},
+		{Name: "normdoc.expire", Label: "规范性文件有效期届满标为失效", Every: 10 * time.Minute, Run: e.mods.normdoc.ExpireDue},
+	}, append(e.moduleJobs(), e.kit.notify.Jobs(e.Cfg.MessageDays)...)...)
 }

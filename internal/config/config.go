@@ -4,6 +4,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,11 +20,23 @@ type Config struct {
 	MaxUpload   int64         // --max-upload / FAZHI_MAX_UPLOAD (bytes)
 	LogLevel    string        // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
 	Demo        string        // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
+	MessageDays int           // --message-days / FAZHI_MESSAGE_DAYS: prune in-app messages older than this (0 = keep)
+	SMTP        SMTP          // --smtp-* / FAZHI_SMTP_*: mail gateway for copies of in-app messages ("" Addr = none)
+}
+
+// SMTP is the mail gateway that receives a copy of each in-app message.
+type SMTP struct {
+	Addr     string // --smtp-addr / FAZHI_SMTP_ADDR: host:port; "" = no mail, messages are only logged
+	From     string // --smtp-from / FAZHI_SMTP_FROM
+	Username string // --smtp-username / FAZHI_SMTP_USERNAME: AUTH PLAIN ("" = none)
+	Password string // --smtp-password / FAZHI_SMTP_PASSWORD (prefer the variable: flags show in ps)
+	Domain   string // --smtp-domain / FAZHI_SMTP_DOMAIN: a user's mailbox is username@domain
+	AppURL   string // --smtp-app-url / FAZHI_SMTP_APP_URL: base URL for links in mails
 }
 
 // Default values.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto"}
+	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180}
 }
 
 // DataFlags registers --data and --db (every subcommand that touches data).
@@ -40,6 +53,13 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxUpload, "max-upload", envInt("FAZHI_MAX_UPLOAD", c.MaxUpload), "单个附件大小上限（字节）")
 	fs.StringVar(&c.LogLevel, "log-level", env("FAZHI_LOG_LEVEL", c.LogLevel), "日志级别：debug、info、warn、error")
 	fs.StringVar(&c.Demo, "demo", env("FAZHI_DEMO", c.Demo), "演示数据：auto（空库时载入）、yes、no")
+	fs.IntVar(&c.MessageDays, "message-days", int(envInt("FAZHI_MESSAGE_DAYS", int64(c.MessageDays))), "站内消息保留天数（0 为不清理）")
+	fs.StringVar(&c.SMTP.Addr, "smtp-addr", env("FAZHI_SMTP_ADDR", c.SMTP.Addr), "邮件网关 主机:端口（留空则不发邮件）")
+	fs.StringVar(&c.SMTP.From, "smtp-from", env("FAZHI_SMTP_FROM", c.SMTP.From), "发件人地址")
+	fs.StringVar(&c.SMTP.Username, "smtp-username", env("FAZHI_SMTP_USERNAME", c.SMTP.Username), "邮件网关认证用户名（留空不认证）")
+	fs.StringVar(&c.SMTP.Password, "smtp-password", env("FAZHI_SMTP_PASSWORD", c.SMTP.Password), "邮件网关认证口令（建议用环境变量）")
+	fs.StringVar(&c.SMTP.Domain, "smtp-domain", env("FAZHI_SMTP_DOMAIN", c.SMTP.Domain), "邮箱域：用户邮箱为 用户名@域")
+	fs.StringVar(&c.SMTP.AppURL, "smtp-app-url", env("FAZHI_SMTP_APP_URL", c.SMTP.AppURL), "邮件中链接的前缀，如 https://fazhi.example.gov.cn")
 }
 
 // Validate checks the values after parsing.
@@ -54,6 +74,17 @@ func (c *Config) Validate() error {
 	case "auto", "yes", "no":
 	default:
 		return fmt.Errorf("--demo 只能为 auto、yes 或 no：%q", c.Demo)
+	}
+	if c.MessageDays < 0 {
+		return fmt.Errorf("--message-days 不能为负数")
+	}
+	if c.SMTP.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTP.Addr); err != nil {
+			return fmt.Errorf("--smtp-addr 应为 主机:端口：%q", c.SMTP.Addr)
+		}
+		if c.SMTP.From == "" || c.SMTP.Domain == "" {
+			return fmt.Errorf("使用邮件网关时 --smtp-from 和 --smtp-domain 不能为空")
+		}
 	}
 	if c.IdleTimeout < time.Minute {
 		return fmt.Errorf("--idle-timeout 不能小于1分钟")

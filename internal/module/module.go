@@ -10,7 +10,6 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
-	"time"
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
@@ -18,6 +17,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/stats"
@@ -63,13 +63,9 @@ type Seeding interface {
 	Seeder() demo.Seeder
 }
 
-// Job is a periodic scan (deemed acceptance, expiry, reminders, escalation).
-type Job struct {
-	Name     string // unique: "reconsider.deem_accepted"
-	Label    string // 中文说明: "复议申请审查期限届满视为受理"
-	Interval time.Duration
-	Run      func(ctx context.Context) (n int, err error)
-}
+// Job is a periodic scan (deemed acceptance, expiry, reminders, escalation), run by the one
+// scheduler (package jobs) that claims each run so several app instances never run it twice.
+type Job = jobs.Job
 
 // Scheduled modules declare periodic jobs.
 type Scheduled interface {

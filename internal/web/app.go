@@ -67,8 +67,14 @@ type App struct {
 	routes  []Route
 	menu    []MenuItem
 	todos   []TodoSource
+	inbox   string       // URL of the message centre; "" when none is wired
+	unread  UnreadSource // counts a signed-in user's unread messages for the header badge
 	handler http.Handler
 }
+
+// UnreadSource counts the principal's unread messages; it runs once per signed-in page render,
+// so it must be one cheap indexed query.
+type UnreadSource func(ctx context.Context, p *auth.Principal) (int, error)
 
 // New creates the shell with its own routes (login, workbench, static files).
 func New(d Deps) *App {
@@ -104,6 +110,9 @@ func (a *App) Menu(items ...MenuItem) { a.menu = append(a.menu, items...) }
 
 // Todos adds a workbench source.
 func (a *App) Todos(src TodoSource) { a.todos = append(a.todos, src) }
+
+// Inbox wires the message centre: the header links to url and shows count's result as a badge.
+func (a *App) Inbox(url string, count UnreadSource) { a.inbox, a.unread = url, count }
 
 // Routes lists every registered route (the permission test walks them all).
 func (a *App) Routes() []Route { return append([]Route(nil), a.routes...) }

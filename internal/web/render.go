@@ -63,6 +63,8 @@ type Page struct {
 	Form      *FormError
 	Flash     string
 	RoleNames string
+	Inbox     string // message centre URL, for signed-in pages when one is wired
+	Unread    int    // unread messages (the header badge)
 }
 
 // Value returns the submitted value of a form field, so a form keeps the user's input.
@@ -116,6 +118,14 @@ func (a *App) page(r *http.Request, title string, data any, form *FormError) Pag
 			names = append(names, r.Label())
 		}
 		pg.RoleNames = strings.Join(names, "、")
+		if a.unread != nil { // anonymous pages never get here: no query
+			pg.Inbox = a.inbox
+			n, err := a.unread(r.Context(), p)
+			if err != nil {
+				a.Log.Warn("未读消息计数失败", "err", err) // a badge is not worth failing the page
+			}
+			pg.Unread = n
+		}
 	}
 	return pg
 }

@@ -73,7 +73,7 @@ func New(d module.Deps, _ func(string) module.Module) module.Module {
 func (m *Module) Name() string                { return "sample" }
 func (m *Module) Permissions() []auth.PermDef { return permDefs() }
 func (m *Module) Jobs() []module.Job {
-	return []module.Job{{Name: "sample.count_open", Label: "统计在办示例事项", Interval: time.Hour, Run: m.countOpen}}
+	return []module.Job{{Name: "sample.count_open", Label: "统计在办示例事项", Every: time.Hour, Run: m.countOpen}}
 }
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	app.GET("/sample/items/{id}", PermView, m.page)

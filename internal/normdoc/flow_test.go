@@ -3,6 +3,7 @@ package normdoc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -18,6 +19,7 @@ import (
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
 	"github.com/fazhi/fazhi/internal/web"
@@ -117,6 +119,23 @@ func (f *fixture) organ(code string) org.Organ {
 
 func date(s string) calendar.Date { return calendar.MustDate(s) }
 
+// refused checks that err is the refusal kind (fault.NotFound, Conflict, Forbidden, Invalid).
+func refused(t *testing.T, err, kind error, what string) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Errorf("%s: got %v, want %v", what, err, kind)
+	}
+}
+
+// refusedField checks that err is an invalid input naming field.
+func refusedField(t *testing.T, err error, field, what string) {
+	t.Helper()
+	var fe *fault.Fields
+	if !errors.As(err, &fe) || fe.Fields[field] == "" {
+		t.Errorf("%s: got %v, want a message for %s", what, err, field)
+	}
+}
+
 func eq(t *testing.T, what string, got calendar.Date, want string) {
 	t.Helper()
 	if got.String() != want {
@@ -183,15 +202,13 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	if d.Number != "青政规〔2025〕1号" || d.Status != StatusRegistered || d.OrganName != "青山县人民政府" || !d.Provisional || d.ValidYears != 2 {
 		t.Fatalf("registered %+v", d)
 	}
-	if _, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-08-25")}}); err == nil {
-		t.Error("a review is registered once")
-	}
+	_, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-08-25")}})
+	refused(t, err, fault.Conflict, "a review is registered once")
 	if _, ok := f.index.docs[d.ID]; ok {
 		t.Error("an unpublished document is not indexed")
 	}
-	if _, err := f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}}); err == nil {
-		t.Error("publication needs a channel")
-	}
+	_, err = f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}})
+	refusedField(t, err, "channel", "publication needs a channel")
 	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}, Channel: "青山县人民政府门户网站", EffectiveText: "2025-10-01"}))
 	if d.Status != StatusInForce {
 		t.Fatal(d.Status)
@@ -219,9 +236,10 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[1].ID, FilingInput{Step: casework.Step{On: date("2025-10-10")}, Stage: "sent"}))
 	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-15")}, Stage: "received"}))
 	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-11-20")}, Stage: "feedback", Result: "ok"}))
-	if _, err := f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-20")}, Stage: "sent"}); err == nil {
-		t.Error("a filing is sent once")
-	}
+	_, err = f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-20")}, Stage: "sent"})
+	refused(t, err, fault.Conflict, "a filing is sent once")
+	_, err = f.svc.RecordFiling(f.ctx, staff, d.ID, "no-such-filing", FilingInput{Step: casework.Step{On: date("2025-10-20")}, Stage: "sent"})
+	refused(t, err, fault.NotFound, "an unknown filing")
 	det, _ = f.svc.Detail(f.ctx, staff, d.ID)
 	if !det.Filings[0].OnTime() || det.Filings[1].OnTime() || !det.Filings[1].Overdue(f.svc.Today()) || det.Filings[0].StateLabel(f.svc.Today()) != "准予备案（无异议）" {
 		t.Errorf("filing states %+v", det.Filings)
@@ -414,9 +432,8 @@ func TestCleanupCampaign(t *testing.T) {
 		f.legacy("990121-GOV", "青政规〔2023〕2号", "青山县城区绿化管理办法", "2023-02-01", "2023-02-01", "生态环境", textV1),
 		f.legacy("990121-GAJ", "青公规〔2022〕1号", "青山县公安局涉企执法办法", "2022-05-01", "2022-05-01", "营商环境", textV1),
 	}
-	if _, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: casework.Step{On: date("2025-10-08")}, OrganID: f.organ("990121-GOV").ID, Title: "x", Topic: "不存在的主题"}); err == nil {
-		t.Error("a campaign over nothing must be refused")
-	}
+	_, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: casework.Step{On: date("2025-10-08")}, OrganID: f.organ("990121-GOV").ID, Title: "x", Topic: "不存在的主题"})
+	refusedField(t, err, "topic", "a campaign over nothing must be refused")
 	c, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: casework.Step{On: date("2025-10-09")}, OrganID: f.organ("990121-GOV").ID, Title: "涉及营商环境的规范性文件专项清理",
 		Basis: "示范市人民政府关于开展规范性文件专项清理的通知", Topic: "营商环境"})
 	if err != nil {
@@ -434,23 +451,25 @@ func TestCleanupCampaign(t *testing.T) {
 			reason = "与《优化营商环境条例》不一致"
 		}
 		if dec == Repeal {
-			if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec}); err == nil {
-				t.Error("a repeal proposal needs a reason")
-			}
+			err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec})
+			refusedField(t, err, "reason_"+it.ID, "a repeal proposal needs a reason")
 		}
 		if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec, Reason: reason}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err == nil {
-		t.Error("closing before every decision must be refused")
+	if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: "no-such-item", Decision: Keep}); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a document outside the campaign: %v", err)
 	}
+	_, err = f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"})
+	refused(t, err, fault.Conflict, "closing before every decision must be refused")
 	if n, err := f.svc.AdoptProposals(f.ctx, staff, c.ID, casework.Step{On: date("2025-11-18")}); err != nil || n != 4 {
 		t.Fatalf("adopted %d %v", n, err)
 	}
-	if _, err := f.svc.CloseCleanup(f.ctx, f.login("qs_ld"), c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "x"}); err == nil {
-		t.Error("a leader does not close campaigns")
-	}
+	_, err = f.svc.CloseCleanup(f.ctx, f.login("qs_ld"), c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "x"})
+	refused(t, err, fault.Forbidden, "a leader does not close campaigns")
+	_, err = f.svc.CloseCleanup(f.ctx, f.login("ls_sc"), c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "x"})
+	refused(t, err, fault.NotFound, "another county's office does not see the campaign")
 	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err != nil {
 		t.Fatal(err)
 	}
@@ -466,9 +485,8 @@ func TestCleanupCampaign(t *testing.T) {
 		status["青山县企业信用修复办法"] != StatusRepealed || status["青山县城区绿化管理办法"] != StatusInForce {
 		t.Errorf("statuses after closing %v", status)
 	}
-	if err := f.svc.Decide(f.ctx, staff, c.ID, ItemInput{ItemID: cd.Items[0].ID, Decision: Keep}); err == nil {
-		t.Error("a closed campaign is frozen")
-	}
+	err = f.svc.Decide(f.ctx, staff, c.ID, ItemInput{ItemID: cd.Items[0].ID, Decision: Keep})
+	refused(t, err, fault.Conflict, "a closed campaign is frozen")
 	doc, err := f.svc.CleanupDocument(f.ctx, staff, c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -555,9 +573,8 @@ func TestVersionsAmendmentAndArticleDiff(t *testing.T) {
 		t.Errorf("insertions in 第一条: %q", ins)
 	}
 	// Revising the text of a published document needs a note and keeps a version.
-	if _, err := f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: casework.Step{On: date("2025-12-10")}, Body: textV2 + "\n附件：停车泊位示意图"}); err == nil {
-		t.Error("a correction of a published document needs a note")
-	}
+	_, err = f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: casework.Step{On: date("2025-12-10")}, Body: textV2 + "\n附件：停车泊位示意图"})
+	refusedField(t, err, "note", "a correction of a published document needs a note")
 	b = must(t)(f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: casework.Step{On: date("2025-12-10"), Note: "补正附件"}, Body: textV2 + "\n附件：停车泊位示意图"}))
 	if b.CurrentVersion != 2 || !strings.Contains(f.index.docs[b.ID].Body, "附件") {
 		t.Errorf("revised version %d, index updated: %v", b.CurrentVersion, strings.Contains(f.index.docs[b.ID].Body, "附件"))
@@ -592,28 +609,24 @@ func TestPermissionsAndScope(t *testing.T) {
 	if _, err := f.svc.Get(f.ctx, sjj, pub.ID); err != nil {
 		t.Error("a published document is readable by everyone")
 	}
-	if _, err := f.svc.Get(f.ctx, sjj, reg.ID); err == nil {
-		t.Error("another department must not read an unpublished document")
-	}
-	if _, err := f.svc.Get(f.ctx, f.login("qs_gw"), pub.ID); err == nil {
-		t.Error("an advisor has no access to the register")
-	}
-	if _, err := f.svc.Publish(f.ctx, leader, gov.ID, PublishInput{Channel: "x"}); err == nil {
-		t.Error("a leader is read-only")
-	}
-	if _, err := f.svc.Publish(f.ctx, f.login("ls_sc"), gov.ID, PublishInput{Channel: "x"}); err == nil {
-		t.Error("another county's office must not publish")
-	}
-	if _, err := f.svc.PublicDetail(f.ctx, reg.ID); err == nil {
-		t.Error("the public sees published documents only")
-	}
+	_, err := f.svc.Get(f.ctx, sjj, reg.ID)
+	refused(t, err, fault.NotFound, "another department must not read an unpublished document")
+	_, err = f.svc.Get(f.ctx, f.login("qs_gw"), pub.ID)
+	refused(t, err, fault.NotFound, "an advisor has no access to the register")
+	_, err = f.svc.Publish(f.ctx, leader, gov.ID, PublishInput{Channel: "x"})
+	refused(t, err, fault.Forbidden, "a leader is read-only")
+	_, err = f.svc.Publish(f.ctx, f.login("ls_sc"), gov.ID, PublishInput{Channel: "x"})
+	refused(t, err, fault.NotFound, "another county's office must not publish")
+	_, err = f.svc.PublicDetail(f.ctx, reg.ID)
+	refused(t, err, fault.NotFound, "the public sees published documents only")
+	_, _, err = f.svc.Version(f.ctx, nil, reg.ID, 0)
+	refused(t, err, fault.NotFound, "the public reads no version of an unpublished document")
 	docs, n, err := f.svc.PublicList(f.ctx, Filter{})
 	if err != nil || n != 1 || docs[0].ID != pub.ID {
 		t.Errorf("public list %d %v", n, err)
 	}
-	if _, err := f.svc.Register(f.ctx, staff, RegisterInput{Step: casework.Step{On: date("2025-05-07")}, Title: "未经审核", Body: "x"}); err == nil {
-		t.Error("a document without an approved review cannot be registered")
-	}
+	_, err = f.svc.Register(f.ctx, staff, RegisterInput{Step: casework.Step{On: date("2025-05-07")}, Title: "未经审核", Body: "x"})
+	refusedField(t, err, "review_id", "a document without an approved review cannot be registered")
 }
 
 func TestSettingsChangeFilingDeadline(t *testing.T) {

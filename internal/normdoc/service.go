@@ -2,6 +2,7 @@ package normdoc
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -275,11 +276,17 @@ func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, er
 	if out.Filings, err = listFilings(ctx, s.db, d.ID); err != nil {
 		return nil, err
 	}
-	if d.AmendedByID != "" {
-		out.AmendedBy, _ = getDoc(ctx, s.db, d.AmendedByID)
-	}
-	if d.AmendsID != "" {
-		out.Amends, _ = getDoc(ctx, s.db, d.AmendsID)
+	// A linked document that has gone is left out; any other failure is the page's.
+	for _, l := range []struct {
+		id  string
+		out **Doc
+	}{{d.AmendedByID, &out.AmendedBy}, {d.AmendsID, &out.Amends}} {
+		if l.id == "" {
+			continue
+		}
+		if *l.out, err = getDoc(ctx, s.db, l.id); err != nil && !errors.Is(err, fault.NotFound) {
+			return nil, err
+		}
 	}
 	out.Timeline = timeline(out.Events, d)
 	return out, nil

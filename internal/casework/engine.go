@@ -64,6 +64,28 @@ func (k *Kind[R]) Run(ctx context.Context, d *db.DB, today calendar.Date, p *aut
 	}
 	var out R
 	err := d.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = k.RunTx(ctx, tx, today, p, id, t)
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	return out, nil
+}
+
+// RunTx is Run inside a transaction the caller holds: a step of one record that moves another
+// (an amending document marks the amended one, a campaign's decisions end documents). The
+// caller's transaction rolls back everything when it fails.
+func (k *Kind[R]) RunTx(ctx context.Context, tx *db.Tx, today calendar.Date, p *auth.Principal, id string, t Transition[R]) (R, error) {
+	var zero R
+	if t.Step != nil {
+		if err := t.Step.Prepare(today); err != nil {
+			return zero, err
+		}
+	}
+	var out R
+	err := func() error {
 		if err := tx.LockRow(ctx, k.Table, id); err != nil {
 			return k.notFound(err)
 		}
@@ -124,7 +146,7 @@ func (k *Kind[R]) Run(ctx context.Context, d *db.DB, today calendar.Date, p *aut
 		}
 		out = r
 		return audit.Record(ctx, tx, audit.Entry{Action: k.Audit + "." + ev.Action, ObjectType: k.OwnerType, ObjectID: f.ID, Detail: detail})
-	})
+	}()
 	if err != nil {
 		return zero, err
 	}

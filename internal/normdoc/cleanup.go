@@ -2,7 +2,6 @@ package normdoc
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,14 +9,15 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
-	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 // CleanupInput opens a 清理 campaign over a selection of an organ's documents in force.
 type CleanupInput struct {
-	Step
+	casework.Step
 	OrganID string `json:"organ_id"`
 	Below   bool   `json:"below"` // include the departments under the organ
 	Title   string `json:"title"`
@@ -29,13 +29,13 @@ type CleanupInput struct {
 // OpenCleanup creates the campaign and one item per matching document in force.
 func (s *Service) OpenCleanup(ctx context.Context, p *auth.Principal, in CleanupInput) (*Cleanup, error) {
 	if !p.Can(auth.PermNormdocEdit) {
-		return nil, fmt.Errorf("%w：您没有组织文件清理的权限", db.ErrForbidden)
+		return nil, fault.Forbiddenf("您没有组织文件清理的权限")
 	}
-	if err := s.prepare(&in.Step); err != nil {
+	if err := in.Prepare(s.Today()); err != nil {
 		return nil, err
 	}
 	in.Title, in.Basis, in.Topic, in.Query = strings.TrimSpace(in.Title), strings.TrimSpace(in.Basis), strings.TrimSpace(in.Topic), strings.TrimSpace(in.Query)
-	fe := &web.FormError{}
+	fe := &fault.Fields{}
 	o, ok := s.org.Organ(in.OrganID)
 	if !ok || !(s.inScope(p, o.ID) || s.underGovernmentOf(p, o)) {
 		fe.Add("organ_id", "请选择本级或所属的制定机关")
@@ -64,7 +64,7 @@ func (s *Service) OpenCleanup(ctx context.Context, p *auth.Principal, in Cleanup
 			return err
 		}
 		if len(docs) == 0 {
-			return fieldErr("topic", "没有符合条件的现行有效文件")
+			return fault.Field("topic", "没有符合条件的现行有效文件")
 		}
 		now := db.Now()
 		if err := tx.Exec(ctx, `INSERT INTO normdoc_cleanups (id, organ_id, reg_organ_id, title, basis, selection, state, opened_on, created_by, version, created_at, updated_at)
@@ -134,7 +134,7 @@ func (s *Service) Cleanup(ctx context.Context, p *auth.Principal, id string) (*C
 	frag, args := s.cleanupScope(p)
 	c, err := scanCleanup(s.db.QueryRowContext(ctx, `SELECT `+cleanupCols+` FROM normdoc_cleanups c WHERE c.id = ? AND `+frag, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, web.NotFound("清理工作")
+		return nil, db.Found(err, "清理工作")
 	}
 	s.fillCleanup(c)
 	items, err := listItems(ctx, s.db, id)
@@ -153,22 +153,21 @@ func (s *Service) Cleanup(ctx context.Context, p *auth.Principal, id string) (*C
 // cleanupTx locks an open campaign of p's scope and runs fn.
 func (s *Service) cleanupTx(ctx context.Context, p *auth.Principal, id, action string, detail map[string]any, fn func(tx *db.Tx, c *Cleanup) error) error {
 	if !p.Can(auth.PermNormdocEdit) {
-		return fmt.Errorf("%w：您没有办理文件清理的权限", db.ErrForbidden)
+		return fault.Forbiddenf("您没有办理文件清理的权限")
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		q := `SELECT ` + cleanupCols + ` FROM normdoc_cleanups c WHERE c.id = ?`
-		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE OF c`
+		if err := tx.LockRow(ctx, "normdoc_cleanups", id); err != nil {
+			return cleanupMissing(err)
 		}
-		c, err := scanCleanup(tx.QueryRowContext(ctx, q, id))
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.inScope(p, c.RegOrganID)) {
-			return web.NotFound("清理工作")
-		}
+		c, err := scanCleanup(tx.QueryRowContext(ctx, `SELECT `+cleanupCols+` FROM normdoc_cleanups c WHERE c.id = ?`, id))
 		if err != nil {
-			return err
+			return db.Found(err, "清理工作")
+		}
+		if !s.inScope(p, c.RegOrganID) {
+			return fault.NotFoundf("清理工作不存在或您无权查看")
 		}
 		if c.Closed() {
-			return web.Errorf(409, "清理工作已于 "+c.ClosedOn.String()+" 结束")
+			return fault.Conflictf("清理工作已于 %s 结束", c.ClosedOn)
 		}
 		s.fillCleanup(c)
 		if err := fn(tx, c); err != nil {
@@ -186,16 +185,16 @@ type ItemInput struct {
 	ItemID   string   `json:"item_id"`
 	Decision Decision `json:"decision"`
 	Reason   string   `json:"reason"`
-	Step
+	casework.Step
 }
 
 func checkItem(in *ItemInput) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if !in.Decision.Valid() {
-		return fieldErr("decision_"+in.ItemID, "请选择继续有效、修改、废止或失效")
+		return fault.Field("decision_"+in.ItemID, "请选择继续有效、修改、废止或失效")
 	}
 	if in.Decision != Keep && in.Reason == "" {
-		return fieldErr("reason_"+in.ItemID, "修改、废止或失效的，应写明理由")
+		return fault.Field("reason_"+in.ItemID, "修改、废止或失效的，应写明理由")
 	}
 	return nil
 }
@@ -208,7 +207,7 @@ func (s *Service) Propose(ctx context.Context, p *auth.Principal, cleanupID stri
 	return s.cleanupTx(ctx, p, cleanupID, "cleanup_propose", map[string]any{"item": in.ItemID, "proposal": in.Decision}, func(tx *db.Tx, c *Cleanup) error {
 		if err := tx.ExecOne(ctx, `UPDATE normdoc_cleanup_items SET proposal = ?, proposal_reason = ?, proposed_by = ? WHERE id = ? AND cleanup_id = ?`,
 			string(in.Decision), in.Reason, p.Name, in.ItemID, c.ID); err != nil {
-			return web.NotFound("清理文件")
+			return itemMissing(err)
 		}
 		return nil
 	})
@@ -219,21 +218,21 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, cleanupID strin
 	if err := checkItem(&in); err != nil {
 		return err
 	}
-	if err := s.prepare(&in.Step); err != nil {
+	if err := in.Prepare(s.Today()); err != nil {
 		return err
 	}
 	return s.cleanupTx(ctx, p, cleanupID, "cleanup_decide", map[string]any{"item": in.ItemID, "decision": in.Decision}, func(tx *db.Tx, c *Cleanup) error {
 		if err := tx.ExecOne(ctx, `UPDATE normdoc_cleanup_items SET decision = ?, decision_reason = ?, decided_on = ? WHERE id = ? AND cleanup_id = ?`,
 			string(in.Decision), in.Reason, in.On.String(), in.ItemID, c.ID); err != nil {
-			return web.NotFound("清理文件")
+			return itemMissing(err)
 		}
 		return nil
 	})
 }
 
 // AdoptProposals decides every proposed, undecided document as proposed.
-func (s *Service) AdoptProposals(ctx context.Context, p *auth.Principal, cleanupID string, st Step) (int, error) {
-	if err := s.prepare(&st); err != nil {
+func (s *Service) AdoptProposals(ctx context.Context, p *auth.Principal, cleanupID string, st casework.Step) (int, error) {
+	if err := st.Prepare(s.Today()); err != nil {
 		return 0, err
 	}
 	var n int64
@@ -251,24 +250,24 @@ func (s *Service) AdoptProposals(ctx context.Context, p *auth.Principal, cleanup
 
 // CloseInput closes a campaign.
 type CloseInput struct {
-	Step
+	casework.Step
 	DecidedBy string `json:"decided_by"` // the meeting that decided, e.g. 县政府第12次常务会议
 }
 
 // CloseCleanup applies every decision on the closing date: 废止 and 失效 end the documents, 修改 flags
 // them for amendment, 继续有效 is recorded; the result lists can then be published.
 func (s *Service) CloseCleanup(ctx context.Context, p *auth.Principal, id string, in CloseInput) (*Cleanup, error) {
-	if err := s.prepare(&in.Step); err != nil {
+	if err := in.Prepare(s.Today()); err != nil {
 		return nil, err
 	}
 	in.DecidedBy = strings.TrimSpace(in.DecidedBy)
 	if in.DecidedBy == "" {
-		return nil, fieldErr("decided_by", "请写明审议决定的会议或文件（如县政府第12次常务会议）")
+		return nil, fault.Field("decided_by", "请写明审议决定的会议或文件（如县政府第12次常务会议）")
 	}
 	var out *Cleanup
 	err := s.cleanupTx(ctx, p, id, "cleanup_close", map[string]any{"decided_by": in.DecidedBy}, func(tx *db.Tx, c *Cleanup) error {
 		if in.On.Before(c.OpenedOn) {
-			return fieldErr("on", "结束日期不能早于开始日期")
+			return fault.Field("on", "结束日期不能早于开始日期")
 		}
 		items, err := listItems(ctx, tx, c.ID)
 		if err != nil {
@@ -276,7 +275,7 @@ func (s *Service) CloseCleanup(ctx context.Context, p *auth.Principal, id string
 		}
 		for _, it := range items {
 			if it.Decision == "" {
-				return web.Errorf(409, fmt.Sprintf("尚有文件未作出清理决定（如《%s》）", it.Doc.Title))
+				return fault.Conflictf("尚有文件未作出清理决定（如《%s》）", it.Doc.Title)
 			}
 		}
 		for _, it := range items {
@@ -291,39 +290,48 @@ func (s *Service) CloseCleanup(ctx context.Context, p *auth.Principal, id string
 	return out, err
 }
 
+// applyDecision is the step of one document that a closing campaign decided, inside the
+// campaign's transaction (the campaign's office decides; no check of each document's register).
 func (s *Service) applyDecision(ctx context.Context, tx *db.Tx, p *auth.Principal, c *Cleanup, it CleanupItem, on calendar.Date) error {
-	d, err := lockDoc(ctx, tx, it.DocID)
-	if err != nil {
-		return err
-	}
-	if d.Status != StatusInForce {
-		return nil // ended meanwhile: the campaign's list still shows the decision
-	}
-	from := d.Status
-	ev := Event{On: on, ActorID: p.UserID, ActorName: p.Name, FromStatus: from, Note: "清理：" + c.Title}
+	action := map[Decision]string{Keep: "cleanup_keep", Amend: "cleanup_amend", Repeal: "repeal", Expire: "expire"}[it.Decision]
+	st := &casework.Step{On: on, Note: "清理：" + c.Title}
 	if it.DecisionReason != "" {
-		ev.Note += "；" + it.DecisionReason
+		st.Note += "；" + it.DecisionReason
 	}
-	switch it.Decision {
-	case Keep:
-		ev.Action = "cleanup_keep"
-	case Amend:
-		ev.Action, d.PendingAmend = "cleanup_amend", true
-	case Repeal:
-		ev.Action = "repeal"
-		d.Status, d.StatusOn, d.EndedOn = StatusRepealed, on, on
-	case Expire:
-		ev.Action = "expire"
-		d.Status, d.StatusOn, d.EndedOn = StatusExpired, on, on
+	_, err := s.kind.RunTx(ctx, tx, s.Today(), p, it.DocID, casework.Transition[*Doc]{Action: action, Step: st, Apply: func(_ *db.Tx, d *Doc, _ *casework.Event) error {
+		if d.Status != StatusInForce {
+			return errNotDue // ended meanwhile: the campaign's list still shows the decision
+		}
+		switch it.Decision {
+		case Amend:
+			d.PendingAmend = true
+		case Repeal:
+			d.Status, d.StatusOn, d.EndedOn = StatusRepealed, on, on
+		case Expire:
+			d.Status, d.StatusOn, d.EndedOn = StatusExpired, on, on
+		}
+		return nil
+	}})
+	if errors.Is(err, errNotDue) {
+		return nil
 	}
-	ev.ToStatus = d.Status
-	if err := updateDoc(ctx, tx, d); err != nil {
-		return err
+	return err
+}
+
+// cleanupMissing keeps a missing campaign a not-found error and passes every other error through.
+func cleanupMissing(err error) error {
+	if errors.Is(err, fault.NotFound) {
+		return fault.NotFoundf("清理工作不存在或您无权查看")
 	}
-	if err := insertEvent(ctx, tx, d.ID, ev); err != nil {
-		return err
+	return err
+}
+
+// itemMissing: an update that touched no item names a document not in the campaign.
+func itemMissing(err error) error {
+	if errors.Is(err, db.ErrConflict) {
+		return fault.NotFoundf("清理文件不存在或您无权查看")
 	}
-	return s.reindex(ctx, tx, d)
+	return err
 }
 
 // CleanupDocument is the published result notice with its lists (GB/T 9704).
@@ -334,7 +342,7 @@ func (s *Service) CleanupDocument(ctx context.Context, p *auth.Principal, id str
 	}
 	c := cd.Cleanup
 	if !c.Closed() {
-		return docgen.Document{}, web.Errorf(409, "清理工作尚未结束，不能生成结果通知")
+		return docgen.Document{}, fault.Conflictf("清理工作尚未结束，不能生成结果通知")
 	}
 	intro := fmt.Sprintf("为维护法制统一，%s", c.OrganName)
 	if c.Basis != "" {

@@ -11,72 +11,11 @@ import (
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
-	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
-	"github.com/fazhi/fazhi/internal/web"
 )
-
-// Step is the common input of a transition.
-type Step struct {
-	On      calendar.Date `json:"-"`
-	OnText  string        `json:"on"`
-	Note    string        `json:"note"`
-	Version int           `json:"version"`
-}
-
-func fieldErr(field, msg string) error {
-	fe := &web.FormError{}
-	fe.Add(field, msg)
-	return fe
-}
-
-func (s *Service) prepare(st *Step) error {
-	if st.On.IsZero() {
-		if t := strings.TrimSpace(st.OnText); t == "" {
-			st.On = s.Today()
-		} else {
-			d, err := calendar.ParseDate(t)
-			if err != nil {
-				return fieldErr("on", "日期格式应为 YYYY-MM-DD")
-			}
-			st.On = d
-		}
-	}
-	if st.On.After(s.Today()) {
-		return fieldErr("on", "日期不能晚于今天")
-	}
-	st.Note = strings.TrimSpace(st.Note)
-	return nil
-}
-
-func parseOptDate(field, v string) (calendar.Date, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return calendar.Date{}, nil
-	}
-	d, err := calendar.ParseDate(v)
-	if err != nil {
-		return d, fieldErr(field, "日期格式应为 YYYY-MM-DD")
-	}
-	return d, nil
-}
-
-func statusErr(d *Doc, want ...Status) error {
-	var names []string
-	for _, s := range want {
-		names = append(names, s.Label())
-	}
-	return web.Errorf(409, fmt.Sprintf("文件当前为“%s”，此操作只适用于“%s”的文件", d.Status.Label(), strings.Join(names, "、")))
-}
-
-// step prepares st in place (the closure reads the parsed date from the caller's input) and runs act.
-func (s *Service) step(ctx context.Context, p *auth.Principal, id string, st *Step, action string, fn func(tx *db.Tx, d *Doc, ev *Event) error) (*Doc, error) {
-	if err := s.prepare(st); err != nil {
-		return nil, err
-	}
-	return s.act(ctx, p, id, st.Version, action, st.On, st.Note, fn)
-}
 
 // NumberPrefix is the 文号 prefix of an organ's normative documents: its own prefix + 规 (青政规,
 // 青政办规), or for a department without one, the first character of its government's prefix and of
@@ -115,7 +54,7 @@ func ParseNumber(n string) (year, seq int, ok bool) {
 
 // RegisterInput registers a document: from an approved review, or an existing (legacy) document with its own 文号.
 type RegisterInput struct {
-	Step
+	casework.Step
 	ReviewID   string `json:"review_id"`
 	Legacy     bool   `json:"legacy"`
 	OrganID    string `json:"organ_id"` // issuing organ (legacy; taken from the review otherwise)
@@ -134,18 +73,18 @@ type RegisterInput struct {
 // (organ, year, sequence) make a duplicate impossible even under concurrent approvals.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterInput) (*Doc, error) {
 	if !p.Can(auth.PermNormdocEdit) {
-		return nil, fmt.Errorf("%w：您没有登记规范性文件的权限", db.ErrForbidden)
+		return nil, fault.Forbiddenf("您没有登记规范性文件的权限")
 	}
-	if err := s.prepare(&in.Step); err != nil {
+	if err := in.Prepare(s.Today()); err != nil {
 		return nil, err
 	}
 	in.Title, in.Body, in.Number = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), strings.TrimSpace(in.Number)
-	signed, err := parseOptDate("signed_on", in.SignedText)
+	signed, err := casework.ParseOptionalDate("signed_on", in.SignedText)
 	if err != nil {
 		return nil, err
 	}
 	if in.ValidYears < 0 || in.ValidYears > 10 {
-		return nil, fieldErr("valid_years", "有效期应为1至10年")
+		return nil, fault.Field("valid_years", "有效期应为1至10年")
 	}
 	var out *Doc
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -155,10 +94,10 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		if in.Legacy {
 			o, ok := s.org.Organ(in.OrganID)
 			if !ok || !s.inScope(p, o.ID) && !s.underGovernmentOf(p, o) {
-				return fieldErr("organ_id", "请选择本级或所属的制定机关")
+				return fault.Field("organ_id", "请选择本级或所属的制定机关")
 			}
 			if in.Number == "" {
-				return fieldErr("number", "历史文件请填写原文号")
+				return fault.Field("number", "历史文件请填写原文号")
 			}
 			d.OrganID, d.RegOrganID, d.Number = o.ID, p.OrganID, in.Number
 			if y, n, ok := ParseNumber(in.Number); ok {
@@ -168,7 +107,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			}
 		} else {
 			if in.ReviewID == "" {
-				return fieldErr("review_id", "请选择审核通过的合法性审查事项（未经合法性审核的文件不得登记）")
+				return fault.Field("review_id", "请选择审核通过的合法性审查事项（未经合法性审核的文件不得登记）")
 			}
 			r, err := s.review.ApprovedNormdoc(ctx, tx, p, in.ReviewID)
 			if err != nil {
@@ -179,10 +118,10 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 				return err
 			}
 			if taken > 0 {
-				return web.Errorf(409, "该审查事项对应的文件已经登记")
+				return fault.Conflictf("该审查事项对应的文件已经登记")
 			}
-			if in.On.Before(r.ConcludedOn) {
-				return fieldErr("on", "登记日期不能早于审核意见书日期 "+r.ConcludedOn.String())
+			if err := casework.NotBefore(in.On, r.ConcludedOn, "审核意见书日期"); err != nil {
+				return err
 			}
 			d.ReviewID, d.DrafterOrganID, d.RegOrganID = r.ID, r.SubmitterOrganID, r.OrganID
 			d.OrganID = r.IssuerID
@@ -198,7 +137,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		}
 		o, _ := s.org.Organ(d.OrganID)
 		d.OrganName = o.Name
-		fe := &web.FormError{}
+		fe := &fault.Fields{}
 		if in.Title == "" {
 			fe.Add("title", "请填写文件标题")
 		} else if utf8.RuneCountInString(in.Title) > 200 {
@@ -213,8 +152,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		d.Title, d.Provisional = in.Title, IsProvisional(in.Title)
 		if in.AmendsID != "" {
 			a, err := getDoc(ctx, tx, in.AmendsID)
+			if err != nil && !errors.Is(err, fault.NotFound) {
+				return err
+			}
 			if err != nil || a.Status != StatusInForce || !s.editable(p, a) {
-				return fieldErr("amends_id", "被修改的文件应为本机关登记的现行有效文件")
+				return fault.Field("amends_id", "被修改的文件应为本机关登记的现行有效文件")
 			}
 			d.AmendsID = a.ID
 		}
@@ -234,18 +176,19 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 		}
 		if err := insertDoc(ctx, tx, d); err != nil {
 			if errors.Is(err, db.ErrConflict) || db.IsUnique(err) {
-				return fieldErr("number", "文号 "+d.Number+" 已经登记")
+				return fault.Field("number", "文号 "+d.Number+" 已经登记")
 			}
 			return err
 		}
 		if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: 1, Title: d.Title, Body: in.Body, Note: "登记文本", EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, d.ID, Event{On: in.On, ActorID: p.UserID, ActorName: p.Name, Action: "register", ToStatus: d.Status, Note: d.Number}); err != nil {
+		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: d.ID, OrganID: d.RegOrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
+			Action: "register", ToState: string(d.Status), Note: d.Number}); err != nil {
 			return err
 		}
 		out = d
-		return audit.Record(ctx, tx, audit.Entry{Action: "normdoc.register", ObjectType: "normdoc", ObjectID: d.ID,
+		return audit.Record(ctx, tx, audit.Entry{Action: "normdoc.register", ObjectType: ownerType, ObjectID: d.ID,
 			Detail: map[string]any{"number": d.Number, "title": d.Title, "review_id": d.ReviewID, "legacy": d.Legacy}})
 	})
 	if err != nil {
@@ -287,7 +230,7 @@ func (s *Service) number(ctx context.Context, tx *db.Tx, d *Doc, o org.Organ, ye
 
 // PublishInput publishes a registered document (统一印发、向社会公布).
 type PublishInput struct {
-	Step                 // On = the publication date
+	casework.Step        // On = the publication date
 	Channel       string `json:"channel"`      // 政府网站、政府公报 …
 	EffectiveText string `json:"effective_on"` // default: the organ's setting after publication
 	SignedText    string `json:"signed_on"`
@@ -298,26 +241,23 @@ type PublishInput struct {
 func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in PublishInput) (*Doc, error) {
 	in.Channel = strings.TrimSpace(in.Channel)
 	if in.Channel == "" {
-		return nil, fieldErr("channel", "请填写公布载体（如政府网站、政府公报）；未经公布的规范性文件不得作为行政管理依据")
+		return nil, fault.Field("channel", "请填写公布载体（如政府网站、政府公报）；未经公布的规范性文件不得作为行政管理依据")
 	}
-	eff, err := parseOptDate("effective_on", in.EffectiveText)
+	eff, err := casework.ParseOptionalDate("effective_on", in.EffectiveText)
 	if err != nil {
 		return nil, err
 	}
-	signed, err := parseOptDate("signed_on", in.SignedText)
+	signed, err := casework.ParseOptionalDate("signed_on", in.SignedText)
 	if err != nil {
 		return nil, err
 	}
 	in.Note = in.Channel
-	return s.step(ctx, p, id, &in.Step, "publish", func(tx *db.Tx, d *Doc, ev *Event) error {
-		if d.Status != StatusRegistered {
-			return statusErr(d, StatusRegistered)
-		}
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish", Step: &in.Step, From: []string{string(StatusRegistered)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if !signed.IsZero() {
 			d.SignedOn = signed
 		}
 		if !d.SignedOn.IsZero() && in.On.Before(d.SignedOn) {
-			return fieldErr("on", "公布日期不能早于签发日期 "+d.SignedOn.String())
+			return fault.Field("on", "公布日期不能早于签发日期 "+d.SignedOn.String())
 		}
 		if eff.IsZero() {
 			delay, err := s.settings.Int(ctx, tx, d.OrganID, settingDef(KeyEffectiveDelay))
@@ -327,7 +267,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 			eff = in.On.AddDays(delay)
 		}
 		if eff.Before(in.On) {
-			return fieldErr("effective_on", "施行日期不能早于公布日期")
+			return fault.Field("effective_on", "施行日期不能早于公布日期")
 		}
 		months, err := s.settings.Int(ctx, tx, d.OrganID, settingDef(KeyWarnMonths))
 		if err != nil {
@@ -347,13 +287,13 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 			if err != nil {
 				return err
 			}
-			if err := s.applyAmendment(ctx, tx, p, d.AmendsID, d, v.Body); err != nil {
+			if _, err := s.applyAmendment(ctx, tx, p, d.AmendsID, d, v.Body); err != nil {
 				return err
 			}
-			ev.RefDocID = d.AmendsID
+			ev.RefID = d.AmendsID
 		}
 		return nil
-	})
+	}})
 }
 
 // FilingBody is one body a document must be filed with.
@@ -413,55 +353,40 @@ func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc) error {
 }
 
 // applyAmendment marks document aID as 已修改 by b from b's effective date, keeps the amended text as a
-// new version of a, and records the link both ways.
-func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Principal, aID string, b *Doc, text string) error {
-	a, err := lockDoc(ctx, tx, aID)
-	if err != nil {
-		return err
-	}
-	if a.Status != StatusInForce {
-		return fieldErr("amends_id", "被修改的文件《"+a.Title+"》已不是现行有效文件")
-	}
-	from := a.Status
-	a.CurrentVersion++
-	if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: a.ID, Seq: a.CurrentVersion, Title: b.Title, Body: text, Note: "依" + b.Number + "修改",
-		SourceDocID: b.ID, SourceNumber: b.Number, EffectiveOn: b.EffectiveOn, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
-		return err
-	}
-	a.Status, a.StatusOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StatusAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
-	b.AmendsID = a.ID
-	if err := updateDoc(ctx, tx, a); err != nil {
-		return err
-	}
-	if err := insertEvent(ctx, tx, a.ID, Event{On: b.EffectiveOn, ActorID: p.UserID, ActorName: p.Name, Action: "amended", FromStatus: from, ToStatus: a.Status,
-		Note: "被" + b.Number + "《" + b.Title + "》修改", RefDocID: b.ID}); err != nil {
-		return err
-	}
-	if err := s.reindex(ctx, tx, a); err != nil {
-		return err
-	}
-	return audit.Record(ctx, tx, audit.Entry{Action: "normdoc.amended", ObjectType: "normdoc", ObjectID: a.ID, Detail: map[string]any{"by": b.Number}})
+// new version of a, and records the link both ways, inside b's transaction.
+func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Principal, aID string, b *Doc, text string) (*Doc, error) {
+	return s.kind.RunTx(ctx, tx, s.Today(), p, aID, casework.Transition[*Doc]{Action: "amended", Apply: func(tx *db.Tx, a *Doc, ev *casework.Event) error {
+		if a.Status != StatusInForce {
+			return fault.Field("amends_id", "被修改的文件《"+a.Title+"》已不是现行有效文件")
+		}
+		a.CurrentVersion++
+		if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: a.ID, Seq: a.CurrentVersion, Title: b.Title, Body: text, Note: "依" + b.Number + "修改",
+			SourceDocID: b.ID, SourceNumber: b.Number, EffectiveOn: b.EffectiveOn, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
+			return err
+		}
+		a.Status, a.StatusOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StatusAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
+		b.AmendsID = a.ID
+		ev.On, ev.Note, ev.RefID = b.EffectiveOn, "被"+b.Number+"《"+b.Title+"》修改", b.ID
+		return nil
+	}})
 }
 
 // AmendInput links an existing amendment: document id was amended by document ByID.
 type AmendInput struct {
-	Step
+	casework.Step
 	ByID string `json:"by_id"`
 	Text string `json:"text"` // the amended text of this document; default: the amending document's text
 }
 
 // MarkAmended records that a published document amended this one (for documents registered separately).
 func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string, in AmendInput) (*Doc, error) {
-	if err := s.prepare(&in.Step); err != nil {
-		return nil, err
-	}
 	var out *Doc
-	_, err := s.act(ctx, p, in.ByID, in.Version, "amends", in.On, "", func(tx *db.Tx, b *Doc, ev *Event) error {
+	_, err := s.run(ctx, p, in.ByID, casework.Transition[*Doc]{Action: "amends", Step: &in.Step, Apply: func(tx *db.Tx, b *Doc, ev *casework.Event) error {
 		if !b.Published() || b.Status != StatusInForce {
-			return fieldErr("by_id", "修改文件应为已公布的现行有效文件")
+			return fault.Field("by_id", "修改文件应为已公布的现行有效文件")
 		}
 		if b.ID == id {
-			return fieldErr("by_id", "文件不能修改自身")
+			return fault.Field("by_id", "文件不能修改自身")
 		}
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
@@ -472,22 +397,24 @@ func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string,
 			text = v.Body
 		}
 		a, err := getDoc(ctx, tx, id)
-		if err != nil || !s.editable(p, a) {
-			return web.NotFound("被修改的文件")
-		}
-		if err := s.applyAmendment(ctx, tx, p, id, b, text); err != nil {
+		if err != nil && !errors.Is(err, fault.NotFound) {
 			return err
 		}
-		ev.Note, ev.RefDocID = "修改《"+a.Title+"》", a.ID
-		out, _ = getDoc(ctx, tx, id)
+		if err != nil || !s.editable(p, a) {
+			return fault.NotFoundf("被修改的文件不存在或您无权查看")
+		}
+		if out, err = s.applyAmendment(ctx, tx, p, id, b, text); err != nil {
+			return err
+		}
+		ev.Note, ev.RefID = "修改《"+a.Title+"》", a.ID
 		return nil
-	})
+	}})
 	return out, err
 }
 
 // EndInput ends a document: 废止 or 宣布失效, effective on the step date.
 type EndInput struct {
-	Step
+	casework.Step
 	Status Status `json:"status"` // repealed / expired
 	Basis  string `json:"basis"`  // the repealing decision, e.g. 青政发〔2026〕3号
 	ByID   string `json:"by_id"`  // the repealing document in the register, if any
@@ -496,30 +423,27 @@ type EndInput struct {
 // End repeals a document or declares it expired.
 func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndInput) (*Doc, error) {
 	if in.Status != StatusRepealed && in.Status != StatusExpired {
-		return nil, fieldErr("status", "请选择废止或宣布失效")
+		return nil, fault.Field("status", "请选择废止或宣布失效")
 	}
 	in.Basis = strings.TrimSpace(in.Basis)
 	if in.Basis == "" {
-		return nil, fieldErr("basis", "请写明废止或宣布失效的依据（决定文号或会议）")
+		return nil, fault.Field("basis", "请写明废止或宣布失效的依据（决定文号或会议）")
 	}
 	in.Note = in.Basis
 	action := map[Status]string{StatusRepealed: "repeal", StatusExpired: "expire"}[in.Status]
-	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
-		if d.Status != StatusInForce {
-			return statusErr(d, StatusInForce)
-		}
-		if in.On.Before(d.PublishedOn) {
-			return fieldErr("on", "日期不能早于公布日期")
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+		if err := casework.NotBefore(in.On, d.PublishedOn, "公布日期"); err != nil {
+			return err
 		}
 		d.Status, d.StatusOn, d.EndedOn = in.Status, in.On, in.On
-		ev.RefDocID = in.ByID
+		ev.RefID = in.ByID
 		return nil
-	})
+	}})
 }
 
 // ReviseInput is a new text of a document: corrections before publication, 勘误 after.
 type ReviseInput struct {
-	Step
+	casework.Step
 	Title string `json:"title"`
 	Body  string `json:"body"`
 }
@@ -528,34 +452,32 @@ type ReviseInput struct {
 func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, in ReviseInput) (*Doc, error) {
 	in.Body, in.Title = strings.TrimSpace(in.Body), strings.TrimSpace(in.Title)
 	if in.Body == "" {
-		return nil, fieldErr("body", "请粘贴或上传新的全文")
+		return nil, fault.Field("body", "请粘贴或上传新的全文")
 	}
-	return s.step(ctx, p, id, &in.Step, "revise", func(tx *db.Tx, d *Doc, ev *Event) error {
-		if d.Status != StatusRegistered && d.Status != StatusInForce {
-			return statusErr(d, StatusRegistered, StatusInForce)
-		}
-		if d.Published() && ev.Note == "" {
-			return fieldErr("note", "已公布文件修订文本须写明勘误说明")
-		}
-		cur, err := getVersion(ctx, tx, d.ID, d.CurrentVersion)
-		if err != nil {
-			return err
-		}
-		if in.Title == "" {
-			in.Title = d.Title
-		}
-		if cur.Body == in.Body && cur.Title == in.Title {
-			return fieldErr("body", "文本没有变化")
-		}
-		d.CurrentVersion++
-		d.Title, d.Provisional = in.Title, IsProvisional(in.Title)
-		return insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: d.CurrentVersion, Title: in.Title, Body: in.Body, Note: ev.Note, EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name})
-	})
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "revise", Step: &in.Step, From: []string{string(StatusRegistered), string(StatusInForce)},
+		Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+			if d.Published() && ev.Note == "" {
+				return fault.Field("note", "已公布文件修订文本须写明勘误说明")
+			}
+			cur, err := getVersion(ctx, tx, d.ID, d.CurrentVersion)
+			if err != nil {
+				return err
+			}
+			if in.Title == "" {
+				in.Title = d.Title
+			}
+			if cur.Body == in.Body && cur.Title == in.Title {
+				return fault.Field("body", "文本没有变化")
+			}
+			d.CurrentVersion++
+			d.Title, d.Provisional = in.Title, IsProvisional(in.Title)
+			return insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: d.CurrentVersion, Title: in.Title, Body: in.Body, Note: ev.Note, EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name})
+		}})
 }
 
 // EvaluateInput is the evaluation before expiry.
 type EvaluateInput struct {
-	Step
+	casework.Step
 	Evaluation Evaluation `json:"evaluation"`
 }
 
@@ -564,16 +486,13 @@ type EvaluateInput struct {
 // it for amendment, 到期失效 lets it lapse at expiry.
 func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in EvaluateInput) (*Doc, error) {
 	if in.Evaluation.Label() == "" {
-		return nil, fieldErr("evaluation", "请选择评估结论")
+		return nil, fault.Field("evaluation", "请选择评估结论")
 	}
 	action := "evaluate"
 	if in.Evaluation == EvalContinue {
 		action = "renew"
 	}
-	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
-		if d.Status != StatusInForce {
-			return statusErr(d, StatusInForce)
-		}
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if ev.Note == "" {
 			ev.Note = in.Evaluation.Label()
 		} else if in.Evaluation != EvalContinue {
@@ -596,12 +515,12 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 			d.Evaluation = EvalExpire
 		}
 		return nil
-	})
+	}})
 }
 
 // FilingInput records a step of a 备案.
 type FilingInput struct {
-	Step
+	casework.Step
 	Stage    string `json:"stage"`  // sent / received / feedback
 	Result   string `json:"result"` // feedback: ok / correct
 	Feedback string `json:"feedback"`
@@ -611,20 +530,20 @@ type FilingInput struct {
 func (s *Service) RecordFiling(ctx context.Context, p *auth.Principal, id, filingID string, in FilingInput) (*Doc, error) {
 	action := map[string]string{"sent": "filing_sent", "received": "filing_received", "feedback": "filing_feedback"}[in.Stage]
 	if action == "" {
-		return nil, fieldErr("stage", "请选择备案环节")
+		return nil, fault.Field("stage", "请选择备案环节")
 	}
-	return s.step(ctx, p, id, &in.Step, action, func(tx *db.Tx, d *Doc, ev *Event) error {
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		f, err := scanFiling(tx.QueryRowContext(ctx, `SELECT `+filingCols+` FROM normdoc_filings WHERE id = ? AND doc_id = ?`, filingID, d.ID))
 		if err != nil {
-			return web.NotFound("备案记录")
+			return db.Found(err, "备案记录")
 		}
 		switch in.Stage {
 		case "sent":
 			if !f.SentOn.IsZero() {
-				return web.Errorf(409, "已于 "+f.SentOn.String()+" 报送")
+				return fault.Conflictf("已于 %s 报送", f.SentOn)
 			}
 			if in.On.Before(d.PublishedOn) {
-				return fieldErr("on", "报送日期不能早于公布日期")
+				return fault.Field("on", "报送日期不能早于公布日期")
 			}
 			f.SentOn = in.On
 			ev.Note = "报送" + f.BodyName
@@ -633,22 +552,22 @@ func (s *Service) RecordFiling(ctx context.Context, p *auth.Principal, id, filin
 			}
 		case "received":
 			if f.SentOn.IsZero() || !f.ReceivedOn.IsZero() {
-				return web.Errorf(409, "请先记录报送日期；接收日期只能记录一次")
+				return fault.Conflictf("请先记录报送日期；接收日期只能记录一次")
 			}
 			if in.On.Before(f.SentOn) {
-				return fieldErr("on", "接收日期不能早于报送日期")
+				return fault.Field("on", "接收日期不能早于报送日期")
 			}
 			f.ReceivedOn = in.On
 			ev.Note = f.BodyName + "接收"
 		case "feedback":
 			if f.SentOn.IsZero() {
-				return web.Errorf(409, "尚未报送备案")
+				return fault.Conflictf("尚未报送备案")
 			}
 			if in.Result != "ok" && in.Result != "correct" {
-				return fieldErr("result", "请选择备案审查结果")
+				return fault.Field("result", "请选择备案审查结果")
 			}
 			if in.On.Before(f.SentOn) {
-				return fieldErr("on", "反馈日期不能早于报送日期")
+				return fault.Field("on", "反馈日期不能早于报送日期")
 			}
 			f.Result, f.Feedback, f.FeedbackOn = in.Result, strings.TrimSpace(in.Feedback), in.On
 			ev.Note = f.BodyName + "：" + f.ResultLabel()
@@ -658,7 +577,7 @@ func (s *Service) RecordFiling(ctx context.Context, p *auth.Principal, id, filin
 		}
 		return tx.Exec(ctx, `UPDATE normdoc_filings SET sent_on = ?, received_on = ?, result = ?, feedback = ?, feedback_on = ? WHERE id = ?`,
 			f.SentOn.String(), f.ReceivedOn.String(), f.Result, f.Feedback, f.FeedbackOn.String(), f.ID)
-	})
+	}})
 }
 
 // ExpireDue ends every document whose validity ran out (the day after its last day in force). Run by the scheduler.
@@ -683,32 +602,25 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, id := range ids {
-		err := s.db.Tx(ctx, func(tx *db.Tx) error {
-			d, err := lockDoc(ctx, tx, id)
-			if err != nil {
-				return err
-			}
+		_, err := s.kind.Run(ctx, s.db, today, nil, id, casework.Transition[*Doc]{Action: "expire_due", Apply: func(_ *db.Tx, d *Doc, ev *casework.Event) error {
 			if d.Status != StatusInForce || d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(today) {
-				return nil // another instance got there first, or the validity was renewed
+				return errNotDue // another instance got there first, or the validity was renewed
 			}
 			end := d.ExpiresOn.AddDays(1)
 			d.Status, d.StatusOn, d.EndedOn = StatusExpired, end, end
-			if err := updateDoc(ctx, tx, d); err != nil {
-				return err
-			}
-			if err := insertEvent(ctx, tx, d.ID, Event{On: end, ActorName: "系统", Action: "expire_due", FromStatus: StatusInForce, ToStatus: StatusExpired,
-				Note: "有效期至" + d.ExpiresOn.Chinese() + "届满"}); err != nil {
-				return err
-			}
-			if err := s.reindex(ctx, tx, d); err != nil {
-				return err
-			}
-			n++
-			return audit.Record(ctx, tx, audit.Entry{Action: "normdoc.expire_due", ObjectType: "normdoc", ObjectID: d.ID})
-		})
-		if err != nil {
+			ev.On, ev.ActorName, ev.Note = end, "系统", "有效期至"+d.ExpiresOn.Chinese()+"届满"
+			return nil
+		}})
+		switch {
+		case errors.Is(err, errNotDue):
+		case err != nil:
 			return n, err
+		default:
+			n++
 		}
 	}
 	return n, nil
 }
+
+// errNotDue skips a document whose expiry no longer applies; nothing is written.
+var errNotDue = errors.New("文件不再到期")

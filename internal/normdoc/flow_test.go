@@ -3,6 +3,7 @@ package normdoc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -13,10 +14,12 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
 	"github.com/fazhi/fazhi/internal/web"
@@ -116,6 +119,23 @@ func (f *fixture) organ(code string) org.Organ {
 
 func date(s string) calendar.Date { return calendar.MustDate(s) }
 
+// refused checks that err is the refusal kind (fault.NotFound, Conflict, Forbidden, Invalid).
+func refused(t *testing.T, err, kind error, what string) {
+	t.Helper()
+	if !errors.Is(err, kind) {
+		t.Errorf("%s: got %v, want %v", what, err, kind)
+	}
+}
+
+// refusedField checks that err is an invalid input naming field.
+func refusedField(t *testing.T, err error, field, what string) {
+	t.Helper()
+	var fe *fault.Fields
+	if !errors.As(err, &fe) || fe.Fields[field] == "" {
+		t.Errorf("%s: got %v, want a message for %s", what, err, field)
+	}
+}
+
 func eq(t *testing.T, what string, got calendar.Date, want string) {
 	t.Helper()
 	if got.String() != want {
@@ -164,8 +184,8 @@ func (f *fixture) legacy(organCode, number, title, published, effective, topics,
 	f.t.Helper()
 	staff := f.login("qs_sc")
 	d := must(f.t)(f.svc.Register(f.ctx, staff, RegisterInput{Legacy: true, OrganID: f.organ(organCode).ID, Number: number, Title: title, Body: body, Topics: topics,
-		Step: Step{On: date(published)}}))
-	return must(f.t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: Step{On: date(published)}, Channel: "县政府门户网站", EffectiveText: effective}))
+		Step: casework.Step{On: date(published)}}))
+	return must(f.t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date(published)}, Channel: "县政府门户网站", EffectiveText: effective}))
 }
 
 const textV1 = `为了规范城区停车秩序，根据有关法律法规，结合本县实际，制定本办法。
@@ -178,20 +198,18 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	f := newFixture(t)
 	staff := f.login("qs_sc")
 	rid := f.approved("青山县城区停车管理暂行办法", "990121-GOV", "2025-08-20", textV1)
-	d := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Keywords: "停车，城区", Topics: "城市管理", Step: Step{On: date("2025-08-25")}}))
+	d := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Keywords: "停车，城区", Topics: "城市管理", Step: casework.Step{On: date("2025-08-25")}}))
 	if d.Number != "青政规〔2025〕1号" || d.Status != StatusRegistered || d.OrganName != "青山县人民政府" || !d.Provisional || d.ValidYears != 2 {
 		t.Fatalf("registered %+v", d)
 	}
-	if _, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: Step{On: date("2025-08-25")}}); err == nil {
-		t.Error("a review is registered once")
-	}
+	_, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-08-25")}})
+	refused(t, err, fault.Conflict, "a review is registered once")
 	if _, ok := f.index.docs[d.ID]; ok {
 		t.Error("an unpublished document is not indexed")
 	}
-	if _, err := f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: Step{On: date("2025-09-01")}}); err == nil {
-		t.Error("publication needs a channel")
-	}
-	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: Step{On: date("2025-09-01")}, Channel: "青山县人民政府门户网站", EffectiveText: "2025-10-01"}))
+	_, err = f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}})
+	refusedField(t, err, "channel", "publication needs a channel")
+	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}, Channel: "青山县人民政府门户网站", EffectiveText: "2025-10-01"}))
 	if d.Status != StatusInForce {
 		t.Fatal(d.Status)
 	}
@@ -214,13 +232,14 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	if !ok || ix.Status != "有效" || !ix.InForce || ix.Number != d.Number || !strings.Contains(ix.Body, "第三条") || ix.URL != "/public/normdocs/"+d.ID {
 		t.Errorf("index %+v", ix)
 	}
-	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: Step{On: date("2025-10-09")}, Stage: "sent"}))
-	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[1].ID, FilingInput{Step: Step{On: date("2025-10-10")}, Stage: "sent"}))
-	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: Step{On: date("2025-10-15")}, Stage: "received"}))
-	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: Step{On: date("2025-11-20")}, Stage: "feedback", Result: "ok"}))
-	if _, err := f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: Step{On: date("2025-10-20")}, Stage: "sent"}); err == nil {
-		t.Error("a filing is sent once")
-	}
+	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-09")}, Stage: "sent"}))
+	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[1].ID, FilingInput{Step: casework.Step{On: date("2025-10-10")}, Stage: "sent"}))
+	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-15")}, Stage: "received"}))
+	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-11-20")}, Stage: "feedback", Result: "ok"}))
+	_, err = f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-20")}, Stage: "sent"})
+	refused(t, err, fault.Conflict, "a filing is sent once")
+	_, err = f.svc.RecordFiling(f.ctx, staff, d.ID, "no-such-filing", FilingInput{Step: casework.Step{On: date("2025-10-20")}, Stage: "sent"})
+	refused(t, err, fault.NotFound, "an unknown filing")
 	det, _ = f.svc.Detail(f.ctx, staff, d.ID)
 	if !det.Filings[0].OnTime() || det.Filings[1].OnTime() || !det.Filings[1].Overdue(f.svc.Today()) || det.Filings[0].StateLabel(f.svc.Today()) != "准予备案（无异议）" {
 		t.Errorf("filing states %+v", det.Filings)
@@ -232,11 +251,11 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 
 	// A department's document goes to its own government; 30 days from Fri 09-26 = Sun 10-26 → Mon 10-27.
 	rid2 := f.approved("青山县公安局关于犬只登记的规定", "990121-GAJ", "2025-09-10", textV1)
-	d2 := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid2, Step: Step{On: date("2025-09-20")}}))
+	d2 := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid2, Step: casework.Step{On: date("2025-09-20")}}))
 	if d2.Number != "青公规〔2025〕1号" || d2.ValidYears != 5 {
 		t.Errorf("department number %s, %d years", d2.Number, d2.ValidYears)
 	}
-	d2 = must(t)(f.svc.Publish(f.ctx, staff, d2.ID, PublishInput{Step: Step{On: date("2025-09-26")}, Channel: "县公安局网站"}))
+	d2 = must(t)(f.svc.Publish(f.ctx, staff, d2.ID, PublishInput{Step: casework.Step{On: date("2025-09-26")}, Channel: "县公安局网站"}))
 	// Default effect: 30 days after publication (organ setting) = 10-26; 5 years → 2030-10-25.
 	eq(t, "default effective date", d2.EffectiveOn, "2025-10-26")
 	eq(t, "expires", d2.ExpiresOn, "2030-10-25")
@@ -266,7 +285,7 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	if st.Published != 2 || st.FilingDue != 2 || st.FiledOnTime != 0 || st.InForce != 2 || st.Reviews["normdoc"].Concluded != 2 {
 		t.Errorf("stats %+v", st)
 	}
-	must(t)(f.svc.RecordFiling(f.ctx, staff, d2.ID, det2.Filings[0].ID, FilingInput{Step: Step{On: date("2025-10-27")}, Stage: "sent"}))
+	must(t)(f.svc.RecordFiling(f.ctx, staff, d2.ID, det2.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-27")}, Stage: "sent"}))
 	st, _ = f.svc.StatsByCode(f.ctx, "990121-GOV", 2025)
 	if st.FiledOnTime != 1 || st.FilingRate != 50 {
 		t.Errorf("filed %d rate %v", st.FiledOnTime, st.FilingRate)
@@ -293,7 +312,7 @@ func TestConcurrentApprovalsGetDistinctNumbers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: id, Step: Step{On: date("2025-06-10")}})
+			d, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: id, Step: casework.Step{On: date("2025-06-10")}})
 			errs[i] = err
 			if err == nil {
 				numbers[i] = d.Number
@@ -351,10 +370,10 @@ func TestValidityWarningEvaluationAndExpiry(t *testing.T) {
 	if n := countPrefix(todos, "有效期届满前评估"); n != 2 {
 		t.Errorf("%d evaluation todos, want 2", n)
 	}
-	a = must(t)(f.svc.Evaluate(f.ctx, staff, a.ID, EvaluateInput{Step: Step{On: date("2025-12-01"), Note: "实施效果良好"}, Evaluation: EvalContinue}))
+	a = must(t)(f.svc.Evaluate(f.ctx, staff, a.ID, EvaluateInput{Step: casework.Step{On: date("2025-12-01"), Note: "实施效果良好"}, Evaluation: EvalContinue}))
 	eq(t, "a renewed expiry", a.ExpiresOn, "2031-01-31")
 	eq(t, "a renewed warn", a.WarnOn, "2030-07-31")
-	b = must(t)(f.svc.Evaluate(f.ctx, staff, b.ID, EvaluateInput{Step: Step{On: date("2025-12-01")}, Evaluation: EvalExpire}))
+	b = must(t)(f.svc.Evaluate(f.ctx, staff, b.ID, EvaluateInput{Step: casework.Step{On: date("2025-12-01")}, Evaluation: EvalExpire}))
 	todos, _ = f.svc.Todos(f.ctx, staff)
 	if n := countPrefix(todos, "有效期届满前评估"); n != 0 {
 		t.Errorf("%d evaluation todos after evaluation", n)
@@ -413,10 +432,9 @@ func TestCleanupCampaign(t *testing.T) {
 		f.legacy("990121-GOV", "青政规〔2023〕2号", "青山县城区绿化管理办法", "2023-02-01", "2023-02-01", "生态环境", textV1),
 		f.legacy("990121-GAJ", "青公规〔2022〕1号", "青山县公安局涉企执法办法", "2022-05-01", "2022-05-01", "营商环境", textV1),
 	}
-	if _, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: Step{On: date("2025-10-08")}, OrganID: f.organ("990121-GOV").ID, Title: "x", Topic: "不存在的主题"}); err == nil {
-		t.Error("a campaign over nothing must be refused")
-	}
-	c, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: Step{On: date("2025-10-09")}, OrganID: f.organ("990121-GOV").ID, Title: "涉及营商环境的规范性文件专项清理",
+	_, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: casework.Step{On: date("2025-10-08")}, OrganID: f.organ("990121-GOV").ID, Title: "x", Topic: "不存在的主题"})
+	refusedField(t, err, "topic", "a campaign over nothing must be refused")
+	c, err := f.svc.OpenCleanup(f.ctx, staff, CleanupInput{Step: casework.Step{On: date("2025-10-09")}, OrganID: f.organ("990121-GOV").ID, Title: "涉及营商环境的规范性文件专项清理",
 		Basis: "示范市人民政府关于开展规范性文件专项清理的通知", Topic: "营商环境"})
 	if err != nil {
 		t.Fatal(err)
@@ -433,24 +451,26 @@ func TestCleanupCampaign(t *testing.T) {
 			reason = "与《优化营商环境条例》不一致"
 		}
 		if dec == Repeal {
-			if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec}); err == nil {
-				t.Error("a repeal proposal needs a reason")
-			}
+			err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec})
+			refusedField(t, err, "reason_"+it.ID, "a repeal proposal needs a reason")
 		}
 		if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: dec, Reason: reason}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err == nil {
-		t.Error("closing before every decision must be refused")
+	if err := f.svc.Propose(f.ctx, staff, c.ID, ItemInput{ItemID: "no-such-item", Decision: Keep}); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a document outside the campaign: %v", err)
 	}
-	if n, err := f.svc.AdoptProposals(f.ctx, staff, c.ID, Step{On: date("2025-11-18")}); err != nil || n != 4 {
+	_, err = f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"})
+	refused(t, err, fault.Conflict, "closing before every decision must be refused")
+	if n, err := f.svc.AdoptProposals(f.ctx, staff, c.ID, casework.Step{On: date("2025-11-18")}); err != nil || n != 4 {
 		t.Fatalf("adopted %d %v", n, err)
 	}
-	if _, err := f.svc.CloseCleanup(f.ctx, f.login("qs_ld"), c.ID, CloseInput{Step: Step{On: date("2025-11-20")}, DecidedBy: "x"}); err == nil {
-		t.Error("a leader does not close campaigns")
-	}
-	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err != nil {
+	_, err = f.svc.CloseCleanup(f.ctx, f.login("qs_ld"), c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "x"})
+	refused(t, err, fault.Forbidden, "a leader does not close campaigns")
+	_, err = f.svc.CloseCleanup(f.ctx, f.login("ls_sc"), c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "x"})
+	refused(t, err, fault.NotFound, "another county's office does not see the campaign")
+	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err != nil {
 		t.Fatal(err)
 	}
 	status := map[string]Status{}
@@ -465,9 +485,8 @@ func TestCleanupCampaign(t *testing.T) {
 		status["青山县企业信用修复办法"] != StatusRepealed || status["青山县城区绿化管理办法"] != StatusInForce {
 		t.Errorf("statuses after closing %v", status)
 	}
-	if err := f.svc.Decide(f.ctx, staff, c.ID, ItemInput{ItemID: cd.Items[0].ID, Decision: Keep}); err == nil {
-		t.Error("a closed campaign is frozen")
-	}
+	err = f.svc.Decide(f.ctx, staff, c.ID, ItemInput{ItemID: cd.Items[0].ID, Decision: Keep})
+	refused(t, err, fault.Conflict, "a closed campaign is frozen")
 	doc, err := f.svc.CleanupDocument(f.ctx, staff, c.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -510,8 +529,8 @@ func TestVersionsAmendmentAndArticleDiff(t *testing.T) {
 	staff := f.login("qs_sc")
 	a := f.legacy("990121-GOV", "青政规〔2022〕5号", "青山县城区停车管理办法", "2022-03-01", "2022-03-01", "", textV1)
 	rid := f.approved("青山县人民政府关于修改《青山县城区停车管理办法》的决定", "990121-GOV", "2025-11-03", textV2)
-	b := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, AmendsID: a.ID, Step: Step{On: date("2025-11-10")}}))
-	b = must(t)(f.svc.Publish(f.ctx, staff, b.ID, PublishInput{Step: Step{On: date("2025-12-01")}, Channel: "政府公报", EffectiveText: "2026-01-01"}))
+	b := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, AmendsID: a.ID, Step: casework.Step{On: date("2025-11-10")}}))
+	b = must(t)(f.svc.Publish(f.ctx, staff, b.ID, PublishInput{Step: casework.Step{On: date("2025-12-01")}, Channel: "政府公报", EffectiveText: "2026-01-01"}))
 	det := mustDetail(t, f, staff, a.ID)
 	if det.Doc.Status != StatusAmended || det.Doc.AmendedByID != b.ID || det.Doc.StatusOn.String() != "2026-01-01" || len(det.Versions) != 2 || det.AmendedBy == nil {
 		t.Fatalf("amended document %+v, %d versions", det.Doc, len(det.Versions))
@@ -554,10 +573,9 @@ func TestVersionsAmendmentAndArticleDiff(t *testing.T) {
 		t.Errorf("insertions in 第一条: %q", ins)
 	}
 	// Revising the text of a published document needs a note and keeps a version.
-	if _, err := f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: Step{On: date("2025-12-10")}, Body: textV2 + "\n附件：停车泊位示意图"}); err == nil {
-		t.Error("a correction of a published document needs a note")
-	}
-	b = must(t)(f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: Step{On: date("2025-12-10"), Note: "补正附件"}, Body: textV2 + "\n附件：停车泊位示意图"}))
+	_, err = f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: casework.Step{On: date("2025-12-10")}, Body: textV2 + "\n附件：停车泊位示意图"})
+	refusedField(t, err, "note", "a correction of a published document needs a note")
+	b = must(t)(f.svc.ReviseText(f.ctx, staff, b.ID, ReviseInput{Step: casework.Step{On: date("2025-12-10"), Note: "补正附件"}, Body: textV2 + "\n附件：停车泊位示意图"}))
 	if b.CurrentVersion != 2 || !strings.Contains(f.index.docs[b.ID].Body, "附件") {
 		t.Errorf("revised version %d, index updated: %v", b.CurrentVersion, strings.Contains(f.index.docs[b.ID].Body, "附件"))
 	}
@@ -568,9 +586,9 @@ func TestPermissionsAndScope(t *testing.T) {
 	staff, leader, gaj, sjj := f.login("qs_sc"), f.login("qs_ld"), f.login("qs_gaj"), f.login("qs_sjj")
 	pub := f.legacy("990121-GAJ", "青公规〔2020〕1号", "公安局公布的文件", "2020-01-02", "2020-01-02", "", textV1)
 	rid := f.approved("公安局待公布文件", "990121-GAJ", "2025-05-06", textV1)
-	reg := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: Step{On: date("2025-05-07")}}))
+	reg := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-05-07")}}))
 	rid2 := f.approved("县政府待公布文件", "990121-GOV", "2025-05-06", textV1)
-	gov := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid2, Step: Step{On: date("2025-05-07")}}))
+	gov := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid2, Step: casework.Step{On: date("2025-05-07")}}))
 
 	count := func(p *auth.Principal) int {
 		t.Helper()
@@ -591,28 +609,24 @@ func TestPermissionsAndScope(t *testing.T) {
 	if _, err := f.svc.Get(f.ctx, sjj, pub.ID); err != nil {
 		t.Error("a published document is readable by everyone")
 	}
-	if _, err := f.svc.Get(f.ctx, sjj, reg.ID); err == nil {
-		t.Error("another department must not read an unpublished document")
-	}
-	if _, err := f.svc.Get(f.ctx, f.login("qs_gw"), pub.ID); err == nil {
-		t.Error("an advisor has no access to the register")
-	}
-	if _, err := f.svc.Publish(f.ctx, leader, gov.ID, PublishInput{Channel: "x"}); err == nil {
-		t.Error("a leader is read-only")
-	}
-	if _, err := f.svc.Publish(f.ctx, f.login("ls_sc"), gov.ID, PublishInput{Channel: "x"}); err == nil {
-		t.Error("another county's office must not publish")
-	}
-	if _, err := f.svc.PublicDetail(f.ctx, reg.ID); err == nil {
-		t.Error("the public sees published documents only")
-	}
+	_, err := f.svc.Get(f.ctx, sjj, reg.ID)
+	refused(t, err, fault.NotFound, "another department must not read an unpublished document")
+	_, err = f.svc.Get(f.ctx, f.login("qs_gw"), pub.ID)
+	refused(t, err, fault.NotFound, "an advisor has no access to the register")
+	_, err = f.svc.Publish(f.ctx, leader, gov.ID, PublishInput{Channel: "x"})
+	refused(t, err, fault.Forbidden, "a leader is read-only")
+	_, err = f.svc.Publish(f.ctx, f.login("ls_sc"), gov.ID, PublishInput{Channel: "x"})
+	refused(t, err, fault.NotFound, "another county's office must not publish")
+	_, err = f.svc.PublicDetail(f.ctx, reg.ID)
+	refused(t, err, fault.NotFound, "the public sees published documents only")
+	_, _, err = f.svc.Version(f.ctx, nil, reg.ID, 0)
+	refused(t, err, fault.NotFound, "the public reads no version of an unpublished document")
 	docs, n, err := f.svc.PublicList(f.ctx, Filter{})
 	if err != nil || n != 1 || docs[0].ID != pub.ID {
 		t.Errorf("public list %d %v", n, err)
 	}
-	if _, err := f.svc.Register(f.ctx, staff, RegisterInput{Step: Step{On: date("2025-05-07")}, Title: "未经审核", Body: "x"}); err == nil {
-		t.Error("a document without an approved review cannot be registered")
-	}
+	_, err = f.svc.Register(f.ctx, staff, RegisterInput{Step: casework.Step{On: date("2025-05-07")}, Title: "未经审核", Body: "x"})
+	refusedField(t, err, "review_id", "a document without an approved review cannot be registered")
 }
 
 func TestSettingsChangeFilingDeadline(t *testing.T) {
@@ -625,8 +639,8 @@ func TestSettingsChangeFilingDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	rid := f.approved("青山县公安局规定", "990121-GAJ", "2025-09-10", textV1)
-	d := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: Step{On: date("2025-09-11")}}))
-	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: Step{On: date("2025-09-19")}, Channel: "网站"}))
+	d := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-09-11")}}))
+	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-19")}, Channel: "网站"}))
 	// The province's 15 days: 09-19 + 15 = 10-04, in the holiday → 10-09.
 	det := mustDetail(t, f, staff, d.ID)
 	if det.Filings[0].Days != 15 {

@@ -2,7 +2,6 @@ package normdoc
 
 import (
 	"embed"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
@@ -88,14 +88,7 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
 	return nil
 }
 
-func formErr(err error, r *http.Request) *web.FormError {
-	var fe *web.FormError
-	if errors.As(err, &fe) {
-		fe.Values = r.PostForm
-		return fe
-	}
-	return nil
-}
+func formErr(err error, r *http.Request) *web.FormError { return web.FormFrom(err, r.PostForm) }
 
 // parseForm reads an urlencoded or multipart form; an uploaded file's text is returned.
 func parseForm(w http.ResponseWriter, r *http.Request) (text string, err error) {
@@ -251,20 +244,13 @@ func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
 func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
 	p := auth.From(r.Context())
 	np := &newPage{Legacy: r.FormValue("legacy") == "1", Organs: m.scopeOrgans(p), Today: m.svc.Today().String()}
-	all, err := m.svc.review.ApprovedNormdocs(r.Context(), p, 200)
-	if err != nil {
+	var err error
+	if np.Reviews, err = m.svc.Unregistered(r.Context(), p); err != nil {
 		return err
 	}
-	for _, rv := range all {
-		var n int
-		if err := m.svc.db.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM normdocs WHERE review_id = ?`, rv.ID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			np.Reviews = append(np.Reviews, rv)
-			if rv.ID == r.FormValue("review") || rv.ID == r.FormValue("review_id") {
-				np.Review = rv
-			}
+	for _, rv := range np.Reviews {
+		if rv.ID == r.FormValue("review") || rv.ID == r.FormValue("review_id") {
+			np.Review = rv
 		}
 	}
 	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
@@ -287,7 +273,7 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	if text != "" {
 		body = text
 	}
-	in := RegisterInput{Step: Step{OnText: v("on")}, ReviewID: v("review_id"), Legacy: v("legacy") == "1", OrganID: v("organ_id"), Title: v("title"), Body: body,
+	in := RegisterInput{Step: casework.Step{OnText: v("on")}, ReviewID: v("review_id"), Legacy: v("legacy") == "1", OrganID: v("organ_id"), Title: v("title"), Body: body,
 		Keywords: v("keywords"), Topics: v("topics"), Number: v("number"), SignedText: v("signed_on"), ValidYears: years, AmendsID: v("amends_id")}
 	d, err := m.svc.Register(r.Context(), auth.From(r.Context()), in)
 	if fe := formErr(err, r); fe != nil {
@@ -340,7 +326,7 @@ func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := r.PostFormValue
 	version, _ := strconv.Atoi(v("version"))
-	st := Step{OnText: v("on"), Note: v("note"), Version: version}
+	st := casework.Step{OnText: v("on"), Note: v("note"), Version: version}
 	ctx := r.Context()
 	var flash string
 	switch r.PathValue("action") {
@@ -494,7 +480,7 @@ func (m *Module) cleanupCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := r.PostFormValue
-	c, err := m.svc.OpenCleanup(r.Context(), auth.From(r.Context()), CleanupInput{Step: Step{OnText: v("on")}, OrganID: v("organ_id"), Below: v("below") == "1",
+	c, err := m.svc.OpenCleanup(r.Context(), auth.From(r.Context()), CleanupInput{Step: casework.Step{OnText: v("on")}, OrganID: v("organ_id"), Below: v("below") == "1",
 		Title: v("title"), Basis: v("basis"), Topic: v("topic"), Query: v("query")})
 	if fe := formErr(err, r); fe != nil {
 		return m.renderCleanups(w, r, http.StatusUnprocessableEntity, fe)
@@ -543,7 +529,7 @@ func (m *Module) cleanupAction(w http.ResponseWriter, r *http.Request) error {
 			if dec == "" || v("old_"+itemID) == string(dec)+"|"+v("reason_"+itemID) {
 				continue
 			}
-			in := ItemInput{ItemID: itemID, Decision: dec, Reason: v("reason_" + itemID), Step: Step{OnText: v("on")}}
+			in := ItemInput{ItemID: itemID, Decision: dec, Reason: v("reason_" + itemID), Step: casework.Step{OnText: v("on")}}
 			if stage == "decide" {
 				err = m.svc.Decide(ctx, p, id, in)
 			} else {
@@ -557,10 +543,10 @@ func (m *Module) cleanupAction(w http.ResponseWriter, r *http.Request) error {
 		flash = "已保存 " + strconv.Itoa(n) + " 件文件的" + map[bool]string{true: "清理决定", false: "清理建议"}[stage == "decide"]
 	case "adopt":
 		var n int
-		n, err = m.svc.AdoptProposals(ctx, p, id, Step{OnText: v("on")})
+		n, err = m.svc.AdoptProposals(ctx, p, id, casework.Step{OnText: v("on")})
 		flash = "已按建议决定 " + strconv.Itoa(n) + " 件"
 	case "close":
-		_, err = m.svc.CloseCleanup(ctx, p, id, CloseInput{Step: Step{OnText: v("on")}, DecidedBy: v("decided_by")})
+		_, err = m.svc.CloseCleanup(ctx, p, id, CloseInput{Step: casework.Step{OnText: v("on")}, DecidedBy: v("decided_by")})
 		flash = "清理工作已结束，文件状态已更新"
 	default:
 		return web.NotFound("操作")

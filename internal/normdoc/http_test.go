@@ -133,6 +133,17 @@ func TestPagesThroughTheRouter(t *testing.T) {
 	if code, body, _ := staff.post("/normdocs/"+id+"/publish", url.Values{"on": {"2025-09-01"}}); code != 422 || !strings.Contains(body, "请填写公布载体") {
 		t.Errorf("publish without channel: %d", code)
 	}
+	// A service's field error re-renders the form beside the field, with what the user typed.
+	if code, body, _ := staff.post("/normdocs/"+id+"/publish", url.Values{"on": {"2025-09-01"}, "channel": {"县政府公报第九期"}, "effective_on": {"2025-08-01"}}); code != 422 ||
+		!strings.Contains(body, "施行日期不能早于公布日期") || !strings.Contains(body, "县政府公报第九期") {
+		t.Errorf("publish before effect: %d", code)
+	}
+	if code, body, _ := staff.post("/normdocs/"+id+"/end", url.Values{"on": {"2025-09-01"}, "status": {"repealed"}, "basis": {"x"}}); code != 409 || !strings.Contains(body, "已登记待公布") {
+		t.Errorf("a state refusal is a conflict: %d", code)
+	}
+	if code, _, _ := staff.post("/normdocs/no-such-document/publish", url.Values{"on": {"2025-09-01"}, "channel": {"x"}}); code != 404 {
+		t.Errorf("an unknown document: %d", code)
+	}
 	if code, _, _ := staff.post("/normdocs/"+id+"/publish", url.Values{"on": {"2025-09-01"}, "channel": {"政府网站"}, "effective_on": {"2025-10-01"}}); code != 303 {
 		t.Fatalf("publish %d", code)
 	}

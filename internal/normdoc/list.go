@@ -3,10 +3,12 @@ package normdoc
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/review"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -84,10 +86,11 @@ func (s *Service) Diff(ctx context.Context, p *auth.Principal, id string, from, 
 	var d *Doc
 	var err error
 	if p == nil {
-		if d, err = getDoc(ctx, s.db, id); err != nil || !d.Published() {
-			return nil, web.NotFound("规范性文件")
-		}
-	} else if d, err = s.Get(ctx, p, id); err != nil {
+		d, err = s.publicDoc(ctx, id)
+	} else {
+		d, err = s.Get(ctx, p, id)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if from == 0 && to == 0 {
@@ -109,10 +112,11 @@ func (s *Service) Version(ctx context.Context, p *auth.Principal, id string, seq
 	var d *Doc
 	var err error
 	if p == nil {
-		if d, err = getDoc(ctx, s.db, id); err != nil || !d.Published() {
-			return nil, Version{}, web.NotFound("规范性文件")
-		}
-	} else if d, err = s.Get(ctx, p, id); err != nil {
+		d, err = s.publicDoc(ctx, id)
+	} else {
+		d, err = s.Get(ctx, p, id)
+	}
+	if err != nil {
 		return nil, Version{}, err
 	}
 	if seq == 0 {
@@ -120,6 +124,42 @@ func (s *Service) Version(ctx context.Context, p *auth.Principal, id string, seq
 	}
 	v, err := getVersion(ctx, s.db, d.ID, seq)
 	return d, v, err
+}
+
+// Unregistered lists the approved normative-document reviews p may see whose document is not yet
+// registered (the register form and the workbench), newest first; two queries however many.
+func (s *Service) Unregistered(ctx context.Context, p *auth.Principal) ([]*review.Request, error) {
+	all, err := s.review.ApprovedNormdocs(ctx, p, 200)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	ids := make([]any, len(all))
+	for i, r := range all {
+		ids[i] = r.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT review_id FROM normdocs WHERE review_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	taken := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		taken[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []*review.Request
+	for _, r := range all {
+		if !taken[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // Todos lists the register office's workbench: approved reviews to register, registered documents
@@ -130,18 +170,12 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	}
 	var out []web.Todo
 	today := s.Today()
-	reviews, err := s.review.ApprovedNormdocs(ctx, p, 200)
+	reviews, err := s.Unregistered(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range reviews {
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs WHERE review_id = ?`, r.ID).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.Number, URL: "/normdocs/new?review=" + r.ID})
-		}
+		out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.Number, URL: "/normdocs/new?review=" + r.ID})
 	}
 	a, aa := p.ScopeSQL("d.reg_organ_id", "")
 	docs, err := queryDocs(ctx, s.db, `SELECT `+docCols+` FROM normdocs d WHERE `+a+` AND d.status = 'registered' ORDER BY d.created_at LIMIT 100`, aa...)

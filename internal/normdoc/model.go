@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 )
 
 // Status of a document in the register.
@@ -172,19 +173,9 @@ type Version struct {
 	CreatedBy    string
 }
 
-// Event is one step of a document's history.
-type Event struct {
-	ID         string
-	At         string
-	On         calendar.Date
-	ActorID    string
-	ActorName  string
-	Action     string
-	FromStatus Status
-	ToStatus   Status
-	Note       string
-	RefDocID   string
-}
+// Event is one step of a document's history (from case_events; RefID is the amending,
+// amended or repealing document).
+type Event struct{ casework.Event }
 
 // ActionLabel is the Chinese name of the action.
 func (e Event) ActionLabel() string {

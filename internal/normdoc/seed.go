@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/org"
@@ -176,14 +177,14 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.D
 		key := fmt.Sprintf("%s/%d", l.organ.ID, l.on.Year)
 		seq[key]++
 		number := fmt.Sprintf("%s〔%d〕%d号", s.NumberPrefix(l.organ), l.on.Year, seq[key])
-		d, err := s.Register(ctx, staff, RegisterInput{Step: Step{On: l.on}, Legacy: true, OrganID: l.organ.ID, Number: number, Title: title,
+		d, err := s.Register(ctx, staff, RegisterInput{Step: casework.Step{On: l.on}, Legacy: true, OrganID: l.organ.ID, Number: number, Title: title,
 			Body: review.DemoDraft(rnd, title, place, strings.TrimPrefix(l.organ.Name, place)), Topics: seedTopicsFor(rnd, title),
 			SignedText: l.on.AddDays(-3).String()})
 		if err != nil {
 			return n, err
 		}
 		eff := l.on.AddDays([]int{0, 30, 30, 15}[rnd.IntN(4)])
-		if d, err = s.Publish(ctx, staff, d.ID, PublishInput{Step: Step{On: l.on}, Channel: pick(rnd, []string{gov.Name + "门户网站", gov.Name + "公报", "政府门户网站、政府公报"}), EffectiveText: eff.String()}); err != nil {
+		if d, err = s.Publish(ctx, staff, d.ID, PublishInput{Step: casework.Step{On: l.on}, Channel: pick(rnd, []string{gov.Name + "门户网站", gov.Name + "公报", "政府门户网站、政府公报"}), EffectiveText: eff.String()}); err != nil {
 			return n, err
 		}
 		n++
@@ -192,19 +193,19 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.D
 		case x == 0:
 			end := d.EffectiveOn.AddDays(200 + rnd.IntN(600))
 			if end.Before(today) && end.Before(d.ExpiresOn) {
-				if d, err = s.End(ctx, staff, d.ID, EndInput{Step: Step{On: end}, Status: StatusRepealed, Basis: gov.Name + "关于废止部分规范性文件的决定"}); err != nil {
+				if d, err = s.End(ctx, staff, d.ID, EndInput{Step: casework.Step{On: end}, Status: StatusRepealed, Basis: gov.Name + "关于废止部分规范性文件的决定"}); err != nil {
 					return n, err
 				}
 			}
 		case x < 7:
 			for d.WarnOn.AddDays(20).Before(today) && d.Status == StatusInForce && d.ExpiresOn.Before(today.AddDays(200)) {
-				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: Step{On: d.WarnOn.AddDays(20), Note: "实施情况良好，经评估继续有效"}, Evaluation: EvalContinue}); err != nil {
+				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: casework.Step{On: d.WarnOn.AddDays(20), Note: "实施情况良好，经评估继续有效"}, Evaluation: EvalContinue}); err != nil {
 					return n, err
 				}
 			}
 		default:
 			if d.WarnOn.AddDays(30).Before(today) && d.ExpiresOn.Before(today) {
-				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: Step{On: d.WarnOn.AddDays(30), Note: "已不适应当前工作需要"}, Evaluation: EvalExpire}); err != nil {
+				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: casework.Step{On: d.WarnOn.AddDays(30), Note: "已不适应当前工作需要"}, Evaluation: EvalExpire}); err != nil {
 					return n, err
 				}
 			}
@@ -235,7 +236,7 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.D
 		if regOn.After(today) {
 			continue
 		}
-		in := RegisterInput{Step: Step{On: regOn}, ReviewID: r.ID, Topics: seedTopicsFor(rnd, r.Title), SignedText: regOn.String()}
+		in := RegisterInput{Step: casework.Step{On: regOn}, ReviewID: r.ID, Topics: seedTopicsFor(rnd, r.Title), SignedText: regOn.String()}
 		if !amended && r.IssuerID == gov.ID {
 			for _, a := range inForce {
 				if a, err = getDoc(ctx, s.db, a.ID); err != nil {
@@ -263,7 +264,7 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.D
 		if pubOn.After(today) || rnd.IntN(15) == 0 {
 			continue // registered, waiting to be issued: on the workbench
 		}
-		if d, err = s.Publish(ctx, staff, d.ID, PublishInput{Step: Step{On: pubOn}, Channel: gov.Name + "门户网站", EffectiveText: pubOn.AddDays(30).String()}); err != nil {
+		if d, err = s.Publish(ctx, staff, d.ID, PublishInput{Step: casework.Step{On: pubOn}, Channel: gov.Name + "门户网站", EffectiveText: pubOn.AddDays(30).String()}); err != nil {
 			return n, err
 		}
 		if err := s.seedFilings(ctx, rnd, staff, d, today); err != nil {
@@ -325,14 +326,14 @@ func (s *Service) seedFilings(ctx context.Context, rnd *rand.Rand, staff *auth.P
 		if sent.After(today) || (today.DaysUntil(f.DueOn) > 0 && rnd.IntN(2) == 0) {
 			continue
 		}
-		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: Step{On: sent}, Stage: "sent"}); err != nil {
+		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: casework.Step{On: sent}, Stage: "sent"}); err != nil {
 			return err
 		}
 		recv := sent.AddDays(2 + rnd.IntN(5))
 		if recv.After(today) {
 			continue
 		}
-		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: Step{On: recv}, Stage: "received"}); err != nil {
+		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: casework.Step{On: recv}, Stage: "received"}); err != nil {
 			return err
 		}
 		fb := recv.AddDays(15 + rnd.IntN(30))
@@ -343,7 +344,7 @@ func (s *Service) seedFilings(ctx context.Context, rnd *rand.Rand, staff *auth.P
 		if rnd.IntN(12) == 0 {
 			result, note = "correct", "第五条关于收费的规定缺乏依据，请自行纠正并报告纠正情况。"
 		}
-		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: Step{On: fb}, Stage: "feedback", Result: result, Feedback: note}); err != nil {
+		if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: casework.Step{On: fb}, Stage: "feedback", Result: result, Feedback: note}); err != nil {
 			return err
 		}
 	}
@@ -352,7 +353,7 @@ func (s *Service) seedFilings(ctx context.Context, rnd *rand.Rand, staff *auth.P
 
 func (s *Service) seedCleanups(ctx context.Context, rnd *rand.Rand, staff *auth.Principal, gov org.Organ, today calendar.Date) error {
 	opened := s.cal().NextWorkday(today.AddDays(-220))
-	c, err := s.OpenCleanup(ctx, staff, CleanupInput{Step: Step{On: opened}, OrganID: gov.ID, Below: true, Title: "涉及营商环境的规范性文件专项清理",
+	c, err := s.OpenCleanup(ctx, staff, CleanupInput{Step: casework.Step{On: opened}, OrganID: gov.ID, Below: true, Title: "涉及营商环境的规范性文件专项清理",
 		Basis: "上级人民政府关于开展涉及营商环境的规范性文件专项清理工作的通知", Topic: "营商环境"})
 	if err == nil {
 		cd, err := s.Cleanup(ctx, staff, c.ID)
@@ -374,14 +375,14 @@ func (s *Service) seedCleanups(ctx context.Context, rnd *rand.Rand, staff *auth.
 			}
 		}
 		decided := s.cal().AddWorkingDays(opened, 30)
-		if _, err := s.AdoptProposals(ctx, staff, c.ID, Step{On: decided}); err != nil {
+		if _, err := s.AdoptProposals(ctx, staff, c.ID, casework.Step{On: decided}); err != nil {
 			return err
 		}
-		if _, err := s.CloseCleanup(ctx, staff, c.ID, CloseInput{Step: Step{On: decided}, DecidedBy: "县政府第" + chineseNum(8+rnd.IntN(20)) + "次常务会议"}); err != nil {
+		if _, err := s.CloseCleanup(ctx, staff, c.ID, CloseInput{Step: casework.Step{On: decided}, DecidedBy: "县政府第" + chineseNum(8+rnd.IntN(20)) + "次常务会议"}); err != nil {
 			return err
 		}
 	}
-	c, err = s.OpenCleanup(ctx, staff, CleanupInput{Step: Step{On: s.cal().NextWorkday(today.AddDays(-20))}, OrganID: gov.ID, Below: true,
+	c, err = s.OpenCleanup(ctx, staff, CleanupInput{Step: casework.Step{On: s.cal().NextWorkday(today.AddDays(-20))}, OrganID: gov.ID, Below: true,
 		Title: "涉及产权保护的规范性文件清理", Basis: "关于完善产权保护制度依法保护产权的有关要求", Topic: "产权保护"})
 	if err != nil {
 		return nil // nothing on that topic in force: no open campaign this time
@@ -645,22 +646,23 @@ func (b *bulk) flush(ctx context.Context) error {
 			now := db.Now()
 			for j, d := range part {
 				args = append(args, db.NewID(), d.ID, 1, d.Title, bodies[i+j], "登记文本", "", "", d.PublishedOn.String(), now, "演示数据")
-				evArgs = append(evArgs, db.NewID(), d.ID, now, d.PublishedOn.String(), "", "演示数据", "publish", string(StatusRegistered), string(StatusInForce), d.Channel, "")
+				ev := casework.Event{OwnerType: ownerType, OwnerID: d.ID, OrganID: d.RegOrganID, At: now, On: d.PublishedOn, ActorName: "演示数据",
+					Action: "publish", FromState: string(StatusRegistered), ToState: string(StatusInForce), Note: d.Channel}
+				evArgs = append(evArgs, casework.EventRows(ev)...)
 				nEv++
 				if d.Status != StatusInForce {
-					action, note := "repeal", "依制定机关决定废止"
+					ev.On, ev.Action, ev.FromState, ev.ToState, ev.Note = d.StatusOn, "repeal", string(StatusInForce), string(d.Status), "依制定机关决定废止"
 					if d.Status == StatusExpired {
-						action, note = "expire_due", "有效期至"+d.ExpiresOn.Chinese()+"届满"
+						ev.Action, ev.Note = "expire_due", "有效期至"+d.ExpiresOn.Chinese()+"届满"
 					}
-					evArgs = append(evArgs, db.NewID(), d.ID, now, d.StatusOn.String(), "", "演示数据", action, string(StatusInForce), string(d.Status), note, "")
+					evArgs = append(evArgs, casework.EventRows(ev)...)
 					nEv++
 				}
 			}
 			if err := tx.Exec(ctx, `INSERT INTO normdoc_versions (`+versionCols+`) VALUES `+strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, len(part)), ", "), args...); err != nil {
 				return err
 			}
-			if err := tx.Exec(ctx, `INSERT INTO normdoc_events (id, doc_id, at, on_date, actor_id, actor_name, action, from_status, to_status, note, ref_doc_id) VALUES `+
-				strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, nEv), ", "), evArgs...); err != nil {
+			if err := tx.Exec(ctx, casework.EventInsertPrefix+placeholders(casework.EventColumns, nEv), evArgs...); err != nil {
 				return err
 			}
 		}
@@ -688,6 +690,12 @@ func (b *bulk) flush(ctx context.Context) error {
 		return audit.Record(ctx, tx, audit.Entry{Action: "normdoc.demo_bulk", ObjectType: "normdoc", Detail: map[string]any{"documents": len(docs), "filings": len(filings)}})
 	})
 	return err
+}
+
+// placeholders is the VALUES list of a multi-row insert: rows groups of cols placeholders.
+func placeholders(cols, rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // counters moves the organs' number counters past the generated numbers.

@@ -135,7 +135,7 @@ func TestSeedBulk(t *testing.T) {
 	var total, numbers, expired, filings, events int
 	d.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT number), SUM(CASE WHEN status = 'expired' THEN 1 ELSE 0 END) FROM normdocs`).Scan(&total, &numbers, &expired)
 	d.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdoc_filings`).Scan(&filings)
-	d.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdoc_events`).Scan(&events)
+	d.QueryRowContext(ctx, `SELECT COUNT(*) FROM case_events WHERE owner_type = 'normdoc'`).Scan(&events)
 	if total != n || numbers != n || expired == 0 || filings == 0 || events < n || len(ix.docs) != n {
 		t.Errorf("total %d numbers %d expired %d filings %d events %d indexed %d", total, numbers, expired, filings, events, len(ix.docs))
 	}

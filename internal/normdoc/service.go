@@ -2,19 +2,19 @@ package normdoc
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
 	"github.com/fazhi/fazhi/internal/settings"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // IndexDoc is what the full-text index keeps of a published document. It mirrors search.Doc field
@@ -72,11 +72,37 @@ type Service struct {
 	settings *settings.Store
 	index    Indexer
 	now      func() time.Time
+	kind     *casework.Kind[*Doc]
 }
+
+// ownerType keys the documents' events, audit entries and attachments.
+const ownerType = "normdoc"
 
 // New returns the service; ix may be nil until the search index is wired.
 func New(d *db.DB, o *org.Service, a *auth.Service, rv *review.Service, cal func() *calendar.Calendar, ix Indexer) *Service {
-	return &Service{db: d, org: o, auth: a, review: rv, cal: cal, settings: settings.New(d, o), index: ix, now: time.Now}
+	s := &Service{db: d, org: o, auth: a, review: rv, cal: cal, settings: settings.New(d, o), index: ix, now: time.Now}
+	s.kind = &casework.Kind[*Doc]{
+		OwnerType: ownerType, Table: "normdocs", Noun: "文件", Audit: "normdoc",
+		Load: s.load, Save: updateDoc,
+		// The register office keeps the document, so its events belong to that organ.
+		Facts: func(d *Doc) casework.Facts {
+			return casework.Facts{ID: d.ID, OrganID: d.RegOrganID, State: string(d.Status), Version: d.Version}
+		},
+		StateLabel: func(st string) string { return Status(st).Label() },
+		After: func(ctx context.Context, tx *db.Tx, _ *auth.Principal, d *Doc, _ *casework.Event) error {
+			return s.reindex(ctx, tx, d)
+		},
+	}
+	return s
+}
+
+// load reads a document inside a transition: within p's visible scope, or any document for the
+// system's own steps (p nil: the scheduler's expiry).
+func (s *Service) load(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Doc, error) {
+	if p == nil {
+		return getDoc(ctx, tx, id)
+	}
+	return s.getVisible(ctx, tx, p, id)
 }
 
 // SetClock replaces the clock (tests).
@@ -131,9 +157,26 @@ func (s *Service) getVisible(ctx context.Context, q db.Querier, p *auth.Principa
 	frag, args := visible(p)
 	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+` FROM normdocs d WHERE d.id = ? AND `+frag, append([]any{id}, args...)...))
 	if err != nil {
-		return nil, web.NotFound("规范性文件")
+		return nil, db.Found(err, "规范性文件")
 	}
 	return d, nil
+}
+
+// allowEdit is the Allow of every transition: the register office acts on the documents of its organ scope.
+func (s *Service) allowEdit(p *auth.Principal, d *Doc) error {
+	if !s.editable(p, d) {
+		return fault.Forbiddenf("该文件不由本机关登记管理")
+	}
+	return nil
+}
+
+// run performs one transition of document id by its register office.
+func (s *Service) run(ctx context.Context, p *auth.Principal, id string, t casework.Transition[*Doc]) (*Doc, error) {
+	if !p.Can(auth.PermNormdocEdit) {
+		return nil, fault.Forbiddenf("您没有管理规范性文件的权限")
+	}
+	t.Allow = s.allowEdit
+	return s.kind.Run(ctx, s.db, s.Today(), p, id, t)
 }
 
 // editable: the register office acts on the documents of its organ scope.
@@ -195,11 +238,23 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 
 // PublicDetail loads a published document for the public database.
 func (s *Service) PublicDetail(ctx context.Context, id string) (*Detail, error) {
-	d, err := getDoc(ctx, s.db, id)
-	if err != nil || !d.Published() {
-		return nil, web.NotFound("规范性文件")
+	d, err := s.publicDoc(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return s.detail(ctx, d, false)
+}
+
+// publicDoc reads a published document; an unpublished one does not exist for the public.
+func (s *Service) publicDoc(ctx context.Context, id string) (*Doc, error) {
+	d, err := getDoc(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Published() {
+		return nil, fault.NotFoundf("规范性文件不存在或您无权查看")
+	}
+	return d, nil
 }
 
 func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, error) {
@@ -212,17 +267,27 @@ func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, er
 	if out.Versions, err = listVersions(ctx, s.db, d.ID); err != nil {
 		return nil, err
 	}
-	if out.Events, err = listEvents(ctx, s.db, d.ID); err != nil {
+	evs, err := casework.Events(ctx, s.db, ownerType, d.ID, casework.ByLegalDate)
+	if err != nil {
 		return nil, err
+	}
+	for _, e := range evs {
+		out.Events = append(out.Events, Event{e})
 	}
 	if out.Filings, err = listFilings(ctx, s.db, d.ID); err != nil {
 		return nil, err
 	}
-	if d.AmendedByID != "" {
-		out.AmendedBy, _ = getDoc(ctx, s.db, d.AmendedByID)
-	}
-	if d.AmendsID != "" {
-		out.Amends, _ = getDoc(ctx, s.db, d.AmendsID)
+	// A linked document that has gone is left out; any other failure is the page's.
+	for _, l := range []struct {
+		id  string
+		out **Doc
+	}{{d.AmendedByID, &out.AmendedBy}, {d.AmendsID, &out.Amends}} {
+		if l.id == "" {
+			continue
+		}
+		if *l.out, err = getDoc(ctx, s.db, l.id); err != nil && !errors.Is(err, fault.NotFound) {
+			return nil, err
+		}
 	}
 	out.Timeline = timeline(out.Events, d)
 	return out, nil
@@ -233,60 +298,17 @@ func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, er
 func timeline(evs []Event, d *Doc) []StatusEntry {
 	var out []StatusEntry
 	for _, e := range evs {
-		if e.ToStatus == "" || e.ToStatus == e.FromStatus || e.ToStatus == StatusRegistered {
+		to := Status(e.ToState)
+		if to == "" || e.ToState == e.FromState || to == StatusRegistered {
 			continue
 		}
-		en := StatusEntry{Status: e.ToStatus, From: e.On, Note: e.Note, RefID: e.RefDocID}
+		en := StatusEntry{Status: to, From: e.On, Note: e.Note, RefID: e.RefID}
 		if e.Action == "publish" {
 			en.From, en.Note = d.EffectiveOn, e.On.String()+"公布（"+e.Note+"）"
 		}
 		out = append(out, en)
 	}
 	return out
-}
-
-// act runs one transition on a document: visibility, lock, permission, version, fn, event, audit,
-// and the search index, in one transaction.
-func (s *Service) act(ctx context.Context, p *auth.Principal, id string, version int, action string, on calendar.Date, note string,
-	fn func(tx *db.Tx, d *Doc, ev *Event) error) (*Doc, error) {
-	if !p.Can(auth.PermNormdocEdit) {
-		return nil, fmt.Errorf("%w：您没有管理规范性文件的权限", db.ErrForbidden)
-	}
-	var out *Doc
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := s.getVisible(ctx, tx, p, id); err != nil {
-			return err
-		}
-		d, err := lockDoc(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !s.editable(p, d) {
-			return fmt.Errorf("%w：该文件不由本机关登记管理", db.ErrForbidden)
-		}
-		if version != 0 && version != d.Version {
-			return fmt.Errorf("%w：文件已被他人更新，请刷新后重试", db.ErrConflict)
-		}
-		from := d.Status
-		ev := Event{On: on, ActorID: p.UserID, ActorName: p.Name, Action: action, FromStatus: from, Note: note}
-		if err := fn(tx, d, &ev); err != nil {
-			return err
-		}
-		if err := updateDoc(ctx, tx, d); err != nil {
-			return err
-		}
-		ev.ToStatus = d.Status
-		if err := insertEvent(ctx, tx, d.ID, ev); err != nil {
-			return err
-		}
-		if err := s.reindex(ctx, tx, d); err != nil {
-			return err
-		}
-		out = d
-		return audit.Record(ctx, tx, audit.Entry{Action: "normdoc." + ev.Action, ObjectType: "normdoc", ObjectID: d.ID,
-			Detail: map[string]any{"from": from, "to": d.Status, "on": on.String(), "note": ev.Note}})
-	})
-	return out, err
 }
 
 // reindex puts a published document's current state into the search index.
@@ -319,43 +341,52 @@ func indexDoc(d *Doc, body string) IndexDoc {
 // ArticleAnchor is the fragment of the i-th unit of SplitArticles on the public document page.
 func ArticleAnchor(i int) string { return "a" + strconv.Itoa(i+1) }
 
+// openFiling is a filing whose deadline still runs, with what its deadline depends on.
+type openFiling struct {
+	id, title, docID string
+	days             int
+	due, published   calendar.Date
+}
+
 // Redate recomputes the deadlines of filings not yet sent under a new calendar (calendar.Redater).
 func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
+	return casework.Redate(ctx, tx, cal, casework.Redating[*openFiling]{
+		Open: openFilings,
+		Deadlines: func(f *openFiling) []casework.Deadline {
+			return []casework.Deadline{{What: "报送备案期限", On: f.due}}
+		},
+		Recompute: func(_ context.Context, _ *db.Tx, f *openFiling, cal *calendar.Calendar) error {
+			// A period the new calendar cannot count (no days for that year) keeps its old deadline.
+			if due, ok, err := cal.Due(FilingRule(f.days), f.published, nil, 0); err == nil && ok {
+				f.due = due
+			}
+			return nil
+		},
+		Save: func(ctx context.Context, tx *db.Tx, f *openFiling) error {
+			return tx.Exec(ctx, `UPDATE normdoc_filings SET due_on = ? WHERE id = ?`, f.due.String(), f.id)
+		},
+		Name: func(f *openFiling) (string, string) {
+			return "规范性文件《" + f.title + "》", "/normdocs/" + f.docID
+		},
+	})
+}
+
+func openFilings(ctx context.Context, tx *db.Tx) ([]*openFiling, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.days, f.due_on, d.published_on, d.title, d.id FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id WHERE f.sent_on = ''`)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		id, title, docID string
-		days             int
-		due, pub         calendar.Date
-	}
-	var open []row
+	defer rows.Close()
+	var open []*openFiling
 	for rows.Next() {
-		var r row
+		f := &openFiling{}
 		var due, pub string
-		if err := rows.Scan(&r.id, &r.days, &due, &pub, &r.title, &r.docID); err != nil {
-			rows.Close()
+		if err := rows.Scan(&f.id, &f.days, &due, &pub, &f.title, &f.docID); err != nil {
 			return nil, err
 		}
-		r.due, _ = calendar.ParseDate(due)
-		r.pub, _ = calendar.ParseDate(pub)
-		open = append(open, r)
+		f.due, _ = calendar.ParseDate(due)
+		f.published, _ = calendar.ParseDate(pub)
+		open = append(open, f)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var moved []calendar.Moved
-	for _, r := range open {
-		due, ok, err := cal.Due(FilingRule(r.days), r.pub, nil, 0)
-		if err != nil || !ok || due == r.due {
-			continue
-		}
-		if err := tx.Exec(ctx, `UPDATE normdoc_filings SET due_on = ? WHERE id = ?`, due.String(), r.id); err != nil {
-			return nil, err
-		}
-		moved = append(moved, calendar.Moved{What: "规范性文件《" + r.title + "》报送备案期限", URL: "/normdocs/" + r.docID, Old: r.due, New: due})
-	}
-	return moved, nil
+	return open, rows.Err()
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
-	"github.com/fazhi/fazhi/internal/web"
 )
 
 // Rate is a percentage, printed with two decimals (16.33), computed from exact counts.
@@ -74,7 +74,7 @@ type Stats struct {
 // Stats computes the figures of organ o's subtree for year.
 func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, error) {
 	if year < 1949 || year > 9999 {
-		return nil, web.Errorf(422, "年份无效")
+		return nil, fault.Invalidf("年份无效")
 	}
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
 	asOf := calendar.MustDate(to)

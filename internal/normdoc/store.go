@@ -9,6 +9,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
 )
 
 const docCols = `d.id, d.organ_id, d.organ_name, d.drafter_organ_id, d.reg_organ_id, d.review_id, d.legacy, d.title, d.number, d.number_year, d.number_seq,
@@ -68,7 +69,7 @@ func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
 		d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
 		db.Now(), d.ID, d.Version)
 	if errors.Is(err, db.ErrConflict) {
-		return fmt.Errorf("%w：文件已被他人更新，请刷新后重试", db.ErrConflict)
+		return fault.Conflictf("该文件已被他人更新，请刷新后重试")
 	}
 	if err == nil {
 		d.Version++
@@ -78,22 +79,7 @@ func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
 
 func getDoc(ctx context.Context, q db.Querier, id string) (*Doc, error) {
 	d, err := scanDoc(q.QueryRowContext(ctx, `SELECT `+docCols+` FROM normdocs d WHERE d.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("规范性文件%w", db.ErrNotFound)
-	}
-	return d, err
-}
-
-func lockDoc(ctx context.Context, tx *db.Tx, id string) (*Doc, error) {
-	q := `SELECT ` + docCols + ` FROM normdocs d WHERE d.id = ?`
-	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
-	}
-	d, err := scanDoc(tx.QueryRowContext(ctx, q, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("规范性文件%w", db.ErrNotFound)
-	}
-	return d, err
+	return d, db.Found(err, "规范性文件")
 }
 
 func queryDocs(ctx context.Context, q db.Querier, query string, args ...any) ([]*Doc, error) {
@@ -109,30 +95,6 @@ func queryDocs(ctx context.Context, q db.Querier, query string, args ...any) ([]
 			return nil, err
 		}
 		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
-func insertEvent(ctx context.Context, tx *db.Tx, docID string, e Event) error {
-	return tx.Exec(ctx, `INSERT INTO normdoc_events (id, doc_id, at, on_date, actor_id, actor_name, action, from_status, to_status, note, ref_doc_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), docID, db.Now(), e.On.String(), e.ActorID, e.ActorName, e.Action, string(e.FromStatus), string(e.ToStatus), e.Note, e.RefDocID)
-}
-
-func listEvents(ctx context.Context, q db.Querier, docID string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, at, on_date, actor_id, actor_name, action, from_status, to_status, note, ref_doc_id FROM normdoc_events WHERE doc_id = ? ORDER BY on_date, at, id`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		var on string
-		if err := rows.Scan(&e.ID, &e.At, &on, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.Note, &e.RefDocID); err != nil {
-			return nil, err
-		}
-		e.On, _ = calendar.ParseDate(on)
-		out = append(out, e)
 	}
 	return out, rows.Err()
 }
@@ -156,10 +118,7 @@ const versionCols = `id, doc_id, seq, title, body, note, source_doc_id, source_n
 
 func getVersion(ctx context.Context, q db.Querier, docID string, seq int) (Version, error) {
 	v, err := scanVersion(q.QueryRowContext(ctx, `SELECT `+versionCols+` FROM normdoc_versions WHERE doc_id = ? AND seq = ?`, docID, seq))
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, fmt.Errorf("文本版本%w", db.ErrNotFound)
-	}
-	return v, err
+	return v, db.Found(err, "文本版本")
 }
 
 // listVersions returns the versions without their bodies (the page lists them; diff reads two).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/module/sample"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // openWithSample opens a deployment whose module list has the sample module added (one Spec),
@@ -37,35 +37,6 @@ func openWithSample(t *testing.T) *Env {
 		t.Fatal(err)
 	}
 	return e
-}
-
-// sessionPost sends a form as the demo user, with a fresh session and its CSRF token.
-func sessionRequest(t *testing.T, e *Env, method, username, path string, form url.Values) *httptest.ResponseRecorder {
-	t.Helper()
-	ctx := context.Background()
-	tok, err := e.Auth.Login(ctx, username, demo.Password, "192.0.2.1", "kit-test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := e.Auth.Authenticate(ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r *http.Request
-	if method == http.MethodGet {
-		r = httptest.NewRequest(method, path, nil)
-	} else {
-		if form == nil {
-			form = url.Values{}
-		}
-		form.Set("csrf", p.CSRF)
-		r = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: tok})
-	w := httptest.NewRecorder()
-	e.Web.ServeHTTP(w, r)
-	return w
 }
 
 // A module added by one Spec gets its migration, permissions, routes, transition engine,
@@ -112,22 +83,23 @@ func TestModuleKitSampleModule(t *testing.T) {
 	}
 
 	// Another county's reviewer does not see it; a liaison may not close it.
-	if w := sessionRequest(t, e, http.MethodGet, "ls_sc", "/sample/items/"+id, nil); w.Code != http.StatusNotFound {
+	if w := webtest.Login(t, e.Web, e.Auth, "ls_sc").Get("/sample/items/" + id); w.Code != http.StatusNotFound {
 		t.Errorf("other county GET: %d", w.Code)
 	}
-	if w := sessionRequest(t, e, http.MethodPost, "qs_gaj", "/sample/items/"+id+"/close", nil); w.Code != http.StatusForbidden {
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Post("/sample/items/"+id+"/close", nil); w.Code != http.StatusForbidden {
 		t.Errorf("liaison close: %d", w.Code)
 	}
+	clerk := webtest.Login(t, e.Web, e.Auth, "qs_sc")
 	// A future date is a field error and writes nothing.
-	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", url.Values{"on": {"2999-01-01"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "日期不能晚于今天") {
-		t.Errorf("future date: %d %s", w.Code, excerpt(w.Body.String()))
+	if w := clerk.Post("/sample/items/"+id+"/close", url.Values{"on": {"2999-01-01"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "日期不能晚于今天") {
+		t.Errorf("future date: %d %s", w.Code, excerpt(w.Body))
 	}
-	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", url.Values{"note": {"已办结"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("close: %d %s", w.Code, excerpt(w.Body.String()))
+	if w := clerk.Post("/sample/items/"+id+"/close", url.Values{"note": {"已办结"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("close: %d %s", w.Code, excerpt(w.Body))
 	}
 	// The state guard answers 409 with the states in Chinese.
-	if w := sessionRequest(t, e, http.MethodPost, "qs_sc", "/sample/items/"+id+"/close", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "该登记事项当前为“已办结”，此操作只适用于“在办”状态") {
-		t.Errorf("second close: %d %s", w.Code, excerpt(w.Body.String()))
+	if w := clerk.Post("/sample/items/"+id+"/close", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body, "该登记事项当前为“已办结”，此操作只适用于“在办”状态") {
+		t.Errorf("second close: %d %s", w.Code, excerpt(w.Body))
 	}
 	var events, audits int
 	e.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM case_events WHERE owner_type = 'sample_item' AND owner_id = ? AND action = 'close' AND from_state = 'open' AND to_state = 'closed' AND note = '已办结'`, id).Scan(&events)

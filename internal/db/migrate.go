@@ -95,6 +95,12 @@ func collectMigrations(d Dialect, src fs.FS, byVersion map[int]Migration, engine
 
 // Migrate applies every migration not yet applied, each in its own transaction.
 func (db *DB) Migrate(ctx context.Context, extra ...fs.FS) (applied []int, err error) {
+	return db.MigrateTo(ctx, 0, extra...)
+}
+
+// MigrateTo applies the migrations up to version max (0 = all): upgrade tests build an older
+// schema, put data in it, then migrate the rest.
+func (db *DB) MigrateTo(ctx context.Context, max int, extra ...fs.FS) (applied []int, err error) {
 	ms, err := Migrations(db.Dialect, extra...)
 	if err != nil {
 		return nil, err
@@ -103,6 +109,9 @@ func (db *DB) Migrate(ctx context.Context, extra ...fs.FS) (applied []int, err e
 		return nil, fmt.Errorf("创建迁移表失败：%w", err)
 	}
 	for _, m := range ms {
+		if max > 0 && m.Version > max {
+			break
+		}
 		err := db.Tx(ctx, func(tx *Tx) error {
 			if tx.Dialect() == Postgres {
 				// Several instances may start at once: one migrates, the others wait.

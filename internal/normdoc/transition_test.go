@@ -76,9 +76,6 @@ func TestTransitionGuardsAndEvents(t *testing.T) {
 	if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'normdoc' AND object_id = ? AND action IN ('normdoc.register', 'normdoc.publish', 'normdoc.repeal')`, d.ID); n != 3 {
 		t.Errorf("%d audit entries, want 3", n)
 	}
-	if n := f.count(`SELECT COUNT(*) FROM normdoc_events`); n != 0 {
-		t.Errorf("the old events table is no longer written: %d rows", n)
-	}
 }
 
 // An amendment moves two documents in one transaction; each keeps its own event.

@@ -176,13 +176,10 @@ func TestIncompleteMaterialsReturned(t *testing.T) {
 	if e := d.Events[3]; e.FromState != "submitted" || e.ToState != "returned" || e.Note != "起草单位法制机构合法性初审意见" || e.ActorID != staff.UserID {
 		t.Errorf("the second return %+v", e)
 	}
-	// The timeline lives in the platform's case_events; the module's old table is no longer written.
-	var n, old int
+	// The timeline lives in the platform's case_events.
+	var n int
 	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM case_events WHERE owner_type = 'review_request' AND owner_id = ?`, r.ID).Scan(&n); err != nil || n != 6 {
 		t.Errorf("case_events rows %d %v", n, err)
-	}
-	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM review_events`).Scan(&old); err != nil || old != 0 {
-		t.Errorf("review_events rows %d %v", old, err)
 	}
 	var audited int
 	if err := f.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'review.return' AND object_id = ?`, r.ID).Scan(&audited); err != nil || audited != 2 {

@@ -69,7 +69,9 @@ func newFixture(t *testing.T) *fixture {
 		Save: func(ctx context.Context, tx *db.Tx, it *item) error {
 			return tx.ExecOne(ctx, `UPDATE sample_items SET state = ?, closed_on = ?, version = version + 1 WHERE id = ? AND version = ?`, it.State, it.ClosedOn, it.ID, it.Version)
 		},
-		Facts:      func(it *item) casework.Facts { return casework.Facts{ID: it.ID, OrganID: it.OrganID, State: it.State, Version: it.Version} },
+		Facts: func(it *item) casework.Facts {
+			return casework.Facts{ID: it.ID, OrganID: it.OrganID, State: it.State, Version: it.Version}
+		},
 		StateLabel: func(s string) string { return map[string]string{"open": "在办", "closed": "已办结"}[s] },
 	}
 	return f

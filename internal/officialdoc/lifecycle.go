@@ -219,7 +219,7 @@ func (r *Room[R]) Issue(ctx context.Context, p *auth.Principal, id string, blobs
 			d.Number, d.IssuedOn.String(), d.IssuedAt, d.IssuedBy, d.SHA256, d.UpdatedAt, d.ID); err != nil {
 			return err
 		}
-		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: r.OwnerType, OwnerID: own.ID, OrganID: own.OrganID, On: today,
+		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: r.OwnerType, OwnerID: own.ID, OrganID: own.OrganID, At: d.IssuedAt, On: today,
 			Action: "issue_document", FromState: own.State, ToState: own.State, ActorID: p.UserID, ActorName: p.Name,
 			Note: d.Title + " " + d.Number, RefID: d.ID}); err != nil {
 			return err

@@ -755,3 +755,51 @@ func TestDocumentHandlers(t *testing.T) {
 		t.Errorf("unknown id: %v", err)
 	}
 }
+
+// Migration 0013 copies reconsider_documents into official_documents, taking who issued a
+// document and when from its issue event: run its copy again over the documents of a case
+// moved back into the old table, and the rows come out as the room wrote them.
+func TestMigrationCopiesDocuments(t *testing.T) {
+	f := newFixture(t)
+	f.setContact()
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-03-03", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Ordinary}))
+	if _, err := f.svc.IssueDocument(f.ctx, staff, docByKind(t, f.docs(c.ID), DocAcceptNotice).ID, memBlobs{}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.docs(c.ID)
+	src, err := os.ReadFile(filepath.Join("..", "db", "migrations", "0013_official_documents.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(src), "INSERT INTO official_documents")
+	if i < 0 {
+		t.Fatal("no copy in the migration")
+	}
+	err = f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(f.ctx, `INSERT INTO reconsider_documents (id, case_id, organ_id, kind, number, title, recipient, body, status, issued_on, sha256, created_by, created_at, updated_at)
+			SELECT id, owner_id, organ_id, kind, number, title, recipient, body, status, issued_on, sha256, created_by, created_at, updated_at FROM official_documents`); err != nil {
+			return err
+		}
+		if err := tx.Exec(f.ctx, `DELETE FROM official_documents`); err != nil {
+			return err
+		}
+		return tx.Exec(f.ctx, strings.TrimSuffix(strings.TrimSpace(string(src[i:])), ";"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.docs(c.ID)
+	if len(before) != 2 || len(after) != 2 {
+		t.Fatalf("%d documents before, %d after", len(before), len(after))
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("copied\n%+v\nwant\n%+v", after[i], before[i])
+		}
+	}
+	if after[0].IssuedBy == "" || after[0].IssuedAt == "" || after[1].IssuedAt != "" {
+		t.Errorf("issued by %q at %q; draft at %q", after[0].IssuedBy, after[0].IssuedAt, after[1].IssuedAt)
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -43,7 +44,7 @@ func updating() bool {
 // memBlobs is an in-memory Blobs.
 type memBlobs map[string][]byte
 
-func (m memBlobs) Put(_ context.Context, _ *db.Tx, _ *Document, data []byte) (string, error) {
+func (m memBlobs) Put(_ context.Context, _ *db.Tx, _ officialdoc.FileOwner, data []byte) (string, error) {
 	sum := sha256.Sum256(data)
 	h := hex.EncodeToString(sum[:])
 	m[h] = append([]byte(nil), data...)
@@ -64,7 +65,7 @@ func (f *fixture) setContact() {
 	f.t.Helper()
 	gov := f.organ("990121-GOV")
 	err := f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
-		for k, v := range map[string]string{SettingContactPhone: "0799-1234567", SettingContactAddress: "青山县人民路1号县司法局行政复议室"} {
+		for k, v := range map[string]string{SettingContactPhone.Key: "0799-1234567", SettingContactAddress.Key: "青山县人民路1号县司法局行政复议室"} {
 			if err := tx.Exec(f.ctx, `INSERT INTO settings (organ_id, key, value) VALUES (?, ?, ?)`, gov.ID, k, v); err != nil {
 				return err
 			}
@@ -78,7 +79,7 @@ func (f *fixture) setContact() {
 
 func (f *fixture) docs(caseID string) []Document {
 	f.t.Helper()
-	ds, err := listDocuments(f.ctx, f.svc.db, caseID)
+	ds, err := f.svc.docs.List(f.ctx, f.svc.db, caseID)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestIssueNumbersPerKind(t *testing.T) {
 	if _, err := f.svc.IssueDocument(f.ctx, staff, dec.ID, blobs); !errors.As(err, &fe) || !strings.Contains(fe.Fields["body"], "【请填写本机关查明的事实") {
 		t.Fatalf("a decision with placeholders must not issue, got %v", err)
 	}
-	filled := placeholderRE.ReplaceAllString(dec.Body, "经查，事实清楚")
+	filled := officialdoc.Placeholder.ReplaceAllString(dec.Body, "经查，事实清楚")
 	if _, err := f.svc.SaveDocument(f.ctx, staff, dec.ID, DocumentInput{Title: dec.Title, Body: filled}); err != nil {
 		t.Fatal(err)
 	}
@@ -423,7 +424,7 @@ func TestIssuedDocumentsAreFrozen(t *testing.T) {
 	}
 	// A changed frozen text no longer matches its hash: the download refuses rather than lie.
 	f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
-		return tx.Exec(f.ctx, `UPDATE reconsider_documents SET body = body || '！' WHERE id = ?`, doc.ID)
+		return tx.Exec(f.ctx, `UPDATE official_documents SET body = body || '！' WHERE id = ?`, doc.ID)
 	})
 	if _, _, err := f.svc.DocumentDOCX(f.ctx, staff, doc.ID, nil); err == nil {
 		t.Error("a tampered issued document must fail its check")
@@ -431,7 +432,7 @@ func TestIssuedDocumentsAreFrozen(t *testing.T) {
 }
 
 func TestParseBody(t *testing.T) {
-	blocks, attach, copyTo := parseBody("申请人：张三。\n委托代理人：李四。\n申请人称：理由\n一、标题\n申请人（签字或者签章）：\n附件：甲；乙\n抄送：丙，丁。")
+	blocks, attach, copyTo := officialdoc.ParseBody("申请人：张三。\n委托代理人：李四。\n申请人称：理由\n一、标题\n申请人（签字或者签章）：\n附件：甲；乙\n抄送：丙，丁。", partyLabels...)
 	kinds := []string{"Plain", "Plain", "Para", "Heading1", "Plain"}
 	if len(blocks) != len(kinds) {
 		t.Fatalf("blocks %+v", blocks)
@@ -445,7 +446,7 @@ func TestParseBody(t *testing.T) {
 		t.Errorf("attachments %v copies %v", attach, copyTo)
 	}
 	// 附件 inside the text (not trailing) stays a paragraph.
-	blocks, attach, _ = parseBody("附件：甲\n正文")
+	blocks, attach, _ = officialdoc.ParseBody("附件：甲\n正文", partyLabels...)
 	if len(attach) != 0 || len(blocks) != 2 {
 		t.Errorf("inner 附件 line: %v %+v", attach, blocks)
 	}
@@ -724,7 +725,7 @@ func TestDocumentHandlers(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), url.PathEscape("行政复议答复通知书-青政复答〔2025〕1号.docx")) {
 		t.Fatalf("issued download: %d %s", resp.StatusCode, resp.Header.Get("Content-Disposition"))
 	}
-	doc, err := getDocument(f.ctx, f.svc.db, reply.ID, false)
+	doc, err := f.svc.docs.Get(f.ctx, f.svc.db, reply.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -752,5 +753,53 @@ func TestDocumentHandlers(t *testing.T) {
 	}
 	if _, err := f.svc.Document(f.ctx, staffP, "nope"); web.Status(err) != 404 {
 		t.Errorf("unknown id: %v", err)
+	}
+}
+
+// Migration 0013 copies reconsider_documents into official_documents, taking who issued a
+// document and when from its issue event: run its copy again over the documents of a case
+// moved back into the old table, and the rows come out as the room wrote them.
+func TestMigrationCopiesDocuments(t *testing.T) {
+	f := newFixture(t)
+	f.setContact()
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-03-03", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Ordinary}))
+	if _, err := f.svc.IssueDocument(f.ctx, staff, docByKind(t, f.docs(c.ID), DocAcceptNotice).ID, memBlobs{}); err != nil {
+		t.Fatal(err)
+	}
+	before := f.docs(c.ID)
+	src, err := os.ReadFile(filepath.Join("..", "db", "migrations", "0013_official_documents.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(src), "INSERT INTO official_documents")
+	if i < 0 {
+		t.Fatal("no copy in the migration")
+	}
+	err = f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(f.ctx, `INSERT INTO reconsider_documents (id, case_id, organ_id, kind, number, title, recipient, body, status, issued_on, sha256, created_by, created_at, updated_at)
+			SELECT id, owner_id, organ_id, kind, number, title, recipient, body, status, issued_on, sha256, created_by, created_at, updated_at FROM official_documents`); err != nil {
+			return err
+		}
+		if err := tx.Exec(f.ctx, `DELETE FROM official_documents`); err != nil {
+			return err
+		}
+		return tx.Exec(f.ctx, strings.TrimSuffix(strings.TrimSpace(string(src[i:])), ";"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := f.docs(c.ID)
+	if len(before) != 2 || len(after) != 2 {
+		t.Fatalf("%d documents before, %d after", len(before), len(after))
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("copied\n%+v\nwant\n%+v", after[i], before[i])
+		}
+	}
+	if after[0].IssuedBy == "" || after[0].IssuedAt == "" || after[1].IssuedAt != "" {
+		t.Errorf("issued by %q at %q; draft at %q", after[0].IssuedBy, after[0].IssuedAt, after[1].IssuedAt)
 	}
 }

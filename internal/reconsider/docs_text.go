@@ -2,7 +2,6 @@ package reconsider
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,23 +9,26 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 // The texts of the documents, generated from the facts of the case. Where only the clerk
 // can write (findings, reasons, a respondent's address) the text carries a 【请…】 mark;
 // a document with a mark left cannot be issued.
 
-// Settings an organ may keep for its documents (settings table, organ row or deployment-wide).
-const (
-	SettingContactPhone   = "reconsider.contact_phone"   // 联系电话 of the 复议机构
-	SettingContactAddress = "reconsider.contact_address" // 地址 for materials and visits
+// Settings an organ may keep for its documents. Read through internal/settings: a value set on an
+// organ applies to it and every organ below unless one sets its own, then the deployment-wide one.
+var (
+	SettingContactPhone = settings.Def{Key: "reconsider.contact_phone", Name: "行政复议机构联系电话", Kind: settings.Text, Max: 100,
+		Basis: "印在受理通知书、答复通知书等文书的联系方式中"}
+	SettingContactAddress = settings.Def{Key: "reconsider.contact_address", Name: "行政复议机构地址", Kind: settings.Text, Max: 200,
+		Basis: "印在文书的联系方式中，供当事人提交材料、来访"}
 )
 
-type draft struct {
-	Document
-	opinionID string
-}
+// SettingDefs lists the module's settings (for a settings page).
+func SettingDefs() []settings.Def { return []settings.Def{SettingContactPhone, SettingContactAddress} }
 
 // writer holds what every text of one case needs.
 type writer struct {
@@ -40,83 +42,76 @@ type writer struct {
 	thirdParties   []string
 }
 
-// compose returns the drafts a transition calls for (none for most).
-func (s *Service) compose(ctx context.Context, tx *db.Tx, c *Case, action string, on calendar.Date) ([]draft, error) {
-	switch action {
-	case "accept", "deem_accept", "request_amendment", "reject", "session", "suspend", "resume", "terminate", "extend", "decide", "mediate", "opinion":
-	default:
-		return nil, nil
+// documentKinds declares the case documents: title, 文号 code (青政 + 复受 → 青政复受〔2026〕3号;
+// the 决定书 carries the case number) and the text, written from the case when a step drafts it.
+func (s *Service) documentKinds() []officialdoc.Kind[*Case] {
+	type textFn func(ctx context.Context, tx *db.Tx, w *writer) (recipient, body string, err error)
+	kind := func(k, name, code string, text textFn) officialdoc.Kind[*Case] {
+		return officialdoc.Kind[*Case]{Kind: k, Name: name, Code: code, CaseNumber: code == "",
+			Compose: func(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date) (officialdoc.Text, error) {
+				w, err := s.newWriter(ctx, tx, c, on)
+				if err != nil {
+					return officialdoc.Text{}, err
+				}
+				recipient, body, err := text(ctx, tx, w)
+				return officialdoc.Text{Recipient: recipient, Body: body}, err
+			}}
 	}
-	w, err := s.newWriter(ctx, tx, c, on)
-	if err != nil {
-		return nil, err
+	return []officialdoc.Kind[*Case]{
+		kind(DocAcceptNotice, "行政复议受理通知书", "复受", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return w.c.ApplicantName + "：", w.acceptNotice(), nil
+		}),
+		kind(DocReplyNotice, "行政复议答复通知书", "复答", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return w.c.Respondent + "：", w.replyNotice(), nil
+		}),
+		kind(DocAmendNotice, "行政复议补正通知书", "复补", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return w.c.ApplicantName + "：", w.amendNotice(), nil
+		}),
+		kind(DocRejection, "行政复议不予受理决定书", "复不受", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return "", w.rejection(), nil
+		}),
+		kind(DocHearingNotice, "行政复议听证通知书", "复听", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			x, err := latestSession(ctx, tx, w.c.ID)
+			return w.bothParties(), w.hearingNotice(x), err
+		}),
+		kind(DocSuspendNotice, "行政复议中止通知书", "复中", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			pz, err := latestPause(ctx, tx, w.c.ID)
+			return w.bothParties(), w.suspendNotice(pz), err
+		}),
+		kind(DocResumeNotice, "行政复议恢复审理通知书", "复恢", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			pz, err := latestPause(ctx, tx, w.c.ID)
+			return w.bothParties(), w.resumeNotice(pz), err
+		}),
+		kind(DocTermination, "行政复议终止决定书", "复终", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return "", w.termination(), nil
+		}),
+		kind(DocExtensionNotice, "行政复议延期通知书", "复延", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			note, err := latestNote(ctx, tx, w.c.ID, "extend")
+			return w.bothParties(), w.extensionNotice(note), err
+		}),
+		kind(DocDecision, "行政复议决定书", "", func(_ context.Context, _ *db.Tx, w *writer) (string, string, error) {
+			return "", w.decision(), nil
+		}),
+		kind(DocMediation, "行政复议调解书", "复调", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			note, err := latestNote(ctx, tx, w.c.ID, "mediate")
+			agreement, _, _ := strings.Cut(note, "\n（备注：") // the clerk's remark is not part of the agreement
+			return "", w.mediation(agreement), err
+		}),
+		kind(DocOpinion, "行政复议意见书", "复意", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
+			op, err := latestOpinion(ctx, tx, w.c.ID)
+			return op.Recipient + "：", w.opinion(op), err
+		}),
 	}
-	one := func(kind, recipient, body string) []draft {
-		k, _ := KindOf(kind)
-		return []draft{{Document: Document{Kind: kind, Title: k.Name, Recipient: recipient, Body: body}}}
-	}
-	switch action {
-	case "accept", "deem_accept":
-		return append(one(DocAcceptNotice, c.ApplicantName+"：", w.acceptNotice()), one(DocReplyNotice, c.Respondent+"：", w.replyNotice())...), nil
-	case "request_amendment":
-		return one(DocAmendNotice, c.ApplicantName+"：", w.amendNotice()), nil
-	case "reject":
-		return one(DocRejection, "", w.rejection()), nil
-	case "session":
-		x, err := latestSession(ctx, tx, c.ID)
-		if err != nil || x.Kind != SessionHearing {
-			return nil, err
-		}
-		return one(DocHearingNotice, w.bothParties(), w.hearingNotice(x)), nil
-	case "suspend":
-		pz, err := latestPause(ctx, tx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		return one(DocSuspendNotice, w.bothParties(), w.suspendNotice(pz)), nil
-	case "resume":
-		pz, err := latestPause(ctx, tx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		return one(DocResumeNotice, w.bothParties(), w.resumeNotice(pz)), nil
-	case "terminate":
-		return one(DocTermination, "", w.termination()), nil
-	case "extend":
-		note, err := latestNote(ctx, tx, c.ID, "extend")
-		if err != nil {
-			return nil, err
-		}
-		return one(DocExtensionNotice, w.bothParties(), w.extensionNotice(note)), nil
-	case "decide":
-		return one(DocDecision, "", w.decision()), nil
-	case "mediate":
-		note, err := latestNote(ctx, tx, c.ID, "mediate")
-		if err != nil {
-			return nil, err
-		}
-		agreement, _, _ := strings.Cut(note, "\n（备注：") // the clerk's remark is not part of the agreement
-		return one(DocMediation, "", w.mediation(agreement)), nil
-	case "opinion":
-		op, err := latestOpinion(ctx, tx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		d := one(DocOpinion, op.Recipient+"：", w.opinion(op))
-		d[0].opinionID = op.ID
-		return d, nil
-	}
-	return nil, nil
 }
 
 func (s *Service) newWriter(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date) (*writer, error) {
 	w := &writer{c: c, on: on}
 	w.organ, _ = s.org.Organ(c.OrganID)
 	var err error
-	if w.phone, err = setting(ctx, tx, c.OrganID, SettingContactPhone); err != nil {
+	if w.phone, err = s.settings.Text(ctx, tx, c.OrganID, SettingContactPhone); err != nil {
 		return nil, err
 	}
-	if w.address, err = setting(ctx, tx, c.OrganID, SettingContactAddress); err != nil {
+	if w.address, err = s.settings.Text(ctx, tx, c.OrganID, SettingContactAddress); err != nil {
 		return nil, err
 	}
 	var idEnc string
@@ -144,16 +139,6 @@ func (s *Service) newWriter(ctx context.Context, tx *db.Tx, c *Case, on calendar
 		}
 	}
 	return w, nil
-}
-
-// setting reads an organ's setting, falling back to the deployment-wide one.
-func setting(ctx context.Context, q db.Querier, organID, key string) (string, error) {
-	var v string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ? AND organ_id IN (?, '') ORDER BY organ_id DESC LIMIT 1`, key, organID).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return strings.TrimSpace(v), err
 }
 
 func latestSession(ctx context.Context, q db.Querier, caseID string) (Session, error) {

@@ -8,8 +8,10 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
+	"github.com/fazhi/fazhi/internal/settings"
 )
 
 // Service is the module's business layer: every rule of a case lives here, callable from
@@ -22,11 +24,15 @@ type Service struct {
 	cipher *secure.FieldCipher
 	now    func() time.Time
 	cases  *casework.Kind[*Case]
+
+	docs     *officialdoc.Room[*Case] // the case documents (docs.go)
+	settings *settings.Store
 }
 
 // New returns the service.
 func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar, cipher *secure.FieldCipher) *Service {
-	s := &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now}
+	s := &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now, settings: settings.New(d, o)}
+	s.docs = s.documentRoom()
 	s.cases = &casework.Kind[*Case]{
 		OwnerType: ownerType, Table: "reconsider_cases", Noun: "案件", Audit: "reconsider",
 		Load: func(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Case, error) {
@@ -130,7 +136,7 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 	if d.Parties, err = listParties(ctx, s.db, id); err != nil {
 		return nil, err
 	}
-	if d.Documents, err = listDocuments(ctx, s.db, id); err != nil {
+	if d.Documents, err = s.docs.List(ctx, s.db, id); err != nil {
 		return nil, err
 	}
 	if d.Opinions, err = listOpinions(ctx, s.db, "case_id = ?", id); err != nil {

@@ -16,25 +16,25 @@ import (
 // Inputs of the service methods that take plain arguments.
 type amendInput struct {
 	Step
-	Items string `json:"items"` // 需要补正的全部事项
+	Items string `json:"items" required:"true"` // 需要补正的全部事项
 }
 
 type assignInput struct {
 	Step
-	HandlerID string `json:"handler_id"`
+	HandlerID string `json:"handler_id" required:"true"`
 }
 
 type partyInput struct {
 	Version int    `json:"version"`
-	Role    string `json:"role"` // third_party / agent / co_applicant
-	Name    string `json:"name"`
+	Role    string `json:"role" required:"true"` // third_party / agent / co_applicant
+	Name    string `json:"name" required:"true"`
 	Contact string `json:"contact"`
 }
 
 type opinionReportInput struct {
 	Step
-	OpinionID string `json:"opinion_id"`
-	Report    string `json:"report"`
+	OpinionID string `json:"opinion_id" required:"true"`
+	Report    string `json:"report" required:"true"`
 }
 
 // caseActions lists every action in the order of the case page. A bad date is reported before

@@ -41,7 +41,7 @@ type Op struct {
 
 	PathParams map[string]string // {name} → 中文说明 (optional; every {name} is declared anyway)
 	Query      any               // struct whose fields are query parameters: `query:"name,required" doc:"说明"`
-	Request    any               // value of the body type; nil = no body
+	Request    any               // value of the body type; nil = no body. Its fields are optional unless tagged required:"true"
 	// RequestType is the body's media type: "" = application/json; "multipart/form-data" for
 	// uploads (Request then describes the form fields, with api.File for files).
 	RequestType  string
@@ -85,7 +85,7 @@ func (r *Registry) Op(op Op) {
 		panic("api: unsupported request type in " + op.key())
 	}
 	g := newGenerator() // fail now rather than when the document is first requested
-	g.describe(op.Request)
+	g.describeRequest(op.Request)
 	g.describe(op.Response)
 	queryParams(g, op.Query)
 

@@ -148,7 +148,14 @@ func (r *Registry) Document(routes []web.Route, version string) *Document {
 	}
 	g := newGenerator()
 	g.defs["Problem"] = problemSchema
-	g.taken["Problem"] = reflect.TypeFor[struct{ problem int }]()
+	g.taken["Problem"] = typeKey{t: reflect.TypeFor[struct{ problem int }]()}
+	for _, rt := range routes { // responses first: a type that is also a request body gets <Name>Input, whatever the route order
+		if p, ok := apiPath(rt.Path); ok && rt.API {
+			if op, described := r.lookup(strings.ToUpper(rt.Method), p); described {
+				g.describe(op.Response)
+			}
+		}
+	}
 	ids := map[string]bool{}
 	tags := map[string]bool{}
 	for _, rt := range routes {
@@ -216,7 +223,7 @@ func buildOperation(g *generator, op Op, p string, described bool) *Operation {
 		if ct == "" {
 			ct = "application/json"
 		}
-		o.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{ct: {Schema: g.describe(op.Request)}}}
+		o.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{ct: {Schema: g.describeRequest(op.Request)}}}
 	}
 
 	status := op.Status

@@ -292,7 +292,8 @@ type thing struct {
 }
 
 type createThing struct {
-	Title string `json:"title"`
+	Title string `json:"title" required:"true"`
+	Note  string `json:"note"` // optional in the request
 }
 
 type thingQuery struct {
@@ -413,6 +414,8 @@ func TestDocumentDetails(t *testing.T) {
 		{"perm", at("paths", "/things", "post", "x-fazhi-perm"), `"reconsider.edit"`},
 		{"created status", at("paths", "/things", "post", "responses", "201", "content", "application/json", "schema"), `{"$ref":"#/components/schemas/thing"}`},
 		{"request body", at("paths", "/things", "post", "requestBody", "content", "application/json", "schema"), `{"$ref":"#/components/schemas/createThing"}`},
+		{"request requires only required:true", at("components", "schemas", "createThing", "required"), `["title"]`},
+		{"response requires every field", at("components", "schemas", "thing", "required"), `["id","title"]`},
 		{"post 422", at("paths", "/things", "post", "responses", "422"), `{"$ref":"#/components/responses/Unprocessable"}`},
 		{"no content", at("paths", "/things/{id}", "delete", "responses", "204"), `{"description":"成功，无返回内容"}`},
 		{"nullable response", at("paths", "/things/{id}", "get", "responses", "200", "content", "application/json", "schema"),

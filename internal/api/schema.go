@@ -38,14 +38,33 @@ var (
 )
 
 // generator turns Go types into schemas, collecting named structs under components/schemas.
+//
+// Which properties are required depends on the direction. A response lists every field it always
+// writes: all but those tagged omitempty/omitzero. A request requires only the fields tagged
+// `required:"true"`; every other field may be left out (the service answers 422 when a missing
+// field matters in the record's state). A type described both ways has two components: the
+// request one is named <Name>Input.
 type generator struct {
 	defs  map[string]Schema
-	names map[reflect.Type]string
-	taken map[string]reflect.Type
+	names map[typeKey]string
+	taken map[string]typeKey
+	req   bool // describing a request body
+}
+
+type typeKey struct {
+	t   reflect.Type
+	req bool
 }
 
 func newGenerator() *generator {
-	return &generator{defs: map[string]Schema{}, names: map[reflect.Type]string{}, taken: map[string]reflect.Type{}}
+	return &generator{defs: map[string]Schema{}, names: map[typeKey]string{}, taken: map[string]typeKey{}}
+}
+
+// describeRequest is describe for a request body.
+func (g *generator) describeRequest(v any) Schema {
+	g.req = true
+	defer func() { g.req = false }()
+	return g.describe(v)
 }
 
 const refPrefix = "#/components/schemas/"
@@ -147,13 +166,17 @@ func nullable(s Schema) Schema {
 // nameOf gives a named type its component name: the bare type name, qualified by package only
 // on a clash; generic arguments are reduced to their bare names (List[reconsider.Case] → List_Case).
 func (g *generator) nameOf(t reflect.Type) string {
-	if n, ok := g.names[t]; ok {
+	key := typeKey{t, g.req}
+	if n, ok := g.names[key]; ok {
 		return n
 	}
 	base := componentName(t.Name())
+	if other, ok := g.taken[base]; ok && g.req && other.t == t {
+		base += "Input" // the same type as a response: another required list
+	}
 	name := base
 	for i := 1; ; i++ {
-		if other, ok := g.taken[name]; !ok || other == t {
+		if other, ok := g.taken[name]; !ok || other == key {
 			break
 		}
 		if i == 1 {
@@ -162,7 +185,7 @@ func (g *generator) nameOf(t reflect.Type) string {
 			name = fmt.Sprintf("%s.%s%d", componentName(path.Base(t.PkgPath())), base, i)
 		}
 	}
-	g.names[t], g.taken[name] = name, t
+	g.names[key], g.taken[name] = name, key
 	return name
 }
 
@@ -281,7 +304,8 @@ func hasOpt(opts, want string) bool {
 	return false
 }
 
-// object describes a struct. Field tags: doc:"中文说明", enum:"a,b,c", format:"email".
+// object describes a struct. Field tags: doc:"中文说明", enum:"a,b,c", format:"email", and for
+// request bodies required:"true".
 func (g *generator) object(t reflect.Type) Schema {
 	props := Schema{}
 	var required []string
@@ -297,7 +321,7 @@ func (g *generator) object(t reflect.Type) Schema {
 		}
 		s = annotate(s, f.tag)
 		props[f.name] = s
-		if !f.optional {
+		if g.req && f.tag.Get("required") == "true" || !g.req && !f.optional {
 			required = append(required, f.name)
 		}
 	}

@@ -186,3 +186,49 @@ func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// A request requires only the fields tagged required:"true"; the same type as a response still
+// lists every field it always writes, under another component name.
+type applyInput struct {
+	Title  string     `json:"title" required:"true"`
+	Note   string     `json:"note"`
+	Count  int        `json:"count,omitempty"`
+	Items  []lineItem `json:"items"`
+	Nested lineItem   `json:"nested" required:"true"`
+}
+
+type lineItem struct {
+	Code   string `json:"code" required:"true"`
+	Amount int    `json:"amount"`
+}
+
+func TestRequestOptionalFields(t *testing.T) {
+	g := newGenerator()
+	resp := g.describe(lineItem{})
+	req := g.describeRequest(applyInput{})
+	if js(resp) != `{"$ref":"#/components/schemas/lineItem"}` || js(req) != `{"$ref":"#/components/schemas/applyInput"}` {
+		t.Fatalf("refs %s %s", js(resp), js(req))
+	}
+	if got := js(g.defs["applyInput"]["required"]); got != `["title","nested"]` {
+		t.Errorf("request required %s", got)
+	}
+	props := g.defs["applyInput"]["properties"].(Schema)
+	if got := js(props["nested"]); got != `{"$ref":"#/components/schemas/lineItemInput"}` {
+		t.Errorf("a type used both ways is a second component: %s", got)
+	}
+	if got := js(g.defs["lineItemInput"]["required"]); got != `["code"]` {
+		t.Errorf("nested request required %s", got)
+	}
+	if got := js(g.defs["lineItem"]["required"]); got != `["code","amount"]` {
+		t.Errorf("response required %s", got)
+	}
+	if _, ok := g.defs["applyInput"]["required"]; !ok || g.req {
+		t.Error("request mode must end with the request")
+	}
+	// Without required tags a request body has no required list at all.
+	if s := g.describeRequest(struct {
+		B string `json:"b"`
+	}{}); s["required"] != nil {
+		t.Errorf("anonymous request %s", js(s))
+	}
+}

@@ -1,8 +1,10 @@
 package normdoc
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -15,10 +17,42 @@ type apiSpec struct {
 	h  web.HandlerFunc
 }
 
+// filingInput names the 备案 a filing step is about.
+type filingInput struct {
+	FilingInput
+	FilingID string `json:"filing_id" required:"true" doc:"备案 ID（见详情 filings）"`
+}
+
+// transitions lists the steps of a registered document in the order of its page: each is a form
+// on the document page (POST /normdocs/{id}/{name}) and POST /api/v1/normdocs/{id}/{name}.
+func (m *Module) transitions() action.List[*Doc] {
+	s := m.svc
+	return action.List[*Doc]{
+		action.New("publish", "统一印发、公布", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *PublishInput) (*Doc, error) {
+			return s.Publish(ctx, p, id, *in)
+		}).Describe("on 为公布日期；施行日期缺省按本机关设置。公布后生成备案期限。").Done("已公布，备案期限已生成"),
+		action.New("filing", "记录备案情况", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *filingInput) (*Doc, error) {
+			return s.RecordFiling(ctx, p, id, in.FilingID, in.FilingInput)
+		}).Describe("stage：sent 报送、received 备案机关接收、feedback 审查意见（result：ok 准予备案、correct 要求纠正）。").Done("已记录备案情况"),
+		action.New("evaluate", "有效期届满前评估", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *EvaluateInput) (*Doc, error) {
+			return s.Evaluate(ctx, p, id, *in)
+		}).Describe("evaluation：continue 继续有效（重新计算有效期）、amend 需要修改、expire 到期失效。").Done("已记录评估结论"),
+		action.New("end", "废止或宣布失效", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *EndInput) (*Doc, error) {
+			return s.End(ctx, p, id, *in)
+		}).Describe("status：repealed 废止、expired 宣布失效；basis 为决定文号或会议。").Done("已记录文件状态变化"),
+		action.New("amended", "记录被其他文件修改", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *AmendInput) (*Doc, error) {
+			return s.MarkAmended(ctx, p, id, *in)
+		}).Describe("by_id 为已公布的修改文件；text 为修改后的本文件全文，缺省以修改文件全文为准。").Done("已记录修改情况"),
+		action.New("revise", "修订文本（新版本）", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *ReviseInput) (*Doc, error) {
+			return s.ReviseText(ctx, p, id, *in)
+		}).Describe("保存新版本全文；已公布的文件须在 note 中写明勘误说明。").Done("已保存新版本"),
+	}
+}
+
 // apiSpecs is the one list of the module's API operations, for the routes and their description.
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "规范性文件"
-	return []apiSpec{
+	specs := []apiSpec{
 		{api.Op{Method: http.MethodGet, Path: "/normdocs", Tag: tag, Perm: auth.PermNormdocRead, Summary: "登记的规范性文件",
 			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
 		{api.Op{Method: http.MethodGet, Path: "/normdocs/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
@@ -28,6 +62,15 @@ func (m *Module) apiSpecs() []apiSpec {
 		{api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
 			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, m.apiPublicList},
 	}
+	mount := action.Mount[*Doc]{Base: "/normdocs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
+		Doc: "请求体字段与文件页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
+		Respond: func(w http.ResponseWriter, r *http.Request, d *Doc) error {
+			return web.WriteJSON(w, http.StatusOK, docJSON(d, m.svc.Today()))
+		}}
+	for _, e := range m.transitions().Endpoints(mount) {
+		specs = append(specs, apiSpec{e.Op, e.Handler})
+	}
+	return specs
 }
 
 // DescribeAPI declares the module's API operations in reg, for /api/v1/openapi.json.

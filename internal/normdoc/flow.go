@@ -231,8 +231,8 @@ func (s *Service) number(ctx context.Context, tx *db.Tx, d *Doc, o org.Organ, ye
 // PublishInput publishes a registered document (统一印发、向社会公布).
 type PublishInput struct {
 	casework.Step        // On = the publication date
-	Channel       string `json:"channel"`      // 政府网站、政府公报 …
-	EffectiveText string `json:"effective_on"` // default: the organ's setting after publication
+	Channel       string `json:"channel" required:"true"` // 政府网站、政府公报 …
+	EffectiveText string `json:"effective_on"`            // default: the organ's setting after publication
 	SignedText    string `json:"signed_on"`
 }
 
@@ -374,7 +374,7 @@ func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Princip
 // AmendInput links an existing amendment: document id was amended by document ByID.
 type AmendInput struct {
 	casework.Step
-	ByID string `json:"by_id"`
+	ByID string `json:"by_id" required:"true"`
 	Text string `json:"text"` // the amended text of this document; default: the amending document's text
 }
 
@@ -415,9 +415,9 @@ func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string,
 // EndInput ends a document: 废止 or 宣布失效, effective on the step date.
 type EndInput struct {
 	casework.Step
-	Status Status `json:"status"` // repealed / expired
-	Basis  string `json:"basis"`  // the repealing decision, e.g. 青政发〔2026〕3号
-	ByID   string `json:"by_id"`  // the repealing document in the register, if any
+	Status Status `json:"status" required:"true"` // repealed / expired
+	Basis  string `json:"basis" required:"true"`  // the repealing decision, e.g. 青政发〔2026〕3号
+	ByID   string `json:"by_id"`                  // the repealing document in the register, if any
 }
 
 // End repeals a document or declares it expired.
@@ -445,7 +445,7 @@ func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndI
 type ReviseInput struct {
 	casework.Step
 	Title string `json:"title"`
-	Body  string `json:"body"`
+	Body  string `json:"body" required:"true"`
 }
 
 // ReviseText keeps a new version of the text. Published documents need a note (勘误说明).
@@ -478,7 +478,7 @@ func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, 
 // EvaluateInput is the evaluation before expiry.
 type EvaluateInput struct {
 	casework.Step
-	Evaluation Evaluation `json:"evaluation"`
+	Evaluation Evaluation `json:"evaluation" required:"true"`
 }
 
 // Evaluate records the evaluation of a document whose validity is running out: 继续有效 renews the
@@ -521,8 +521,8 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 // FilingInput records a step of a 备案.
 type FilingInput struct {
 	casework.Step
-	Stage    string `json:"stage"`  // sent / received / feedback
-	Result   string `json:"result"` // feedback: ok / correct
+	Stage    string `json:"stage" required:"true"` // sent / received / feedback
+	Result   string `json:"result"`                // feedback: ok / correct
 	Feedback string `json:"feedback"`
 }
 

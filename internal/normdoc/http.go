@@ -3,11 +3,13 @@ package normdoc
 import (
 	"embed"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -53,7 +55,7 @@ func (m *Module) Register(app *web.App) {
 	app.GET("/normdocs/{id}", auth.PermNormdocRead, m.detail)
 	app.GET("/normdocs/{id}/diff", auth.PermNormdocRead, m.diff)
 	app.GET("/normdocs/{id}/versions/{seq}", auth.PermNormdocRead, m.version)
-	app.POST("/normdocs/{id}/{action}", auth.PermNormdocEdit, m.action)
+	m.transitions().FormRoutes(app, "/normdocs/{id}", m.postAction)
 
 	app.GET("/cleanups", auth.PermNormdocRead, m.cleanups)
 	app.POST("/cleanups", auth.PermNormdocEdit, m.cleanupCreate)
@@ -314,54 +316,37 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	return m.render(w, r, "detail", status, d.Doc.Title, dp, fe)
 }
 
-func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
-	id := r.PathValue("id")
-	text, err := parseForm(w, r)
-	if fe := formErr(err, r); fe != nil {
-		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	v := r.PostFormValue
-	version, _ := strconv.Atoi(v("version"))
-	st := casework.Step{OnText: v("on"), Note: v("note"), Version: version}
-	ctx := r.Context()
-	var flash string
-	switch r.PathValue("action") {
-	case "publish":
-		_, err = m.svc.Publish(ctx, p, id, PublishInput{Step: st, Channel: v("channel"), EffectiveText: v("effective_on"), SignedText: v("signed_on")})
-		flash = "已公布，备案期限已生成"
-	case "filing":
-		_, err = m.svc.RecordFiling(ctx, p, id, v("filing_id"), FilingInput{Step: st, Stage: v("stage"), Result: v("result"), Feedback: v("feedback")})
-		flash = "已记录备案情况"
-	case "evaluate":
-		_, err = m.svc.Evaluate(ctx, p, id, EvaluateInput{Step: st, Evaluation: Evaluation(v("evaluation"))})
-		flash = "已记录评估结论"
-	case "end":
-		_, err = m.svc.End(ctx, p, id, EndInput{Step: st, Status: Status(v("status")), Basis: v("basis"), ByID: v("by_id")})
-		flash = "已记录文件状态变化"
-	case "amended":
-		_, err = m.svc.MarkAmended(ctx, p, id, AmendInput{Step: st, ByID: v("by_id"), Text: v("text")})
-		flash = "已记录修改情况"
-	case "revise":
-		body := v("body")
-		if text != "" {
-			body = text
+// postAction runs one transition from its form on the document page. Field messages show on the
+// page (422); a refusal (409, 404) is the error page.
+func (m *Module) postAction(a action.Action[*Doc]) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := r.PathValue("id")
+		text, err := parseForm(w, r)
+		if fe := formErr(err, r); fe != nil {
+			return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
 		}
-		_, err = m.svc.ReviseText(ctx, p, id, ReviseInput{Step: st, Title: v("title"), Body: body})
-		flash = "已保存新版本"
-	default:
-		return web.NotFound("操作")
+		if err != nil {
+			return err
+		}
+		vals := r.PostForm
+		if text != "" { // an uploaded file's text replaces the pasted body; the form shows what was typed
+			vals = maps.Clone(vals)
+			vals.Set("body", text)
+		}
+		in, fe := a.Decode(vals)
+		err = fe.Err()
+		var d *Doc
+		if err == nil {
+			d, err = a.Run(r.Context(), auth.From(r.Context()), id, in)
+		}
+		if fe := formErr(err, r); fe != nil {
+			return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
+		}
+		if err != nil {
+			return err
+		}
+		return redirect(w, r, "/normdocs/"+id, a.Message(d))
 	}
-	if fe := formErr(err, r); fe != nil {
-		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/normdocs/"+id, flash)
 }
 
 type diffPage struct {

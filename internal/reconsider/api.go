@@ -3,11 +3,9 @@ package reconsider
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"reflect"
 	"strconv"
-	"strings"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -15,201 +13,106 @@ import (
 	"github.com/fazhi/fazhi/internal/web"
 )
 
-// caseAction is one transition of a case, reachable as POST /reconsider/cases/{id}/{Name} from the
-// case page and as POST /api/v1/reconsider/cases/{id}/{Name}. Both decode into the same input
-// struct (form fields are named by its json tags) and call the same service method.
-type caseAction struct {
-	Name      string
-	Title     string
-	Perm      auth.Perm // route permission; the service checks the rest (scope, state, respondent)
-	FileLabel string    // label of the files the HTML form may carry ("" = none)
-	newInput  func() any
-	run       func(s *Service, ctx context.Context, p *auth.Principal, id string, in any) (*Case, error)
-}
-
-func newAction[T any](name, title string, perm auth.Perm, fileLabel string, run func(s *Service, ctx context.Context, p *auth.Principal, id string, in *T) (*Case, error)) caseAction {
-	return caseAction{Name: name, Title: title, Perm: perm, FileLabel: fileLabel,
-		newInput: func() any { return new(T) },
-		run: func(s *Service, ctx context.Context, p *auth.Principal, id string, in any) (*Case, error) {
-			if st, ok := in.(interface{ StepRef() *Step }); ok { // the date is checked before the other fields
-				if err := st.StepRef().Prepare(s.Today()); err != nil {
-					return nil, err
-				}
-			}
-			return run(s, ctx, p, id, in.(*T))
-		}}
-}
-
 // Inputs of the service methods that take plain arguments.
 type amendInput struct {
 	Step
-	Items string `json:"items"` // 需要补正的全部事项
+	Items string `json:"items" required:"true"` // 需要补正的全部事项
 }
 
 type assignInput struct {
 	Step
-	HandlerID string `json:"handler_id"`
+	HandlerID string `json:"handler_id" required:"true"`
 }
 
 type partyInput struct {
 	Version int    `json:"version"`
-	Role    string `json:"role"` // third_party / agent / co_applicant
-	Name    string `json:"name"`
+	Role    string `json:"role" required:"true"` // third_party / agent / co_applicant
+	Name    string `json:"name" required:"true"`
 	Contact string `json:"contact"`
 }
 
 type opinionReportInput struct {
 	Step
-	OpinionID string `json:"opinion_id"`
-	Report    string `json:"report"`
+	OpinionID string `json:"opinion_id" required:"true"`
+	Report    string `json:"report" required:"true"`
 }
 
-// caseActions lists every action in the order of the case page.
-var caseActions = []caseAction{
-	newAction("request_amendment", "补正通知", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *amendInput) (*Case, error) {
-		return s.RequestAmendment(ctx, p, id, in.Step, in.Items)
-	}),
-	newAction("receive_amendment", "收到补正材料", auth.PermReconsiderEdit, "补正材料", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
-		return s.ReceiveAmendment(ctx, p, id, *in)
-	}),
-	newAction("amendment_lapsed", "逾期未补正", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
-		return s.AmendmentLapsed(ctx, p, id, *in)
-	}),
-	newAction("accept", "受理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *AcceptInput) (*Case, error) {
-		return s.Accept(ctx, p, id, *in)
-	}),
-	newAction("reject", "不予受理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *RejectInput) (*Case, error) {
-		return s.Reject(ctx, p, id, *in)
-	}),
-	newAction("close_other", "告知、转送或撤回", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *OtherInput) (*Case, error) {
-		return s.CloseOther(ctx, p, id, *in)
-	}),
-	newAction("send_copy", "发送申请书副本", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
-		return s.SendCopy(ctx, p, id, *in)
-	}),
-	// The respondent's liaison files the reply; staff may enter a reply received on paper.
-	newAction("reply", "答复", auth.PermReconsiderView, "答复及证据", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
-		return s.FileReply(ctx, p, id, *in)
-	}),
-	newAction("session", "听取意见、听证或委员会咨询", auth.PermReconsiderEdit, "笔录", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
-		return s.RecordSession(ctx, p, id, *in)
-	}),
-	newAction("add_party", "追加第三人或参加人", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
-		return s.AddParty(ctx, p, id, in.Version, in.Role, in.Name, in.Contact)
-	}),
-	newAction("suspend", "中止", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *SuspendInput) (*Case, error) {
-		return s.Suspend(ctx, p, id, *in)
-	}),
-	newAction("resume", "恢复审理", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
-		return s.Resume(ctx, p, id, *in)
-	}),
-	newAction("extend", "延长审理期限", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Case, error) {
-		return s.Extend(ctx, p, id, *in)
-	}),
-	newAction("convert", "转为普通程序", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *ConvertInput) (*Case, error) {
-		return s.Convert(ctx, p, id, *in)
-	}),
-	newAction("decide", "作出复议决定", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *DecideInput) (*Case, error) {
-		return s.Decide(ctx, p, id, *in)
-	}),
-	newAction("mediate", "调解结案", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *MediateInput) (*Case, error) {
-		return s.Mediate(ctx, p, id, *in)
-	}),
-	newAction("terminate", "终止", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *TerminateInput) (*Case, error) {
-		return s.Terminate(ctx, p, id, *in)
-	}),
-	newAction("opinion", "制发意见书", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *OpinionInput) (*Case, error) {
-		return s.IssueOpinion(ctx, p, id, *in)
-	}),
-	newAction("opinion_report", "意见书纠正情况反馈", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *opinionReportInput) (*Case, error) {
-		return s.ReportOpinion(ctx, p, id, in.OpinionID, in.Step, in.Report)
-	}),
-	newAction("performed", "记录履行", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
-		return s.RecordPerformance(ctx, p, id, *in)
-	}),
-	newAction("assign", "更换承办人", auth.PermReconsiderEdit, "", func(s *Service, ctx context.Context, p *auth.Principal, id string, in *assignInput) (*Case, error) {
-		return s.AssignHandler(ctx, p, id, in.Step, in.HandlerID)
-	}),
-}
-
-func actionByName(name string) (caseAction, bool) {
-	for _, a := range caseActions {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return caseAction{}, false
-}
-
-// decodeForm fills the exported fields of the struct dst points to from form values named by
-// their json tags (embedded structs such as Step included). Numbers that do not parse become
-// field errors; absent fields keep their zero value.
-func decodeForm(vals url.Values, dst any) *web.FormError {
-	fe := &web.FormError{Values: vals}
-	decodeStruct(vals, reflect.ValueOf(dst).Elem(), fe)
-	return fe
-}
-
-func decodeStruct(vals url.Values, v reflect.Value, fe *web.FormError) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		sf, fv := t.Field(i), v.Field(i)
-		if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
-			decodeStruct(vals, fv, fe)
-			continue
-		}
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
-			continue
-		}
-		raw := strings.TrimSpace(vals.Get(name))
-		switch fv.Kind() {
-		case reflect.String:
-			fv.SetString(vals.Get(name))
-		case reflect.Int:
-			if raw == "" {
-				continue
+// caseActions lists every action in the order of the case page. A bad date is reported before
+// the other fields (StepFirst), as the case page has always done.
+func (m *Module) caseActions() action.List[*Case] {
+	s := m.svc
+	return action.List[*Case]{
+		action.New("request_amendment", "补正通知", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *amendInput) (*Case, error) {
+			return s.RequestAmendment(ctx, p, id, in.Step, in.Items)
+		}),
+		action.New("receive_amendment", "收到补正材料", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.ReceiveAmendment(ctx, p, id, *in)
+		}).WithFiles("补正材料"),
+		action.New("amendment_lapsed", "逾期未补正", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.AmendmentLapsed(ctx, p, id, *in)
+		}),
+		action.New("accept", "受理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *AcceptInput) (*Case, error) {
+			return s.Accept(ctx, p, id, *in)
+		}).DoneWith(func(c *Case) string {
+			msg := "已受理，案号：" + c.Number
+			if c.Deemed {
+				msg += "（审查期限已届满，依法自 " + c.AcceptedOn.String() + " 视为受理）"
 			}
-			n, err := strconv.Atoi(raw)
-			if err != nil {
-				fe.Add(name, "请填写整数")
-				continue
-			}
-			fv.SetInt(int64(n))
-		case reflect.Float64:
-			if raw == "" {
-				continue
-			}
-			x, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", ""), 64)
-			if err != nil {
-				fe.Add(name, "请填写数字")
-				continue
-			}
-			fv.SetFloat(x)
-		case reflect.Bool:
-			fv.SetBool(raw == "1" || raw == "on" || raw == "true")
-		}
-	}
-}
-
-// inputFields lists the form field names of an action's input (for showing stray messages).
-func inputFields(a caseAction) map[string]bool {
-	out := map[string]bool{}
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			sf := t.Field(i)
-			if sf.Anonymous && sf.Type.Kind() == reflect.Struct {
-				walk(sf.Type)
-				continue
-			}
-			if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name != "" && name != "-" {
-				out[name] = true
-			}
-		}
-	}
-	walk(reflect.TypeOf(a.newInput()).Elem())
-	return out
+			return msg
+		}),
+		action.New("reject", "不予受理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *RejectInput) (*Case, error) {
+			return s.Reject(ctx, p, id, *in)
+		}),
+		action.New("close_other", "告知、转送或撤回", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *OtherInput) (*Case, error) {
+			return s.CloseOther(ctx, p, id, *in)
+		}),
+		action.New("send_copy", "发送申请书副本", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.SendCopy(ctx, p, id, *in)
+		}),
+		// The respondent's liaison files the reply; staff may enter a reply received on paper.
+		action.New("reply", "答复", auth.PermReconsiderView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
+			return s.FileReply(ctx, p, id, *in)
+		}).WithFiles("答复及证据").Done("答复已提交"),
+		action.New("session", "听取意见、听证或委员会咨询", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
+			return s.RecordSession(ctx, p, id, *in)
+		}).WithFiles("笔录"),
+		action.New("add_party", "追加第三人或参加人", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
+			return s.AddParty(ctx, p, id, in.Version, in.Role, in.Name, in.Contact)
+		}),
+		action.New("suspend", "中止", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *SuspendInput) (*Case, error) {
+			return s.Suspend(ctx, p, id, *in)
+		}),
+		action.New("resume", "恢复审理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.Resume(ctx, p, id, *in)
+		}),
+		action.New("extend", "延长审理期限", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Case, error) {
+			return s.Extend(ctx, p, id, *in)
+		}),
+		action.New("convert", "转为普通程序", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *ConvertInput) (*Case, error) {
+			return s.Convert(ctx, p, id, *in)
+		}),
+		action.New("decide", "作出复议决定", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *DecideInput) (*Case, error) {
+			return s.Decide(ctx, p, id, *in)
+		}),
+		action.New("mediate", "调解结案", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *MediateInput) (*Case, error) {
+			return s.Mediate(ctx, p, id, *in)
+		}),
+		action.New("terminate", "终止", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *TerminateInput) (*Case, error) {
+			return s.Terminate(ctx, p, id, *in)
+		}),
+		action.New("opinion", "制发意见书", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *OpinionInput) (*Case, error) {
+			return s.IssueOpinion(ctx, p, id, *in)
+		}),
+		action.New("opinion_report", "意见书纠正情况反馈", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *opinionReportInput) (*Case, error) {
+			return s.ReportOpinion(ctx, p, id, in.OpinionID, in.Step, in.Report)
+		}),
+		action.New("performed", "记录履行", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.RecordPerformance(ctx, p, id, *in)
+		}),
+		action.New("assign", "更换承办人", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *assignInput) (*Case, error) {
+			return s.AssignHandler(ctx, p, id, in.Step, in.HandlerID)
+		}),
+	}.Before(action.StepFirst(s.Today))
 }
 
 // --- JSON views: dates as "YYYY-MM-DD" strings, "" when unset ---
@@ -449,10 +352,13 @@ func (m *Module) apiSpecs() []apiSpec {
 		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: auth.PermReconsiderView, Summary: "下载案件附件",
 			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, m.caseDownload},
 	}
-	for _, a := range caseActions {
-		specs = append(specs, apiSpec{api.Op{Method: http.MethodPost, Path: "/reconsider/cases/{id}/" + a.Name, Tag: tag, Perm: a.Perm,
-			Summary: a.Title, Description: "请求体字段与办理页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
-			PathParams: id, Request: reflect.ValueOf(a.newInput()).Elem().Interface(), Response: caseJSON{}}, m.apiAction(a)})
+	mount := action.Mount[*Case]{Base: "/reconsider/cases/{id}", Tag: tag, PathParams: id, Response: caseJSON{},
+		Doc: "请求体字段与办理页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
+		Respond: func(w http.ResponseWriter, r *http.Request, c *Case) error {
+			return web.WriteJSON(w, http.StatusOK, m.caseJSON(c))
+		}}
+	for _, e := range m.caseActions().Endpoints(mount) {
+		specs = append(specs, apiSpec{e.Op, e.Handler})
 	}
 	return specs
 }
@@ -534,21 +440,4 @@ func (m *Module) apiDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
-}
-
-func (m *Module) apiAction(a caseAction) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		p := auth.From(r.Context())
-		in := a.newInput()
-		if r.ContentLength != 0 { // an action without fields may be posted with an empty body
-			if err := web.DecodeJSON(r, in); err != nil {
-				return err
-			}
-		}
-		c, err := a.run(m.svc, r.Context(), p, r.PathValue("id"), in)
-		if err != nil {
-			return err
-		}
-		return web.WriteJSON(w, http.StatusOK, m.caseJSON(c))
-	}
 }

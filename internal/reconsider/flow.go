@@ -69,7 +69,7 @@ var SimplifiedGrounds = []string{
 // AcceptInput is the acceptance decision.
 type AcceptInput struct {
 	Step
-	Procedure        Procedure `json:"procedure"`
+	Procedure        Procedure `json:"procedure" required:"true"`
 	SimplifiedGround int       `json:"simplified_ground"`
 	HandlerID        string    `json:"handler_id"`
 }
@@ -192,8 +192,8 @@ var errSkip = errors.New("skip")
 // RejectInput is a 不予受理 decision (Art. 30 para 2).
 type RejectInput struct {
 	Step
-	Ground    string `json:"ground"`    // which condition of Art. 30 para 1 is not met
-	Competent string `json:"competent"` // the competent organ, when jurisdiction is the reason
+	Ground    string `json:"ground" required:"true"` // which condition of Art. 30 para 1 is not met
+	Competent string `json:"competent"`              // the competent organ, when jurisdiction is the reason
 }
 
 // Reject refuses the application within the review period.
@@ -219,8 +219,8 @@ func (s *Service) Reject(ctx context.Context, p *auth.Principal, id string, in R
 // OtherInput closes an application without acceptance: 告知, 转送 or withdrawal before acceptance.
 type OtherInput struct {
 	Step
-	Kind   string `json:"kind"`   // inform / transfer / withdraw
-	Target string `json:"target"` // the organ told of or transferred to
+	Kind   string `json:"kind" required:"true"` // inform / transfer / withdraw
+	Target string `json:"target"`               // the organ told of or transferred to
 }
 
 // CloseOther records 告知, 转送 or an applicant's withdrawal before acceptance.
@@ -257,7 +257,7 @@ func (s *Service) CloseOther(ctx context.Context, p *auth.Principal, id string, 
 // ConvertInput switches a simplified case to the ordinary procedure (Art. 55), with the approval recorded.
 type ConvertInput struct {
 	Step
-	Approver string `json:"approver"`
+	Approver string `json:"approver" required:"true"`
 }
 
 // Convert applies Art. 55.
@@ -308,7 +308,7 @@ func (s *Service) SendCopy(ctx context.Context, p *auth.Principal, id string, st
 // ReplyInput is the respondent's written reply (答复).
 type ReplyInput struct {
 	Step
-	Text string `json:"text"`
+	Text string `json:"text" required:"true"`
 }
 
 // FileReply records the respondent's reply and evidence, filed by its liaison (or by staff for a paper reply).
@@ -336,7 +336,7 @@ func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, i
 // SuspendInput is a 中止 with its ground (Art. 39).
 type SuspendInput struct {
 	Step
-	Ground int `json:"ground"`
+	Ground int `json:"ground" required:"true"`
 }
 
 // Suspend stops the decision clock.
@@ -390,7 +390,7 @@ func (s *Service) closePause(ctx context.Context, tx *db.Tx, c *Case, on calenda
 type ExtendInput struct {
 	Step
 	Days     int    `json:"days"`
-	Approver string `json:"approver"`
+	Approver string `json:"approver" required:"true"`
 }
 
 // Extend adds up to 30 days in total, approved by the head of the 复议机构, before the period runs out.
@@ -421,7 +421,7 @@ func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in E
 // DecideInput is a 行政复议决定.
 type DecideInput struct {
 	Step
-	Outcome        Outcome `json:"outcome"`
+	Outcome        Outcome `json:"outcome" required:"true"`
 	PerformanceDue string  `json:"performance_due"` // the time limit set for the respondent (re-make, perform), if any
 	NoReply        bool    `json:"no_reply"`        // decided under Art. 70 because the respondent did not reply
 }
@@ -495,7 +495,7 @@ func (s *Service) conclude(ctx context.Context, tx *db.Tx, c *Case, on calendar.
 // MediateInput records a 调解书 that took effect (Art. 73).
 type MediateInput struct {
 	Step
-	Agreement      string `json:"agreement"`
+	Agreement      string `json:"agreement" required:"true"`
 	PerformanceDue string `json:"performance_due"`
 }
 
@@ -537,7 +537,7 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 // TerminateInput is a 终止 with its ground (Art. 41).
 type TerminateInput struct {
 	Step
-	Ground    int  `json:"ground"`
+	Ground    int  `json:"ground" required:"true"`
 	Settled   bool `json:"settled"`   // withdrawal after a settlement (和解, Art. 74)
 	Corrected bool `json:"corrected"` // the respondent corrected its act before the withdrawal
 }

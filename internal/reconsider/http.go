@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -40,9 +41,7 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.GET("/reconsider/cases/{id}", auth.PermReconsiderView, m.showCase)
 	app.GET("/reconsider/cases/{id}/files/{file}", auth.PermReconsiderView, m.caseDownload)
 	app.POST("/reconsider/cases/{id}/files", auth.PermReconsiderView, m.caseUpload)
-	for _, a := range caseActions {
-		app.POST("/reconsider/cases/{id}/"+a.Name, a.Perm, m.postAction(a))
-	}
+	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
 }
 
 func caseURL(id string) string { return "/reconsider/cases/" + id }
@@ -423,7 +422,7 @@ func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
 func (m *Module) register(w http.ResponseWriter, r *http.Request) error {
 	ctx, p := r.Context(), auth.From(r.Context())
 	var in Intake
-	fe := decodeForm(r.PostForm, &in)
+	fe := action.DecodeForm(r.PostForm, &in)
 	check := in
 	for k, v := range m.svc.validate(&check, false).Fields {
 		fe.Add(k, v)
@@ -650,6 +649,7 @@ type casePage struct {
 	Failed       string
 	FailedTitle  string
 	fail         *actionFailure
+	actions      action.List[*Case]
 	csrf         string
 }
 
@@ -714,8 +714,8 @@ func (d *casePage) F(name string) formView {
 			f.Msg, f.errs = d.fail.fe.Msg, d.fail.fe.Fields
 		}
 		known := map[string]bool{"files": true, "label": true}
-		if a, ok := actionByName(name); ok {
-			known = inputFields(a)
+		if a, ok := d.actions.ByName(name); ok {
+			known = a.Fields()
 			known["files"] = true
 		}
 		for k, msg := range f.errs {
@@ -787,10 +787,11 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		return err
 	}
 	c := d.Case
-	pg := &casePage{Detail: d, C: c, Today: m.svc.Today().String(), NextName: ruleNames[c.Due.NextRule], O: formOptions, fail: fail, csrf: web.CSRFToken(r)}
+	pg := &casePage{Detail: d, C: c, Today: m.svc.Today().String(), NextName: ruleNames[c.Due.NextRule], O: formOptions, fail: fail,
+		actions: m.caseActions(), csrf: web.CSRFToken(r)}
 	if fail != nil {
 		pg.Failed, pg.FailedTitle = fail.action, "上传材料"
-		if a, ok := actionByName(fail.action); ok {
+		if a, ok := pg.actions.ByName(fail.action); ok {
 			pg.FailedTitle = a.Title
 		}
 	}
@@ -843,11 +844,10 @@ func (m *Module) showCase(w http.ResponseWriter, r *http.Request) error {
 }
 
 // postAction runs one transition from its form on the case page.
-func (m *Module) postAction(a caseAction) web.HandlerFunc {
+func (m *Module) postAction(a action.Action[*Case]) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx, p, id := r.Context(), auth.From(r.Context()), r.PathValue("id")
-		in := a.newInput()
-		fe := decodeForm(r.PostForm, in)
+		in, fe := a.Decode(r.PostForm)
 		var ups []files.Upload
 		if fe.Err() == nil && a.FileLabel != "" {
 			var err error
@@ -858,28 +858,19 @@ func (m *Module) postAction(a caseAction) web.HandlerFunc {
 		err := fe.Err()
 		var c *Case
 		if err == nil {
-			c, err = a.run(m.svc, ctx, p, id, in)
+			c, err = a.Run(ctx, p, id, in)
 		}
 		if err != nil {
 			return m.actionFailed(w, r, id, a.Name, err)
 		}
 		label := a.FileLabel
-		if s, ok := in.(*SessionInput); ok {
+		if s, ok := in.(*SessionInput); ok { // 听证笔录, 委员会咨询笔录 …
 			label = SessionKinds[s.Kind] + "笔录"
 		}
 		if err := m.attachUploads(ctx, c, ups, label, nil); err != nil {
 			return err
 		}
-		msg := a.Title + "已办理"
-		switch a.Name {
-		case "accept":
-			msg = "已受理，案号：" + c.Number
-			if c.Deemed {
-				msg += "（审查期限已届满，依法自 " + c.AcceptedOn.String() + " 视为受理）"
-			}
-		case "reply":
-			msg = "答复已提交"
-		}
+		msg := a.Message(c)
 		if len(ups) > 0 {
 			msg += fmt.Sprintf("，附件 %d 个", len(ups))
 		}

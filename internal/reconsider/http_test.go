@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
@@ -396,7 +397,7 @@ func TestCaseListExport(t *testing.T) {
 	e := newWebEnv(t)
 	p := e.principal("qs_fy")
 	in := Intake{}
-	decodeForm(e.goodIntake(), &in)
+	action.DecodeForm(e.goodIntake(), &in)
 	for i := 0; i < 23; i++ {
 		in.ActTitle = "青公（治）决字〔2025〕" + string(rune('A'+i)) + "号"
 		if _, err := e.svc.Register(e.ctx, p, in); err != nil {
@@ -563,7 +564,7 @@ func TestPublicApplyAndProgress(t *testing.T) {
 func TestProgressRateLimit(t *testing.T) {
 	e := newWebEnv(t)
 	in := Intake{}
-	decodeForm(e.goodIntake(), &in)
+	action.DecodeForm(e.goodIntake(), &in)
 	rec, err := e.svc.Register(e.ctx, nil, in)
 	if err != nil {
 		t.Fatal(err)
@@ -625,7 +626,7 @@ func TestDecodeForm(t *testing.T) {
 	}
 	for i, c := range cases {
 		var got DecideInput
-		fe := decodeForm(c.vals, &got)
+		fe := action.DecodeForm(c.vals, &got)
 		if got != c.want {
 			t.Errorf("case %d: got %+v, want %+v", i, got, c.want)
 		}

@@ -20,26 +20,26 @@ import (
 
 // Intake is an application as filled in by the applicant online or registered by staff.
 type Intake struct {
-	OrganID       string        `json:"organ_id"` // 复议机关 (public form: chosen from the governments)
-	Channel       Channel       `json:"channel"`
+	OrganID       string        `json:"organ_id" required:"true"` // 复议机关 (public form: chosen from the governments)
+	Channel       Channel       `json:"channel" required:"true"`
 	ReceivedOn    calendar.Date `json:"-"`
-	ReceivedText  string        `json:"received_on"`
-	ApplicantKind ApplicantKind `json:"applicant_kind"`
-	ApplicantName string        `json:"applicant_name"`
-	IDNumber      string        `json:"id_number"` // 身份证号 (自然人) or 统一社会信用代码 (法人/其他组织)
-	Phone         string        `json:"phone"`
+	ReceivedText  string        `json:"received_on" required:"true"`
+	ApplicantKind ApplicantKind `json:"applicant_kind" required:"true"`
+	ApplicantName string        `json:"applicant_name" required:"true"`
+	IDNumber      string        `json:"id_number" required:"true"` // 身份证号 (自然人) or 统一社会信用代码 (法人/其他组织)
+	Phone         string        `json:"phone" required:"true"`
 	Address       string        `json:"address"`
 	Agent         string        `json:"agent"`
 	RespondentID  string        `json:"respondent_id"`
 	Respondent    string        `json:"respondent"`
-	ActType       string        `json:"act_type"`
+	ActType       string        `json:"act_type" required:"true"`
 	Field         string        `json:"field"`
-	ActTitle      string        `json:"act_title"`
+	ActTitle      string        `json:"act_title" required:"true"`
 	ActDateText   string        `json:"act_date"`
-	LearnedText   string        `json:"learned_on"`
+	LearnedText   string        `json:"learned_on" required:"true"`
 	Amount        float64       `json:"amount"`
-	Requests      string        `json:"requests"`
-	Facts         string        `json:"facts"`
+	Requests      string        `json:"requests" required:"true"`
+	Facts         string        `json:"facts" required:"true"`
 }
 
 type sensitive struct {

@@ -41,10 +41,10 @@ type Session struct {
 // SessionInput records or schedules a session.
 type SessionInput struct {
 	Version  int    `json:"version"`
-	Kind     string `json:"kind"`
-	Mode     string `json:"mode"`
+	Kind     string `json:"kind" required:"true"`
+	Mode     string `json:"mode" required:"true"`
 	NoticeOn string `json:"notice_on"`
-	HeldOn   string `json:"held_on"`
+	HeldOn   string `json:"held_on" required:"true"`
 	Place    string `json:"place"`
 	Panel    string `json:"panel"`
 	Record   string `json:"record"`
@@ -189,7 +189,7 @@ type OpinionInput struct {
 	Step
 	RecipientID string `json:"recipient_id"`
 	Recipient   string `json:"recipient"`
-	Content     string `json:"content"`
+	Content     string `json:"content" required:"true"`
 }
 
 // IssueOpinion records an 意见书 on unlawful or improper related acts found while handling the case.

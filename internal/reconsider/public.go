@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
@@ -84,7 +85,7 @@ type receiptPage struct {
 func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var in Intake
-	fe := decodeForm(r.PostForm, &in)
+	fe := action.DecodeForm(r.PostForm, &in)
 	in.RespondentID = "" // the public names the respondent in words; staff link it to the tree
 	check := in
 	for k, v := range m.svc.validate(&check, true).Fields {

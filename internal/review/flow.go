@@ -104,8 +104,8 @@ func prefixOf(o org.Organ) string {
 
 // SubmitInput is a department's submission.
 type SubmitInput struct {
-	Kind         Kind     `json:"kind"`
-	Title        string   `json:"title"`
+	Kind         Kind     `json:"kind" required:"true"`
+	Title        string   `json:"title" required:"true"`
 	Summary      string   `json:"summary"`
 	Draft        string   `json:"draft"`
 	Contact      string   `json:"contact"`
@@ -433,7 +433,7 @@ func (s *Service) draftTx(ctx context.Context, p *auth.Principal, id, action str
 
 // OpinionInput is one point of a reviewer's opinion.
 type OpinionInput struct {
-	Content string `json:"content"`
+	Content string `json:"content" required:"true"`
 	Basis   string `json:"basis"` // the law and article relied on, e.g. 《中华人民共和国行政处罚法》第十六条
 }
 
@@ -477,7 +477,7 @@ func (s *Service) DeleteOpinion(ctx context.Context, p *auth.Principal, id, opin
 // AssessInput submits the caller's opinion with a suggested conclusion.
 type AssessInput struct {
 	Step
-	Suggestion Conclusion `json:"suggestion"`
+	Suggestion Conclusion `json:"suggestion" required:"true"`
 	Summary    string     `json:"summary"`
 }
 
@@ -522,8 +522,8 @@ func (s *Service) SubmitAssessment(ctx context.Context, p *auth.Principal, id st
 // ExtendInput is an approved extension of the review period.
 type ExtendInput struct {
 	Step
-	Days     int    `json:"days"`
-	Approver string `json:"approver"`
+	Days     int    `json:"days" required:"true"`
+	Approver string `json:"approver" required:"true"`
 }
 
 // Extend adds working days to the review period, with approval, before it runs out.
@@ -554,7 +554,7 @@ func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in E
 // ConcludeInput is the conclusion of a review and the content of its 审核意见书.
 type ConcludeInput struct {
 	Step
-	Conclusion   Conclusion `json:"conclusion"`
+	Conclusion   Conclusion `json:"conclusion" required:"true"`
 	Text         string     `json:"text"`    // overall opinion; the reasons of 不同意 or 暂缓
 	Exclude      []string   `json:"exclude"` // opinion ids left out of the 审核意见书 (duplicates)
 	Urgent       bool       `json:"urgent"`  // concluded before the minimum period because of urgency
@@ -629,7 +629,7 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 
 // AnswerItem is the department's answer to one numbered opinion.
 type AnswerItem struct {
-	OpinionID string `json:"opinion_id"`
+	OpinionID string `json:"opinion_id" required:"true"`
 	Answer    Answer `json:"answer"`
 	Reason    string `json:"reason"`
 }
@@ -637,7 +637,7 @@ type AnswerItem struct {
 // AnswerInput carries answers to some or all numbered opinions.
 type AnswerInput struct {
 	Step
-	Answers []AnswerItem `json:"answers"`
+	Answers []AnswerItem `json:"answers" required:"true"`
 }
 
 // Answer records how the department handled the numbered opinions. An answer is final once given; the

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/org"
@@ -43,7 +44,8 @@ func (m *Module) Register(app *web.App) {
 	app.POST("/review/settings", auth.PermReviewEdit, m.settingsSave)
 	app.GET("/review/{id}", auth.PermReviewRead, m.detail)
 	app.GET("/review/{id}/opinion.docx", auth.PermReviewRead, m.opinionDocx)
-	app.POST("/review/{id}/{action}", auth.PermReviewRead, m.action)
+	app.POST("/review/{id}/opinions", auth.PermReviewRead, m.addOpinion)
+	m.transitions().FormRoutes(app, "/review/{id}", m.postAction)
 	app.POST("/review/{id}/opinions/{oid}/delete", auth.PermReviewOpinion, m.deleteOpinion)
 
 	for _, sp := range m.apiSpecs() {
@@ -198,69 +200,44 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	return m.render(w, r, "detail", status, d.Request.Title, dp, fe)
 }
 
-// action dispatches the POST forms of the request page; each service method checks its own permission.
-func (m *Module) action(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
+// postAction runs one transition from its form on the request page; each service method checks
+// who may act. Field messages show on the page (422); a refusal is the error page.
+func (m *Module) postAction(a action.Action[*Request]) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := r.PathValue("id")
+		if err := r.ParseForm(); err != nil {
+			return err
+		}
+		in, fe := a.Decode(r.PostForm)
+		err := fe.Err()
+		var req *Request
+		if err == nil {
+			req, err = a.Run(r.Context(), auth.From(r.Context()), id, in)
+		}
+		if fe := web.FormFrom(err, r.PostForm); fe != nil {
+			return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
+		}
+		if err != nil {
+			return err
+		}
+		return redirect(w, r, "/review/"+id, a.Message(req))
+	}
+}
+
+// addOpinion adds one point to the caller's draft opinion (not a transition: no event, no state).
+func (m *Module) addOpinion(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	v := func(k string) string { return r.PostFormValue(k) }
-	version, _ := strconv.Atoi(v("version"))
-	st := Step{OnText: v("on"), Note: v("note"), Version: version}
-	ctx := r.Context()
-	var flash string
-	var err error
-	switch r.PathValue("action") {
-	case "resubmit":
-		_, err = m.svc.Resubmit(ctx, p, id, ResubmitInput{Step: st, Provided: r.PostForm["provided"], Draft: v("draft")})
-		flash = "已补充材料并重新报送"
-	case "check":
-		var req *Request
-		req, err = m.svc.Check(ctx, p, id, CheckInput{Step: st, Extra: []string{v("extra")}, ReviewerID: v("reviewer_id"), AdvisorID: v("advisor_id")})
-		if err == nil {
-			flash = "材料齐全，已受理审查"
-			if req.State == StateReturned {
-				flash = "材料不齐，已退回补充：" + strings.Join(req.Missing, "；")
-			}
-		}
-	case "assign":
-		_, err = m.svc.Assign(ctx, p, id, AssignInput{Step: st, ReviewerID: v("reviewer_id"), AdvisorID: v("advisor_id"), Dual: v("dual") == "1"})
-		flash = "已指定审查人员"
-	case "opinions":
-		_, err = m.svc.AddOpinion(ctx, p, id, OpinionInput{Content: v("content"), Basis: v("basis")})
-		flash = "已添加一条意见"
-	case "assessment":
-		_, err = m.svc.SubmitAssessment(ctx, p, id, AssessInput{Step: st, Suggestion: Conclusion(v("suggestion")), Summary: v("summary")})
-		flash = "审查意见已提交"
-	case "extend":
-		days, _ := strconv.Atoi(v("days"))
-		_, err = m.svc.Extend(ctx, p, id, ExtendInput{Step: st, Days: days, Approver: v("approver")})
-		flash = "已延长审查期限"
-	case "conclude":
-		_, err = m.svc.Conclude(ctx, p, id, ConcludeInput{Step: st, Conclusion: Conclusion(v("conclusion")), Text: v("text"), Exclude: r.PostForm["exclude"],
-			Urgent: v("urgent") == "1", UrgentReason: v("urgent_reason")})
-		flash = "已出具审核意见书"
-	case "answer":
-		var items []AnswerItem
-		for _, oid := range r.PostForm["opinion_id"] {
-			items = append(items, AnswerItem{OpinionID: oid, Answer: Answer(v("answer_" + oid)), Reason: v("reason_" + oid)})
-		}
-		_, err = m.svc.Answer(ctx, p, id, AnswerInput{Step: st, Answers: items})
-		flash = "已反馈意见采纳情况"
-	case "withdraw":
-		_, err = m.svc.Withdraw(ctx, p, id, st)
-		flash = "已撤回"
-	default:
-		return web.NotFound("操作")
-	}
+	_, err := m.svc.AddOpinion(r.Context(), auth.From(r.Context()), id, OpinionInput{Content: r.PostFormValue("content"), Basis: r.PostFormValue("basis")})
 	if fe := web.FormFrom(err, r.PostForm); fe != nil {
 		return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)
 	}
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/review/"+id, flash)
+	return redirect(w, r, "/review/"+id, "已添加一条意见")
 }
 
 func (m *Module) deleteOpinion(w http.ResponseWriter, r *http.Request) error {

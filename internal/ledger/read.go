@@ -20,6 +20,7 @@ import (
 const (
 	MaxFileBytes  = 32 << 20  // the upload
 	MaxUnzipped   = 100 << 20 // an .xlsx once unpacked (all its parts)
+	MaxSharedText = 8 << 20   // its shared strings part unpacked: excelize holds it parsed in memory (~7× for tiny strings); ~130,000 distinct 20-character texts
 	MaxRows       = 50000     // data rows
 	MaxColumns    = 200       // columns of any row
 	MaxCellChars  = 5000      // characters of one cell
@@ -123,12 +124,22 @@ func readXLSX(data []byte, b *tableBuilder) error {
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && f.UncompressedSize64 > MaxSharedText {
+			return fault.Invalidf("Excel 文件中的文字内容解压后超过 %d MB 的上限，请拆分后再导入", MaxSharedText>>20)
+		}
 		if total > MaxUnzipped {
 			return fault.Invalidf("Excel 文件解压后超过 %d MB 的上限，请删除无关的工作表或拆分后再导入", MaxUnzipped>>20)
 		}
 	}
+	// Inflate every part once into nothing: archive/zip stops an entry at its declared size and
+	// checks its CRC, and excelize would silently read a damaged sheet as empty.
+	for _, f := range zr.File {
+		if err := drain(f); err != nil {
+			return fault.Invalidf("Excel 文件已损坏（%s 无法解压），请在 Excel 或 WPS 中重新保存后再导入", f.Name)
+		}
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: 16 << 20,
+		UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: 1 << 20, // larger parts go through temporary files
 		CultureInfo: excelize.CultureNameZhCN, ShortDatePattern: "yyyy-mm-dd", LongDatePattern: "yyyy年m月d日",
 	})
 	if err != nil {
@@ -162,6 +173,16 @@ func readXLSX(data []byte, b *tableBuilder) error {
 		return notXLSX
 	}
 	return nil
+}
+
+func drain(f *zip.File) error {
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.Copy(io.Discard, r)
+	return err
 }
 
 // readCSV reads UTF-8 (with or without BOM) or, when the bytes are not valid UTF-8, GB18030

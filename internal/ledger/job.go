@@ -83,13 +83,18 @@ func (j *Job) Finished() bool { return j.State == StateDone || j.State == StateF
 
 // Problems is an error carrying problems of the ledger; a Commit function may return it for
 // problems it finds only while writing (a duplicate under lock). Nothing is written.
-type Problems struct{ Errors []CellError }
+type Problems struct {
+	Errors []CellError
+	Count  int // all problems when more than listed; 0 means len(Errors)
+}
+
+func (p *Problems) count() int { return max(p.Count, len(p.Errors)) }
 
 func (p *Problems) Error() string {
-	if len(p.Errors) == 1 {
+	if p.count() == 1 {
 		return "台账有误，未导入任何记录：" + p.Errors[0].String()
 	}
-	return fmt.Sprintf("台账有 %d 处错误，未导入任何记录", len(p.Errors))
+	return fmt.Sprintf("台账有 %d 处错误，未导入任何记录", p.count())
 }
 
 func (p *Problems) Unwrap() error { return fault.Invalid }
@@ -227,7 +232,7 @@ func commitClaimed(ctx context.Context, d *db.DB, s *Spec, id, userID string) (*
 		return fail(ctx, d, s, j, err)
 	}
 	if !res.OK() {
-		return fail(ctx, d, s, j, &Problems{Errors: res.Errors})
+		return fail(ctx, d, s, j, &Problems{Errors: res.Errors, Count: res.ErrorCount})
 	}
 
 	stop := make(chan struct{})
@@ -316,17 +321,16 @@ func writeProgress(ctx context.Context, d *db.DB, id string, counter *atomic.Int
 // failure of the system rather than of the ledger, the error).
 func fail(ctx context.Context, d *db.DB, s *Spec, j *Job, cause error) (*Job, error) {
 	var p *Problems
-	errs := []CellError{}
+	errs, count := []CellError{}, 0
 	msg := "导入失败，未导入任何记录：" + fault.Message(cause)
 	if errors.As(cause, &p) {
-		errs = p.Errors
-		msg = p.Error()
+		errs, count, msg = p.Errors[:min(len(p.Errors), MaxErrors)], p.count(), p.Error()
 	}
 	b, _ := json.Marshal(errs)
 	ctx = context.WithoutCancel(ctx)
 	err := d.Tx(ctx, func(tx *db.Tx) error {
 		return tx.Exec(ctx, `UPDATE ledger_jobs SET state = 'failed', message = ?, errors = ?, error_count = ?, payload = '', updated_at = ? WHERE id = ?`,
-			msg, string(b), len(errs), db.Now(), j.ID)
+			msg, string(b), count, db.Now(), j.ID)
 	})
 	if err != nil {
 		return nil, errors.Join(cause, err)

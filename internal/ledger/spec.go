@@ -3,6 +3,21 @@
 // limits, matches the header, parses every cell, names every bad cell in Chinese, runs the
 // module's cross-field checks, keeps the import as a job in the database and, only when not a
 // single cell is wrong, calls the module's commit function inside one transaction.
+//
+// A module declares its ledger once and mounts the pages:
+//
+//	var ledgerSpec = ledger.Spec{Module: "litigation", Title: "行政应诉台账",
+//		Columns: []ledger.Column{
+//			{Key: "filed", Header: "立案日期", Synonyms: []string{"收案日期"}, Required: true, Kind: ledger.Date},
+//			{Key: "kind", Header: "原告类型", Required: true, Kind: ledger.Enum, Choices: []ledger.Choice{
+//				{Value: "natural", Label: "自然人", Aliases: []string{"公民", "个人"}}, …}},
+//		},
+//		CheckRow: func(r *ledger.Row) { … r.Fail("closed", "结案日期早于立案日期") },
+//		Commit:   func(ctx context.Context, tx *db.Tx, j *ledger.Job, rows []*ledger.Row, progress func(int)) (string, error) { … },
+//	}
+//	ledger.Importer{Spec: &ledgerSpec, Base: "/litigation/import", Title: "应诉台账导入", Perm: auth.PermLitigationImport, Menu: true}.Register(app)
+//
+// The command line runs ledger.Import(ctx, d, &ledgerSpec, organID, "", file, r).
 package ledger
 
 import (

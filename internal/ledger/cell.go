@@ -23,8 +23,6 @@ var (
 	ymdRe = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*[T\s]\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?$`)
 	// 20240105
 	compactRe = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
-	// 01-05-24, 1/5/2024: how excelize renders Excel's built-in short date (mm-dd-yy, m/d/yy h:mm).
-	mdyRe = regexp.MustCompile(`^(\d{1,2})[-/](\d{1,2})[-/](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$`)
 	// 45296 or 45296.5: an Excel date serial number (a date cell without a date format, or a csv export).
 	serialRe = regexp.MustCompile(`^\d{5}(?:\.\d+)?$`)
 )
@@ -36,8 +34,9 @@ const (
 	maxSerial = 73050
 )
 
-// ParseDate reads a date cell in any of the usual forms. An impossible date (2024-02-30) is
-// refused with its own message.
+// ParseDate reads a date cell in any of the usual forms. A day the month does not have
+// (2024-02-30) is refused with its own message. Month-first forms (1/5/2024) are refused as
+// ambiguous; excelize renders Excel's built-in date formats year first (see readXLSX).
 func ParseDate(s string) (calendar.Date, error) {
 	s = strings.TrimSpace(width.Fold.String(s))
 	var y, m, d int
@@ -48,16 +47,6 @@ func ParseDate(s string) (calendar.Date, error) {
 	case compactRe.MatchString(s):
 		p := compactRe.FindStringSubmatch(s)
 		y, m, d = atoi(p[1]), atoi(p[2]), atoi(p[3])
-	case mdyRe.MatchString(s):
-		p := mdyRe.FindStringSubmatch(s)
-		m, d, y = atoi(p[1]), atoi(p[2]), atoi(p[3])
-		if len(p[3]) == 2 { // Excel's two-digit years: 00–29 are 2000s
-			if y < 30 {
-				y += 2000
-			} else {
-				y += 1900
-			}
-		}
 	case serialRe.MatchString(s):
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < minSerial || f > maxSerial {
@@ -69,8 +58,11 @@ func ParseDate(s string) (calendar.Date, error) {
 	default:
 		return calendar.Date{}, ErrDateFormat
 	}
+	if y < 1900 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return calendar.Date{}, ErrDateFormat
+	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if y < 1900 || m < 1 || m > 12 || d < 1 || t.Day() != d || int(t.Month()) != m {
+	if t.Day() != d {
 		return calendar.Date{}, fmt.Errorf("日期不存在：%s", s)
 	}
 	return calendar.DateOf(t), nil
@@ -119,7 +111,7 @@ func (c *Column) parse(s string) (any, error) {
 	case Enum:
 		ch, ok := c.lookup(s)
 		if !ok {
-			return nil, fmt.Errorf("「%s」不是可用的值，可填：%s", s, c.labels())
+			return nil, fmt.Errorf("「%s」不是可用的%s，可填：%s", s, c.noun(), c.labels())
 		}
 		return ch.Value, nil
 	case List:
@@ -132,7 +124,7 @@ func (c *Column) parse(s string) (any, error) {
 			if len(c.Choices) > 0 {
 				ch, ok := c.lookup(item)
 				if !ok {
-					return nil, fmt.Errorf("「%s」不是可用的值，可填：%s（多项用、分隔）", item, c.labels())
+					return nil, fmt.Errorf("「%s」不是可用的%s，可填：%s（多项用、分隔）", item, c.noun(), c.labels())
 				}
 				item = ch.Value
 			}
@@ -142,6 +134,13 @@ func (c *Column) parse(s string) (any, error) {
 	default:
 		return s, c.checkLen(s)
 	}
+}
+
+func (c *Column) noun() string {
+	if c.Noun == "" {
+		return "值"
+	}
+	return c.Noun
 }
 
 func (c *Column) checkLen(s string) error {

@@ -1,10 +1,12 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -40,6 +42,7 @@ type Row struct {
 	Line   int
 	Cells  map[string]string // the text of each column present in the file, trimmed
 	Values map[string]any    // parsed values of the filled, valid cells
+	Data   any               // the module's own form of the row, if CheckRow builds one
 	spec   *Spec
 	res    *Result
 }
@@ -176,18 +179,19 @@ func (s *Spec) parseTable(t *table) *Result {
 // parseRow parses the cells of one row and runs CheckRow.
 func (s *Spec) parseRow(res *Result, line int, cells map[string]string) *Row {
 	r := &Row{Line: line, Cells: cells, Values: make(map[string]any, len(cells)), spec: s, res: res}
+	first := len(res.Errors)
 	for i := range s.Columns {
 		c := &s.Columns[i]
 		v, present := cells[c.Key]
 		if v == "" {
 			if c.Required && present {
-				r.Fail(c.Key, "不能为空")
+				r.Fail(c.Key, cmp.Or(c.Empty, "不能为空"))
 			}
 			continue
 		}
 		val, err := c.parse(v)
 		if err != nil {
-			r.Fail(c.Key, err.Error())
+			r.Fail(c.Key, cmp.Or(c.Invalid, err.Error()))
 			continue
 		}
 		r.Values[c.Key] = val
@@ -195,6 +199,12 @@ func (s *Spec) parseRow(res *Result, line int, cells map[string]string) *Row {
 	if s.CheckRow != nil {
 		s.CheckRow(r)
 	}
+	// A row's problems read left to right, whichever check found them; row-wide ones last.
+	order := map[string]int{"": len(s.Columns)}
+	for i, c := range s.Columns {
+		order[c.Header] = i
+	}
+	slices.SortStableFunc(res.Errors[first:], func(a, b CellError) int { return cmp.Compare(order[a.Column], order[b.Column]) })
 	return r
 }
 

@@ -188,6 +188,9 @@ func drain(f *zip.File) error {
 // readCSV reads UTF-8 (with or without BOM) or, when the bytes are not valid UTF-8, GB18030
 // (a superset of GBK, what Excel and WPS on Chinese Windows save as "CSV").
 func readCSV(data []byte, b *tableBuilder) error {
+	if bytes.HasPrefix(data, []byte("\xFF\xFE")) || bytes.HasPrefix(data, []byte("\xFE\xFF")) {
+		return fault.Invalidf("CSV 文件不是 UTF-8 编码，也不是 GBK 编码（是 UTF-16），请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入")
+	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	var src io.Reader = bytes.NewReader(data)
 	if !utf8.Valid(data) {

@@ -59,6 +59,9 @@ type Column struct {
 	Kind     Kind
 	Choices  []Choice // Enum and List
 	MaxLen   int      // Text and List: characters; 0 means MaxCellChars
+	Noun     string   // what an enum value is called in its message (「税务」不是可用的领域); default 值
+	Invalid  string   // replaces the message for a cell that does not parse
+	Empty    string   // replaces 不能为空 for an empty cell of a required column
 	Example  string   // the template's example row
 	Help     string   // the template's 填写说明 (what to write); the accepted values are added for enums
 }

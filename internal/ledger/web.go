@@ -35,6 +35,8 @@ type Importer struct {
 	Perm  auth.Perm // for every page of the import
 	Menu  bool      // add a 业务 menu entry
 	Done  string    // where to look at the imported records
+	// Template, when set, replaces the generated template (a module with a richer one).
+	Template func() ([]byte, error)
 	// Organs lists the organs p may import for (a chooser appears when there are several); nil
 	// means the organ the user acts for.
 	Organs func(p *auth.Principal) []org.Organ
@@ -50,7 +52,7 @@ func (im Importer) Register(app *web.App) {
 	}
 	app.GET(im.Base, im.Perm, h.form)
 	app.POST(im.Base, im.Perm, h.upload)
-	app.GET(im.Base+"/template.xlsx", im.Perm, h.template)
+	app.GET(im.Base+"/template.xlsx", im.Perm, h.templateFile)
 	app.GET(im.Base+"/jobs/{id}", im.Perm, h.jobPage)
 	app.POST(im.Base+"/jobs/{id}/commit", im.Perm, h.commit)
 	app.GET(im.Base+"/jobs/{id}/progress", im.Perm, h.progress)
@@ -110,8 +112,12 @@ func (im *Importer) form(w http.ResponseWriter, r *http.Request) error {
 	return im.renderForm(w, r, http.StatusOK, "", nil)
 }
 
-func (im *Importer) template(w http.ResponseWriter, r *http.Request) error {
-	body, err := im.Spec.Template()
+func (im *Importer) templateFile(w http.ResponseWriter, r *http.Request) error {
+	gen := im.Spec.Template
+	if im.Template != nil {
+		gen = im.Template
+	}
+	body, err := gen()
 	if err != nil {
 		return err
 	}
@@ -152,6 +158,9 @@ func (im *Importer) upload(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if j.ErrorCount > 0 { // the problems come back at once, with the rejected upload's status
+		return im.renderJob(w, r, http.StatusUnprocessableEntity, j)
+	}
 	http.Redirect(w, r, im.Base+"/jobs/"+j.ID, http.StatusSeeOther)
 	return nil
 }
@@ -165,6 +174,10 @@ func (im *Importer) jobPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return im.renderJob(w, r, http.StatusOK, j)
+}
+
+func (im *Importer) renderJob(w http.ResponseWriter, r *http.Request, status int, j *Job) error {
 	d := jobPage{Base: im.Base, Title: im.Title, Done: im.Done, Job: j, OrganName: j.OrganID, Headers: im.Spec.Headers()}
 	if o, ok := im.app.Org.Organ(j.OrganID); ok {
 		d.OrganName = o.Name
@@ -190,7 +203,7 @@ func (im *Importer) jobPage(w http.ResponseWriter, r *http.Request) error {
 			d.Preview = append(d.Preview, line)
 		}
 	}
-	return im.app.Render(w, r, pages, "ledger_job", http.StatusOK, im.Title+"："+j.Filename, d, nil)
+	return im.app.Render(w, r, pages, "ledger_job", status, im.Title+"："+j.Filename, d, nil)
 }
 
 // commit claims the job and writes it in the background; the user is sent to the progress page.

@@ -142,15 +142,16 @@ func TestImporterPages(t *testing.T) {
 		t.Fatalf("wrong file type: %d", code)
 	}
 
-	// A bad ledger: preview with every problem, reports, no commit button.
-	code, _, hdr = s.upload("/test/import", "bad.csv", "名称,日期\n甲,2024-01-05\n乙,2024-02-30\n")
-	if code != http.StatusSeeOther {
-		t.Fatalf("upload bad: %d", code)
+	// A bad ledger comes back at once (422) with every problem, the preview and the reports; no commit button.
+	code, body, _ = s.upload("/test/import", "bad.csv", "名称,日期\n甲,2024-01-05\n乙,2024-02-30\n")
+	m := regexp.MustCompile(`href="(/test/import/jobs/[0-9A-Z]+)/errors.csv"`).FindStringSubmatch(body)
+	if code != http.StatusUnprocessableEntity || m == nil || !strings.Contains(body, "检查发现 1 处错误，未导入任何记录") || !strings.Contains(body, "第3行「日期」：日期不存在：2024-02-30") ||
+		strings.Contains(body, "确认导入") || !strings.Contains(body, "<td>甲</td>") {
+		t.Fatalf("upload bad %d:\n%s", code, body)
 	}
-	bad := hdr.Get("Location")
-	code, body, _ = s.get(bad)
-	if code != 200 || !strings.Contains(body, "第3行「日期」：日期不存在：2024-02-30") || strings.Contains(body, "确认导入") || !strings.Contains(body, "<td>甲</td>") {
-		t.Fatalf("bad preview %d:\n%s", code, body)
+	bad := m[1]
+	if code, body, _ = s.get(bad); code != 200 || !strings.Contains(body, "第3行「日期」：日期不存在：2024-02-30") {
+		t.Fatalf("bad job page %d", code)
 	}
 	if code, body, _ = s.get(bad + "/errors.csv"); code != 200 || !strings.Contains(body, "3,日期,日期不存在：2024-02-30") {
 		t.Fatalf("csv report %d %q", code, body)

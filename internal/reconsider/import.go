@@ -1,21 +1,18 @@
 package reconsider
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
@@ -23,8 +20,9 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/ledger"
 	"github.com/fazhi/fazhi/internal/org"
-	"github.com/xuri/excelize/v2"
 )
 
 // Import of an existing 行政复议台账 (a spreadsheet kept before the platform): every row is checked
@@ -50,9 +48,6 @@ const (
 // LedgerHeaders are the columns of the import template.
 var LedgerHeaders = []string{colReceived, colApplicant, colKind, colRespondent, colActType, colField, colReview,
 	colAccepted, colProcedure, colClosed, colOutcome, colTermReason, colExtended}
-
-// requiredHeaders must be present; a missing optional column reads as empty cells.
-var requiredHeaders = []string{colReceived, colApplicant, colKind, colRespondent, colActType, colReview}
 
 // ReviewResults are the values of 审查结果 and the state each leaves the case in.
 var ReviewResults = []string{"受理", "不予受理", "告知", "转送", "补正"}
@@ -131,106 +126,43 @@ func (e *LedgerError) Error() string {
 	return fmt.Sprintf("台账有 %d 处错误，未导入任何记录", len(e.Errors))
 }
 
-// ReadLedger reads an uploaded ledger (.xlsx or .csv, UTF-8 with or without BOM) into its header,
-// its rows and each row's number in the file as the spreadsheet shows it. For an .xlsx, raw holds
-// the unformatted cell values (dates typed in Excel are serial numbers there), else nil.
-func ReadLedger(data []byte, filename string) (header []string, rows [][]string, lines []int, raw map[int][]string, err error) {
-	header, rows, err = docgen.ReadTable(bytes.NewReader(data), filename)
-	if err != nil {
-		return nil, nil, nil, nil, err
+// LedgerSpec is the 行政复议台账 as the ledger framework reads it. Column keys are the headers.
+// The cells whose meaning depends on 审查结果 are read as text and checked by checkRow, so every
+// message stays the one users of this import know.
+func (s *Service) LedgerSpec() *ledger.Spec {
+	return &ledger.Spec{Module: "reconsider", Title: "行政复议台账", Columns: ledgerColumns(),
+		CheckRow: func(r *ledger.Row) { checkRow(r, s.Today()) },
+		CheckAll: s.checkLedger,
+		Commit:   s.commitLedger,
 	}
-	var all [][]string
-	switch strings.ToLower(filepath.Ext(filename)) {
-	case ".xlsx":
-		f, ferr := excelize.OpenReader(bytes.NewReader(data))
-		if ferr == nil {
-			all, _ = f.GetRows(f.GetSheetList()[0])
-			rawRows, _ := f.GetRows(f.GetSheetList()[0], excelize.Options{RawCellValue: true})
-			f.Close()
-			raw = map[int][]string{}
-			for i, r := range rawRows {
-				raw[i+1] = r
-			}
-		}
-	case ".csv":
-		cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))))
-		cr.FieldsPerRecord = -1
-		for { // csv skips empty lines: place each record on its line so the numbers match the file
-			rec, rerr := cr.Read()
-			if rerr != nil {
-				break
-			}
-			line, _ := cr.FieldPos(0)
-			for len(all) < line-1 {
-				all = append(all, nil)
-			}
-			all = append(all, rec)
-		}
-	}
-	lines = dataLines(all)
-	if len(lines) != len(rows) { // cannot happen with ReadTable's rules; number from the header then
-		lines = make([]int, len(rows))
-		for i := range lines {
-			lines[i] = i + 2
-		}
-	}
-	return header, rows, lines, raw, nil
 }
 
-// dataLines gives the 1-based file row of each data row, by the rules of docgen.ReadTable: leading
-// empty rows and a one-cell title row above the header are skipped, and so are empty rows.
-func dataLines(all [][]string) []int {
-	filled := func(r []string) int {
-		n := 0
-		for _, c := range r {
-			if strings.TrimSpace(c) != "" {
-				n++
-			}
+func ledgerColumns() []ledger.Column {
+	choices := func(values []string) []ledger.Choice {
+		out := make([]ledger.Choice, len(values))
+		for i, v := range values {
+			out[i] = ledger.Choice{Value: v, Label: v}
 		}
-		return n
+		return out
 	}
-	start := 0
-	for start < len(all) && filled(all[start]) == 0 {
-		start++
+	kindMsg := "应为 自然人、法人、其他组织 之一"
+	reviewMsg := "应为 " + strings.Join(ReviewResults, "、") + " 之一"
+	text := func(h string) ledger.Column { return ledger.Column{Key: h, Header: h, Kind: ledger.Text} }
+	return []ledger.Column{
+		{Key: colReceived, Header: colReceived, Required: true, Kind: ledger.Date},
+		{Key: colApplicant, Header: colApplicant, Required: true, Kind: ledger.Text, MaxLen: 100},
+		{Key: colKind, Header: colKind, Required: true, Kind: ledger.Enum, Invalid: kindMsg, Empty: kindMsg, Choices: []ledger.Choice{
+			{Value: string(Natural), Label: "自然人", Aliases: []string{"公民", "个人"}},
+			{Value: string(LegalPerson), Label: "法人"},
+			{Value: string(OtherOrg), Label: "其他组织"},
+		}},
+		{Key: colRespondent, Header: colRespondent, Required: true, Kind: ledger.Text, MaxLen: 100},
+		{Key: colActType, Header: colActType, Required: true, Kind: ledger.Enum, Noun: "类别", Choices: choices(ActTypes),
+			Empty: "不能为空，可填：" + strings.Join(ActTypes, "、")},
+		{Key: colField, Header: colField, Kind: ledger.Enum, Noun: "领域", Choices: choices(Fields)},
+		{Key: colReview, Header: colReview, Required: true, Kind: ledger.Enum, Invalid: reviewMsg, Empty: reviewMsg, Choices: choices(ReviewResults)},
+		text(colAccepted), text(colProcedure), text(colClosed), text(colOutcome), text(colTermReason), text(colExtended),
 	}
-	if start < len(all) && filled(all[start]) == 1 {
-		next := start + 1
-		for next < len(all) && filled(all[next]) == 0 {
-			next++
-		}
-		if next < len(all) && filled(all[next]) > 1 {
-			start = next
-		}
-	}
-	var lines []int
-	for i := start + 1; i < len(all); i++ {
-		if filled(all[i]) > 0 {
-			lines = append(lines, i+1)
-		}
-	}
-	return lines
-}
-
-var ledgerDateRe = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$`)
-
-// parseLedgerDate reads 2025-03-05, 2025-3-5, 2025/3/5 or 2025年3月5日; a cell Excel keeps as a
-// date serial number is read from its raw value.
-func parseLedgerDate(s, raw string) (calendar.Date, bool) {
-	if m := ledgerDateRe.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		dt, err := calendar.ParseDate(fmt.Sprintf("%04d-%02d-%02d", y, mo, d))
-		return dt, err == nil
-	}
-	if raw != "" { // xlsx only: a number in a date column is Excel's day count
-		if f, err := strconv.ParseFloat(raw, 64); err == nil && f > 20000 && f < 80000 {
-			if t, err := excelize.ExcelDateToTime(f, false); err == nil {
-				return calendar.DateOf(t), true
-			}
-		}
-	}
-	return calendar.Date{}, false
 }
 
 // ledgerRow is one checked row.
@@ -291,80 +223,47 @@ func (s *Service) mayImport(p *auth.Principal, gov org.Organ) error {
 	return nil
 }
 
-// CheckLedger validates every row of a ledger for the organ and returns all problems at once
-// (a *LedgerError) or the checked ledger. Nothing is written.
-func (s *Service) CheckLedger(ctx context.Context, p *auth.Principal, organID, file string, header []string, rows [][]string, lines []int, raw map[int][]string) (*Ledger, error) {
+// checkLedger is the whole-ledger check: respondents found in the org tree are stored under their
+// full name (statistics group them once), and rows imported before are refused.
+func (s *Service) checkLedger(ctx context.Context, q db.Querier, organID string, rows []*ledger.Row) error {
 	gov, err := s.ImportOrgan(organID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := s.mayImport(p, gov); err != nil {
-		return nil, err
-	}
-	l := &Ledger{Organ: gov, File: file}
-	var errs []ImportError
-	col := map[string]int{}
-	for i, h := range header {
-		if slices.Contains(LedgerHeaders, h) {
-			col[h] = i
-		} else {
-			l.Ignored = append(l.Ignored, h)
-		}
-	}
-	for _, h := range requiredHeaders {
-		if _, ok := col[h]; !ok {
-			errs = append(errs, ImportError{Msg: "缺少必需的列「" + h + "」（表头应包括：" + strings.Join(LedgerHeaders, "、") + "）"})
-		}
-	}
-	if len(errs) > 0 {
-		return nil, &LedgerError{Errors: errs}
-	}
-	if len(rows) == 0 {
-		return nil, &LedgerError{Errors: []ImportError{{Msg: "台账中没有数据行"}}}
-	}
-	today := s.Today()
-	for i, r := range rows {
-		line := i + 2
-		if i < len(lines) {
-			line = lines[i]
-		}
-		row, rowErrs := checkRow(r, col, raw[line], line, today)
-		errs = append(errs, rowErrs...)
-		l.rows = append(l.rows, row)
-	}
-	// A respondent found in the org tree is stored under its full name, so statistics group it once.
 	respondent := s.respondentIndex(gov)
-	for i := range l.rows {
-		if o, ok := s.org.Organ(respondent(l.rows[i].respondent)); ok {
-			l.rows[i].respondentID, l.rows[i].respondent = o.ID, o.Name
+	byLine := map[int]*ledger.Row{}
+	for _, r := range rows {
+		lr := r.Data.(*ledgerRow)
+		if o, ok := s.org.Organ(respondent(lr.respondent)); ok {
+			lr.respondentID, lr.respondent = o.ID, o.Name
 		}
+		byLine[r.Line] = r
 	}
-	if len(errs) == 0 {
-		errs = s.duplicates(ctx, s.db, gov.ID, l.rows)
+	for _, e := range s.duplicates(ctx, q, gov.ID, ledgerRows(rows)) {
+		r, ok := byLine[e.Row]
+		if !ok { // the check itself failed
+			return errors.New(e.Msg)
+		}
+		r.Fail("", e.Msg)
 	}
-	if len(errs) > 0 {
-		return nil, &LedgerError{Errors: errs}
-	}
-	return l, nil
+	return nil
 }
 
-// checkRow reads one row and reports each bad cell.
-func checkRow(r []string, col map[string]int, raw []string, line int, today calendar.Date) (ledgerRow, []ImportError) {
-	row := ledgerRow{line: line}
-	var errs []ImportError
-	bad := func(column, msg string) { errs = append(errs, ImportError{Row: line, Column: column, Msg: msg}) }
-	cell := func(name string) string {
-		if j, ok := col[name]; ok && j < len(r) {
-			return strings.TrimSpace(r[j])
-		}
-		return ""
+// ledgerRows are the checked rows as checkRow built them.
+func ledgerRows(rows []*ledger.Row) []ledgerRow {
+	out := make([]ledgerRow, len(rows))
+	for i, r := range rows {
+		out[i] = *r.Data.(*ledgerRow)
 	}
-	rawCell := func(name string) string {
-		if j, ok := col[name]; ok && j < len(raw) {
-			return strings.TrimSpace(raw[j])
-		}
-		return ""
-	}
+	return out
+}
+
+// checkRow checks one row across its cells and builds its ledgerRow (r.Data).
+func checkRow(r *ledger.Row, today calendar.Date) {
+	row := &ledgerRow{line: r.Line}
+	r.Data = row
+	bad := r.Fail
+	cell := func(name string) string { return r.Cells[name] }
 	date := func(name string, required bool, requiredMsg string) calendar.Date {
 		v := cell(name)
 		if v == "" {
@@ -373,9 +272,9 @@ func checkRow(r []string, col map[string]int, raw []string, line int, today cale
 			}
 			return calendar.Date{}
 		}
-		d, ok := parseLedgerDate(v, rawCell(name))
-		if !ok {
-			bad(name, "日期格式应为 YYYY-MM-DD")
+		d, err := ledger.ParseDate(v)
+		if err != nil {
+			bad(name, err.Error())
 			return calendar.Date{}
 		}
 		if d.After(today) {
@@ -384,50 +283,20 @@ func checkRow(r []string, col map[string]int, raw []string, line int, today cale
 		}
 		return d
 	}
-	text := func(name string) string {
-		v := cell(name)
-		if v == "" {
-			bad(name, "不能为空")
-		} else if utf8.RuneCountInString(v) > 100 {
-			bad(name, "不能超过100字")
-		}
-		return v
-	}
 
-	row.received = date(colReceived, true, "不能为空")
-	row.applicant = text(colApplicant)
-	switch v := cell(colKind); v {
-	case "自然人", "公民", "个人":
-		row.kind = Natural
-	case "法人":
-		row.kind = LegalPerson
-	case "其他组织":
-		row.kind = OtherOrg
-	default:
-		bad(colKind, "应为 自然人、法人、其他组织 之一")
+	if r.Has(colReceived) { // parsed by the ledger; not later than today
+		row.received = r.Date(colReceived)
+		if row.received.After(today) {
+			bad(colReceived, fmt.Sprintf("日期不能晚于今天（%s）", today))
+			row.received = calendar.Date{}
+		}
 	}
-	row.respondent = text(colRespondent)
-	switch v := cell(colActType); {
-	case v == "":
-		bad(colActType, "不能为空，可填："+strings.Join(ActTypes, "、"))
-	case !slices.Contains(ActTypes, v):
-		bad(colActType, "「"+v+"」不是可用的类别，可填："+strings.Join(ActTypes, "、"))
-	default:
-		row.actType = v
-	}
-	switch v := cell(colField); {
-	case v == "":
-		row.field = "其他"
-	case !slices.Contains(Fields, v):
-		bad(colField, "「"+v+"」不是可用的领域，可填："+strings.Join(Fields, "、"))
-	default:
-		row.field = v
-	}
-	row.review = cell(colReview)
-	if !slices.Contains(ReviewResults, row.review) {
-		bad(colReview, "应为 "+strings.Join(ReviewResults, "、")+" 之一")
-		row.review = ""
-	}
+	row.applicant = r.Text(colApplicant)
+	row.kind = ApplicantKind(r.Enum(colKind))
+	row.respondent = r.Text(colRespondent)
+	row.actType = r.Enum(colActType)
+	row.field = cmp.Or(r.Enum(colField), "其他")
+	row.review = r.Enum(colReview)
 	accepted := row.review == "受理"
 
 	// 受理日期 and 程序: only for accepted cases.
@@ -525,7 +394,6 @@ func checkRow(r []string, col map[string]int, raw []string, line int, today cale
 	default:
 		bad(colExtended, "应为 是 或 否")
 	}
-	return row, errs
 }
 
 // duplicates reports rows already imported for the organ (same receipt day, applicant, respondent and act
@@ -582,6 +450,20 @@ const importBatch = 100
 // due date, receipt and case numbers from the counters, all in one transaction audited once.
 // progress (may be nil) is called as rows are written.
 func (s *Service) ImportLedger(ctx context.Context, p *auth.Principal, l *Ledger, progress func(done, total int)) (ImportResult, error) {
+	var res ImportResult
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		res, err = s.writeLedger(ctx, tx, p, l, progress)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// writeLedger is ImportLedger inside the caller's transaction.
+func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal, l *Ledger, progress func(done, total int)) (ImportResult, error) {
 	if err := s.mayImport(p, l.Organ); err != nil {
 		return ImportResult{}, err
 	}
@@ -593,7 +475,7 @@ func (s *Service) ImportLedger(ctx context.Context, p *auth.Principal, l *Ledger
 	if p != nil {
 		actor.ActorID, actor.ActorName = p.UserID, p.Name
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := func() error {
 		if errs := s.duplicates(ctx, tx, l.Organ.ID, rows); len(errs) > 0 {
 			return &LedgerError{Errors: errs}
 		}
@@ -636,7 +518,7 @@ func (s *Service) ImportLedger(ctx context.Context, p *auth.Principal, l *Ledger
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reconsider.import", ObjectType: "organ", ObjectID: l.Organ.ID,
 			Detail: map[string]any{"file": l.File, "rows": len(rows), "by_state": res.ByState}})
-	})
+	}()
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -834,21 +716,76 @@ func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensit
 	return nil
 }
 
-// Import reads, checks and writes a ledger file in one call (the command line's path).
+// Import reads, checks and writes a ledger file in one call (the command line's path; the web
+// import keeps a ledger job, see import_http.go).
 func (s *Service) Import(ctx context.Context, p *auth.Principal, organID, filename string, r io.Reader, progress func(done, total int)) (ImportResult, error) {
-	data, err := io.ReadAll(io.LimitReader(r, docgen.MaxImportBytes+1))
+	gov, err := s.ImportOrgan(organID)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	header, rows, lines, raw, err := ReadLedger(data, filename)
-	if err != nil {
-		return ImportResult{}, &LedgerError{Errors: []ImportError{{Msg: err.Error()}}}
+	if err := s.mayImport(p, gov); err != nil {
+		return ImportResult{}, err
 	}
-	l, err := s.CheckLedger(ctx, p, organID, filepath.Base(filename), header, rows, lines, raw)
+	spec := s.LedgerSpec()
+	name := filepath.Base(filename)
+	res, err := spec.Parse(r, name)
+	if errors.Is(err, fault.Invalid) {
+		return ImportResult{}, &LedgerError{Errors: []ImportError{{Msg: fault.Message(err)}}}
+	}
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return s.ImportLedger(ctx, p, l, progress)
+	if err := spec.Check(ctx, s.db, gov.ID, res); err != nil {
+		return ImportResult{}, err
+	}
+	if !res.OK() {
+		return ImportResult{}, &LedgerError{Errors: importErrors(res.Errors)}
+	}
+	return s.ImportLedger(ctx, p, &Ledger{Organ: gov, File: name, Ignored: res.Ignored, rows: ledgerRows(res.Rows)}, progress)
+}
+
+// commitLedger is the ledger job's commit: the checked rows written in the job's transaction.
+func (s *Service) commitLedger(ctx context.Context, tx *db.Tx, j *ledger.Job, rows []*ledger.Row, progress func(int)) (string, error) {
+	gov, err := s.ImportOrgan(j.OrganID)
+	if err != nil {
+		return "", err
+	}
+	l := &Ledger{Organ: gov, File: j.Filename, Ignored: j.Ignored, rows: ledgerRows(rows)}
+	res, err := s.writeLedger(ctx, tx, auth.From(ctx), l, func(done, _ int) { progress(done) })
+	if errs := LedgerErrors(err); errs != nil {
+		return "", &ledger.Problems{Errors: cellErrors(errs)}
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("已导入 %d 条记录：%s", res.Rows, res.byState()), nil
+}
+
+// byState says how many imported cases are in each state: 审理中 4，已审结 15.
+func (r ImportResult) byState() string {
+	var parts []string
+	for _, st := range States {
+		if n := r.ByState[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", st.Label(), n))
+		}
+	}
+	return strings.Join(parts, "，")
+}
+
+func importErrors(errs []ledger.CellError) []ImportError {
+	out := make([]ImportError, len(errs))
+	for i, e := range errs {
+		out[i] = ImportError{Row: e.Row, Column: e.Column, Msg: e.Message}
+	}
+	return out
+}
+
+func cellErrors(errs []ImportError) []ledger.CellError {
+	out := make([]ledger.CellError, len(errs))
+	for i, e := range errs {
+		out[i] = ledger.CellError{Row: e.Row, Column: e.Column, Message: e.Msg}
+	}
+	return out
 }
 
 // LedgerErrors returns the problems of a failed import, or nil for other errors.
@@ -956,14 +893,7 @@ func CLIImport(ctx context.Context, svc *Service, a ImportArgs, files []string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "已为%s导入 %d 条记录：", res.Organ, res.Rows)
-	var parts []string
-	for _, st := range States {
-		if n := res.ByState[st]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", st.Label(), n))
-		}
-	}
-	fmt.Fprintln(out, strings.Join(parts, "，"))
+	fmt.Fprintf(out, "已为%s导入 %d 条记录：%s\n", res.Organ, res.Rows, res.byState())
 	if len(res.Ignored) > 0 {
 		fmt.Fprintf(out, "以下列不是台账列，未导入：%s\n", strings.Join(res.Ignored, "、"))
 	}

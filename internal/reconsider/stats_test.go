@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -454,11 +455,19 @@ func TestImportPages(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/reconsider/import/jobs/") {
 		t.Fatalf("good ledger: %d %q", rec.Code, loc)
 	}
+	if rec := a.get(loc, fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "确认导入 58 行") {
+		t.Fatalf("preview: %d", rec.Code)
+	}
+	req := httptest.NewRequest(http.MethodPost, loc+"/commit", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if rec := a.do(req, fy); rec.Code != http.StatusSeeOther {
+		t.Fatalf("commit: %d %s", rec.Code, rec.Body.String())
+	}
 	var v struct {
+		State       string
 		Done, Total int
 		Finished    bool
-		Error       string
-		Result      *ImportResult
+		Message     string
 	}
 	for i := 0; i < 500 && !v.Finished; i++ {
 		rec = a.get(loc+"/progress", fy)
@@ -469,7 +478,7 @@ func TestImportPages(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
-	if !v.Finished || v.Error != "" || v.Result == nil || v.Result.Rows != 58 || v.Done != 58 || v.Total != 58 {
+	if !v.Finished || v.State != "done" || !strings.HasPrefix(v.Message, "已导入 58 条记录：") || v.Done != 58 || v.Total != 58 {
 		t.Fatalf("job: %+v", v)
 	}
 	if rec := a.get(loc, fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "已导入 58 条记录") {

@@ -48,7 +48,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		{"tail cut, head rewritten", func(t *testing.T, e *Env) {
 			last := rows(t, e)[9]
 			exec(`DELETE FROM audit_log WHERE seq > 10`)(t, e)
-			exec(`UPDATE audit_head SET seq = 10, hash = '` + last.Hash + `'`)(t, e)
+			exec(`UPDATE audit_head SET seq = 10, hash = '`+last.Hash+`'`)(t, e)
 		}, "但日志只到第 10 条"},
 		{"edited and recomputed without the key", func(t *testing.T, e *Env) {
 			recompute(t, e, 7, nil, false)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"io"
 	"net/url"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/config"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 )
 
@@ -51,13 +53,13 @@ func TestPgDumpDSN(t *testing.T) {
 func TestBackupCommand(t *testing.T) {
 	cfg := config.Default()
 	cfg.Data = t.TempDir()
-	cfg.DB = dbtest.PostgresDSN(t)
-	if cfg.DB != "" {
+	ctx := context.Background()
+	if base := os.Getenv(dbtest.EnvPostgres); base != "" {
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			t.Skip("pg_dump 未安装")
 		}
+		cfg.DB = privateDatabase(t, base)
 	}
-	ctx := context.Background()
 	e, err := Open(ctx, cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -76,4 +78,34 @@ func TestBackupCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "备份完成") {
 		t.Fatal(out.String())
 	}
+}
+
+// privateDatabase creates a database of its own (pg_dump dumps a whole database, and other tests
+// drop their schemas meanwhile) and returns a DSN to it that carries search_path, as deployments do.
+func privateDatabase(t *testing.T, base string) string {
+	t.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := "t_backup_" + strings.ToLower(db.NewID())
+	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("PostgreSQL 不可用：%v", err)
+	}
+	t.Cleanup(func() {
+		if c, err := sql.Open("pgx", base); err == nil {
+			c.Exec(`DROP DATABASE ` + name + ` WITH (FORCE)`)
+			c.Close()
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Set("search_path", "public")
+	u.RawQuery = q.Encode()
+	return u.String()
 }

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/fazhi/fazhi/internal/api"
+	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/config"
@@ -35,6 +37,8 @@ type Env struct {
 	Web      *web.App
 	Files    *files.Service
 	API      *api.Registry
+	AuditKey []byte              // HMAC-SM3 key of the audit chain (keys/audit.key)
+	Anchor   *audit.Checkpointer // signed checkpoints of the audit chain (audit/checkpoints.log)
 	mods     modules
 	specs    []module.Spec   // the module list (cli/modules.go) plus any a test adds
 	modules  []module.Module // built from specs, in order
@@ -74,6 +78,10 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 		return nil, err
 	}
 	e := &Env{Cfg: cfg, DB: d, Log: log, Cipher: cipher, specs: specs}
+	if err := e.anchorAudit(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	e.Org = org.New(d)
 	if err := e.Org.Load(ctx); err != nil {
 		d.Close()
@@ -87,10 +95,49 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 		d.Close()
 		return nil, err
 	}
-	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version})
+	proxies, _ := config.ParseProxies(cfg.TrustedProxies) // Validate has checked it
+	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version, TrustedProxies: proxies})
 	registerModules(e)
 	e.wireKit()
 	return e, nil
+}
+
+// anchorAudit loads the audit chain key and the checkpoint signing key (created on first start)
+// and keys the chain from the next entry on, anchoring that moment with a checkpoint.
+func (e *Env) anchorAudit(ctx context.Context) error {
+	_, statErr := os.Stat(e.Cfg.AuditKeyFile())
+	key, err := secure.LoadOrCreateKey(e.Cfg.AuditKeyFile())
+	if err != nil {
+		return fmt.Errorf("读取审计密钥失败：%w", err)
+	}
+	signer, err := audit.LoadOrCreateSigner(e.Cfg.AuditSignKeyFile(), e.Cfg.AuditPubKeyFile())
+	if err != nil {
+		return err
+	}
+	e.AuditKey = key
+	e.Anchor = &audit.Checkpointer{DB: e.DB, Signer: signer, Path: e.Cfg.CheckpointFile(), Log: e.Log}
+	audit.UseKey(key)
+	var seq, keyedFrom int64
+	if err := e.DB.QueryRowContext(ctx, `SELECT seq, keyed_from FROM audit_head WHERE id = 1`).Scan(&seq, &keyedFrom); err != nil {
+		return err
+	}
+	if cps, _ := os.Stat(e.Cfg.CheckpointFile()); keyedFrom == 0 && statErr == nil && (seq > 0 || (cps != nil && cps.Size() > 0)) {
+		// The key predates this unkeyed chain (or checkpoints exist for an emptied one): it was
+		// recomputed or its head rewritten. Keying it now would bless that; `fazhi audit verify` reports it.
+		e.Log.Error("审计链未带密钥，但审计密钥早已存在：审计日志可能被重算，请运行 fazhi audit verify", "key", e.Cfg.AuditKeyFile())
+		return nil
+	}
+	from, err := audit.Enable(ctx, e.DB, key)
+	if err != nil {
+		return err
+	}
+	if keyedFrom == 0 {
+		e.Log.Info("审计链自此起使用带密钥哈希（HMAC-SM3）", "keyed_from", from)
+		if _, err := e.Anchor.Take(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close releases the database.

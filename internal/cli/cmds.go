@@ -55,6 +55,7 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go e.kit.sched.Run(ctx) // stops with ctx
+	go e.Anchor.Run(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -62,7 +63,12 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	err = srv.Shutdown(shutdown)
+	// After the last request: the final checkpoint covers every entry this process wrote.
+	if _, cerr := e.Anchor.Take(shutdown); cerr != nil {
+		e.Log.Error("关闭时写入审计检查点失败", "err", cerr)
+	}
+	return err
 }
 
 func printDemo(out io.Writer, sum demo.Summary) {
@@ -166,22 +172,63 @@ func cmdVersion(_ context.Context, _ []string, out, _ io.Writer) error {
 }
 
 func cmdAudit(ctx context.Context, args []string, out, errOut io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("%w：fazhi audit verify [--data DIR] [--db DSN]", ErrUsage)
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		return fmt.Errorf("%w：fazhi audit verify [--checkpoints FILE] [--pubkey FILE] | fazhi audit checkpoint [--data DIR] [--db DSN]", ErrUsage)
 	}
-	e, _, err := openData(ctx, "audit verify", args[1:], errOut, nil)
+	if args[0] == "checkpoint" {
+		e, _, err := openData(ctx, "audit checkpoint", args[1:], errOut, nil)
+		if err != nil {
+			return err
+		}
+		defer e.Close()
+		cp, err := e.Anchor.Take(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "已写入审计检查点：第 %d 条，哈希 %s，%s（%s）\n", cp.Seq, cp.Hash, cp.At, e.Cfg.CheckpointFile())
+		return nil
+	}
+	var cpFile, pubFile string
+	e, _, err := openData(ctx, "audit verify", args[1:], errOut, func(fs *flag.FlagSet) {
+		fs.StringVar(&cpFile, "checkpoints", "", "签名检查点文件（默认 --data 下的 audit/checkpoints.log；可指向异机保存的副本）")
+		fs.StringVar(&pubFile, "pubkey", "", "检查点签名公钥（默认 --data 下的 keys/audit-sign.pub；可指向异机保存的副本）")
+	})
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	res, err := audit.Verify(ctx, e.DB)
+	if cpFile == "" {
+		cpFile = e.Cfg.CheckpointFile()
+	}
+	if pubFile == "" {
+		pubFile = e.Cfg.AuditPubKeyFile()
+	}
+	pub, err := audit.LoadPublicKey(pubFile)
 	if err != nil {
 		return err
+	}
+	cps, err := audit.ReadCheckpoints(cpFile, pub)
+	if err != nil {
+		return fmt.Errorf("审计日志校验失败：%w", err)
+	}
+	res, err := audit.VerifyWith(ctx, e.DB, audit.Anchor{Key: e.AuditKey, Checkpoints: cps})
+	if err != nil {
+		return err
+	}
+	if res.OK && len(cps) == 0 && res.KeyedFrom > 0 {
+		res.OK, res.Reason = false, fmt.Sprintf("链自第 %d 条起带密钥，但没有签名检查点（检查点文件 %s 缺失或被清空）", res.KeyedFrom, cpFile)
 	}
 	if !res.OK {
 		return fmt.Errorf("审计日志校验失败：%s（共 %d 条）", res.Reason, res.Entries)
 	}
-	fmt.Fprintf(out, "审计日志完整：共 %d 条，哈希链校验通过\n", res.Entries)
+	fmt.Fprintf(out, "审计日志完整：共 %d 条，哈希链校验通过", res.Entries)
+	if res.KeyedFrom > 0 {
+		fmt.Fprintf(out, "；自第 %d 条起为带密钥哈希（HMAC-SM3）", res.KeyedFrom)
+	}
+	if n := len(cps); n > 0 {
+		fmt.Fprintf(out, "；与 %d 个签名检查点一致（最新：第 %d 条，%s）", n, cps[n-1].Seq, cps[n-1].At)
+	}
+	fmt.Fprintln(out)
 	return nil
 }
 

@@ -25,7 +25,7 @@ func commands() []command {
 		{"user", "账户管理：create、reset-password、lock、unlock、list、token", cmdUser},
 		{"org", "机关：list [--format json]", cmdOrg},
 		{"calendar", "法定工作日：due、import、show", cmdCalendar},
-		{"audit", "审计日志：verify", cmdAudit},
+		{"audit", "审计日志：verify（校验哈希链与签名检查点）、checkpoint（写入签名检查点）", cmdAudit},
 		{"import", "导入：reconsideration FILE --organ CODE（复议台账）、laws DIR（法规库）", cmdImport},
 		{"search", "检索规范性文件和法规：fazhi search \"检索词\" [--limit N] [--status 有效] [--format json]", cmdSearch},
 		{"stats", "统计：reconsideration|normdoc --organ CODE --year YYYY [--format json]", cmdStats},

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,8 +21,14 @@ type Config struct {
 	MaxUpload   int64         // --max-upload / FAZHI_MAX_UPLOAD (bytes)
 	LogLevel    string        // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
 	Demo        string        // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
-	MessageDays int           // --message-days / FAZHI_MESSAGE_DAYS: prune in-app messages older than this (0 = keep)
-	SMTP        SMTP          // --smtp-* / FAZHI_SMTP_*: mail gateway for copies of in-app messages ("" Addr = none)
+	// --trusted-proxies / FAZHI_TRUSTED_PROXIES: reverse proxies (IPs or CIDRs, comma-separated)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
+	TrustedProxies string
+
+	MessageDays int  // --message-days / FAZHI_MESSAGE_DAYS: prune in-app messages older than this (0 = keep)
+	SMTP        SMTP // --smtp-* / FAZHI_SMTP_*: mail gateway for copies of in-app messages ("" Addr = none)
+
+	errs []error // values the environment gave that do not parse; Validate reports them
 }
 
 // SMTP is the mail gateway that receives a copy of each in-app message.
@@ -50,10 +57,12 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.DataFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("FAZHI_ADDR", c.Addr), "监听地址")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("FAZHI_IDLE_TIMEOUT", c.IdleTimeout), "会话空闲超时")
-	fs.Int64Var(&c.MaxUpload, "max-upload", envInt("FAZHI_MAX_UPLOAD", c.MaxUpload), "单个附件大小上限（字节）")
+	c.MaxUpload = c.envSize("FAZHI_MAX_UPLOAD", c.MaxUpload)
+	fs.Var((*sizeFlag)(&c.MaxUpload), "max-upload", "单个附件大小上限（如 20M、512K、1G 或字节数）")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("FAZHI_TRUSTED_PROXIES", c.TrustedProxies), "可信反向代理（IP 或 CIDR，逗号分隔）：只采信它们转发的 X-Forwarded-For 与 X-Forwarded-Proto")
 	fs.StringVar(&c.LogLevel, "log-level", env("FAZHI_LOG_LEVEL", c.LogLevel), "日志级别：debug、info、warn、error")
 	fs.StringVar(&c.Demo, "demo", env("FAZHI_DEMO", c.Demo), "演示数据：auto（空库时载入）、yes、no")
-	fs.IntVar(&c.MessageDays, "message-days", int(envInt("FAZHI_MESSAGE_DAYS", int64(c.MessageDays))), "站内消息保留天数（0 为不清理）")
+	fs.IntVar(&c.MessageDays, "message-days", c.envInt("FAZHI_MESSAGE_DAYS", c.MessageDays), "站内消息保留天数（0 为不清理）")
 	fs.StringVar(&c.SMTP.Addr, "smtp-addr", env("FAZHI_SMTP_ADDR", c.SMTP.Addr), "邮件网关 主机:端口（留空则不发邮件）")
 	fs.StringVar(&c.SMTP.From, "smtp-from", env("FAZHI_SMTP_FROM", c.SMTP.From), "发件人地址")
 	fs.StringVar(&c.SMTP.Username, "smtp-username", env("FAZHI_SMTP_USERNAME", c.SMTP.Username), "邮件网关认证用户名（留空不认证）")
@@ -64,6 +73,12 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 
 // Validate checks the values after parsing.
 func (c *Config) Validate() error {
+	if len(c.errs) > 0 {
+		return c.errs[0]
+	}
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
 	if c.Data == "" {
 		return fmt.Errorf("--data 不能为空")
 	}
@@ -98,6 +113,16 @@ func (c *Config) FilesDir() string { return filepath.Join(c.Data, "files") }
 // KeyFile holds the SM4 key for personal data at rest.
 func (c *Config) KeyFile() string { return filepath.Join(c.Data, "keys", "field.key") }
 
+// AuditKeyFile holds the HMAC-SM3 key of the audit chain.
+func (c *Config) AuditKeyFile() string { return filepath.Join(c.Data, "keys", "audit.key") }
+
+// AuditSignKeyFile holds the SM2 private key that signs audit checkpoints; AuditPubKeyFile its public key.
+func (c *Config) AuditSignKeyFile() string { return filepath.Join(c.Data, "keys", "audit-sign.key") }
+func (c *Config) AuditPubKeyFile() string  { return filepath.Join(c.Data, "keys", "audit-sign.pub") }
+
+// CheckpointFile is the append-only file of signed audit checkpoints.
+func (c *Config) CheckpointFile() string { return filepath.Join(c.Data, "audit", "checkpoints.log") }
+
 func env(k, def string) string {
 	if v, ok := os.LookupEnv(k); ok {
 		return v
@@ -114,12 +139,30 @@ func envDuration(k string, def time.Duration) time.Duration {
 	return def
 }
 
-func envInt(k string, def int64) int64 {
-	if v, ok := os.LookupEnv(k); ok {
-		var n int64
-		if _, err := fmt.Sscan(v, &n); err == nil {
-			return n
-		}
+// envSize reads a size variable; garbage is remembered for Validate rather than silently ignored.
+func (c *Config) envSize(k string, def int64) int64 {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def
 	}
-	return def
+	n, err := ParseSize(v)
+	if err != nil {
+		c.errs = append(c.errs, fmt.Errorf("环境变量 %s 的值 %q 无效：%v", k, v, err))
+		return def
+	}
+	return n
+}
+
+// envInt reads a whole-number variable; garbage is remembered for Validate rather than silently ignored.
+func (c *Config) envInt(k string, def int) int {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		c.errs = append(c.errs, fmt.Errorf("环境变量 %s 的值 %q 不是整数", k, v))
+		return def
+	}
+	return n
 }

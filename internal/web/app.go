@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -58,6 +59,8 @@ type Deps struct {
 	Calendar func() *calendar.Calendar
 	Log      *slog.Logger
 	Version  string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For/-Proto are believed (config.ParseProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // App is the HTTP application.
@@ -132,7 +135,7 @@ func (a *App) MenuFor(p *auth.Principal) []MenuItem {
 // ServeHTTP runs the middleware chain.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.handler == nil {
-		a.handler = a.logRequests(a.secureHeaders(a.mux))
+		a.handler = a.realClient(a.logRequests(a.secureHeaders(a.mux)))
 	}
 	a.handler.ServeHTTP(w, r)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -121,7 +122,7 @@ func withAnonCSRF(ctx context.Context, w http.ResponseWriter, r *http.Request) c
 		tok = c.Value
 	} else {
 		tok = secure.RandomToken(24)
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(r)})
 	}
 	return context.WithValue(ctx, anonCSRFKey, tok)
 }
@@ -136,19 +137,85 @@ func CSRFToken(r *http.Request) string {
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(r)})
 }
 
 func clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-func clientIP(r *http.Request) string {
+// ClientIP is the client's address: the one function the audit actor, the request log, the
+// login lockout and the rate limiters use. Behind a trusted proxy realClient has already put the
+// forwarded address into RemoteAddr, so this stays a plain read.
+func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+func clientIP(r *http.Request) string { return ClientIP(r) }
+
+type httpsKey struct{}
+
+// IsHTTPS reports whether the client reached us over TLS, directly or through a trusted proxy
+// (X-Forwarded-Proto: https); cookies are Secure then.
+func IsHTTPS(r *http.Request) bool {
+	v, _ := r.Context().Value(httpsKey{}).(bool)
+	return r.TLS != nil || v
+}
+
+// realClient believes X-Forwarded-For and X-Forwarded-Proto only from trusted proxies. The client
+// is the right-most address not a trusted proxy: entries further left were written by the client
+// itself and prove nothing.
+func (a *App) realClient(next http.Handler) http.Handler {
+	if len(a.TrustedProxies) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ip, https, ok := forwarded(r, a.TrustedProxies); ok {
+			r2 := r.Clone(context.WithValue(r.Context(), httpsKey{}, https))
+			r2.RemoteAddr = net.JoinHostPort(ip, "0")
+			r = r2
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// forwarded resolves the client behind trusted proxies; ok is false when the peer is not one.
+func forwarded(r *http.Request, trusted []netip.Prefix) (ip string, https, ok bool) {
+	peer, err := netip.ParseAddr(ClientIP(r))
+	if err != nil || !isTrusted(peer.Unmap(), trusted) {
+		return "", false, false
+	}
+	client := peer.Unmap()
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // garbage: keep the last address a trusted hop vouched for
+		}
+		client = a.Unmap()
+		if !isTrusted(client, trusted) {
+			break
+		}
+	}
+	protos := r.Header.Values("X-Forwarded-Proto")
+	https = len(protos) > 0 && strings.EqualFold(strings.TrimSpace(protos[len(protos)-1]), "https")
+	return client.String(), https, true
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *App) secureHeaders(next http.Handler) http.Handler {

@@ -53,6 +53,9 @@ func RateOf(key, label string, num, den int, formula, source, link string) Figur
 		Formula: formula, Source: source, Link: link}
 }
 
+// Rate is a rate figure's value as a Percent (13.95%).
+func (f Figure) Rate() Percent { return Percent(f.Value) }
+
 // Text is the figure as a person reads it: "12 件" or "13.95%（6/43）".
 func (f Figure) Text() string {
 	if f.IsRate {

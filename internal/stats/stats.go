@@ -17,6 +17,12 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(p), 'f', 2, 64)), nil
 }
 
+// JSONSchema describes a Percent in the OpenAPI description (the api.Schemaer seam; api.Schema
+// is this map type).
+func (Percent) JSONSchema() map[string]any {
+	return map[string]any{"type": "number", "description": "百分比，两位小数"}
+}
+
 // String is the percentage as shown: 13.95%.
 func (p Percent) String() string { return strconv.FormatFloat(float64(p), 'f', 2, 64) + "%" }
 

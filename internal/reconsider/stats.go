@@ -479,7 +479,11 @@ func (s *Service) Figures(ctx context.Context, organ org.Organ, year int) ([]sta
 
 // Figures are the totals of st as platform figures, linked to the statistics page they came from.
 func (st Stats) Figures() []stats.Figure {
-	return statsFigures(st.StatsFigures, StatsURL(st.organID, st.year, st.Subordinates))
+	link := "/reconsider/stats" // a period other than a year of one 复议机关: the page's default
+	if st.organID != "" && st.year != 0 {
+		link = StatsURL(st.organID, st.year, st.Subordinates)
+	}
+	return statsFigures(st.StatsFigures, link)
 }
 
 // Figures is the module.Reporting seam (the annual report).

@@ -159,11 +159,6 @@ type DocDetailJSON struct {
 	Timeline []StatusJSON `json:"timeline"`
 }
 
-// JSONSchema describes a Rate (a number with two decimals).
-func (Rate) JSONSchema() api.Schema {
-	return api.Schema{"type": "number", "description": "百分比，两位小数"}
-}
-
 func (m *Module) apiListWith(w http.ResponseWriter, r *http.Request, public bool) error {
 	q := r.URL.Query()
 	page, limit, offset := web.Paging(q, 50)

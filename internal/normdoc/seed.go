@@ -29,10 +29,10 @@ func Seeder(s *Service) demo.Seeder {
 	return func(ctx context.Context, w *demo.World) (string, error) {
 		total := 0
 		for i, c := range w.Counties {
-			if i >= review.DemoCounties {
+			if i >= demo.RecordCounties {
 				break
 			}
-			cast, err := review.Cast(ctx, s.db, s.org, c)
+			cast, err := demo.Cast(ctx, s.db, s.org, c)
 			if err != nil {
 				return "", err
 			}
@@ -143,7 +143,7 @@ func (s *Service) seedOrgans(gov org.Organ) []org.Organ {
 	return out
 }
 
-func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *review.DemoCast) (int, error) {
+func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Players) (int, error) {
 	cal := s.cal()
 	today := s.Today()
 	staff := cast.Reviewer
@@ -405,7 +405,7 @@ func (s *Service) seedCleanups(ctx context.Context, rnd *rand.Rand, staff *auth.
 // batches (plain INSERTs, one transaction per thousand documents), and indexes the published ones.
 // Statuses follow each document's age; documents of the last three years have their filings.
 func (s *Service) SeedBulk(ctx context.Context, w *demo.World, target int) (int, error) {
-	return s.seedBulk(ctx, w, target, review.DemoCounties)
+	return s.seedBulk(ctx, w, target, demo.RecordCounties)
 }
 
 // seedBulk generates for the counties after the first skip, and for the cities.

@@ -113,7 +113,7 @@ func TestSeederCounty(t *testing.T) {
 	}
 }
 
-func mustCast(t *testing.T, s *Service, d *db.DB, o *org.Service) *review.DemoCast {
+func mustCast(t *testing.T, s *Service, d *db.DB, o *org.Service) *demo.Players {
 	t.Helper()
 	gov, _ := o.ByCode("990121-GOV")
 	just, _ := o.ByCode("990121-SFJ")
@@ -121,11 +121,11 @@ func mustCast(t *testing.T, s *Service, d *db.DB, o *org.Service) *review.DemoCa
 	if err := d.QueryRowContext(context.Background(), `SELECT user_id FROM memberships WHERE organ_id = ? AND role = 'reviewer'`, just.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	p, err := review.DemoPrincipal(context.Background(), d, o, id, just.ID)
+	p, err := demo.Principal(context.Background(), d, o, id, just.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &review.DemoCast{County: &demo.County{Government: gov, Justice: just}, Reviewer: p}
+	return &demo.Players{County: &demo.County{Government: gov, Justice: just}, Reviewer: p}
 }
 
 func TestSeedBulk(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -14,23 +16,8 @@ import (
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/stats"
 )
-
-// Rate is a percentage, printed with two decimals (16.33), computed from exact counts.
-type Rate float64
-
-// MarshalJSON writes two decimals.
-func (r Rate) MarshalJSON() ([]byte, error) { return []byte(fmt.Sprintf("%.2f", float64(r))), nil }
-
-// String is 16.33%.
-func (r Rate) String() string { return fmt.Sprintf("%.2f%%", float64(r)) }
-
-func rate(num, den int) Rate {
-	if den == 0 {
-		return 0
-	}
-	return Rate(float64(num) * 100 / float64(den))
-}
 
 // CleanupCounts are the decisions applied by the cleanup campaigns closed in the year.
 type CleanupCounts struct {
@@ -66,9 +53,12 @@ type Stats struct {
 	Published       int                           `json:"published"`
 	FilingDue       int                           `json:"filing_due"`
 	FiledOnTime     int                           `json:"filed_on_time"`
-	FilingRate      Rate                          `json:"filing_rate"`
+	FilingRate      stats.Percent                 `json:"filing_rate"`
 	Cleanup         CleanupCounts                 `json:"cleanup"`
 	InForce         int                           `json:"in_force"`
+
+	reviewFigures []stats.Figure // review.Counts as figures
+	figures       []stats.Figure // this module's own figures
 }
 
 // Stats computes the figures of organ o's subtree for year.
@@ -90,6 +80,7 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 		st.Reviews[string(k)] = c
 	}
 	st.OpinionsGiven, st.OpinionsAdopted = rc.OpinionsGiven, rc.OpinionsAdopted
+	st.reviewFigures = rc.Figures(review.StatsURL(o.ID, year))
 	sub := `d.organ_id IN (SELECT id FROM organs WHERE path LIKE ?)`
 	like := o.Path + "%"
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs d WHERE `+sub+` AND d.published_on >= ? AND d.published_on <= ?`, like, from, to).Scan(&st.Published); err != nil {
@@ -101,7 +92,7 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 			WHERE `+sub+` AND f.due_on >= ? AND f.due_on <= ? GROUP BY f.doc_id) x`, like, from, asOf.String()).Scan(&st.FilingDue, &st.FiledOnTime); err != nil {
 		return nil, err
 	}
-	st.FilingRate = rate(st.FiledOnTime, st.FilingDue)
+	st.FilingRate = stats.Rate(st.FiledOnTime, st.FilingDue)
 	rows, err := s.db.QueryContext(ctx, `SELECT i.decision, COUNT(*) FROM normdoc_cleanup_items i JOIN normdoc_cleanups c ON c.id = i.cleanup_id JOIN normdocs d ON d.id = i.doc_id
 		WHERE `+sub+` AND c.state = 'closed' AND c.closed_on >= ? AND c.closed_on <= ? GROUP BY i.decision`, like, from, to)
 	if err != nil {
@@ -129,7 +120,61 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 	day := asOf.String()
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs d WHERE `+sub+` AND d.published_on <> '' AND d.effective_on <= ?
 		AND (d.ended_on = '' OR d.ended_on > ?) AND (d.expires_on = '' OR d.expires_on >= ?)`, like, day, day, day).Scan(&st.InForce)
+	st.figures = st.ownFigures(o.ID)
 	return st, err
+}
+
+// Sources of the normdoc figures.
+const (
+	srcPublish = "国办发〔2018〕37号（向社会公开发布）；legal-rules.md §4"
+	srcFiling  = "legal-rules.md §4（备案期限，按本地规定）"
+	srcRate    = "legal-rules.md “Decisions” 6（备案率）"
+	srcCleanup = "国办发〔2018〕37号（清理）；legal-rules.md §4（有效期）"
+)
+
+// ownFigures are the register's figures, in report order. Published documents link to the public
+// database filtered to exactly them; the others to the statistics page.
+func (st *Stats) ownFigures(organID string) []stats.Figure {
+	page := review.StatsURL(organID, st.Year)
+	published := "/public/normdocs?" + url.Values{"organ": {organID}, "below": {"1"}, "year": {strconv.Itoa(st.Year)}}.Encode()
+	scope := "（制定机关为本机关及下级）"
+	return []stats.Figure{
+		stats.Count("normdoc_published", "公布规范性文件（件）", st.Published, "公布日期在本年度的规范性文件"+scope, srcPublish, published),
+		stats.Count("normdoc_filing_due", "应报备案（件）", st.FilingDue, "备案期限届满于本年度（本年截至今日）的文件"+scope, srcFiling, page),
+		stats.Count("normdoc_filed_on_time", "按时报备（件）", st.FiledOnTime, "上述文件中在期限内报送全部备案机关的件数", srcFiling, page),
+		stats.RateOf("normdoc_filing_rate", "备案率", st.FiledOnTime, st.FilingDue, "按时报备 ÷ 应报备案", srcRate, page),
+		stats.Count("normdoc_cleanup_kept", "清理：继续有效", st.Cleanup.Kept, "本年度结束的清理工作中决定继续有效的文件", srcCleanup, page),
+		stats.Count("normdoc_cleanup_amended", "清理：修改", st.Cleanup.Amended, "本年度结束的清理工作中决定修改的文件", srcCleanup, page),
+		stats.Count("normdoc_cleanup_repealed", "清理：废止", st.Cleanup.Repealed, "本年度结束的清理工作中决定废止的文件", srcCleanup, page),
+		stats.Count("normdoc_cleanup_expired", "清理：失效", st.Cleanup.Expired, "本年度结束的清理工作中宣布失效的文件", srcCleanup, page),
+		stats.Count("normdoc_in_force", "现行有效文件（截至"+st.AsOf+"）", st.InForce, "截至年末（本年为今日）已公布、已施行、未废止且未届满有效期的文件"+scope,
+			"legal-rules.md §4（有效期）", page),
+	}
+}
+
+// Figures are every figure of the statistics page in order: the review figures, then the register's.
+func (st *Stats) Figures() []stats.Figure {
+	return append(append([]stats.Figure(nil), st.reviewFigures...), st.figures...)
+}
+
+// Figures are the year's register figures of organ and the organs below it (a 司法局 stands for its
+// government): the module.Reporting seam. The review figures are the review module's own.
+func (s *Service) Figures(ctx context.Context, organ org.Organ, year int) ([]stats.Figure, error) {
+	if organ.Kind == org.KindJustice {
+		if gov, ok := s.org.GovernmentOf(organ); ok {
+			organ = gov
+		}
+	}
+	st, err := s.Stats(ctx, organ, year)
+	if err != nil {
+		return nil, err
+	}
+	return st.figures, nil
+}
+
+// Figures is the module.Reporting seam (the annual report).
+func (m *Module) Figures(ctx context.Context, organ org.Organ, year int) ([]stats.Figure, error) {
+	return m.svc.Figures(ctx, organ, year)
 }
 
 // StatsByCode is Stats for the organ with the given code (the CLI's --organ); a 司法局 stands for
@@ -179,19 +224,52 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 	return st.WriteText(out)
 }
 
-// ReviewRow is one kind's figures with its Chinese name, in display order (for pages).
+// ReviewRow is one kind's review figures in the columns of the page's table, with the kind's basis.
 type ReviewRow struct {
-	Label string
-	*review.KindCounts
+	Label, Source string
+	Cells         []stats.Figure // submitted, concluded, each conclusion, on time
 }
 
-// ReviewRows lists the review figures by kind in display order.
+// ReviewColumns are the figure suffixes of the review table's columns (review.KindKey).
+var ReviewColumns = []string{"submitted", "concluded", string(review.Agree), string(review.AgreeAmended), string(review.Disagree), string(review.Defer), "on_time"}
+
+// ReviewRows lists the review figures by kind in display order, taken from the Figures.
 func (st *Stats) ReviewRows() []ReviewRow {
 	var out []ReviewRow
 	for _, k := range review.Kinds {
-		if c := st.Reviews[string(k)]; c != nil {
-			out = append(out, ReviewRow{Label: k.Label(), KindCounts: c})
+		row := ReviewRow{Label: k.Label(), Source: k.Basis()}
+		for _, c := range ReviewColumns {
+			f, _ := stats.Find(st.reviewFigures, review.KindKey(k, c))
+			row.Cells = append(row.Cells, f)
 		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// FigureRow is a figure on the page, with the link to its records when that is not the page itself.
+type FigureRow struct {
+	stats.Figure
+	List string
+}
+
+// FigureRows are the figures below the review table: the opinions, then the register's figures.
+func (st *Stats) FigureRows() []FigureRow {
+	var out []FigureRow
+	add := func(f stats.Figure) {
+		r := FigureRow{Figure: f}
+		if !strings.HasPrefix(f.Link, "/normdocs/stats") {
+			r.List = f.Link
+		}
+		out = append(out, r)
+	}
+	for _, f := range st.reviewFigures {
+		if f.Key == "review_opinions_given" || f.Key == "review_opinions_adopted" {
+			add(f)
+		}
+	}
+	for _, f := range st.figures {
+		add(f)
 	}
 	return out
 }
@@ -204,30 +282,13 @@ func (st *Stats) WriteJSON(w io.Writer) error {
 	return enc.Encode(st)
 }
 
-// Lines are the figures as label/value rows, for text output and the summary sheet.
+// Lines are the figures as label/value rows, for text output (the page and the XLSX summary add
+// each figure's formula and source).
 func (st *Stats) Lines() [][2]string {
 	var out [][2]string
-	add := func(k string, v any) { out = append(out, [2]string{k, fmt.Sprint(v)}) }
-	for _, k := range review.Kinds {
-		c := st.Reviews[string(k)]
-		if c == nil {
-			continue
-		}
-		add(k.Label()+"：报送审查", c.Submitted)
-		add(k.Label()+"：出具审核意见", fmt.Sprintf("%d（同意%d，修改后同意%d，不同意%d，暂缓%d）", c.Concluded,
-			c.ByConclusion[string(review.Agree)], c.ByConclusion[string(review.AgreeAmended)], c.ByConclusion[string(review.Disagree)], c.ByConclusion[string(review.Defer)]))
+	for _, f := range st.Figures() {
+		out = append(out, [2]string{f.Label, f.Text()})
 	}
-	add("提出审核意见（条）", st.OpinionsGiven)
-	add("意见被采纳（含部分采纳，条）", st.OpinionsAdopted)
-	add("公布规范性文件（件）", st.Published)
-	add("应报备案（件）", st.FilingDue)
-	add("按时报备（件）", st.FiledOnTime)
-	add("备案率", st.FilingRate)
-	add("清理：继续有效", st.Cleanup.Kept)
-	add("清理：修改", st.Cleanup.Amended)
-	add("清理：废止", st.Cleanup.Repealed)
-	add("清理：失效", st.Cleanup.Expired)
-	add("现行有效文件（截至"+st.AsOf+"）", st.InForce)
 	return out
 }
 
@@ -261,18 +322,18 @@ func displayWidth(s string) int {
 
 // Sheets are the figures as an XLSX workbook: the summary and the reviews by kind.
 func (st *Stats) Sheets() []docgen.Sheet {
-	sum := docgen.Sheet{Name: "汇总", Title: fmt.Sprintf("%s %d 年合法性审查与规范性文件统计", st.Organ, st.Year), Header: []string{"指标", "数值"}}
-	for _, l := range st.Lines() {
-		sum.Rows = append(sum.Rows, []any{l[0], l[1]})
+	sum := docgen.Sheet{Name: "汇总", Title: fmt.Sprintf("%s %d 年合法性审查与规范性文件统计", st.Organ, st.Year), Header: []string{"指标", "数值", "计算方法", "依据"},
+		Widths: []float64{30, 20, 60, 40}}
+	for _, f := range st.Figures() {
+		sum.Rows = append(sum.Rows, []any{f.Label, f.Text(), f.Formula, f.Source})
 	}
-	byKind := docgen.Sheet{Name: "合法性审查", Header: []string{"类别", "报送审查", "出具审核意见", "同意", "修改后同意", "不同意", "暂缓", "按期出具"}}
-	for _, k := range review.Kinds {
-		c := st.Reviews[string(k)]
-		if c == nil {
-			continue
+	byKind := docgen.Sheet{Name: "合法性审查", Header: []string{"类别", "报送审查", "出具审核意见", "同意", "修改后同意", "不同意", "暂缓", "按期出具", "依据"}}
+	for _, r := range st.ReviewRows() {
+		row := []any{r.Label}
+		for _, c := range r.Cells {
+			row = append(row, int(c.Value))
 		}
-		byKind.Rows = append(byKind.Rows, []any{k.Label(), c.Submitted, c.Concluded, c.ByConclusion[string(review.Agree)], c.ByConclusion[string(review.AgreeAmended)],
-			c.ByConclusion[string(review.Disagree)], c.ByConclusion[string(review.Defer)], c.OnTime})
+		byKind.Rows = append(byKind.Rows, append(row, r.Source))
 	}
 	return []docgen.Sheet{sum, byKind}
 }

@@ -7,16 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/stats"
 )
 
 // Statistics of 行政复议, defined once here for the page, the XLSX export, the CLI and the annual report.
@@ -34,25 +33,6 @@ import (
 //	on_time_rate                  法定期限内结案率 = 结案日期 ≤ 决定期限（审结时冻结，含批准延长、扣除中止）÷ 审结
 //
 // carried_over + accepted = concluded + pending always holds.
-
-// Percent is a rate in percent, rounded to two decimals; JSON keeps both decimals (13.95, 0.00).
-type Percent float64
-
-// MarshalJSON writes the number with exactly two decimals.
-func (p Percent) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.FormatFloat(float64(p), 'f', 2, 64)), nil
-}
-
-// String is the percentage as shown: 13.95%.
-func (p Percent) String() string { return strconv.FormatFloat(float64(p), 'f', 2, 64) + "%" }
-
-// rate is num/den in percent with two decimals; 0 when the base is 0.
-func pctRate(num, den int) Percent {
-	if den == 0 {
-		return 0
-	}
-	return Percent(math.Round(float64(num)*10000/float64(den)) / 100)
-}
 
 // OutcomeCounts counts concluded cases by outcome; JSON lists every outcome, in statistics order.
 type OutcomeCounts map[Outcome]int
@@ -81,9 +61,9 @@ type StatsFigures struct {
 	Concluded                   int           `json:"concluded"`
 	Pending                     int           `json:"pending"`
 	Outcomes                    OutcomeCounts `json:"outcomes"`
-	DirectCorrectionRate        Percent       `json:"direct_correction_rate"`
-	ComprehensiveCorrectionRate Percent       `json:"comprehensive_correction_rate"`
-	OnTimeRate                  Percent       `json:"on_time_rate"`
+	DirectCorrectionRate        stats.Percent `json:"direct_correction_rate"`
+	ComprehensiveCorrectionRate stats.Percent `json:"comprehensive_correction_rate"`
+	OnTimeRate                  stats.Percent `json:"on_time_rate"`
 	// The numerators, shown beside each rate (a rate is never shown without its counts).
 	DirectCorrected        int `json:"direct_corrected"`
 	ComprehensiveCorrected int `json:"comprehensive_corrected"`
@@ -122,9 +102,9 @@ func (f *StatsFigures) finish() {
 		}
 	}
 	f.ComprehensiveCorrected = f.DirectCorrected + f.Outcomes[Mediation] + f.settledCorrected
-	f.DirectCorrectionRate = pctRate(f.DirectCorrected, f.Concluded)
-	f.ComprehensiveCorrectionRate = pctRate(f.ComprehensiveCorrected, f.Concluded)
-	f.OnTimeRate = pctRate(f.OnTime, f.Concluded)
+	f.DirectCorrectionRate = stats.Rate(f.DirectCorrected, f.Concluded)
+	f.ComprehensiveCorrectionRate = stats.Rate(f.ComprehensiveCorrected, f.Concluded)
+	f.OnTimeRate = stats.Rate(f.OnTime, f.Concluded)
 }
 
 func (f StatsFigures) zero() bool {
@@ -147,6 +127,9 @@ type Stats struct {
 	ByRespondent []StatsGroup `json:"by_respondent"`
 	ByField      []StatsGroup `json:"by_field"`
 	ByActType    []StatsGroup `json:"by_act_type"`
+
+	organID string // the government, for the figures' links
+	year    int    // the calendar year, when the period is one
 }
 
 // statsSQL computes every figure in one pass, grouped by respondent, field, act type and outcome
@@ -320,7 +303,10 @@ func (s *Service) StatsForOrgan(ctx context.Context, organID string, sub bool, f
 		return Stats{}, err
 	}
 	st, err := s.Stats(ctx, ids, from, to)
-	st.Organ, st.Subordinates = gov.Name, sub
+	st.Organ, st.Subordinates, st.organID = gov.Name, sub, gov.ID
+	if from.Year == to.Year {
+		st.year = from.Year
+	}
 	return st, err
 }
 
@@ -411,7 +397,7 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 		scope = "（含下级）"
 	}
 	fmt.Fprintf(out, "%s%s %d年行政复议统计（%s 至 %s）\n", st.Organ, scope, a.Year, st.From, st.To)
-	for _, r := range figureRows(st.StatsFigures) {
+	for _, r := range figureRows(st.Figures()) {
 		// Pad by display width: a Chinese character takes two columns of a terminal.
 		w := 0
 		for _, c := range r[0] {
@@ -422,18 +408,85 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 	return nil
 }
 
-// figureRows lists the figures as label and value, in report order (page, XLSX and CLI share it).
-func figureRows(f StatsFigures) [][2]string {
-	n := strconv.Itoa
-	rows := [][2]string{
-		{"收到申请", n(f.Received)}, {"受理", n(f.Accepted)}, {"不予受理", n(f.NotAccepted)}, {"其他处理", n(f.OtherHandling)},
-		{"上期结转", n(f.CarriedOver)}, {"审结", n(f.Concluded)}, {"未审结", n(f.Pending)},
+// figureRows lists the figures as label and value, in report order (the CLI text and the XLSX
+// summary): the Figures, outcomes indented under 审结.
+func figureRows(fs []stats.Figure) [][2]string {
+	rows := make([][2]string, 0, len(fs))
+	for _, f := range fs {
+		label := f.Label
+		if strings.HasPrefix(f.Key, "outcome_") {
+			label = "　" + label
+		}
+		rows = append(rows, [2]string{label, f.Text()})
+	}
+	return rows
+}
+
+// Sources of the definitions: legal-rules.md §9 and "Decisions" 6 fix the rates (no national
+// definition exists); the counts follow the law's stages.
+const (
+	srcRates    = "legal-rules.md §9；平台口径“Decisions” 6"
+	srcReceived = "《行政复议法》第二章（行政复议申请）；legal-rules.md §1.1"
+	srcAccepted = "《行政复议法》第三十条"
+	srcOther    = "《行政复议法》第三章（行政复议受理），第三十一条第二款（视为放弃）"
+	srcPeriod   = "平台口径：上期结转 + 本期受理 = 本期审结 + 未审结"
+	srcDecision = "《行政复议法》第六十二条；legal-rules.md §9"
+)
+
+// statsFigures are the totals of f as Figures, in report order: the seven counts, the eleven
+// outcomes, the three rates. statsURL is the page showing them (the case list cannot filter by
+// 复议机关 or closing date, so every figure links to the statistics page).
+func statsFigures(f StatsFigures, statsURL string) []stats.Figure {
+	c := func(key, label string, n int, formula, source string) stats.Figure {
+		return stats.Count(key, label, n, formula, source, statsURL)
+	}
+	fs := []stats.Figure{
+		c("received", "收到申请", f.Received, "收件日期在本期内的复议申请", srcReceived),
+		c("accepted", "受理", f.Accepted, "受理日期（含视为受理）在本期内的申请", srcAccepted),
+		c("not_accepted", "不予受理", f.NotAccepted, "本期作出不予受理决定的申请", "《行政复议法》第三十条第二款"),
+		c("other_handling", "其他处理", f.OtherHandling, "本期以告知、转送、受理前撤回或视为放弃申请结束的申请", srcOther),
+		c("carried_over", "上期结转", f.CarriedOver, "本期开始前已受理、尚未审结的案件", srcPeriod),
+		c("concluded", "审结", f.Concluded, "本期审结的案件（决定、驳回申请、调解、终止）", "《行政复议法》第五章，第四十一条（终止），第七十三条（调解）"),
+		c("pending", "未审结", f.Pending, "本期末已受理、尚未审结的案件", srcPeriod),
 	}
 	for _, o := range Outcomes {
-		rows = append(rows, [2]string{"　审结：" + o.Label(), n(f.Outcomes[o])})
+		fs = append(fs, c("outcome_"+string(o), "审结："+o.Label(), f.Outcomes[o], "本期以“"+o.Label()+"”审结的案件", "《行政复议法》"+o.Article()))
 	}
-	return append(rows,
-		[2]string{"直接纠错率", fmt.Sprintf("%s（%d/%d）", f.DirectCorrectionRate, f.DirectCorrected, f.Concluded)},
-		[2]string{"综合纠错率", fmt.Sprintf("%s（%d/%d）", f.ComprehensiveCorrectionRate, f.ComprehensiveCorrected, f.Concluded)},
-		[2]string{"法定期限内结案率", fmt.Sprintf("%s（%d/%d）", f.OnTimeRate, f.OnTime, f.Concluded)})
+	return append(fs,
+		stats.RateOf("direct_correction_rate", "直接纠错率", f.DirectCorrected, f.Concluded,
+			"（撤销＋部分撤销＋变更＋确认违法＋确认无效＋责令履行）÷ 审结", srcRates, statsURL),
+		stats.RateOf("comprehensive_correction_rate", "综合纠错率", f.ComprehensiveCorrected, f.Concluded,
+			"（直接纠错＋调解＋被申请人纠正后和解撤回的终止）÷ 审结", srcRates, statsURL),
+		stats.RateOf("on_time_rate", "法定期限内结案率", f.OnTime, f.Concluded,
+			"结案日期不晚于决定期限（含批准延长、扣除中止期间）的审结案件 ÷ 审结", srcDecision, statsURL))
+}
+
+// StatsURL is the statistics page of a 复议机关 and year (with its subordinate governments when sub).
+func StatsURL(organID string, year int, sub bool) string {
+	return "/reconsider/stats?" + statsQuery{Organ: org.Organ{ID: organID}, Year: year, Sub: sub}.encode()
+}
+
+// Figures are the year's totals of organ as platform figures: a 司法局, office or department
+// stands for its 人民政府, the 复议机关, whose own cases count (as on the statistics page by default).
+// The page, the XLSX export, the CLI text and the annual report all read these.
+func (s *Service) Figures(ctx context.Context, organ org.Organ, year int) ([]stats.Figure, error) {
+	st, err := s.StatsForYear(ctx, organ.ID, false, year)
+	if err != nil {
+		return nil, err
+	}
+	return st.Figures(), nil
+}
+
+// Figures are the totals of st as platform figures, linked to the statistics page they came from.
+func (st Stats) Figures() []stats.Figure {
+	link := "/reconsider/stats" // a period other than a year of one 复议机关: the page's default
+	if st.organID != "" && st.year != 0 {
+		link = StatsURL(st.organID, st.year, st.Subordinates)
+	}
+	return statsFigures(st.StatsFigures, link)
+}
+
+// Figures is the module.Reporting seam (the annual report).
+func (m *Module) Figures(ctx context.Context, organ org.Organ, year int) ([]stats.Figure, error) {
+	return m.svc.Figures(ctx, organ, year)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -87,7 +88,8 @@ func (m *Module) statsQuery(r *http.Request) (statsQuery, error) {
 type statsView struct {
 	Q         statsQuery
 	S         Stats
-	Figures   [][2]string
+	Counts    []stats.Figure // the seven counts
+	Rates     []stats.Figure
 	Outcomes  []outcomeRow
 	Chart     template.HTML
 	RespChart template.HTML
@@ -95,9 +97,9 @@ type statsView struct {
 }
 
 type outcomeRow struct {
-	Label, Article string
-	N              int
-	Direct         bool
+	stats.Figure
+	Name   string // the outcome alone: 维持
+	Direct bool
 }
 
 func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
@@ -109,11 +111,20 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := statsView{Q: q, S: st, Figures: figureRows(st.StatsFigures)[:7], ExportURL: "/reconsider/stats/export.xlsx?" + q.encode()}
+	v := statsView{Q: q, S: st, ExportURL: "/reconsider/stats/export.xlsx?" + q.encode()}
+	// Every number of the page's first tables comes from the Figures (as the CLI, the XLSX and the annual report).
 	var obars []chartBar
-	for _, o := range Outcomes {
-		v.Outcomes = append(v.Outcomes, outcomeRow{Label: o.Label(), Article: o.Article(), N: st.Outcomes[o], Direct: o.DirectCorrection()})
-		obars = append(obars, chartBar{Label: o.Label(), Value: st.Outcomes[o], Accent: o.DirectCorrection()})
+	for _, f := range st.Figures() {
+		switch o, isOutcome := strings.CutPrefix(f.Key, "outcome_"); {
+		case f.IsRate:
+			v.Rates = append(v.Rates, f)
+		case isOutcome:
+			o := Outcome(o)
+			v.Outcomes = append(v.Outcomes, outcomeRow{Figure: f, Name: o.Label(), Direct: o.DirectCorrection()})
+			obars = append(obars, chartBar{Label: o.Label(), Value: int(f.Value), Accent: o.DirectCorrection()})
+		default:
+			v.Counts = append(v.Counts, f)
+		}
 	}
 	v.Chart = barChart("审结案件结案方式", obars)
 	var rbars []chartBar
@@ -156,8 +167,8 @@ func StatsXLSX(st Stats, year int) ([]byte, error) {
 		title = fmt.Sprintf("%s（含下级）%d年行政复议统计（%s 至 %s）", st.Organ, year, st.From, st.To)
 	}
 	var total [][]any
-	for _, r := range figureRows(st.StatsFigures) {
-		total = append(total, []any{strings.TrimPrefix(r[0], "　"), r[1]})
+	for _, f := range st.Figures() {
+		total = append(total, []any{f.Label, f.Text(), f.Formula, f.Source})
 	}
 	header := []string{"名称", "收到申请", "受理", "不予受理", "其他处理", "上期结转", "审结", "未审结"}
 	for _, o := range Outcomes {
@@ -177,7 +188,7 @@ func StatsXLSX(st Stats, year int) ([]byte, error) {
 		return rows
 	}
 	return docgen.XLSX(
-		docgen.Sheet{Name: "总体情况", Title: title, Header: []string{"项目", "数值"}, Rows: total, Widths: []float64{24, 24}},
+		docgen.Sheet{Name: "总体情况", Title: title, Header: []string{"项目", "数值", "计算方法", "依据"}, Rows: total, Widths: []float64{24, 24, 60, 40}},
 		docgen.Sheet{Name: "按被申请人", Title: title, Header: header, Rows: breakdown(st.ByRespondent)},
 		docgen.Sheet{Name: "按领域", Title: title, Header: header, Rows: breakdown(st.ByField)},
 		docgen.Sheet{Name: "按行为类别", Title: title, Header: header, Rows: breakdown(st.ByActType)},

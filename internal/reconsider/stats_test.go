@@ -3,6 +3,7 @@ package reconsider
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -18,6 +19,8 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -184,25 +187,6 @@ func TestStatsSeed002(t *testing.T) {
 		DirectCorrected: 6, DirectCorrectionRate: 13.95, ComprehensiveCorrected: 6, ComprehensiveCorrectionRate: 13.95,
 		OnTime: 42, OnTimeRate: 97.67, // the first case was decided 75 days after acceptance
 	}))
-}
-
-func TestPctRate(t *testing.T) {
-	for _, c := range []struct {
-		num, den int
-		want     Percent
-		json     string
-	}{
-		{6, 43, 13.95, "13.95"}, {0, 0, 0, "0.00"}, {5, 0, 0, "0.00"}, {1, 3, 33.33, "33.33"}, {2, 3, 66.67, "66.67"},
-		{1, 8, 12.5, "12.50"}, {43, 43, 100, "100.00"}, {48, 294, 16.33, "16.33"},
-	} {
-		got := pctRate(c.num, c.den)
-		if got != c.want {
-			t.Errorf("pctRate(%d, %d) = %v, want %v", c.num, c.den, got, c.want)
-		}
-		if b, _ := json.Marshal(got); string(b) != c.json {
-			t.Errorf("json(pctRate(%d, %d)) = %s, want %s", c.num, c.den, b, c.json)
-		}
-	}
 }
 
 // TestStatsJSON checks the JSON keys and the two-decimal rates, including 0.00 on an empty base.
@@ -490,5 +474,67 @@ func TestImportPages(t *testing.T) {
 	}
 	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases WHERE handler_name <> ''`); n != 58 {
 		t.Errorf("%d cases with the importer as handler", n)
+	}
+}
+
+// The annual report reads the module through module.Reporting.
+var _ module.Reporting = (*Module)(nil)
+
+// TestFiguresAgree: the Figures (page, XLSX, CLI text, annual report) carry exactly the numbers of
+// Stats, every rate with its counts, every figure with formula, source and link; the page shows them.
+func TestFiguresAgree(t *testing.T) {
+	f := ledgerFixture(t)
+	f.mustImport("990121-GOV", "ledger_stats.csv")
+	gov := f.organ("990121-GOV")
+	st, err := f.svc.StatsForYear(f.ctx, gov.ID, false, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := NewModule(f.svc, nil).Figures(f.ctx, f.organ("990121-SFJ"), 2025) // a 司法局 stands for its government
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"received": st.Received, "accepted": st.Accepted, "not_accepted": st.NotAccepted, "other_handling": st.OtherHandling,
+		"carried_over": st.CarriedOver, "concluded": st.Concluded, "pending": st.Pending}
+	for _, o := range Outcomes {
+		want["outcome_"+string(o)] = st.Outcomes[o]
+	}
+	rates := map[string][3]float64{
+		"direct_correction_rate":        {float64(st.DirectCorrectionRate), float64(st.DirectCorrected), float64(st.Concluded)},
+		"comprehensive_correction_rate": {float64(st.ComprehensiveCorrectionRate), float64(st.ComprehensiveCorrected), float64(st.Concluded)},
+		"on_time_rate":                  {float64(st.OnTimeRate), float64(st.OnTime), float64(st.Concluded)},
+	}
+	if len(figs) != len(want)+len(rates) {
+		t.Errorf("%d figures, want %d", len(figs), len(want)+len(rates))
+	}
+	link := "/reconsider/stats?organ=" + gov.ID + "&year=2025"
+	for _, fg := range figs {
+		if fg.Formula == "" || fg.Source == "" || fg.Link != link || fg.Label == "" {
+			t.Errorf("%s: formula %q source %q link %q", fg.Key, fg.Formula, fg.Source, fg.Link)
+		}
+		if r, ok := rates[fg.Key]; ok {
+			if !fg.IsRate || fg.Value != r[0] || float64(fg.Numerator) != r[1] || float64(fg.Denominator) != r[2] || fg.Denominator == 0 {
+				t.Errorf("%s = %v (%d/%d), want %v", fg.Key, fg.Value, fg.Numerator, fg.Denominator, r)
+			}
+			continue
+		}
+		if n, ok := want[fg.Key]; !ok || fg.IsRate || fg.Value != float64(n) {
+			t.Errorf("%s = %v, want %d (known %v)", fg.Key, fg.Value, n, ok)
+		}
+	}
+	if x, _ := stats.Find(figs, "direct_correction_rate"); x.Text() != "46.15%（6/13）" {
+		t.Errorf("direct correction %q", x.Text())
+	}
+
+	// The page shows each figure with its formula and source.
+	a := newTestApp(f)
+	fy, _ := a.as("qs_fy")
+	body := html.UnescapeString(a.get("/reconsider/stats?year=2025", fy).Body.String())
+	for _, fg := range figs {
+		for _, w := range []string{fg.Formula, fg.Source} {
+			if !strings.Contains(body, w) {
+				t.Errorf("page lacks %s of %s", w, fg.Key)
+			}
+		}
 	}
 }

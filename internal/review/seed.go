@@ -8,91 +8,8 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
-	"github.com/fazhi/fazhi/internal/org"
 )
-
-// DemoPrincipal builds the principal of a demo account acting for organID, without a session:
-// seeders run the real service methods as the people of the demo county.
-func DemoPrincipal(ctx context.Context, q db.Querier, o *org.Service, userID, organID string) (*auth.Principal, error) {
-	rows, err := q.QueryContext(ctx, `SELECT u.username, u.name, m.role, m.scope FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.id = ? AND m.organ_id = ?`, userID, organID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	organ, _ := o.Organ(organID)
-	p := &auth.Principal{UserID: userID, HomeOrganID: organID, OrganID: organID, OrganPath: organ.Path}
-	for rows.Next() {
-		var role auth.Role
-		var scope auth.Scope
-		if err := rows.Scan(&p.Username, &p.Name, &role, &scope); err != nil {
-			return nil, err
-		}
-		p.Roles = append(p.Roles, role)
-		if p.Scope == "" {
-			p.Scope = scope
-		} else {
-			p.Scope = auth.Wider(p.Scope, scope)
-		}
-	}
-	if len(p.Roles) == 0 {
-		return nil, fmt.Errorf("演示账户 %s 在 %s 没有角色", userID, organ.Name)
-	}
-	return p, rows.Err()
-}
-
-// membershipOrgan finds the organ a demo account acts for (its first membership).
-func membershipOrgan(ctx context.Context, q db.Querier, userID string, prefer string) (string, error) {
-	var organID string
-	err := q.QueryRowContext(ctx, `SELECT organ_id FROM memberships WHERE user_id = ? ORDER BY CASE WHEN organ_id = ? THEN 0 ELSE 1 END, organ_id LIMIT 1`, userID, prefer).Scan(&organID)
-	return organID, err
-}
-
-// DemoCast are the people of one county the seeders act as.
-type DemoCast struct {
-	County   *demo.County
-	Reviewer *auth.Principal
-	Advisor  *auth.Principal
-	Liaisons []*auth.Principal
-}
-
-// Cast loads the principals of a demo county.
-func Cast(ctx context.Context, d *db.DB, o *org.Service, c *demo.County) (*DemoCast, error) {
-	get := func(role auth.Role, i int, prefer string) (*auth.Principal, error) {
-		ids := c.Staff[role]
-		if len(ids) <= i {
-			return nil, fmt.Errorf("演示县 %s 缺少%s", c.Government.Name, role.Label())
-		}
-		organID, err := membershipOrgan(ctx, d, ids[i], prefer)
-		if err != nil {
-			return nil, err
-		}
-		return DemoPrincipal(ctx, d, o, ids[i], organID)
-	}
-	cast := &DemoCast{County: c}
-	var err error
-	if cast.Reviewer, err = get(auth.RoleReviewer, 0, c.Justice.ID); err != nil {
-		return nil, err
-	}
-	if cast.Advisor, err = get(auth.RoleAdvisor, 0, c.Justice.ID); err != nil {
-		return nil, err
-	}
-	for i := range c.Staff[auth.RoleLiaison] {
-		p, err := get(auth.RoleLiaison, i, "")
-		if err != nil {
-			return nil, err
-		}
-		cast.Liaisons = append(cast.Liaisons, p)
-	}
-	if len(cast.Liaisons) == 0 {
-		return nil, fmt.Errorf("演示县 %s 没有部门联络员", c.Government.Name)
-	}
-	return cast, nil
-}
-
-// DemoCounties is how many counties get a full year of records (the others only bulk documents).
-const DemoCounties = 2
 
 // Seeder adds a realistic year of review requests for the demo counties: the twelve months up to
 // today, all five kinds, returned materials, double reviews, every conclusion, the departments'
@@ -101,10 +18,10 @@ func Seeder(s *Service) demo.Seeder {
 	return func(ctx context.Context, w *demo.World) (string, error) {
 		total := 0
 		for i, c := range w.Counties {
-			if i >= DemoCounties {
+			if i >= demo.RecordCounties {
 				break
 			}
-			cast, err := Cast(ctx, s.db, s.org, c)
+			cast, err := demo.Cast(ctx, s.db, s.org, c)
 			if err != nil {
 				return "", err
 			}
@@ -123,7 +40,7 @@ var kindPlan = []struct {
 	n    int
 }{{KindNormdoc, 16}, {KindDecision, 6}, {KindContract, 14}, {KindMeeting, 18}, {KindEnforcement, 8}}
 
-func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *DemoCast) (int, error) {
+func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Players) (int, error) {
 	cal := s.cal()
 	today := s.Today()
 	start := today.AddDays(-365)
@@ -161,7 +78,7 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *DemoCast
 
 // seedOne walks one request as far as its age allows: older ones are concluded and answered,
 // those of the last weeks stop at the step they would have reached by today.
-func (s *Service) seedOne(ctx context.Context, rnd *rand.Rand, cast *DemoCast, liaison *auth.Principal, place string, k Kind, on, today calendar.Date) error {
+func (s *Service) seedOne(ctx context.Context, rnd *rand.Rand, cast *demo.Players, liaison *auth.Principal, place string, k Kind, on, today calendar.Date) error {
 	cal := s.cal()
 	dept, _ := s.org.Organ(liaison.OrganID)
 	deptShort := strings.TrimPrefix(dept.Name, place)

@@ -7,12 +7,15 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/org"
 )
 
-func TestSeederYear(t *testing.T) {
+// seeded is the demo county with a year of review requests up to 2026-11-20.
+func seeded(t *testing.T) (*Service, *db.DB, *org.Service, demo.Summary) {
+	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)
 	o := org.New(d)
@@ -27,11 +30,17 @@ func TestSeederYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s, d, o, sum
+}
+
+func TestSeederYear(t *testing.T) {
+	ctx := context.Background()
+	s, d, o, sum := seeded(t)
 	if len(sum.Notes) != 1 {
 		t.Fatalf("notes %v", sum.Notes)
 	}
 	var total, concluded, returned, dual, answered, open int
-	err = d.QueryRowContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN state = 'concluded' THEN 1 ELSE 0 END), SUM(CASE WHEN return_count > 0 THEN 1 ELSE 0 END),
+	err := d.QueryRowContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN state = 'concluded' THEN 1 ELSE 0 END), SUM(CASE WHEN return_count > 0 THEN 1 ELSE 0 END),
 		SUM(dual), SUM(CASE WHEN feedback_on <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN state IN ('submitted', 'returned', 'in_review') THEN 1 ELSE 0 END) FROM review_requests`).
 		Scan(&total, &concluded, &returned, &dual, &answered, &open)
 	if err != nil {

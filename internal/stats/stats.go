@@ -17,6 +17,12 @@ func (p Percent) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(p), 'f', 2, 64)), nil
 }
 
+// JSONSchema describes a Percent in the OpenAPI description (the api.Schemaer seam; api.Schema
+// is this map type).
+func (Percent) JSONSchema() map[string]any {
+	return map[string]any{"type": "number", "description": "百分比，两位小数"}
+}
+
 // String is the percentage as shown: 13.95%.
 func (p Percent) String() string { return strconv.FormatFloat(float64(p), 'f', 2, 64) + "%" }
 
@@ -52,6 +58,9 @@ func RateOf(key, label string, num, den int, formula, source, link string) Figur
 	return Figure{Key: key, Label: label, Value: float64(Rate(num, den)), IsRate: true, Numerator: num, Denominator: den,
 		Formula: formula, Source: source, Link: link}
 }
+
+// Rate is a rate figure's value as a Percent (13.95%).
+func (f Figure) Rate() Percent { return Percent(f.Value) }
 
 // Text is the figure as a person reads it: "12 件" or "13.95%（6/43）".
 func (f Figure) Text() string {

@@ -9,7 +9,7 @@
 // A module declares each operation next to its route, best in one call:
 //
 //	api.Route(app, reg, api.Op{Method: "POST", Path: "/reconsider/cases", Summary: "登记复议申请",
-//		Perm: auth.PermReconsiderEdit, Request: RegisterInput{}, Response: Case{}}, m.apiRegister)
+//		Perm: reconsider.PermEdit, Request: RegisterInput{}, Response: Case{}}, m.apiRegister)
 //
 // GET /api/v1/openapi.json (public) describes every route registered with app.APIRoute; a route
 // without an Op still appears, marked 未描述, and Registry.Check reports it.

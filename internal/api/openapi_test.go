@@ -317,12 +317,12 @@ func testApp(t *testing.T) (*web.App, *Registry) {
 	reg := NewRegistry()
 	Route(app, reg, Op{Method: "GET", Path: "/things", Summary: "列出事项", Tag: "示例", Perm: auth.PermLogin,
 		Query: thingQuery{}, Response: List[thing]{}}, ok)
-	Route(app, reg, Op{Method: "POST", Path: "/things", Summary: "登记事项", Perm: auth.PermReconsiderEdit,
+	Route(app, reg, Op{Method: "POST", Path: "/things", Summary: "登记事项", Perm: permThingEdit,
 		Request: createThing{}, Response: thing{}, Status: http.StatusCreated}, ok)
 	Route(app, reg, Op{Method: "GET", Path: "/things/{id}", Summary: "事项详情", Perm: auth.PermLogin,
 		PathParams: map[string]string{"id": "事项 ID"}, Response: &thing{}}, ok)
-	Route(app, reg, Op{Method: "DELETE", Path: "/things/{id}", Summary: "删除事项", Perm: auth.PermReconsiderEdit}, ok)
-	Route(app, reg, Op{Method: "POST", Path: "/things/{id}/files", Summary: "上传附件", Perm: auth.PermReconsiderEdit,
+	Route(app, reg, Op{Method: "DELETE", Path: "/things/{id}", Summary: "删除事项", Perm: permThingEdit}, ok)
+	Route(app, reg, Op{Method: "POST", Path: "/things/{id}/files", Summary: "上传附件", Perm: permThingEdit,
 		Request: uploadForm{}, RequestType: "multipart/form-data", Response: []thing{}}, ok)
 	Route(app, reg, Op{Method: "GET", Path: "/things/{id}/files/{file}", Summary: "下载附件", Perm: auth.PermLogin,
 		ResponseType: "application/octet-stream"}, ok)
@@ -456,7 +456,7 @@ func TestCheck(t *testing.T) {
 	}
 	reg.Op(Op{Method: "GET", Path: "/ghost", Summary: "无路由", Perm: auth.PermLogin})
 	app.APIRoute("PUT", "/things/{id}", auth.PermLogin, ok)
-	reg.Op(Op{Method: "PUT", Path: "/things/{id}", Summary: "修改", Perm: auth.PermReconsiderEdit})
+	reg.Op(Op{Method: "PUT", Path: "/things/{id}", Summary: "修改", Perm: permThingEdit})
 	err = reg.Check(app.Routes())
 	want := "接口未描述：GET /raw/{rest}\n接口权限不一致：PUT /things/{id} 路由为 login，描述为 reconsider.edit\n接口已描述但未注册路由：GET /ghost"
 	if err == nil || err.Error() != want {
@@ -512,3 +512,6 @@ func TestAPIPath(t *testing.T) {
 		}
 	}
 }
+
+// permThingEdit is a module permission of the test's imaginary module.
+const permThingEdit auth.Perm = "reconsider.edit"

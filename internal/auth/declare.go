@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -72,6 +73,17 @@ func platformPerms() []Perm {
 	var out []Perm
 	for _, ps := range grants {
 		out = append(out, ps...)
+	}
+	return out
+}
+
+// DeclaredBy lists the declared permissions whose names start with prefix ("reconsider.").
+func DeclaredBy(prefix string) []PermDef {
+	var out []PermDef
+	for _, d := range Declared() {
+		if strings.HasPrefix(string(d.Perm), prefix) {
+			out = append(out, d)
+		}
 	}
 	return out
 }

@@ -73,38 +73,28 @@ func Wider(a, b Scope) Scope {
 type Perm string
 
 const (
-	PermPublic           Perm = "public"           // anyone, no login
-	PermLogin            Perm = "login"            // any signed-in user
-	PermWorkbench        Perm = "workbench"        // the 工作台 with todos (case-handling roles)
-	PermUserAdmin        Perm = "user.admin"       // create/disable accounts, organs, departments
-	PermRoleAdmin        Perm = "role.admin"       // assign roles, unlock, reset passwords
-	PermCalendarAdmin    Perm = "calendar.admin"   // holiday notices
-	PermAuditRead        Perm = "audit.read"       // view and export the audit log
-	PermTokenAdmin       Perm = "token.admin"      // API tokens for system accounts
-	PermReconsiderView   Perm = "reconsider.view"  // open a case page: the office, leaders, and the respondent's liaison (scope decides which cases)
-	PermReconsiderRead   Perm = "reconsider.read"  // see reconsideration cases
-	PermReconsiderEdit   Perm = "reconsider.edit"  // handle cases: intake, acceptance, decisions
-	PermReconsiderReply  Perm = "reconsider.reply" // a respondent's liaison files the 答复
-	PermReconsiderImport Perm = "reconsider.import"
-	PermStatsRead        Perm = "stats.read" // statistics and dashboards
-	PermReviewRead       Perm = "review.read"
-	PermReviewEdit       Perm = "review.edit"    // the 司法局 side: completeness, assignment, conclusion
-	PermReviewSubmit     Perm = "review.submit"  // a department submits drafts and answers opinions
-	PermReviewOpinion    Perm = "review.opinion" // give an opinion on an assigned review (reviewer or advisor)
-	PermNormdocRead      Perm = "normdoc.read"
-	PermNormdocEdit      Perm = "normdoc.edit"
+	PermPublic        Perm = "public"         // anyone, no login
+	PermLogin         Perm = "login"          // any signed-in user
+	PermWorkbench     Perm = "workbench"      // the 工作台 with todos (case-handling roles)
+	PermUserAdmin     Perm = "user.admin"     // create/disable accounts, organs, departments
+	PermRoleAdmin     Perm = "role.admin"     // assign roles, unlock, reset passwords
+	PermCalendarAdmin Perm = "calendar.admin" // holiday notices
+	PermAuditRead     Perm = "audit.read"     // view and export the audit log
+	PermTokenAdmin    Perm = "token.admin"    // API tokens for system accounts
+	PermStatsRead     Perm = "stats.read"     // statistics and dashboards
 )
 
-// grants is the single table of who may do what. Administrators never get case content.
+// grants is the table of the platform's own permissions. Each module declares its permissions
+// beside its code (auth.Declare); Grants reads both. Administrators never get case content.
 var grants = map[Role][]Perm{
 	RoleSysAdmin:     {PermLogin, PermUserAdmin, PermCalendarAdmin, PermTokenAdmin},
 	RoleSecAdmin:     {PermLogin, PermRoleAdmin},
 	RoleAuditAdmin:   {PermLogin, PermAuditRead},
-	RoleReconsider:   {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderRead, PermReconsiderEdit, PermReconsiderImport, PermStatsRead},
-	RoleReviewer:     {PermLogin, PermWorkbench, PermReviewRead, PermReviewEdit, PermReviewOpinion, PermNormdocRead, PermNormdocEdit, PermStatsRead},
-	RoleLiaison:      {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderReply, PermReviewRead, PermReviewSubmit, PermNormdocRead},
-	RoleAdvisor:      {PermLogin, PermWorkbench, PermReviewRead, PermReviewOpinion},
-	RoleLeader:       {PermLogin, PermWorkbench, PermReconsiderView, PermReconsiderRead, PermReviewRead, PermNormdocRead, PermStatsRead},
+	RoleReconsider:   {PermLogin, PermWorkbench, PermStatsRead},
+	RoleReviewer:     {PermLogin, PermWorkbench, PermStatsRead},
+	RoleLiaison:      {PermLogin, PermWorkbench},
+	RoleAdvisor:      {PermLogin, PermWorkbench},
+	RoleLeader:       {PermLogin, PermWorkbench, PermStatsRead},
 	RoleCourtLiaison: {PermLogin, PermWorkbench},
 	RolePublic:       {PermPublic},
 }

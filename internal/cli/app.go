@@ -98,7 +98,6 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 	proxies, _ := config.ParseProxies(cfg.TrustedProxies) // Validate has checked it
 	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version, TrustedProxies: proxies})
 	registerModules(e)
-	e.wireKit()
 	return e, nil
 }
 

@@ -5,71 +5,81 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/config"
 	"github.com/fazhi/fazhi/internal/lawlib"
-	"github.com/fazhi/fazhi/internal/normdoc"
-	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/search"
 )
 
-// cmdStats prints a module's statistics: fazhi stats reconsideration|normdoc --organ CODE --year YYYY --format json.
+// cmdStats prints a module's statistics: fazhi stats NAME --organ CODE --year YYYY --format json.
 func cmdStats(ctx context.Context, args []string, out, errOut io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w：fazhi stats reconsideration|normdoc --organ CODE --year YYYY [--format json]", ErrUsage)
-	}
-	switch args[0] {
-	case "reconsideration", "reconsider":
-		var a reconsider.StatsArgs
-		e, _, err := openData(ctx, "stats "+args[0], args[1:], errOut, a.Flags)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return reconsider.CLIStats(ctx, e.mods.reconsider, a, out)
-	}
-	if run, ok := moreStats[args[0]]; ok {
-		return run(ctx, args, out, errOut)
-	}
-	return fmt.Errorf("%w：未知的统计 %q（可用：reconsideration、normdoc）", ErrUsage, args[0])
+	return moduleCommand(ctx, "stats", "统计", args, out, errOut, nil)
 }
 
-// cmdImport loads data: fazhi import reconsideration FILE --organ CODE; fazhi import laws DIR.
+// cmdImport loads data: a module's ledger (fazhi import reconsideration FILE --organ CODE), or the
+// law library (fazhi import laws DIR).
 func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w：fazhi import reconsideration FILE --organ CODE | fazhi import laws DIR", ErrUsage)
-	}
-	switch args[0] {
-	case "reconsideration", "reconsider":
-		var a reconsider.ImportArgs
-		e, rest, err := openData(ctx, "import "+args[0], args[1:], errOut, a.Flags)
-		if err != nil {
-			return err
-		}
-		defer e.Close()
-		return reconsider.CLIImport(audit.WithActor(ctx, audit.Actor{Username: "cli"}), e.mods.reconsider, a, rest, out)
-	}
-	if run, ok := moreImports[args[0]]; ok {
-		return run(ctx, args, out, errOut)
-	}
-	return fmt.Errorf("%w：未知的导入类型 %q（可用：reconsideration、laws）", ErrUsage, args[0])
+	return moduleCommand(ctx, "import", "导入", args, out, errOut, map[string]subcommand{"laws": importLaws})
 }
 
 type subcommand func(ctx context.Context, args []string, out, errOut io.Writer) error
 
-var (
-	moreStats   = map[string]subcommand{"normdoc": statsNormdoc}
-	moreImports = map[string]subcommand{"laws": importLaws}
-)
-
-func statsNormdoc(ctx context.Context, args []string, out, errOut io.Writer) error {
-	var a normdoc.StatsArgs
-	e, _, err := openData(ctx, "stats normdoc", args[1:], errOut, a.Flags)
-	if err != nil {
-		return err
+// moduleCommand runs the verb's command that a listed module declares (module.Spec.Commands),
+// or one of the platform's own.
+func moduleCommand(ctx context.Context, verb, what string, args []string, out, errOut io.Writer, platform map[string]subcommand) error {
+	usages := verbUsages(verb, platform)
+	if len(args) == 0 {
+		return fmt.Errorf("%w：fazhi %s %s", ErrUsage, verb, strings.Join(usages, " | fazhi "+verb+" "))
 	}
-	defer e.Close()
-	return normdoc.CLIStats(ctx, e.mods.normdoc, a, out)
+	name := args[0]
+	if run, ok := platform[name]; ok {
+		return run(ctx, args, out, errOut)
+	}
+	for _, spec := range moduleList() {
+		for _, c := range spec.Commands {
+			if c.Verb != verb || (c.Name != name && !slices.Contains(c.Aliases, name)) {
+				continue
+			}
+			cfg := config.Default()
+			fs := newFlags(verb+" "+name, errOut)
+			cfg.DataFlags(fs)
+			run := c.Flags(fs)
+			if err := parse(fs, args[1:]); err != nil {
+				return err
+			}
+			cfg.LogLevel = "warn"
+			e, err := Open(ctx, cfg, errOut)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			return run(ctx, e.module(spec.Name), fs.Args(), out)
+		}
+	}
+	var names []string
+	for _, u := range usages {
+		names = append(names, strings.Fields(u)[0])
+	}
+	return fmt.Errorf("%w：未知的%s %q（可用：%s）", ErrUsage, what, name, strings.Join(names, "、"))
+}
+
+// verbUsages lists the usage lines of a verb: the modules' commands, then the platform's.
+func verbUsages(verb string, platform map[string]subcommand) []string {
+	var out []string
+	for _, spec := range moduleList() {
+		for _, c := range spec.Commands {
+			if c.Verb == verb {
+				out = append(out, c.Usage)
+			}
+		}
+	}
+	if _, ok := platform["laws"]; ok {
+		out = append(out, "laws DIR（法规库）")
+	}
+	return out
 }
 
 func importLaws(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -98,3 +108,4 @@ func cmdSearch(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	return err
 }
+

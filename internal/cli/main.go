@@ -26,9 +26,9 @@ func commands() []command {
 		{"org", "机关：list [--format json]", cmdOrg},
 		{"calendar", "法定工作日：due、import、show", cmdCalendar},
 		{"audit", "审计日志：verify（校验哈希链与签名检查点）、checkpoint（写入签名检查点）", cmdAudit},
-		{"import", "导入：reconsideration FILE --organ CODE（复议台账）、laws DIR（法规库）", cmdImport},
+		{"import", "导入：" + strings.Join(verbUsages("import", map[string]subcommand{"laws": nil}), "、"), cmdImport},
 		{"search", "检索规范性文件和法规：fazhi search \"检索词\" [--limit N] [--status 有效] [--format json]", cmdSearch},
-		{"stats", "统计：reconsideration|normdoc --organ CODE --year YYYY [--format json]", cmdStats},
+		{"stats", "统计：" + strings.Join(verbUsages("stats", nil), "、"), cmdStats},
 		{"backup", "在服务运行时备份数据库和附件", cmdBackup},
 		{"version", "显示版本", cmdVersion},
 	}

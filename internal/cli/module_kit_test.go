@@ -113,3 +113,31 @@ func TestModuleKitSampleModule(t *testing.T) {
 }
 
 var _ module.Module = (*sample.Module)(nil)
+
+// Every listed module is built from its Spec under its own name and declares its permissions;
+// the three case modules report their figures to the annual report's seam.
+func TestModuleList(t *testing.T) {
+	e := openWithSample(t)
+	seen := map[string]bool{}
+	for i, m := range e.Modules() {
+		if m.Name() != e.specs[i].Name || seen[m.Name()] {
+			t.Errorf("module %d: name %q, spec %q (names must be unique)", i, m.Name(), e.specs[i].Name)
+		}
+		seen[m.Name()] = true
+		p, ok := m.(module.Permissioned)
+		if !ok || len(p.Permissions()) == 0 {
+			t.Errorf("%s declares no permissions", m.Name())
+			continue
+		}
+		for _, d := range p.Permissions() {
+			if !strings.HasPrefix(string(d.Perm), m.Name()+".") || !d.CaseContent {
+				t.Errorf("%s: permission %s should be named after the module and mark case content", m.Name(), d.Perm)
+			}
+		}
+	}
+	for _, name := range []string{"reconsider", "review", "normdoc"} {
+		if _, ok := e.module(name).(module.Reporting); !ok {
+			t.Errorf("%s does not report figures (module.Reporting)", name)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io/fs"
-	"time"
 
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
@@ -18,7 +17,17 @@ import (
 	"github.com/fazhi/fazhi/internal/search"
 )
 
-// modules holds the wired domain modules, for the CLI commands that call them.
+// moduleList is the one list of domain modules: adding a module is one line here. The order is
+// the order of building (a module may use one listed before it), of the demo seeders and of the menu.
+func moduleList() []module.Spec {
+	return []module.Spec{
+		reconsider.Spec,
+		review.Spec,
+		normdoc.Spec, // after review
+	}
+}
+
+// modules holds what the CLI commands call directly.
 type modules struct {
 	reconsider *reconsider.Service
 	review     *review.Service
@@ -27,38 +36,24 @@ type modules struct {
 	laws       *lawlib.Library
 }
 
-// registerModules plugs every module into the shell: routes, menu entries, workbench todos,
-// calendar re-dating. One block per module, in menu order.
+// registerModules plugs the platform rooms and every listed module into the shell: routes, API
+// operations, menu entries, workbench todos, calendar re-dating; then the OpenAPI document.
 func registerModules(e *Env) {
 	e.Files = files.New(e.DB, files.NewDiskStore(e.Cfg.FilesDir()), e.Cfg.MaxUpload)
 	e.API = api.NewRegistry()
+	e.wireNotify()
 
 	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar})
 	am.Register(e.Web)
 	am.DescribeAPI(e.API)
 
-	e.mods.reconsider = reconsider.New(e.DB, e.Org, e.Auth, e.Calendar.Current, e.Cipher)
-	e.Calendar.OnChange(e.mods.reconsider.Redate)
-	rm := reconsider.NewModule(e.mods.reconsider, e.Files)
-	rm.Register(e.Web)
-	rm.DescribeAPI(e.API)
-
 	e.mods.search = search.NewIndex(e.DB)
 	e.mods.laws = lawlib.New(e.DB, e.mods.search)
-	e.mods.review = review.New(e.DB, e.Org, e.Auth, e.Calendar.Current)
-	e.Calendar.OnChange(e.mods.review.Redate)
-	rv := review.NewModule(e.mods.review)
-	rv.Register(e.Web)
-	rv.DescribeAPI(e.API)
-	e.mods.normdoc = normdoc.New(e.DB, e.Org, e.Auth, e.mods.review, e.Calendar.Current, normdoc.SearchIndex(e.mods.search))
-	e.Calendar.OnChange(e.mods.normdoc.Redate)
-	nd := normdoc.NewModule(e.mods.normdoc)
-	nd.Register(e.Web)
-	nd.DescribeAPI(e.API)
 	search.NewModule(e.mods.search).Register(e.Web)
 	lawlib.NewModule(e.mods.laws).Register(e.Web)
 
-	deps := module.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, Cipher: e.Cipher, Files: e.Files, Log: e.Log}
+	deps := module.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, Cipher: e.Cipher, Files: e.Files,
+		Search: e.mods.search, Notify: e.kit.notify, Log: e.Log}
 	for _, spec := range e.specs {
 		m := spec.New(deps, e.module)
 		e.modules = append(e.modules, m)
@@ -67,13 +62,18 @@ func registerModules(e *Env) {
 			e.Calendar.OnChange(r.Redate)
 		}
 	}
+	e.mods.reconsider = service[*reconsider.Module](e, "reconsider").Service()
+	e.mods.review = service[*review.Module](e, "review").Service()
+	e.mods.normdoc = service[*normdoc.Module](e, "normdoc").Service()
 
+	e.wireScheduler()
 	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
 }
 
-// moduleList is the one list of domain modules on the kit: adding a module is one line here.
-func moduleList() []module.Spec {
-	return []module.Spec{}
+// service returns the listed module of that name for the CLI commands that call it.
+func service[M module.Module](e *Env, name string) M {
+	m, _ := e.module(name).(M)
+	return m
 }
 
 func moduleMigrations(specs []module.Spec) []fs.FS {
@@ -99,20 +99,20 @@ func (e *Env) module(name string) module.Module {
 // Modules lists the modules built from the module list.
 func (e *Env) Modules() []module.Module { return append([]module.Module(nil), e.modules...) }
 
-// moduleJobs lists the periodic jobs the modules on the kit declare.
-func (e *Env) moduleJobs() []module.Job {
-	var out []module.Job
+// jobs lists every periodic job: the modules' scans and the message centre's reminders and pruning.
+func (e *Env) jobs() []jobs.Job {
+	var out []jobs.Job
 	for _, m := range e.modules {
 		if s, ok := m.(module.Scheduled); ok {
 			out = append(out, s.Jobs()...)
 		}
 	}
-	return out
+	return append(out, e.kit.notify.Jobs(e.Cfg.MessageDays)...)
 }
 
-// seeders lists each module's demo data, in dependency order.
+// seeders lists each module's demo data, in list order.
 func (e *Env) seeders() []demo.Seeder {
-	out := []demo.Seeder{reconsider.Seeder(e.mods.reconsider), review.Seeder(e.mods.review), normdoc.Seeder(e.mods.normdoc)}
+	var out []demo.Seeder
 	for _, m := range e.modules {
 		if s, ok := m.(module.Seeding); ok {
 			out = append(out, s.Seeder())
@@ -124,13 +124,4 @@ func (e *Env) seeders() []demo.Seeder {
 // LoadDemo loads the demo deployment into an empty database.
 func (e *Env) LoadDemo(ctx context.Context, scale string) (demo.Summary, error) {
 	return demo.Load(ctx, e.DB, e.Org, e.Auth, scale, e.seeders())
-}
-
-// jobs lists the periodic scans the modules and the platform declare; `serve` runs them through
-// one scheduler shared by every instance on the database.
-func (e *Env) jobs() []jobs.Job {
-	return append([]jobs.Job{
-		{Name: "reconsider.deem-accepted", Label: "复议申请审查期限届满视为受理", Every: 10 * time.Minute, Run: e.mods.reconsider.DeemAccepted},
-		{Name: "normdoc.expire", Label: "规范性文件有效期届满标为失效", Every: 10 * time.Minute, Run: e.mods.normdoc.ExpireDue},
-	}, append(e.moduleJobs(), e.kit.notify.Jobs(e.Cfg.MessageDays)...)...)
 }

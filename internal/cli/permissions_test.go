@@ -25,9 +25,7 @@ var caseContent = []string{"reconsider.", "review.", "normdoc.", "stats."}
 
 // knownPerms are checked even when no route uses them yet.
 var knownPerms = []auth.Perm{auth.PermPublic, auth.PermLogin, auth.PermWorkbench, auth.PermUserAdmin, auth.PermRoleAdmin,
-	auth.PermCalendarAdmin, auth.PermAuditRead, auth.PermTokenAdmin, auth.PermReconsiderRead, auth.PermReconsiderEdit,
-	auth.PermReconsiderReply, auth.PermReconsiderImport, auth.PermStatsRead, auth.PermReviewRead, auth.PermReviewEdit,
-	auth.PermReviewSubmit, auth.PermReviewOpinion, auth.PermNormdocRead, auth.PermNormdocEdit}
+	auth.PermCalendarAdmin, auth.PermAuditRead, auth.PermTokenAdmin, auth.PermStatsRead}
 
 // pathParam matches {name}, {name...} and {$} in a route pattern.
 var pathParam = regexp.MustCompile(`\{[^}]*\}`)

@@ -8,6 +8,8 @@ package module
 
 import (
 	"context"
+	"flag"
+	"io"
 	"io/fs"
 	"log/slog"
 
@@ -18,7 +20,9 @@ import (
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/jobs"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/search"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
@@ -33,6 +37,8 @@ type Deps struct {
 	Calendar *calendar.Store
 	Cipher   *secure.FieldCipher
 	Files    *files.Service
+	Search   *search.Index   // the full-text index (规范性文件, 法规库)
+	Notify   *notify.Service // the message centre: modules post inside their transactions
 	Log      *slog.Logger
 }
 
@@ -72,6 +78,20 @@ type Scheduled interface {
 	Jobs() []Job
 }
 
+// Command is a module's command-line verb: `fazhi stats NAME …`, `fazhi import NAME FILE …`.
+type Command struct {
+	Verb    string   // "stats" or "import"
+	Name    string   // "reconsideration"
+	Aliases []string // "reconsider"
+	Usage   string   // after the verb: "reconsideration FILE --organ CODE"
+	// Flags declares the command's flags on fs and returns what runs once they are parsed and the
+	// database is open, on the module built from the same Spec.
+	Flags func(fs *flag.FlagSet) Runner
+}
+
+// Runner runs a command with the built module and the positional arguments.
+type Runner func(ctx context.Context, m Module, args []string, out io.Writer) error
+
 // Spec is how cli lists a module: one line per module in cli/modules.go.
 type Spec struct {
 	Name string
@@ -80,6 +100,9 @@ type Spec struct {
 	Migrations fs.FS
 	// New builds the module. built returns a module listed earlier (e.g. normdoc asks for review).
 	New func(d Deps, built func(name string) Module) Module
+	// Commands are the module's command-line verbs (declared here, not on the built module, so
+	// the command line can parse their flags before the database is open).
+	Commands []Command
 }
 
 // Reporting modules give their year's figures for an organ (and the organs below it within the

@@ -28,22 +28,22 @@ type filingInput struct {
 func (m *Module) transitions() action.List[*Doc] {
 	s := m.svc
 	return action.List[*Doc]{
-		action.New("publish", "统一印发、公布", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *PublishInput) (*Doc, error) {
+		action.New("publish", "统一印发、公布", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *PublishInput) (*Doc, error) {
 			return s.Publish(ctx, p, id, *in)
 		}).Describe("on 为公布日期；施行日期缺省按本机关设置。公布后生成备案期限。").Done("已公布，备案期限已生成"),
-		action.New("filing", "记录备案情况", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *filingInput) (*Doc, error) {
+		action.New("filing", "记录备案情况", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *filingInput) (*Doc, error) {
 			return s.RecordFiling(ctx, p, id, in.FilingID, in.FilingInput)
 		}).Describe("stage：sent 报送、received 备案机关接收、feedback 审查意见（result：ok 准予备案、correct 要求纠正）。").Done("已记录备案情况"),
-		action.New("evaluate", "有效期届满前评估", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *EvaluateInput) (*Doc, error) {
+		action.New("evaluate", "有效期届满前评估", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *EvaluateInput) (*Doc, error) {
 			return s.Evaluate(ctx, p, id, *in)
 		}).Describe("evaluation：continue 继续有效（重新计算有效期）、amend 需要修改、expire 到期失效。").Done("已记录评估结论"),
-		action.New("end", "废止或宣布失效", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *EndInput) (*Doc, error) {
+		action.New("end", "废止或宣布失效", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *EndInput) (*Doc, error) {
 			return s.End(ctx, p, id, *in)
 		}).Describe("status：repealed 废止、expired 宣布失效；basis 为决定文号或会议。").Done("已记录文件状态变化"),
-		action.New("amended", "记录被其他文件修改", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *AmendInput) (*Doc, error) {
+		action.New("amended", "记录被其他文件修改", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *AmendInput) (*Doc, error) {
 			return s.MarkAmended(ctx, p, id, *in)
 		}).Describe("by_id 为已公布的修改文件；text 为修改后的本文件全文，缺省以修改文件全文为准。").Done("已记录修改情况"),
-		action.New("revise", "修订文本（新版本）", auth.PermNormdocEdit, func(ctx context.Context, p *auth.Principal, id string, in *ReviseInput) (*Doc, error) {
+		action.New("revise", "修订文本（新版本）", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ReviseInput) (*Doc, error) {
 			return s.ReviseText(ctx, p, id, *in)
 		}).Describe("保存新版本全文；已公布的文件须在 note 中写明勘误说明。").Done("已保存新版本"),
 	}
@@ -53,11 +53,11 @@ func (m *Module) transitions() action.List[*Doc] {
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "规范性文件"
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/normdocs", Tag: tag, Perm: auth.PermNormdocRead, Summary: "登记的规范性文件",
+		{api.Op{Method: http.MethodGet, Path: "/normdocs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
 			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
 		{api.Op{Method: http.MethodGet, Path: "/normdocs/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
 			Description: "与 fazhi stats normdoc --format json 相同的口径（见 normdoc.Stats）。organ 为机关 ID，缺省为本人所属人民政府。", Query: statsQuery{}, Response: Stats{}}, m.apiStats},
-		{api.Op{Method: http.MethodGet, Path: "/normdocs/{id}", Tag: tag, Perm: auth.PermNormdocRead, Summary: "规范性文件详情",
+		{api.Op{Method: http.MethodGet, Path: "/normdocs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
 			Description: "现行文本、效力变化和备案情况。", Response: DocDetailJSON{}}, m.apiGet},
 		{api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
 			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, m.apiPublicList},
@@ -73,8 +73,8 @@ func (m *Module) apiSpecs() []apiSpec {
 	return specs
 }
 
-// DescribeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) DescribeAPI(reg *api.Registry) {
+// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
+func (m *Module) describeAPI(reg *api.Registry) {
 	for _, s := range m.apiSpecs() {
 		reg.Op(s.op)
 	}

@@ -28,7 +28,7 @@ type CleanupInput struct {
 
 // OpenCleanup creates the campaign and one item per matching document in force.
 func (s *Service) OpenCleanup(ctx context.Context, p *auth.Principal, in CleanupInput) (*Cleanup, error) {
-	if !p.Can(auth.PermNormdocEdit) {
+	if !p.Can(PermEdit) {
 		return nil, fault.Forbiddenf("您没有组织文件清理的权限")
 	}
 	if err := in.Prepare(s.Today()); err != nil {
@@ -87,7 +87,7 @@ func (s *Service) OpenCleanup(ctx context.Context, p *auth.Principal, in Cleanup
 }
 
 func (s *Service) cleanupScope(p *auth.Principal) (string, []any) {
-	if p == nil || !p.Can(auth.PermNormdocRead) || department(p) {
+	if p == nil || !p.Can(PermRead) || department(p) {
 		return "1 = 0", nil
 	}
 	a, aa := p.ScopeSQL("c.reg_organ_id", "")
@@ -141,7 +141,7 @@ func (s *Service) Cleanup(ctx context.Context, p *auth.Principal, id string) (*C
 	if err != nil {
 		return nil, err
 	}
-	out := &CleanupDetail{Cleanup: c, Items: items, Counts: map[string]int{}, CanEdit: p.Can(auth.PermNormdocEdit) && s.inScope(p, c.RegOrganID)}
+	out := &CleanupDetail{Cleanup: c, Items: items, Counts: map[string]int{}, CanEdit: p.Can(PermEdit) && s.inScope(p, c.RegOrganID)}
 	for _, it := range items {
 		if it.Decision != "" {
 			out.Counts[string(it.Decision)]++
@@ -152,7 +152,7 @@ func (s *Service) Cleanup(ctx context.Context, p *auth.Principal, id string) (*C
 
 // cleanupTx locks an open campaign of p's scope and runs fn.
 func (s *Service) cleanupTx(ctx context.Context, p *auth.Principal, id, action string, detail map[string]any, fn func(tx *db.Tx, c *Cleanup) error) error {
-	if !p.Can(auth.PermNormdocEdit) {
+	if !p.Can(PermEdit) {
 		return fault.Forbiddenf("您没有办理文件清理的权限")
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {

@@ -72,7 +72,7 @@ type RegisterInput struct {
 // comes from the organ's counter inside the transaction; the UNIQUE indexes on 文号 and on
 // (organ, year, sequence) make a duplicate impossible even under concurrent approvals.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterInput) (*Doc, error) {
-	if !p.Can(auth.PermNormdocEdit) {
+	if !p.Can(PermEdit) {
 		return nil, fault.Forbiddenf("您没有登记规范性文件的权限")
 	}
 	if err := in.Prepare(s.Today()); err != nil {

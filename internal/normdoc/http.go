@@ -37,32 +37,32 @@ func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 func (m *Module) Service() *Service { return m.svc }
 
 // Register adds routes, menu entries and the workbench source.
-func (m *Module) Register(app *web.App) {
+func (m *Module) registerPages(app *web.App) {
 	m.app = app
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)
 	app.Menu(
-		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdocs", Perm: auth.PermNormdocRead, Order: 210},
+		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdocs", Perm: PermRead, Order: 210},
 		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdocs/stats", Perm: auth.PermStatsRead, Order: 510},
 	)
-	app.GET("/normdocs", auth.PermNormdocRead, m.list)
-	app.GET("/normdocs/new", auth.PermNormdocEdit, m.newForm)
-	app.POST("/normdocs", auth.PermNormdocEdit, m.create)
-	app.GET("/normdocs/settings", auth.PermNormdocEdit, m.settingsPage)
-	app.POST("/normdocs/settings", auth.PermNormdocEdit, m.settingsSave)
+	app.GET("/normdocs", PermRead, m.list)
+	app.GET("/normdocs/new", PermEdit, m.newForm)
+	app.POST("/normdocs", PermEdit, m.create)
+	app.GET("/normdocs/settings", PermEdit, m.settingsPage)
+	app.POST("/normdocs/settings", PermEdit, m.settingsSave)
 	app.GET("/normdocs/stats", auth.PermStatsRead, m.stats)
 	app.GET("/normdocs/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
-	app.GET("/normdocs/{id}", auth.PermNormdocRead, m.detail)
-	app.GET("/normdocs/{id}/diff", auth.PermNormdocRead, m.diff)
-	app.GET("/normdocs/{id}/versions/{seq}", auth.PermNormdocRead, m.version)
+	app.GET("/normdocs/{id}", PermRead, m.detail)
+	app.GET("/normdocs/{id}/diff", PermRead, m.diff)
+	app.GET("/normdocs/{id}/versions/{seq}", PermRead, m.version)
 	m.transitions().FormRoutes(app, "/normdocs/{id}", m.postAction)
 
-	app.GET("/cleanups", auth.PermNormdocRead, m.cleanups)
-	app.POST("/cleanups", auth.PermNormdocEdit, m.cleanupCreate)
-	app.GET("/cleanups/{id}", auth.PermNormdocRead, m.cleanup)
-	app.GET("/cleanups/{id}/result.docx", auth.PermNormdocRead, m.cleanupDocx)
-	app.GET("/cleanups/{id}/result.xlsx", auth.PermNormdocRead, m.cleanupXLSX)
-	app.POST("/cleanups/{id}/{action}", auth.PermNormdocEdit, m.cleanupAction)
+	app.GET("/cleanups", PermRead, m.cleanups)
+	app.POST("/cleanups", PermEdit, m.cleanupCreate)
+	app.GET("/cleanups/{id}", PermRead, m.cleanup)
+	app.GET("/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
+	app.GET("/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
+	app.POST("/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
 
 	app.GET("/public/normdocs", auth.PermPublic, m.publicList)
 	app.GET("/public/normdocs/{id}", auth.PermPublic, m.publicDetail)
@@ -188,7 +188,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		return m.listXLSX(w, r, items)
 	}
 	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), Statuses: Statuses,
-		CanEdit: p.Can(auth.PermNormdocEdit), Today: m.svc.Today().String(), Years: m.years()}
+		CanEdit: p.Can(PermEdit), Today: m.svc.Today().String(), Years: m.years()}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)
 	}
@@ -457,7 +457,7 @@ func (m *Module) renderCleanups(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	return m.render(w, r, "cleanups", status, "规范性文件清理", &cleanupsPage{Items: items, Organs: m.scopeOrgans(p), CanEdit: p.Can(auth.PermNormdocEdit), Today: m.svc.Today().String()}, fe)
+	return m.render(w, r, "cleanups", status, "规范性文件清理", &cleanupsPage{Items: items, Organs: m.scopeOrgans(p), CanEdit: p.Can(PermEdit), Today: m.svc.Today().String()}, fe)
 }
 
 func (m *Module) cleanupCreate(w http.ResponseWriter, r *http.Request) error {

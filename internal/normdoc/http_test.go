@@ -31,10 +31,8 @@ func (f *fixture) app() (*web.App, *api.Registry) {
 	app := web.New(web.Deps{DB: f.db, Auth: f.auth, Org: f.org, Calendar: func() *calendar.Calendar { return cal }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	reg := api.NewRegistry()
 	rm, nm := review.NewModule(f.rv), NewModule(f.svc)
-	rm.Register(app)
-	nm.Register(app)
-	rm.DescribeAPI(reg)
-	nm.DescribeAPI(reg)
+	rm.Register(app, reg)
+	nm.Register(app, reg)
 	api.Register(app, reg)
 	return app, reg
 }

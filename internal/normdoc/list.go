@@ -165,7 +165,7 @@ func (s *Service) Unregistered(ctx context.Context, p *auth.Principal) ([]*revie
 // Todos lists the register office's workbench: approved reviews to register, registered documents
 // to publish, filings due, validity evaluations due, open cleanup campaigns.
 func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, error) {
-	if !p.Can(auth.PermNormdocEdit) {
+	if !p.Can(PermEdit) {
 		return nil, nil
 	}
 	var out []web.Todo

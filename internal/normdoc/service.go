@@ -122,13 +122,13 @@ func (s *Service) Settings() *settings.Store { return s.settings }
 
 // department reports a department's view: it reads (normdoc.read) and submits reviews, but does not keep the register.
 func department(p *auth.Principal) bool {
-	return p.Can(auth.PermReviewSubmit) && !p.Can(auth.PermNormdocEdit)
+	return p.Can(review.PermSubmit) && !p.Can(PermEdit)
 }
 
 // scope limits the register to what p keeps or oversees: staff by the organ scope of the register
 // office or of the issuing organ; a department its own documents (issued or drafted).
 func scope(p *auth.Principal) (string, []any) {
-	if p == nil || !p.Can(auth.PermNormdocRead) {
+	if p == nil || !p.Can(PermRead) {
 		return "1 = 0", nil
 	}
 	if department(p) {
@@ -141,7 +141,7 @@ func scope(p *auth.Principal) (string, []any) {
 
 // visible adds the published documents, which everyone may read, to p's scope.
 func visible(p *auth.Principal) (string, []any) {
-	if p == nil || !p.Can(auth.PermNormdocRead) {
+	if p == nil || !p.Can(PermRead) {
 		return "1 = 0", nil // the public reads through PublicDetail
 	}
 	f, a := scope(p)
@@ -172,7 +172,7 @@ func (s *Service) allowEdit(p *auth.Principal, d *Doc) error {
 
 // run performs one transition of document id by its register office.
 func (s *Service) run(ctx context.Context, p *auth.Principal, id string, t casework.Transition[*Doc]) (*Doc, error) {
-	if !p.Can(auth.PermNormdocEdit) {
+	if !p.Can(PermEdit) {
 		return nil, fault.Forbiddenf("您没有管理规范性文件的权限")
 	}
 	t.Allow = s.allowEdit
@@ -181,7 +181,7 @@ func (s *Service) run(ctx context.Context, p *auth.Principal, id string, t casew
 
 // editable: the register office acts on the documents of its organ scope.
 func (s *Service) editable(p *auth.Principal, d *Doc) bool {
-	if p == nil || !p.Can(auth.PermNormdocEdit) {
+	if p == nil || !p.Can(PermEdit) {
 		return false
 	}
 	return s.inScope(p, d.RegOrganID)

@@ -42,16 +42,16 @@ type opinionReportInput struct {
 func (m *Module) caseActions() action.List[*Case] {
 	s := m.svc
 	return action.List[*Case]{
-		action.New("request_amendment", "补正通知", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *amendInput) (*Case, error) {
+		action.New("request_amendment", "补正通知", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *amendInput) (*Case, error) {
 			return s.RequestAmendment(ctx, p, id, in.Step, in.Items)
 		}),
-		action.New("receive_amendment", "收到补正材料", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		action.New("receive_amendment", "收到补正材料", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.ReceiveAmendment(ctx, p, id, *in)
 		}).WithFiles("补正材料"),
-		action.New("amendment_lapsed", "逾期未补正", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		action.New("amendment_lapsed", "逾期未补正", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.AmendmentLapsed(ctx, p, id, *in)
 		}),
-		action.New("accept", "受理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *AcceptInput) (*Case, error) {
+		action.New("accept", "受理", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *AcceptInput) (*Case, error) {
 			return s.Accept(ctx, p, id, *in)
 		}).DoneWith(func(c *Case) string {
 			msg := "已受理，案号：" + c.Number
@@ -60,56 +60,56 @@ func (m *Module) caseActions() action.List[*Case] {
 			}
 			return msg
 		}),
-		action.New("reject", "不予受理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *RejectInput) (*Case, error) {
+		action.New("reject", "不予受理", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *RejectInput) (*Case, error) {
 			return s.Reject(ctx, p, id, *in)
 		}),
-		action.New("close_other", "告知、转送或撤回", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *OtherInput) (*Case, error) {
+		action.New("close_other", "告知、转送或撤回", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *OtherInput) (*Case, error) {
 			return s.CloseOther(ctx, p, id, *in)
 		}),
-		action.New("send_copy", "发送申请书副本", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		action.New("send_copy", "发送申请书副本", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.SendCopy(ctx, p, id, *in)
 		}),
 		// The respondent's liaison files the reply; staff may enter a reply received on paper.
-		action.New("reply", "答复", auth.PermReconsiderView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
+		action.New("reply", "答复", PermView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
 			return s.FileReply(ctx, p, id, *in)
 		}).WithFiles("答复及证据").Done("答复已提交"),
-		action.New("session", "听取意见、听证或委员会咨询", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
+		action.New("session", "听取意见、听证或委员会咨询", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
 			return s.RecordSession(ctx, p, id, *in)
 		}).WithFiles("笔录"),
-		action.New("add_party", "追加第三人或参加人", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
+		action.New("add_party", "追加第三人或参加人", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
 			return s.AddParty(ctx, p, id, in.Version, in.Role, in.Name, in.Contact)
 		}),
-		action.New("suspend", "中止", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *SuspendInput) (*Case, error) {
+		action.New("suspend", "中止", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *SuspendInput) (*Case, error) {
 			return s.Suspend(ctx, p, id, *in)
 		}),
-		action.New("resume", "恢复审理", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		action.New("resume", "恢复审理", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.Resume(ctx, p, id, *in)
 		}),
-		action.New("extend", "延长审理期限", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Case, error) {
+		action.New("extend", "延长审理期限", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Case, error) {
 			return s.Extend(ctx, p, id, *in)
 		}),
-		action.New("convert", "转为普通程序", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *ConvertInput) (*Case, error) {
+		action.New("convert", "转为普通程序", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ConvertInput) (*Case, error) {
 			return s.Convert(ctx, p, id, *in)
 		}),
-		action.New("decide", "作出复议决定", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *DecideInput) (*Case, error) {
+		action.New("decide", "作出复议决定", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *DecideInput) (*Case, error) {
 			return s.Decide(ctx, p, id, *in)
 		}),
-		action.New("mediate", "调解结案", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *MediateInput) (*Case, error) {
+		action.New("mediate", "调解结案", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *MediateInput) (*Case, error) {
 			return s.Mediate(ctx, p, id, *in)
 		}),
-		action.New("terminate", "终止", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *TerminateInput) (*Case, error) {
+		action.New("terminate", "终止", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *TerminateInput) (*Case, error) {
 			return s.Terminate(ctx, p, id, *in)
 		}),
-		action.New("opinion", "制发意见书", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *OpinionInput) (*Case, error) {
+		action.New("opinion", "制发意见书", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *OpinionInput) (*Case, error) {
 			return s.IssueOpinion(ctx, p, id, *in)
 		}),
-		action.New("opinion_report", "意见书纠正情况反馈", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *opinionReportInput) (*Case, error) {
+		action.New("opinion_report", "意见书纠正情况反馈", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *opinionReportInput) (*Case, error) {
 			return s.ReportOpinion(ctx, p, id, in.OpinionID, in.Step, in.Report)
 		}),
-		action.New("performed", "记录履行", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+		action.New("performed", "记录履行", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.RecordPerformance(ctx, p, id, *in)
 		}),
-		action.New("assign", "更换承办人", auth.PermReconsiderEdit, func(ctx context.Context, p *auth.Principal, id string, in *assignInput) (*Case, error) {
+		action.New("assign", "更换承办人", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *assignInput) (*Case, error) {
 			return s.AssignHandler(ctx, p, id, in.Step, in.HandlerID)
 		}),
 	}.Before(action.StepFirst(s.Today))
@@ -296,7 +296,7 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 		out.Opinions = append(out.Opinions, opinionJSON{o.ID, o.RecipientID, o.Recipient, o.IssuedOn.String(), o.Content, o.ReportDue.String(), o.ReportedOn.String(), o.Report})
 	}
 	for _, doc := range d.Documents {
-		if !p.Can(auth.PermReconsiderRead) && doc.Status != "issued" {
+		if !p.Can(PermRead) && doc.Status != "issued" {
 			continue // a respondent's liaison sees issued documents only
 		}
 		out.Documents = append(out.Documents, documentJSON{doc.ID, doc.Kind, doc.Number, doc.Title, doc.Status, doc.IssuedOn.String(), "/reconsider/documents/" + doc.ID})
@@ -341,15 +341,15 @@ func (m *Module) apiSpecs() []apiSpec {
 	const tag = "行政复议"
 	id := map[string]string{"id": "案件 ID"}
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases", Tag: tag, Perm: auth.PermReconsiderView, Summary: "查询复议案件",
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases", Tag: tag, Perm: PermView, Summary: "查询复议案件",
 			Description: "按条件分页查询本人数据范围内的案件；部门联络员只能查到本机关作为被申请人的案件。",
 			Query:       listQuery{}, Response: api.List[caseJSON]{}}, m.apiList},
-		{api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: auth.PermReconsiderEdit, Summary: "登记复议申请",
+		{api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: PermEdit, Summary: "登记复议申请",
 			Description: "登记当面、邮寄、联络站转交等方式收到的申请；日期为 YYYY-MM-DD。可能重复的申请照常登记并在 possible_duplicate 中提示。",
 			Request:     Intake{}, Response: registerJSON{}, Status: http.StatusCreated}, m.apiRegister},
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: auth.PermReconsiderView, Summary: "复议案件详情",
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: PermView, Summary: "复议案件详情",
 			Description: "案件、法定期限及依据、办理过程、中止、听证、参加人、意见书、文书和附件。", PathParams: id, Response: detailJSON{}}, m.apiDetail},
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: auth.PermReconsiderView, Summary: "下载案件附件",
+		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: PermView, Summary: "下载案件附件",
 			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, m.caseDownload},
 	}
 	mount := action.Mount[*Case]{Base: "/reconsider/cases/{id}", Tag: tag, PathParams: id, Response: caseJSON{},
@@ -369,8 +369,8 @@ func (m *Module) registerAPIRoutes(app *web.App) {
 	}
 }
 
-// DescribeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) DescribeAPI(reg *api.Registry) {
+// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
+func (m *Module) describeAPI(reg *api.Registry) {
 	for _, s := range m.apiSpecs() {
 		reg.Op(s.op)
 	}

@@ -199,7 +199,7 @@ func TestAPIMainPath(t *testing.T) {
 func TestAPIDescribed(t *testing.T) {
 	e := newWebEnv(t)
 	reg := api.NewRegistry()
-	NewModule(e.svc, e.files).DescribeAPI(reg) // the same list newWebEnv's module registered routes from
+	NewModule(e.svc, e.files).describeAPI(reg) // the same list newWebEnv's module registered routes from
 	api.Register(e.app, reg)
 	var problems []string
 	if err := reg.Check(e.app.Routes()); err != nil {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
@@ -336,7 +337,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal("no cases in 青山县")
 	}
 	app := web.New(web.Deps{DB: w.d, Auth: w.auth, Org: w.org, Calendar: w.svc.Calendar, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "bench"})
-	NewModule(w.svc, nil).Register(app)
+	NewModule(w.svc, nil).Register(app, api.NewRegistry())
 	for _, rt := range app.Routes() {
 		if rt.Method == http.MethodGet && rt.Path == "/reconsider/cases/{id}" {
 			env.handler = app

@@ -75,16 +75,16 @@ func (s *Service) documentRoom() *officialdoc.Room[*Case] {
 				URL: "/reconsider/cases/" + c.ID, Ref: ref, Summary: c.ApplicantName + " 不服 " + c.Respondent}
 		},
 		Visible: func(ctx context.Context, q db.Querier, p *auth.Principal, caseID string, draft bool) (*Case, error) {
-			if !p.Can(auth.PermReconsiderRead) && !p.Can(auth.PermReconsiderReply) {
+			if !p.Can(PermRead) && !p.Can(PermReply) {
 				return nil, fault.Forbiddenf("您没有查看复议文书的权限")
 			}
-			if draft && !p.Can(auth.PermReconsiderRead) {
+			if draft && !p.Can(PermRead) {
 				return nil, fault.NotFoundf("复议文书不存在或您无权查看")
 			}
 			return s.getScoped(ctx, q, p, caseID)
 		},
 		Editable: func(p *auth.Principal, c *Case) error {
-			if !p.Can(auth.PermReconsiderEdit) {
+			if !p.Can(PermEdit) {
 				return fault.Forbiddenf("您没有制作复议文书的权限")
 			}
 			if !s.editable(p, c) {

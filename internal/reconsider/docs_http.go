@@ -1,7 +1,6 @@
 package reconsider
 
 import (
-	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -16,5 +15,5 @@ func (m *Module) registerDocumentRoutes(app *web.App) {
 	if m.files != nil {
 		blobs = FileBlobs(m.files)
 	}
-	m.svc.docs.Register(app, "/reconsider/documents", auth.PermReconsiderView, auth.PermReconsiderEdit, blobs)
+	m.svc.docs.Register(app, "/reconsider/documents", PermView, PermEdit, blobs)
 }

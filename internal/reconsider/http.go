@@ -29,18 +29,18 @@ const (
 
 // registerCaseRoutes: the office's case list, the case page and its actions.
 func (m *Module) registerCaseRoutes(app *web.App) {
-	app.Menu(web.MenuItem{Group: "业务", Title: "行政复议", URL: "/reconsider/cases", Perm: auth.PermReconsiderRead, Order: 10},
-		web.MenuItem{Group: "业务", Title: "待答复复议案件", URL: "/reconsider/replies", Perm: auth.PermReconsiderReply, Order: 11})
-	app.GET("/reconsider/cases", auth.PermReconsiderRead, m.caseList)
-	app.GET("/reconsider/cases/export.xlsx", auth.PermReconsiderRead, m.caseExport)
-	app.GET("/reconsider/cases/new", auth.PermReconsiderEdit, m.newForm)
-	app.POST("/reconsider/cases", auth.PermReconsiderEdit, m.register)
-	app.GET("/reconsider/replies", auth.PermReconsiderReply, m.replyList)
+	app.Menu(web.MenuItem{Group: "业务", Title: "行政复议", URL: "/reconsider/cases", Perm: PermRead, Order: 10},
+		web.MenuItem{Group: "业务", Title: "待答复复议案件", URL: "/reconsider/replies", Perm: PermReply, Order: 11})
+	app.GET("/reconsider/cases", PermRead, m.caseList)
+	app.GET("/reconsider/cases/export.xlsx", PermRead, m.caseExport)
+	app.GET("/reconsider/cases/new", PermEdit, m.newForm)
+	app.POST("/reconsider/cases", PermEdit, m.register)
+	app.GET("/reconsider/replies", PermReply, m.replyList)
 	// reconsider.view: the office, leaders and the respondent's liaison (who lacks reconsider.read);
 	// the service limits the cases to the principal's scope.
-	app.GET("/reconsider/cases/{id}", auth.PermReconsiderView, m.showCase)
-	app.GET("/reconsider/cases/{id}/files/{file}", auth.PermReconsiderView, m.caseDownload)
-	app.POST("/reconsider/cases/{id}/files", auth.PermReconsiderView, m.caseUpload)
+	app.GET("/reconsider/cases/{id}", PermView, m.showCase)
+	app.GET("/reconsider/cases/{id}/files/{file}", PermView, m.caseDownload)
+	app.POST("/reconsider/cases/{id}/files", PermView, m.caseUpload)
 	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
 }
 
@@ -239,7 +239,7 @@ func (m *Module) caseList(w http.ResponseWriter, r *http.Request) error {
 	ctx, p := r.Context(), auth.From(r.Context())
 	q := r.URL.Query()
 	f, fe := parseFilter(q)
-	data := &listPage{O: formOptions, CanEdit: p.Can(auth.PermReconsiderEdit)}
+	data := &listPage{O: formOptions, CanEdit: p.Can(PermEdit)}
 	var err error
 	if data.Handlers, err = m.svc.auth.UsersWithRole(ctx, p.OrganID, auth.RoleReconsider); err != nil {
 		return err
@@ -795,7 +795,7 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 			pg.FailedTitle = a.Title
 		}
 	}
-	pg.Staff = p.Can(auth.PermReconsiderRead)
+	pg.Staff = p.Can(PermRead)
 	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)

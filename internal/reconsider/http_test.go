@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fazhi/fazhi/internal/action"
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
@@ -67,7 +68,7 @@ func newWebEnv(t *testing.T) *webEnv {
 	fs := files.New(d, files.NewDiskStore(t.TempDir()), 2<<20)
 	fs.TempDir = t.TempDir()
 	app := web.New(web.Deps{DB: d, Auth: a, Org: o, Calendar: cal.Current, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
-	NewModule(svc, fs).Register(app)
+	NewModule(svc, fs).Register(app, api.NewRegistry())
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
 	return &webEnv{t: t, ctx: ctx, db: d, org: o, auth: a, svc: svc, files: fs, app: app, srv: srv}

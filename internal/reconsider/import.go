@@ -214,7 +214,7 @@ func (s *Service) mayImport(p *auth.Principal, gov org.Organ) error {
 	if p == nil { // the command line runs as the operator of the server
 		return nil
 	}
-	if !p.Can(auth.PermReconsiderImport) {
+	if !p.Can(PermImport) {
 		return fmt.Errorf("%w：您没有导入复议台账的权限", db.ErrForbidden)
 	}
 	if !s.editable(p, &Case{OrganID: gov.ID, HandlerID: p.UserID}) {

@@ -10,7 +10,7 @@ import (
 // registerImportRoutes: the ledger import pages of the ledger framework (upload, template, preview
 // with every problem, commit, progress, error report), for the governments the user may import for.
 func (m *Module) registerImportRoutes(app *web.App) {
-	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/reconsider/import", Title: "复议台账导入", Perm: auth.PermReconsiderImport,
+	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/reconsider/import", Title: "复议台账导入", Perm: PermImport,
 		Menu: true, Done: "/reconsider/cases", Organs: m.importOrgans, Template: LedgerTemplate}.Register(app)
 }
 

@@ -203,7 +203,7 @@ func (s *Service) LateApplication(c *Case) (late bool, due calendar.Date) {
 // by post, at a liaison station or by phone. It never rejects a possible duplicate: it flags it.
 func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (Receipt, error) {
 	public := p == nil
-	if !public && !p.Can(auth.PermReconsiderEdit) {
+	if !public && !p.Can(PermEdit) {
 		return Receipt{}, fault.Forbiddenf("您没有登记复议申请的权限")
 	}
 	fe := s.validate(&in, public)

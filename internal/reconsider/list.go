@@ -50,7 +50,7 @@ var ruleNames = map[string]string{
 // every 意见书 awaiting its report; for a respondent's liaison the replies it owes.
 func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, error) {
 	var out []web.Todo
-	if p.Can(auth.PermReconsiderEdit) {
+	if p.Can(PermEdit) {
 		frag, args := p.ScopeSQL("organ_id", "handler_id")
 		rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+frag+` AND next_due <> '' AND (state IN ('received', 'amending', 'in_review', 'suspended') OR (state = 'concluded' AND performed_on = '' AND performance_due <> '')) ORDER BY next_due LIMIT 300`, args...)
 		if err != nil {
@@ -82,7 +82,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			out = append(out, web.Todo{Module: "行政复议", Title: "意见书纠正情况报送：" + o.Recipient, URL: "/reconsider/cases/" + o.CaseID, Due: o.ReportDue, Basis: RuleOpinionReport.Basis})
 		}
 	}
-	if p.Can(auth.PermReconsiderReply) {
+	if p.Can(PermReply) {
 		rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE respondent_id = ? AND state IN ('in_review', 'suspended') AND copy_sent_on <> '' AND reply_on = '' ORDER BY due_reply`, p.OrganID)
 		if err != nil {
 			return nil, err

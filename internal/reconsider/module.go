@@ -27,7 +27,7 @@ func NewModule(svc *Service, f *files.Service) *Module {
 func (m *Module) Service() *Service { return m.svc }
 
 // Register adds the module's routes, menu entries and workbench todos to the app.
-func (m *Module) Register(app *web.App) {
+func (m *Module) registerPages(app *web.App) {
 	m.app = app
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)

@@ -69,10 +69,10 @@ func scope(p *auth.Principal) (string, []any) {
 		frag = "(" + frag + " OR respondent_id = ?)"
 		args = append(args, p.OrganID)
 	}
-	if !p.Can(auth.PermReconsiderRead) && !p.Can(auth.PermReconsiderReply) {
+	if !p.Can(PermRead) && !p.Can(PermReply) {
 		return "1 = 0", nil
 	}
-	if !p.Can(auth.PermReconsiderRead) { // a liaison sees only its own organ's cases
+	if !p.Can(PermRead) { // a liaison sees only its own organ's cases
 		return "respondent_id = ?", []any{p.OrganID}
 	}
 	return frag, args
@@ -143,8 +143,8 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 		return nil, err
 	}
 	d.Deadlines = deadlineViews(c)
-	d.CanEdit = p.Can(auth.PermReconsiderEdit) && s.editable(p, c)
-	d.CanReply = p.Can(auth.PermReconsiderReply) && c.RespondentID == p.OrganID
+	d.CanEdit = p.Can(PermEdit) && s.editable(p, c)
+	d.CanReply = p.Can(PermReply) && c.RespondentID == p.OrganID
 	return d, nil
 }
 
@@ -175,7 +175,7 @@ func deadlineViews(c *Case) []DeadlineView {
 // mayEdit is the Allow of the office's steps: the permission, and a case of the clerk's own
 // organ scope (a case seen only as the respondent's liaison is not theirs to move).
 func (s *Service) mayEdit(p *auth.Principal, c *Case) error {
-	if !p.Can(auth.PermReconsiderEdit) {
+	if !p.Can(PermEdit) {
 		return casework.Forbidden("您没有办理复议案件的权限")
 	}
 	if !s.editable(p, c) {
@@ -186,10 +186,10 @@ func (s *Service) mayEdit(p *auth.Principal, c *Case) error {
 
 // mayReply is the Allow of the reply: the respondent's liaison, or staff entering a paper reply.
 func (s *Service) mayReply(p *auth.Principal, c *Case) error {
-	if p.Can(auth.PermReconsiderEdit) {
+	if p.Can(PermEdit) {
 		return s.mayEdit(p, c)
 	}
-	if !p.Can(auth.PermReconsiderReply) {
+	if !p.Can(PermReply) {
 		return casework.Forbidden("您没有办理复议案件的权限")
 	}
 	if c.RespondentID != p.OrganID {

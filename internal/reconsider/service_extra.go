@@ -27,7 +27,7 @@ func (s *Service) ReplyText(ctx context.Context, p *auth.Principal, id string) (
 // ReplyCases lists the cases in which p's organ is the respondent, for its liaison: by default
 // only those whose copy was sent and whose reply is still owed (earliest reply deadline first).
 func (s *Service) ReplyCases(ctx context.Context, p *auth.Principal, all bool, limit, offset int) ([]*Case, int, error) {
-	if !p.Can(auth.PermReconsiderReply) {
+	if !p.Can(PermReply) {
 		return nil, 0, fault.Forbiddenf("只有被申请人的联络员可以查看待答复案件")
 	}
 	where := `respondent_id = ?`

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/docgen"
@@ -326,7 +327,7 @@ type testApp struct {
 
 func newTestApp(f *fixture) *testApp {
 	app := web.New(web.Deps{DB: f.svc.db, Auth: f.auth, Org: f.org, Calendar: f.svc.Calendar, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
-	NewModule(f.svc, nil).Register(app)
+	NewModule(f.svc, nil).Register(app, api.NewRegistry())
 	return &testApp{f: f, app: app}
 }
 

@@ -25,10 +25,10 @@ type apiSpec struct {
 func (m *Module) transitions() action.List[*Request] {
 	s := m.svc
 	return action.List[*Request]{
-		action.New("resubmit", "补充材料后重新报送", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *ResubmitInput) (*Request, error) {
+		action.New("resubmit", "补充材料后重新报送", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *ResubmitInput) (*Request, error) {
 			return s.Resubmit(ctx, p, id, *in)
 		}).Describe("报送单位补充材料后重新报送。").Done("已补充材料并重新报送"),
-		action.New("check", "审查送审材料", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *CheckInput) (*Request, error) {
+		action.New("check", "审查送审材料", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *CheckInput) (*Request, error) {
 			return s.Check(ctx, p, id, *in)
 		}).Describe("材料不齐则退回（missing 列明所缺材料），齐全则受理并可同时指定审查人员。").DoneWith(func(r *Request) string {
 			if r.State == StateReturned {
@@ -36,19 +36,19 @@ func (m *Module) transitions() action.List[*Request] {
 			}
 			return "材料齐全，已受理审查"
 		}),
-		action.New("assign", "指定审查人员", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *AssignInput) (*Request, error) {
+		action.New("assign", "指定审查人员", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *AssignInput) (*Request, error) {
 			return s.Assign(ctx, p, id, *in)
 		}).Describe("指定审查员；双重审核事项同时指定法律顾问。").Done("已指定审查人员"),
-		action.New("assessment", "提交审查意见", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *AssessInput) (*Request, error) {
+		action.New("assessment", "提交审查意见", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *AssessInput) (*Request, error) {
 			return s.SubmitAssessment(ctx, p, id, *in)
 		}).Describe("提交后冻结；另一方提交前双方互不可见。").Done("审查意见已提交"),
-		action.New("extend", "延长审查期限", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Request, error) {
+		action.New("extend", "延长审查期限", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *ExtendInput) (*Request, error) {
 			return s.Extend(ctx, p, id, *in)
 		}).Describe("经负责人批准延长，累计不超过机关设置。").Done("已延长审查期限"),
-		action.New("conclude", "出具审核意见书", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *ConcludeInput) (*Request, error) {
+		action.New("conclude", "出具审核意见书", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *ConcludeInput) (*Request, error) {
 			return s.Conclude(ctx, p, id, *in)
 		}).Describe("结论：agree 同意、agree_amended 修改后同意、disagree 不同意、defer 暂缓；意见依次编号。").Done("已出具审核意见书"),
-		action.Form(action.New("answer", "反馈意见采纳情况", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *AnswerInput) (*Request, error) {
+		action.Form(action.New("answer", "反馈意见采纳情况", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *AnswerInput) (*Request, error) {
 			return s.Answer(ctx, p, id, *in)
 		}).Describe("报送单位逐条反馈：adopted 采纳、partly 部分采纳、rejected 不采纳（后两者须说明理由）。").Done("已反馈意见采纳情况"),
 			func(vals url.Values, in *AnswerInput) { // the page has one row per opinion: answer_<id>, reason_<id>
@@ -56,7 +56,7 @@ func (m *Module) transitions() action.List[*Request] {
 					in.Answers = append(in.Answers, AnswerItem{OpinionID: oid, Answer: Answer(vals.Get("answer_" + oid)), Reason: vals.Get("reason_" + oid)})
 				}
 			}),
-		action.New("withdraw", "撤回", auth.PermReviewRead, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Request, error) {
+		action.New("withdraw", "撤回", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Request, error) {
 			return s.Withdraw(ctx, p, id, *in)
 		}).Describe("报送单位或司法局在出具意见前撤回。").Done("已撤回"),
 	}
@@ -66,13 +66,13 @@ func (m *Module) transitions() action.List[*Request] {
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "合法性审查"
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/review", Tag: tag, Perm: auth.PermReviewRead, Summary: "审查事项列表",
+		{api.Op{Method: http.MethodGet, Path: "/review", Tag: tag, Perm: PermRead, Summary: "审查事项列表",
 			Description: "按数据范围列出审查事项：司法局人员看本机关范围，法律顾问只看指派给本人的，部门联络员只看本单位报送的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodPost, Path: "/review", Tag: tag, Perm: auth.PermReviewSubmit, Summary: "报送合法性审查",
+		{api.Op{Method: http.MethodPost, Path: "/review", Tag: tag, Perm: PermSubmit, Summary: "报送合法性审查",
 			Description: "部门联络员报送送审稿及材料；provided 为已提交材料的清单代码。", Request: SubmitInput{}, Response: RequestJSON{}, Status: http.StatusCreated}, m.apiSubmit},
-		{api.Op{Method: http.MethodGet, Path: "/review/{id}", Tag: tag, Perm: auth.PermReviewRead, Summary: "审查事项详情",
+		{api.Op{Method: http.MethodGet, Path: "/review/{id}", Tag: tag, Perm: PermRead, Summary: "审查事项详情",
 			Description: "含材料清单和调用者可见的审查意见（双重审核：双方意见均提交前互不可见）。", Response: DetailJSON{}}, m.apiGet},
-		{api.Op{Method: http.MethodPost, Path: "/review/{id}/opinions", Tag: tag, Perm: auth.PermReviewRead, Summary: "添加一条审查意见",
+		{api.Op{Method: http.MethodPost, Path: "/review/{id}/opinions", Tag: tag, Perm: PermRead, Summary: "添加一条审查意见",
 			Description: "被指派的审查员或法律顾问在提交前逐条添加意见。", Request: OpinionInput{}, Response: OpinionJSON{}, Status: http.StatusCreated}, m.apiOpinion},
 	}
 	mount := action.Mount[*Request]{Base: "/review/{id}", Tag: tag, Response: RequestJSON{},
@@ -85,8 +85,8 @@ func (m *Module) apiSpecs() []apiSpec {
 	return specs
 }
 
-// DescribeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) DescribeAPI(reg *api.Registry) {
+// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
+func (m *Module) describeAPI(reg *api.Registry) {
 	for _, s := range m.apiSpecs() {
 		reg.Op(s.op)
 	}

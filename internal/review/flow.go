@@ -118,7 +118,7 @@ type SubmitInput struct {
 
 // Submit files a new review request from p's department.
 func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput) (*Request, error) {
-	if !p.Can(auth.PermReviewSubmit) {
+	if !p.Can(PermSubmit) {
 		return nil, fault.Forbiddenf("只有部门联络员可以报送审查")
 	}
 	fe := &fault.Fields{}

@@ -31,22 +31,22 @@ func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 func (m *Module) Service() *Service { return m.svc }
 
 // Register adds the routes, the menu entry and the workbench source.
-func (m *Module) Register(app *web.App) {
+func (m *Module) registerPages(app *web.App) {
 	m.app = app
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)
-	app.Menu(web.MenuItem{Group: "业务", Title: "合法性审查", URL: "/review", Perm: auth.PermReviewRead, Order: 200})
+	app.Menu(web.MenuItem{Group: "业务", Title: "合法性审查", URL: "/review", Perm: PermRead, Order: 200})
 
-	app.GET("/review", auth.PermReviewRead, m.list)
-	app.GET("/review/new", auth.PermReviewSubmit, m.newForm)
-	app.POST("/review", auth.PermReviewSubmit, m.create)
-	app.GET("/review/settings", auth.PermReviewEdit, m.settingsPage)
-	app.POST("/review/settings", auth.PermReviewEdit, m.settingsSave)
-	app.GET("/review/{id}", auth.PermReviewRead, m.detail)
-	app.GET("/review/{id}/opinion.docx", auth.PermReviewRead, m.opinionDocx)
-	app.POST("/review/{id}/opinions", auth.PermReviewRead, m.addOpinion)
+	app.GET("/review", PermRead, m.list)
+	app.GET("/review/new", PermSubmit, m.newForm)
+	app.POST("/review", PermSubmit, m.create)
+	app.GET("/review/settings", PermEdit, m.settingsPage)
+	app.POST("/review/settings", PermEdit, m.settingsSave)
+	app.GET("/review/{id}", PermRead, m.detail)
+	app.GET("/review/{id}/opinion.docx", PermRead, m.opinionDocx)
+	app.POST("/review/{id}/opinions", PermRead, m.addOpinion)
 	m.transitions().FormRoutes(app, "/review/{id}", m.postAction)
-	app.POST("/review/{id}/opinions/{oid}/delete", auth.PermReviewOpinion, m.deleteOpinion)
+	app.POST("/review/{id}/opinions/{oid}/delete", PermOpinion, m.deleteOpinion)
 
 	for _, sp := range m.apiSpecs() {
 		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
@@ -96,7 +96,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Kinds: Kinds, States: States,
-		CanSubmit: p.Can(auth.PermReviewSubmit), CanEdit: p.Can(auth.PermReviewEdit), Query: q}
+		CanSubmit: p.Can(PermSubmit), CanEdit: p.Can(PermEdit), Query: q}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/web"
@@ -25,7 +25,7 @@ type client struct {
 func (f *fixture) app() *web.App {
 	cal := calendar.Default()
 	app := web.New(web.Deps{DB: f.db, Auth: f.auth, Org: f.org, Calendar: func() *calendar.Calendar { return cal }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	NewModule(f.svc).Register(app)
+	NewModule(f.svc).Register(app, api.NewRegistry())
 	return app
 }
 
@@ -139,5 +139,5 @@ func TestPagesThroughTheRouter(t *testing.T) {
 	if code, _, _ := staff.do("POST", "/review/settings", url.Values{keyMax(KindNormdoc): {"12"}}); code != 303 {
 		t.Errorf("settings save %d", code)
 	}
-	_ = auth.PermReviewRead
+	_ = PermRead
 }

@@ -41,7 +41,7 @@ func (s *Service) query(ctx context.Context, q string, args ...any) ([]*Request,
 func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, error) {
 	var out []web.Todo
 	mine := map[string]bool{}
-	if p.Can(auth.PermReviewOpinion) {
+	if p.Can(PermOpinion) {
 		rs, err := s.query(ctx, `SELECT `+requestCols+` FROM review_requests r JOIN review_assessments a ON a.review_id = r.id
 			WHERE r.state = 'in_review' AND a.author_id = ? AND a.submitted_at = '' ORDER BY r.due_review`, p.UserID)
 		if err != nil {
@@ -53,7 +53,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 				URL: "/review/" + r.ID, Due: r.Due.Review, Basis: r.Kind.Basis()})
 		}
 	}
-	if p.Can(auth.PermReviewEdit) {
+	if p.Can(PermEdit) {
 		frag, args := p.ScopeSQL("r.organ_id", "r.reviewer_id")
 		rs, err := s.query(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE `+frag+` AND r.state IN ('submitted', 'in_review') ORDER BY r.next_due LIMIT 300`, args...)
 		if err != nil {
@@ -75,7 +75,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			out = append(out, t)
 		}
 	}
-	if p.Can(auth.PermReviewSubmit) {
+	if p.Can(PermSubmit) {
 		rs, err := s.query(ctx, `SELECT `+requestCols+` FROM review_requests r WHERE r.submitter_organ_id = ?
 			AND (r.state = 'returned' OR (r.state = 'concluded' AND r.opinion_count > 0 AND r.feedback_on = '')) ORDER BY r.next_due`, p.OrganID)
 		if err != nil {

@@ -69,20 +69,20 @@ func (s *Service) DB() *db.DB { return s.db }
 // read-only staff such as leaders see their organ scope; an advisor without review.edit sees only
 // the requests assigned to them; a department (review.submit) sees its own submissions.
 func scope(p *auth.Principal) (string, []any) {
-	if p == nil || !p.Can(auth.PermReviewRead) {
+	if p == nil || !p.Can(PermRead) {
 		return "1 = 0", nil
 	}
 	var parts []string
 	var args []any
-	staff := p.Can(auth.PermReviewEdit) || (!p.Can(auth.PermReviewSubmit) && !p.Can(auth.PermReviewOpinion))
+	staff := p.Can(PermEdit) || (!p.Can(PermSubmit) && !p.Can(PermOpinion))
 	if staff {
 		f, a := p.ScopeSQL("r.organ_id", "r.reviewer_id")
 		parts, args = append(parts, f), append(args, a...)
 	}
-	if p.Can(auth.PermReviewOpinion) && !p.Can(auth.PermReviewEdit) {
+	if p.Can(PermOpinion) && !p.Can(PermEdit) {
 		parts, args = append(parts, "r.advisor_id = ?"), append(args, p.UserID)
 	}
-	if p.Can(auth.PermReviewSubmit) {
+	if p.Can(PermSubmit) {
 		parts, args = append(parts, "r.submitter_organ_id = ?"), append(args, p.OrganID)
 	}
 	if len(parts) == 0 {
@@ -114,7 +114,7 @@ func (s *Service) fill(r *Request) {
 
 // editable: the 司法局 side acts only on requests of its organ scope.
 func (s *Service) editable(p *auth.Principal, r *Request) bool {
-	if !p.Can(auth.PermReviewEdit) {
+	if !p.Can(PermEdit) {
 		return false
 	}
 	o, ok := s.org.Organ(r.OrganID)
@@ -123,12 +123,12 @@ func (s *Service) editable(p *auth.Principal, r *Request) bool {
 
 // submitter: the department that submitted the request acts on the department side.
 func submitter(p *auth.Principal, r *Request) bool {
-	return p.Can(auth.PermReviewSubmit) && r.SubmitterOrganID == p.OrganID
+	return p.Can(PermSubmit) && r.SubmitterOrganID == p.OrganID
 }
 
 // RoleOf reports which reviewer role p holds on r ("" when none).
 func RoleOf(p *auth.Principal, r *Request) Role {
-	if p == nil || !p.Can(auth.PermReviewOpinion) {
+	if p == nil || !p.Can(PermOpinion) {
 		return ""
 	}
 	switch p.UserID {
@@ -189,7 +189,7 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 	}
 	d.MineIn = d.MyRole != "" && d.Status[d.MyRole]
 	// A department sees opinions only once the 审核意见书 is out; staff under the blind rule.
-	deptOnly := !d.CanEdit && d.MyRole == "" && p.Can(auth.PermReviewSubmit)
+	deptOnly := !d.CanEdit && d.MyRole == "" && p.Can(PermSubmit)
 	if !deptOnly || r.State == StateConcluded {
 		if d.Opinions, err = listOpinions(ctx, s.db, id, p.UserID, deptOnly); err != nil {
 			return nil, err

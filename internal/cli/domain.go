@@ -108,4 +108,3 @@ func cmdSearch(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	return err
 }
-

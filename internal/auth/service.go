@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/secure"
 )
 
@@ -30,31 +31,40 @@ type Settings struct {
 	MaxFailures     int           // 5
 	LockoutDuration time.Duration // 15 min
 	Policy          PasswordPolicy
+	LoginPerIP      ratelimit.Rule // attempts per client address (an office NAT shares one)
+	LoginPerUser    ratelimit.Rule // attempts per user name, known or not
+	// GrantWindow: one administrator may not both reset an account's password and grant it a
+	// business role within this window (24 h).
+	GrantWindow time.Duration
 }
 
 // DefaultSettings per the foundation issue.
 func DefaultSettings() Settings {
-	return Settings{IdleTimeout: 30 * time.Minute, MaxSessionAge: 12 * time.Hour, MaxFailures: 5, LockoutDuration: 15 * time.Minute, Policy: DefaultPasswordPolicy()}
+	return Settings{IdleTimeout: 30 * time.Minute, MaxSessionAge: 12 * time.Hour, MaxFailures: 5, LockoutDuration: 15 * time.Minute, Policy: DefaultPasswordPolicy(),
+		LoginPerIP:   ratelimit.Rule{Max: 60, Window: time.Minute},
+		LoginPerUser: ratelimit.Rule{Max: 10, Window: time.Minute},
+		GrantWindow:  24 * time.Hour}
 }
 
 // Service owns users, memberships, sessions and API tokens.
 type Service struct {
-	db  *db.DB
-	org *org.Service
-	set Settings
-	now func() time.Time
+	db     *db.DB
+	org    *org.Service
+	set    Settings
+	now    func() time.Time
+	limits *ratelimit.Limiter
 }
 
 // New returns the account service.
 func New(d *db.DB, o *org.Service, s Settings) *Service {
-	return &Service{db: d, org: o, set: s, now: time.Now}
+	return &Service{db: d, org: o, set: s, now: time.Now, limits: ratelimit.New(d)}
 }
 
 // Settings returns the policy in force.
 func (s *Service) Settings() Settings { return s.set }
 
 // SetClock replaces the clock (tests of idle timeout and lockout).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+func (s *Service) SetClock(now func() time.Time) { s.now = now; s.limits.SetClock(now) }
 
 func hashToken(tok string) string { return secure.SM3Hex([]byte("fazhi-token"), []byte(tok)) }
 

@@ -182,28 +182,12 @@ func validUsername(u string) bool {
 	return true
 }
 
-// SetMemberships replaces a user's roles, enforcing 三员分立 and valid scopes.
+// SetMemberships replaces a user's roles at once, enforcing 三员分立 and valid scopes. It is the
+// installer's path (CLI, demo) and the last step of a confirmed grant; administrators' changes go
+// through RequestMemberships.
 func (s *Service) SetMemberships(ctx context.Context, tx *db.Tx, userID string, ms []Membership) error {
-	var roles []Role
-	seen := map[Role]bool{}
-	for i := range ms {
-		m := &ms[i]
-		if !organExists(ctx, tx, m.OrganID) {
-			return &FieldError{"roles", "角色所属机关不存在"}
-		}
-		if m.Scope == "" {
-			m.Scope = DefaultScope(m.Role)
-		}
-		if !m.Scope.Valid() {
-			return &FieldError{"roles", fmt.Sprintf("数据范围无效：%q", m.Scope)}
-		}
-		if !seen[m.Role] {
-			seen[m.Role] = true
-			roles = append(roles, m.Role)
-		}
-	}
-	if err := CheckCombination(roles); err != nil {
-		return &FieldError{"roles", err.Error()}
+	if err := s.checkMemberships(ctx, tx, ms); err != nil {
+		return err
 	}
 	before, err := s.memberships(ctx, tx, userID)
 	if err != nil {
@@ -222,6 +206,37 @@ func (s *Service) SetMemberships(ctx context.Context, tx *db.Tx, userID string, 
 	}
 	return audit.Record(ctx, tx, audit.Entry{Action: "set_roles", ObjectType: "user", ObjectID: userID,
 		Detail: audit.Change{Before: describe(before), After: describe(ms)}})
+}
+
+// checkMemberships validates a role list in place (default scopes filled in).
+func (s *Service) checkMemberships(ctx context.Context, tx *db.Tx, ms []Membership) error {
+	var roles []Role
+	seen := map[Role]bool{}
+	for i := range ms {
+		m := &ms[i]
+		if !organExists(ctx, tx, m.OrganID) {
+			return &FieldError{"roles", "角色所属机关不存在"}
+		}
+		if m.Scope == "" {
+			m.Scope = DefaultScope(m.Role)
+		}
+		if !m.Scope.Valid() {
+			return &FieldError{"roles", fmt.Sprintf("数据范围无效：%q", m.Scope)}
+		}
+		if !seen[m.Role] {
+			seen[m.Role] = true
+			roles = append(roles, m.Role)
+		}
+		for _, o := range ms[:i] {
+			if o.OrganID == m.OrganID && o.Role == m.Role {
+				return &FieldError{"roles", "同一机关的同一角色只能设置一次"}
+			}
+		}
+	}
+	if err := CheckCombination(roles); err != nil {
+		return &FieldError{"roles", err.Error()}
+	}
+	return nil
 }
 
 func describe(ms []Membership) []string {

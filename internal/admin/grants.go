@@ -53,8 +53,12 @@ func (m *Module) grantList(w http.ResponseWriter, r *http.Request) error {
 	return m.render(w, r, "grants", http.StatusOK, "授权确认", map[string]any{"Grants": gs}, nil)
 }
 
-func (m *Module) grantConfirm(w http.ResponseWriter, r *http.Request) error { return m.decide(w, r, true) }
-func (m *Module) grantRefuse(w http.ResponseWriter, r *http.Request) error  { return m.decide(w, r, false) }
+func (m *Module) grantConfirm(w http.ResponseWriter, r *http.Request) error {
+	return m.decide(w, r, true)
+}
+func (m *Module) grantRefuse(w http.ResponseWriter, r *http.Request) error {
+	return m.decide(w, r, false)
+}
 
 func (m *Module) decide(w http.ResponseWriter, r *http.Request, confirm bool) error {
 	p := auth.From(r.Context())

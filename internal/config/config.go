@@ -19,11 +19,13 @@ type Config struct {
 	MaxUpload   int64         // --max-upload / FAZHI_MAX_UPLOAD (bytes)
 	LogLevel    string        // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
 	Demo        string        // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
+	LoginHashes int64         // --login-hashes / FAZHI_LOGIN_HASHES: password hashes at once (64 MiB each); 0 = from memory
+	GrantWindow time.Duration // --grant-window / FAZHI_GRANT_WINDOW: one admin may not both reset a password and grant case access
 }
 
 // Default values.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto"}
+	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", GrantWindow: 24 * time.Hour}
 }
 
 // DataFlags registers --data and --db (every subcommand that touches data).
@@ -40,6 +42,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.MaxUpload, "max-upload", envInt("FAZHI_MAX_UPLOAD", c.MaxUpload), "单个附件大小上限（字节）")
 	fs.StringVar(&c.LogLevel, "log-level", env("FAZHI_LOG_LEVEL", c.LogLevel), "日志级别：debug、info、warn、error")
 	fs.StringVar(&c.Demo, "demo", env("FAZHI_DEMO", c.Demo), "演示数据：auto（空库时载入）、yes、no")
+	fs.Int64Var(&c.LoginHashes, "login-hashes", envInt("FAZHI_LOGIN_HASHES", c.LoginHashes), "同时进行的密码哈希数（每个约 64 MiB 内存）；0 为按可用内存和 CPU 自动确定")
+	fs.DurationVar(&c.GrantWindow, "grant-window", envDuration("FAZHI_GRANT_WINDOW", c.GrantWindow), "同一管理员重置某账户密码与为其授予业务角色之间须间隔的时间")
 }
 
 // Validate checks the values after parsing.
@@ -57,6 +61,9 @@ func (c *Config) Validate() error {
 	}
 	if c.IdleTimeout < time.Minute {
 		return fmt.Errorf("--idle-timeout 不能小于1分钟")
+	}
+	if c.LoginHashes < 0 || c.GrantWindow < 0 {
+		return fmt.Errorf("--login-hashes 和 --grant-window 不能为负数")
 	}
 	return nil
 }

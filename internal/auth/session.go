@@ -34,9 +34,13 @@ func (e *RateLimitedError) Unwrap() error { return ErrRateLimited }
 // ErrRateLimited is wrapped by RateLimitedError.
 var ErrRateLimited = errors.New("登录尝试过于频繁")
 
-// throttle counts the attempt against the address and the user name (held in the database, so
-// the limits survive restarts and bind every instance). The first refusal of a window is audited.
-func (s *Service) throttle(ctx context.Context, ip, username string) error {
+// ThrottleLogin counts a sign-in attempt against the client address and the user name (held in
+// the database, so the limits survive restarts and bind every instance) and refuses it with a
+// RateLimitedError over Settings.LoginPerIP or LoginPerUser. The login form calls it before
+// Login; it is separate so the CLI and tests that sign in many times are not throttled. The
+// first refusal of a window is audited.
+func (s *Service) ThrottleLogin(ctx context.Context, ip, username string) error {
+	ctx = audit.WithActor(ctx, audit.Actor{Username: username, IP: ip})
 	keys := []struct {
 		key  string
 		rule ratelimit.Rule
@@ -67,11 +71,8 @@ func (s *Service) throttle(ctx context.Context, ip, username string) error {
 //
 // Until the password is right, an unknown, locked or disabled account answers exactly like a
 // wrong password (ErrBadCredentials), so the form reveals nothing about accounts. Every attempt
-// first passes the rate limits, then waits for a hash slot (ErrBusy, ErrGaveUp).
+// waits for a hash slot (ErrBusy, ErrGaveUp); the form throttles first (ThrottleLogin).
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent, oldToken string) (string, error) {
-	if err := s.throttle(audit.WithActor(ctx, audit.Actor{Username: username, IP: ip}), ip, username); err != nil {
-		return "", err
-	}
 	now := s.now()
 	var id, hash, lockedUntil, homeOrgan string
 	var disabled, system int

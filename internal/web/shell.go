@@ -99,7 +99,11 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			old = c.Value
 		}
-		token, err := a.Auth.Login(r.Context(), username, password, clientIP(r), r.UserAgent(), old)
+		err := a.Auth.ThrottleLogin(r.Context(), clientIP(r), username)
+		var token string
+		if err == nil {
+			token, err = a.Auth.Login(r.Context(), username, password, clientIP(r), r.UserAgent(), old)
+		}
 		if err == nil {
 			setSessionCookie(w, r, token)
 			http.Redirect(w, r, next, http.StatusSeeOther)

@@ -52,6 +52,10 @@ func (m *Module) Register(app *web.App) {
 	app.POST("/admin/users/{id}", auth.PermUserAdmin, m.userUpdate)
 	app.POST("/admin/users/{id}/disable", auth.PermUserAdmin, m.userDisable)
 	app.POST("/admin/users/{id}/enable", auth.PermUserAdmin, m.userEnable)
+	// 系统管理员: the second administrator's confirmation of grants that reach case content.
+	app.GET("/admin/grants", auth.PermUserAdmin, m.grantList)
+	app.POST("/admin/grants/{id}/confirm", auth.PermUserAdmin, m.grantConfirm)
+	app.POST("/admin/grants/{id}/refuse", auth.PermUserAdmin, m.grantRefuse)
 
 	// 安全管理员: roles, lockouts, password resets.
 	app.GET("/admin/roles", auth.PermRoleAdmin, m.roleList)
@@ -84,6 +88,7 @@ func (m *Module) Register(app *web.App) {
 
 	app.Menu(
 		web.MenuItem{Group: "管理", Title: "账户管理", URL: "/admin/users", Perm: auth.PermUserAdmin, Order: 900},
+		web.MenuItem{Group: "管理", Title: "授权确认", URL: "/admin/grants", Perm: auth.PermUserAdmin, Order: 905},
 		web.MenuItem{Group: "管理", Title: "机关与科室", URL: "/admin/organs", Perm: auth.PermUserAdmin, Order: 910},
 		web.MenuItem{Group: "管理", Title: "节假日与期限", URL: "/admin/calendar", Perm: auth.PermCalendarAdmin, Order: 920},
 		web.MenuItem{Group: "管理", Title: "API 令牌", URL: "/admin/tokens", Perm: auth.PermTokenAdmin, Order: 930},

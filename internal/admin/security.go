@@ -82,8 +82,12 @@ func (m *Module) renderSecurity(w http.ResponseWriter, r *http.Request, u auth.U
 	if err != nil {
 		return err
 	}
+	pending, err := m.grantViews(r, u.ID)
+	if err != nil {
+		return err
+	}
 	return m.render(w, r, "user_security", status, "角色与安全 "+u.Username, map[string]any{
-		"U": m.view(u, depts, time.Now()), "Rows": rows, "NRows": len(rows), "Organs": organOptions(m.managed(p)),
+		"U": m.view(u, depts, time.Now()), "Rows": rows, "Pending": pending, "NRows": len(rows), "Organs": organOptions(m.managed(p)),
 		"Roles": roleOptions(), "Scopes": scopeOptions(), "Self": u.ID == p.UserID,
 	}, fe)
 }
@@ -125,8 +129,13 @@ func (m *Module) rolesSave(w http.ResponseWriter, r *http.Request) error {
 	if len(bad) > 0 {
 		fe.Add("roles", strings.Join(bad, "；"))
 	}
+	var pending bool
 	if fe.Err() == nil {
-		err := m.DB.Tx(r.Context(), func(tx *db.Tx) error { return m.Auth.SetMemberships(r.Context(), tx, u.ID, ms) })
+		err := m.DB.Tx(r.Context(), func(tx *db.Tx) error {
+			var err error
+			pending, err = m.Auth.RequestMemberships(r.Context(), tx, p.UserID, p.Name, u.ID, ms)
+			return err
+		})
 		var afe *auth.FieldError
 		if errors.As(err, &afe) {
 			fe.Add("roles", afe.Msg)
@@ -136,6 +145,9 @@ func (m *Module) rolesSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	if fe.Err() != nil {
 		return m.renderSecurity(w, r, u, rows, http.StatusUnprocessableEntity, fe)
+	}
+	if pending {
+		return redirect(w, r, "/admin/users/"+u.ID+"/roles", "已提交 "+u.Username+" 的授权申请：授予业务角色须经系统管理员在“授权确认”中确认后生效")
 	}
 	return redirect(w, r, "/admin/users/"+u.ID+"/roles", "已保存 "+u.Username+" 的角色")
 }
@@ -159,7 +171,7 @@ func (m *Module) passwordReset(w http.ResponseWriter, r *http.Request) error {
 		fe.Add("confirm", "两次输入的新密码不一致")
 	}
 	if fe.Err() == nil {
-		err := m.Auth.ResetPassword(r.Context(), u.ID, pw)
+		err := m.Auth.ResetPasswordAs(r.Context(), auth.From(r.Context()).UserID, u.ID, pw)
 		var afe *auth.FieldError
 		if errors.As(err, &afe) {
 			fe.Add(afe.Field, afe.Msg)

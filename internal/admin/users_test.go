@@ -246,6 +246,11 @@ func TestSetRolesEnforcesSeparation(t *testing.T) {
 	t.Run("valid change", func(t *testing.T) {
 		w := sec.post("/admin/users/"+target.ID+"/roles", roleForm([3]string{gov, "reconsider", "organ"}, [3]string{justice.ID, "reviewer", ""}, [3]string{"", "", ""}))
 		wantStatus(t, w, http.StatusSeeOther)
+		// A business role waits for the system administrator's confirmation.
+		if got := e.user("qs_fy").Memberships; len(got) != len(before) {
+			t.Fatalf("授权申请未经确认就生效了：%+v", got)
+		}
+		confirmPending(t, e, target.ID)
 		got := e.user("qs_fy").Memberships
 		if len(got) != 2 {
 			t.Fatalf("角色 %+v", got)
@@ -257,8 +262,11 @@ func TestSetRolesEnforcesSeparation(t *testing.T) {
 		if roles[auth.RoleReconsider] != auth.ScopeOrgan || roles[auth.RoleReviewer] != auth.DefaultScope(auth.RoleReviewer) {
 			t.Errorf("角色 %+v", got)
 		}
-		if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'set_roles' AND object_id = ? AND username = 'security'`, target.ID); n != 1 {
-			t.Errorf("设置角色的审计记录 %d 条", n)
+		if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'grant_request' AND object_id = ? AND username = 'security'`, target.ID); n != 1 {
+			t.Errorf("授权申请的审计记录 %d 条", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action IN ('grant_confirm', 'set_roles') AND object_id = ? AND username = 'admin'`, target.ID); n != 2 {
+			t.Errorf("确认授权的审计记录 %d 条", n)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -142,8 +143,14 @@ const argonVersionField = "v=19" // argon2.Version == 0x13
 
 // HashPassword returns a PHC string
 // $argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash> (unpadded
-// standard base64) with a fresh random salt.
+// standard base64) with a fresh random salt. It waits for a hash slot (see
+// SetHashLimit); request handlers use HashPasswordContext.
 func HashPassword(password string) (string, error) {
+	return HashPasswordContext(context.Background(), password)
+}
+
+// HashPasswordContext is HashPassword that stops waiting for a slot when ctx ends.
+func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	if password == "" {
 		return "", errors.New("密码不能为空")
 	}
@@ -152,8 +159,20 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("生成密码盐失败: %w", err)
 	}
+	release, err := acquireHash(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	key := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
 	return encodeHash(p, salt, key), nil
+}
+
+// dummyHash has the current cost and matches no password: unknown users are checked against
+// it so they take as long as known ones (even with an empty password).
+func dummyHash() string {
+	p := currentParams()
+	return encodeHash(p, make([]byte, p.saltLen), make([]byte, p.keyLen))
 }
 
 func encodeHash(p argonParams, salt, key []byte) string {
@@ -165,10 +184,21 @@ func encodeHash(p argonParams, salt, key []byte) string {
 // VerifyPassword reports whether password matches encoded. A malformed
 // encoded string returns false and an error wrapping ErrMalformedHash.
 func VerifyPassword(encoded, password string) (bool, error) {
+	return VerifyPasswordContext(context.Background(), encoded, password)
+}
+
+// VerifyPasswordContext is VerifyPassword that stops waiting for a hash slot when ctx ends
+// (ErrGaveUp) or after the gate's wait (ErrBusy).
+func VerifyPasswordContext(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decodeHash(encoded)
 	if err != nil {
 		return false, err
 	}
+	release, err := acquireHash(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	got := argon2.IDKey([]byte(password), salt, p.time, p.memory, p.threads, p.keyLen)
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }

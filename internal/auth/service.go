@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/secure"
 )
 
@@ -30,31 +31,40 @@ type Settings struct {
 	MaxFailures     int           // 5
 	LockoutDuration time.Duration // 15 min
 	Policy          PasswordPolicy
+	LoginPerIP      ratelimit.Rule // attempts per client address (an office NAT shares one)
+	LoginPerUser    ratelimit.Rule // attempts per user name, known or not
+	// GrantWindow: one administrator may not both reset an account's password and grant it a
+	// business role within this window (24 h).
+	GrantWindow time.Duration
 }
 
 // DefaultSettings per the foundation issue.
 func DefaultSettings() Settings {
-	return Settings{IdleTimeout: 30 * time.Minute, MaxSessionAge: 12 * time.Hour, MaxFailures: 5, LockoutDuration: 15 * time.Minute, Policy: DefaultPasswordPolicy()}
+	return Settings{IdleTimeout: 30 * time.Minute, MaxSessionAge: 12 * time.Hour, MaxFailures: 5, LockoutDuration: 15 * time.Minute, Policy: DefaultPasswordPolicy(),
+		LoginPerIP:   ratelimit.Rule{Max: 60, Window: time.Minute},
+		LoginPerUser: ratelimit.Rule{Max: 10, Window: time.Minute},
+		GrantWindow:  24 * time.Hour}
 }
 
 // Service owns users, memberships, sessions and API tokens.
 type Service struct {
-	db  *db.DB
-	org *org.Service
-	set Settings
-	now func() time.Time
+	db     *db.DB
+	org    *org.Service
+	set    Settings
+	now    func() time.Time
+	limits *ratelimit.Limiter
 }
 
 // New returns the account service.
 func New(d *db.DB, o *org.Service, s Settings) *Service {
-	return &Service{db: d, org: o, set: s, now: time.Now}
+	return &Service{db: d, org: o, set: s, now: time.Now, limits: ratelimit.New(d)}
 }
 
 // Settings returns the policy in force.
 func (s *Service) Settings() Settings { return s.set }
 
 // SetClock replaces the clock (tests of idle timeout and lockout).
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+func (s *Service) SetClock(now func() time.Time) { s.now = now; s.limits.SetClock(now) }
 
 func hashToken(tok string) string { return secure.SM3Hex([]byte("fazhi-token"), []byte(tok)) }
 
@@ -172,28 +182,12 @@ func validUsername(u string) bool {
 	return true
 }
 
-// SetMemberships replaces a user's roles, enforcing 三员分立 and valid scopes.
+// SetMemberships replaces a user's roles at once, enforcing 三员分立 and valid scopes. It is the
+// installer's path (CLI, demo) and the last step of a confirmed grant; administrators' changes go
+// through RequestMemberships.
 func (s *Service) SetMemberships(ctx context.Context, tx *db.Tx, userID string, ms []Membership) error {
-	var roles []Role
-	seen := map[Role]bool{}
-	for i := range ms {
-		m := &ms[i]
-		if !organExists(ctx, tx, m.OrganID) {
-			return &FieldError{"roles", "角色所属机关不存在"}
-		}
-		if m.Scope == "" {
-			m.Scope = DefaultScope(m.Role)
-		}
-		if !m.Scope.Valid() {
-			return &FieldError{"roles", fmt.Sprintf("数据范围无效：%q", m.Scope)}
-		}
-		if !seen[m.Role] {
-			seen[m.Role] = true
-			roles = append(roles, m.Role)
-		}
-	}
-	if err := CheckCombination(roles); err != nil {
-		return &FieldError{"roles", err.Error()}
+	if err := s.checkMemberships(ctx, tx, ms); err != nil {
+		return err
 	}
 	before, err := s.memberships(ctx, tx, userID)
 	if err != nil {
@@ -212,6 +206,37 @@ func (s *Service) SetMemberships(ctx context.Context, tx *db.Tx, userID string, 
 	}
 	return audit.Record(ctx, tx, audit.Entry{Action: "set_roles", ObjectType: "user", ObjectID: userID,
 		Detail: audit.Change{Before: describe(before), After: describe(ms)}})
+}
+
+// checkMemberships validates a role list in place (default scopes filled in).
+func (s *Service) checkMemberships(ctx context.Context, tx *db.Tx, ms []Membership) error {
+	var roles []Role
+	seen := map[Role]bool{}
+	for i := range ms {
+		m := &ms[i]
+		if !organExists(ctx, tx, m.OrganID) {
+			return &FieldError{"roles", "角色所属机关不存在"}
+		}
+		if m.Scope == "" {
+			m.Scope = DefaultScope(m.Role)
+		}
+		if !m.Scope.Valid() {
+			return &FieldError{"roles", fmt.Sprintf("数据范围无效：%q", m.Scope)}
+		}
+		if !seen[m.Role] {
+			seen[m.Role] = true
+			roles = append(roles, m.Role)
+		}
+		for _, o := range ms[:i] {
+			if o.OrganID == m.OrganID && o.Role == m.Role {
+				return &FieldError{"roles", "同一机关的同一角色只能设置一次"}
+			}
+		}
+	}
+	if err := CheckCombination(roles); err != nil {
+		return &FieldError{"roles", err.Error()}
+	}
+	return nil
 }
 
 func describe(ms []Membership) []string {

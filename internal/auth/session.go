@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/secure"
 )
 
@@ -20,60 +23,100 @@ func (e *LockedError) Error() string {
 }
 func (e *LockedError) Unwrap() error { return ErrLocked }
 
+// RateLimitedError refuses a login attempt over the per-address or per-name limit.
+type RateLimitedError struct{ Retry time.Duration }
+
+func (e *RateLimitedError) Error() string {
+	return fmt.Sprintf("登录尝试过于频繁，请 %d 秒后再试", max(1, int(e.Retry.Round(time.Second)/time.Second)))
+}
+func (e *RateLimitedError) Unwrap() error { return ErrRateLimited }
+
+// ErrRateLimited is wrapped by RateLimitedError.
+var ErrRateLimited = errors.New("登录尝试过于频繁")
+
+// ThrottleLogin counts a sign-in attempt against the client address and the user name (held in
+// the database, so the limits survive restarts and bind every instance) and refuses it with a
+// RateLimitedError over Settings.LoginPerIP or LoginPerUser. The login form calls it before
+// Login; it is separate so the CLI and tests that sign in many times are not throttled. The
+// first refusal of a window is audited.
+func (s *Service) ThrottleLogin(ctx context.Context, ip, username string) error {
+	ctx = audit.WithActor(ctx, audit.Actor{Username: username, IP: ip})
+	keys := []struct {
+		key  string
+		rule ratelimit.Rule
+	}{{"login:user:" + strings.ToLower(username), s.set.LoginPerUser}}
+	if ip != "" {
+		keys = append(keys, struct {
+			key  string
+			rule ratelimit.Rule
+		}{"login:ip:" + ip, s.set.LoginPerIP})
+	}
+	for _, k := range keys {
+		r, err := s.limits.Hit(ctx, k.key, k.rule)
+		if err != nil {
+			return err
+		}
+		if !r.Allowed {
+			if r.First(k.rule) {
+				audit.Log(ctx, s.db, audit.Entry{Action: "login_throttled", ObjectType: "login", ObjectID: k.key})
+			}
+			return &RateLimitedError{Retry: r.RetryAfter}
+		}
+	}
+	return nil
+}
+
 // Login checks the password and opens a new session (the old one, if any, is dropped: rotation).
 // It returns the session token for the cookie.
+//
+// Until the password is right, an unknown, locked or disabled account answers exactly like a
+// wrong password (ErrBadCredentials), so the form reveals nothing about accounts. Every attempt
+// waits for a hash slot (ErrBusy, ErrGaveUp); the form throttles first (ThrottleLogin).
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent, oldToken string) (string, error) {
 	now := s.now()
 	var id, hash, lockedUntil, homeOrgan string
-	var failed, disabled, system int
-	err := s.db.QueryRowContext(ctx, `SELECT id, password_hash, locked_until, failed_logins, disabled, system_account, organ_id FROM users WHERE username = ?`, username).
-		Scan(&id, &hash, &lockedUntil, &failed, &disabled, &system, &homeOrgan)
+	var disabled, system int
+	err := s.db.QueryRowContext(ctx, `SELECT id, password_hash, locked_until, disabled, system_account, organ_id FROM users WHERE username = ?`, username).
+		Scan(&id, &hash, &lockedUntil, &disabled, &system, &homeOrgan)
 	actx := audit.WithActor(ctx, audit.Actor{UserID: id, Username: username, OrganID: homeOrgan, IP: ip})
 	if errors.Is(err, sql.ErrNoRows) {
-		HashPassword(password) // same cost as a real check: timing does not reveal unknown names
+		// Same cost as a real check: timing does not reveal unknown names.
+		if _, err := VerifyPasswordContext(ctx, dummyHash(), password); err != nil {
+			return "", err
+		}
 		audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", Detail: map[string]any{"reason": "unknown user"}})
 		return "", ErrBadCredentials
 	} else if err != nil {
 		return "", err
 	}
-	if lockedUntil != "" {
-		if t, err := db.ParseTimestamp(lockedUntil); err == nil && now.Before(t) {
-			audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: map[string]any{"reason": "locked"}})
-			return "", &LockedError{Until: t.In(shanghai()).Format("15:04")}
-		}
+	var lockedTill time.Time
+	if t, err := db.ParseTimestamp(lockedUntil); err == nil && now.Before(t) {
+		lockedTill = t
 	}
-	if disabled == 1 || system == 1 {
-		audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: map[string]any{"reason": "disabled"}})
-		return "", ErrDisabled
-	}
-	ok, err := VerifyPassword(hash, password)
-	if err != nil {
+	ok, err := VerifyPasswordContext(ctx, hash, password)
+	if errors.Is(err, ErrBusy) || errors.Is(err, ErrGaveUp) {
 		return "", err
 	}
-	if !ok {
-		var lockErr error
-		err := s.db.Tx(actx, func(tx *db.Tx) error {
-			failed++
-			until := ""
-			if failed >= s.set.MaxFailures {
-				t := now.Add(s.set.LockoutDuration)
-				until, failed = db.Timestamp(t), 0
-				lockErr = &LockedError{Until: t.In(shanghai()).Format("15:04")}
-			}
-			if err := tx.Exec(actx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, until, id); err != nil {
-				return err
-			}
-			detail := map[string]any{"reason": "bad password"}
-			if until != "" {
-				detail["locked_until"] = until
-			}
-			return audit.Record(actx, tx, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: detail})
-		})
-		if err != nil {
-			return "", err
+	if err != nil {
+		ok = false // an unreadable stored hash matches nothing
+	}
+	switch {
+	case ok && (disabled == 1 || system == 1):
+		audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: map[string]any{"reason": "disabled"}})
+		return "", ErrDisabled
+	case ok && !lockedTill.IsZero():
+		audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: map[string]any{"reason": "locked"}})
+		return "", &LockedError{Until: lockedTill.In(shanghai()).Format("15:04")}
+	case !ok && (disabled == 1 || system == 1 || !lockedTill.IsZero()):
+		reason := "bad password, locked"
+		if disabled == 1 || system == 1 {
+			reason = "bad password, disabled"
 		}
-		if lockErr != nil {
-			return "", lockErr
+		audit.Log(actx, s.db, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: map[string]any{"reason": reason}})
+		return "", ErrBadCredentials
+	case !ok:
+		if err := s.countFailure(actx, id, now); err != nil {
+			return "", err
 		}
 		return "", ErrBadCredentials
 	}
@@ -106,11 +149,32 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent, 
 		return "", err
 	}
 	if NeedsRehash(hash) {
-		if nh, err := HashPassword(password); err == nil {
+		if nh, err := HashPasswordContext(ctx, password); err == nil {
 			s.db.Tx(ctx, func(tx *db.Tx) error { return tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, nh, id) })
 		}
 	}
 	return token, nil
+}
+
+// countFailure adds one failed login in SQL (parallel guesses each count: no read-modify-write)
+// and locks the account when the returned count reaches the limit. The answer stays
+// ErrBadCredentials even then: the lock shows only to someone who knows the password.
+func (s *Service) countFailure(ctx context.Context, id string, now time.Time) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		var failed int
+		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, id).Scan(&failed); err != nil {
+			return err
+		}
+		detail := map[string]any{"reason": "bad password", "failures": failed}
+		if failed >= s.set.MaxFailures {
+			until := db.Timestamp(now.Add(s.set.LockoutDuration))
+			if err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, until, id); err != nil {
+				return err
+			}
+			detail["locked_until"] = until
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "login_failed", ObjectType: "user", ObjectID: id, Detail: detail})
+	})
 }
 
 func truncate(s string, n int) string {

@@ -89,6 +89,10 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 	}
 	set := auth.DefaultSettings()
 	set.IdleTimeout = cfg.IdleTimeout
+	if cfg.GrantWindow > 0 {
+		set.GrantWindow = cfg.GrantWindow
+	}
+	auth.SetHashLimit(int(cfg.LoginHashes), 0)
 	e.Auth = auth.New(d, e.Org, set)
 	e.Calendar = calendar.NewStore(d)
 	if err := e.Calendar.Load(ctx); err != nil {

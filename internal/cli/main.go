@@ -49,6 +49,12 @@ func Main(ctx context.Context, args []string, out, errOut io.Writer) int {
 	}
 	for _, c := range commands() {
 		if c.name == name {
+			// "fazhi user -h": a command whose first argument is a subcommand would take -h for
+			// one, open the database and create ./fazhi-data; help must not touch disk.
+			if len(args) > 0 && isHelp(args[0]) && takesSubcommand[name] {
+				fmt.Fprintf(out, "用法：fazhi %s 子命令 [参数]\n  %s\n各子命令的参数：fazhi %s 子命令 -h\n", name, c.summary, name)
+				return 0
+			}
 			err := c.run(ctx, args, out, errOut)
 			switch {
 			case err == nil:
@@ -68,6 +74,11 @@ func Main(ctx context.Context, args []string, out, errOut io.Writer) int {
 	usage(errOut)
 	return 2
 }
+
+// takesSubcommand lists the commands whose first argument names a subcommand.
+var takesSubcommand = map[string]bool{"user": true, "org": true, "calendar": true, "audit": true, "import": true, "stats": true}
+
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" || a == "help" }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "用法：fazhi [命令] [参数]")

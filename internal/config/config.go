@@ -28,6 +28,9 @@ type Config struct {
 	MessageDays int  // --message-days / FAZHI_MESSAGE_DAYS: prune in-app messages older than this (0 = keep)
 	SMTP        SMTP // --smtp-* / FAZHI_SMTP_*: mail gateway for copies of in-app messages ("" Addr = none)
 
+	LoginHashes int64         // --login-hashes / FAZHI_LOGIN_HASHES: password hashes at once (64 MiB each); 0 = from memory
+	GrantWindow time.Duration // --grant-window / FAZHI_GRANT_WINDOW: one admin may not both reset a password and grant case access
+
 	errs []error // values the environment gave that do not parse; Validate reports them
 }
 
@@ -43,7 +46,7 @@ type SMTP struct {
 
 // Default values.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180}
+	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180, GrantWindow: 24 * time.Hour}
 }
 
 // DataFlags registers --data and --db (every subcommand that touches data).
@@ -69,6 +72,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTP.Password, "smtp-password", env("FAZHI_SMTP_PASSWORD", c.SMTP.Password), "邮件网关认证口令（建议用环境变量）")
 	fs.StringVar(&c.SMTP.Domain, "smtp-domain", env("FAZHI_SMTP_DOMAIN", c.SMTP.Domain), "邮箱域：用户邮箱为 用户名@域")
 	fs.StringVar(&c.SMTP.AppURL, "smtp-app-url", env("FAZHI_SMTP_APP_URL", c.SMTP.AppURL), "邮件中链接的前缀，如 https://fazhi.example.gov.cn")
+	fs.Int64Var(&c.LoginHashes, "login-hashes", int64(c.envInt("FAZHI_LOGIN_HASHES", int(c.LoginHashes))), "同时进行的密码哈希数（每个约 64 MiB 内存）；0 为按可用内存和 CPU 自动确定")
+	fs.DurationVar(&c.GrantWindow, "grant-window", envDuration("FAZHI_GRANT_WINDOW", c.GrantWindow), "同一管理员重置某账户密码与为其授予业务角色之间须间隔的时间")
 }
 
 // Validate checks the values after parsing.
@@ -103,6 +108,9 @@ func (c *Config) Validate() error {
 	}
 	if c.IdleTimeout < time.Minute {
 		return fmt.Errorf("--idle-timeout 不能小于1分钟")
+	}
+	if c.LoginHashes < 0 || c.GrantWindow < 0 {
+		return fmt.Errorf("--login-hashes 和 --grant-window 不能为负数")
 	}
 	return nil
 }

@@ -54,6 +54,10 @@ func (a *App) wrap(rt Route) http.Handler {
 			return
 		}
 		if unsafe(r.Method) && !(p != nil && p.ViaToken) {
+			if err := readForm(r); err != nil {
+				a.renderError(w, r, err)
+				return
+			}
 			if !a.csrfOK(r, p) {
 				a.renderError(w, r, Errorf(http.StatusForbidden, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试"))
 				return
@@ -77,6 +81,10 @@ func (a *App) wrap(rt Route) http.Handler {
 				a.renderError(w, r, Errorf(http.StatusForbidden, "您没有访问此功能的权限"))
 				return
 			}
+		}
+		if err := cleanForm(r); err != nil {
+			a.renderError(w, r, err)
+			return
 		}
 		if err := rt.Handler(w, r); err != nil {
 			a.renderError(w, r, err)

@@ -182,7 +182,7 @@ func DecodeJSON(r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%w：请求体不是有效的 JSON（%v）", ErrInvalid, err)
 	}
-	return nil
+	return cleanJSON(v)
 }
 
 // Download sends a file with a correctly encoded Chinese file name (RFC 6266 / 5987).

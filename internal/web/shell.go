@@ -4,8 +4,11 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -50,9 +53,32 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return a.Shell(w, r, "login", http.StatusOK, "登录", map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}, nil)
 }
 
+// safeNext accepts only a path on this site for the redirect after login: one leading "/", no
+// "//" or "/\" (browsers read both as another host), no backslash at all, no control or
+// invisible characters (browsers drop tabs and newlines: "/\t/evil.com" becomes "//evil.com"),
+// no scheme or host. Anything else goes to the workbench.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
-		return "/workbench"
+	const home = "/workbench"
+	if n == "" || len(n) > 2048 || n[0] != '/' || strings.ContainsRune(n, '\\') {
+		return home
+	}
+	for _, r := range n {
+		if r < 0x21 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return home
+		}
+	}
+	u, err := url.Parse(n)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	// The decoded path must still be a plain local path (%2F%2F, %09 …).
+	if !strings.HasPrefix(u.Path, "/") || strings.Contains(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return home
+	}
+	for _, r := range u.Path {
+		if r < 0x20 || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return home
+		}
 	}
 	return n
 }
@@ -73,16 +99,34 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			old = c.Value
 		}
-		token, err := a.Auth.Login(r.Context(), username, password, clientIP(r), r.UserAgent(), old)
+		err := a.Auth.ThrottleLogin(r.Context(), clientIP(r), username)
+		var token string
+		if err == nil {
+			token, err = a.Auth.Login(r.Context(), username, password, clientIP(r), r.UserAgent(), old)
+		}
 		if err == nil {
 			setSessionCookie(w, r, token)
 			http.Redirect(w, r, next, http.StatusSeeOther)
 			return nil
 		}
-		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) && !errors.Is(err, auth.ErrDisabled) {
+		status := http.StatusUnprocessableEntity
+		switch {
+		case errors.Is(err, auth.ErrRateLimited):
+			status = http.StatusTooManyRequests
+		case errors.Is(err, auth.ErrBusy), errors.Is(err, auth.ErrGaveUp):
+			status = http.StatusServiceUnavailable
+			w.Header().Set("Retry-After", "5")
+		case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrLocked), errors.Is(err, auth.ErrDisabled):
+		default:
 			return err
 		}
+		var rl *auth.RateLimitedError
+		if errors.As(err, &rl) {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(rl.Retry.Seconds()+0.999))))
+		}
 		fe.Msg = err.Error()
+		fe.Values.Del("password")
+		return a.Shell(w, r, "login", status, "登录", map[string]string{"Next": next}, fe)
 	}
 	fe.Values.Del("password")
 	return a.Shell(w, r, "login", http.StatusUnprocessableEntity, "登录", map[string]string{"Next": next}, fe)

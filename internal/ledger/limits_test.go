@@ -223,3 +223,24 @@ func TestSharedStringsBomb(t *testing.T) {
 		t.Errorf("at the limit: heap grew %d MB", growth>>20)
 	}
 }
+
+// TestMillionRowsBomb: the third shape of issue 10 — a million short rows (5.3 GB in the old
+// reader) — is refused at the row limit while streaming, within the memory budget.
+func TestMillionRowsBomb(t *testing.T) {
+	body := rawXLSX(t, func(w io.Writer) {
+		inlineRow(w, 1, "收件日期", "申请人", "申请人类型")
+		for i := 2; i <= 1_000_000; i++ {
+			fmt.Fprintf(w, `<row r="%d"><c r="A%d"><v>1</v></c></row>`, i, i)
+		}
+	})
+	s := testSpec()
+	var err error
+	growth, took := heapPeak(func() { _, err = s.Parse(bytes.NewReader(body), "rows.xlsx") })
+	t.Logf("%d KB file, refused in %v, heap grew %d MB", len(body)>>10, took, growth>>20)
+	if err == nil || !strings.Contains(err.Error(), "行的上限") || !isInvalid(err) {
+		t.Errorf("a million rows: %v", err)
+	}
+	if growth > memBudget {
+		t.Errorf("a million rows: heap grew %d MB (budget %d MB)", growth>>20, memBudget>>20)
+	}
+}

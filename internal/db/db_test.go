@@ -193,3 +193,23 @@ func TestNewIDIsSortableAndUnique(t *testing.T) {
 		prev = id
 	}
 }
+
+func TestList(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if err := d.Tx(ctx, func(tx *db.Tx) error {
+		return tx.Exec(ctx, `INSERT INTO divisions (code, name, level) VALUES ('990121', '青山县', 'county'), ('990122', '绿水县', 'county')`)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	names, err := db.List(ctx, d, func(s db.Scanner) (string, error) {
+		var n string
+		return n, s.Scan(&n)
+	}, `SELECT name FROM divisions WHERE level = ? ORDER BY code`, "county")
+	if err != nil || len(names) != 2 || names[0] != "青山县" || names[1] != "绿水县" {
+		t.Fatalf("List = %v, %v", names, err)
+	}
+	if _, err := db.List(ctx, d, func(s db.Scanner) (int, error) { var n int; return n, s.Scan(&n) }, `SELECT name FROM divisions`); err == nil {
+		t.Error("a scan error must be returned")
+	}
+}

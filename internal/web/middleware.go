@@ -27,16 +27,24 @@ const (
 
 type ctxKey int
 
-const anonCSRFKey ctxKey = 1
+const (
+	anonCSRFKey ctxKey = 1
+	deadlineKey ctxKey = 2 // the route's timeout, for the log line of a request that exceeded it
+)
 
 func (a *App) wrap(rt Route) http.Handler {
+	limit := a.timeout(rt)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every request has a deadline, session lookup included: the drivers stop the query at it
+		// (SQLite interrupts, PostgreSQL gets a cancel request) and renderError answers 503.
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), deadlineKey, limit), limit)
+		defer cancel()
+		r = r.WithContext(ctx)
 		p, err := a.principal(r, rt.API)
 		if err != nil && !errors.Is(err, auth.ErrNoSession) {
 			a.renderError(w, r, err)
 			return
 		}
-		ctx := r.Context()
 		ip := clientIP(r)
 		if p != nil {
 			ctx = auth.WithPrincipal(ctx, p)

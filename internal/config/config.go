@@ -18,9 +18,12 @@ type Config struct {
 	Data        string        // --data / FAZHI_DATA: SQLite file, attachments, keys
 	DB          string        // --db / FAZHI_DB: "" = SQLite under Data, postgres://… = PostgreSQL
 	IdleTimeout time.Duration // --idle-timeout / FAZHI_IDLE_TIMEOUT
-	MaxUpload   int64         // --max-upload / FAZHI_MAX_UPLOAD (bytes)
-	LogLevel    string        // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
-	Demo        string        // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
+	// --request-timeout / FAZHI_REQUEST_TIMEOUT: every page's and API call's deadline (routes for long
+	// exports and imports declare their own).
+	RequestTimeout time.Duration
+	MaxUpload      int64  // --max-upload / FAZHI_MAX_UPLOAD (bytes)
+	LogLevel       string // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
+	Demo           string // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
 	// --trusted-proxies / FAZHI_TRUSTED_PROXIES: reverse proxies (IPs or CIDRs, comma-separated)
 	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies string
@@ -43,7 +46,7 @@ type SMTP struct {
 
 // Default values.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180}
+	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, RequestTimeout: 10 * time.Second, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180}
 }
 
 // DataFlags registers --data and --db (every subcommand that touches data).
@@ -56,7 +59,8 @@ func (c *Config) DataFlags(fs *flag.FlagSet) {
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.DataFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("FAZHI_ADDR", c.Addr), "监听地址")
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("FAZHI_IDLE_TIMEOUT", c.IdleTimeout), "会话空闲超时")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.envDuration("FAZHI_IDLE_TIMEOUT", c.IdleTimeout), "会话空闲超时")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.envDuration("FAZHI_REQUEST_TIMEOUT", c.RequestTimeout), "每个页面和 API 请求的处理时限（超时即停止查询并提示缩小范围）")
 	c.MaxUpload = c.envSize("FAZHI_MAX_UPLOAD", c.MaxUpload)
 	fs.Var((*sizeFlag)(&c.MaxUpload), "max-upload", "单个附件大小上限（如 20M、512K、1G 或字节数）")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("FAZHI_TRUSTED_PROXIES", c.TrustedProxies), "可信反向代理（IP 或 CIDR，逗号分隔）：只采信它们转发的 X-Forwarded-For 与 X-Forwarded-Proto")
@@ -104,6 +108,9 @@ func (c *Config) Validate() error {
 	if c.IdleTimeout < time.Minute {
 		return fmt.Errorf("--idle-timeout 不能小于1分钟")
 	}
+	if c.RequestTimeout < time.Second || c.RequestTimeout > 5*time.Minute {
+		return fmt.Errorf("--request-timeout 应在 1s 到 5m 之间：%v", c.RequestTimeout)
+	}
 	return nil
 }
 
@@ -130,13 +137,18 @@ func env(k, def string) string {
 	return def
 }
 
-func envDuration(k string, def time.Duration) time.Duration {
-	if v, ok := os.LookupEnv(k); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
+// envDuration reads a duration variable; garbage is remembered for Validate rather than silently ignored.
+func (c *Config) envDuration(k string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		c.errs = append(c.errs, fmt.Errorf("环境变量 %s 的值 %q 不是时长（如 10s、1m）", k, v))
+		return def
+	}
+	return d
 }
 
 // envSize reads a size variable; garbage is remembered for Validate rather than silently ignored.

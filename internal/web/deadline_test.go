@@ -106,6 +106,7 @@ func deadlineApp(t *testing.T) (*httptest.Server, *db.DB, *lockedBuf) {
 	app.POST("/test/write", auth.PermPublic, write)
 	app.APIRoute(http.MethodPost, "/test/write", auth.PermPublic, write)
 	app.GET("/test/left", auth.PermPublic, left)
+	app.POST("/test/left", auth.PermPublic, left)
 	app.Handle(web.Route{Method: http.MethodGet, Path: "/test/long", Perm: auth.PermPublic, Handler: left, Timeout: 5 * time.Second})
 	if got := app.LongestTimeout(); got != 5*time.Second {
 		t.Errorf("LongestTimeout = %v", got)
@@ -225,5 +226,32 @@ func TestCountTemplateFunc(t *testing.T) {
 	}
 	if !strings.Contains(html.UnescapeString(w.Body.String()), "<i>1,000+|37|12,345</i>") { // html/template writes + as &#43;
 		t.Fatalf("count: %s", w.Body)
+	}
+}
+
+// The handler's deadline starts once the CSRF check has read the form: a client that uploads
+// slowly does not eat the server's time.
+func TestDeadlineStartsAfterUpload(t *testing.T) {
+	srv, _, _ := deadlineApp(t)
+	tok := strings.Repeat("t", 24)
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("x=1&"))
+		time.Sleep(testDeadline + 300*time.Millisecond)
+		pw.Write([]byte("csrf=" + tok))
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", srv.URL+"/test/left", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "fazhi_csrf", Value: tok})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var ms int64
+	if resp.StatusCode != 200 || json.Unmarshal(b, &ms) != nil || ms < testDeadline.Milliseconds()/2 {
+		t.Fatalf("slow upload: %d %s", resp.StatusCode, b)
 	}
 }

@@ -100,7 +100,7 @@ func OpenWith(ctx context.Context, cfg config.Config, logOut io.Writer, extra ..
 		return nil, err
 	}
 	proxies, _ := config.ParseProxies(cfg.TrustedProxies) // Validate has checked it
-	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version, TrustedProxies: proxies})
+	e.Web = web.New(web.Deps{DB: d, Auth: e.Auth, Org: e.Org, Calendar: e.Calendar.Current, Log: log, Version: Version, TrustedProxies: proxies, RequestTimeout: cfg.RequestTimeout})
 	registerModules(e)
 	return e, nil
 }

@@ -48,7 +48,7 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: e.Web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: e.Web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: max(5*time.Minute, e.Web.LongestTimeout()+30*time.Second), IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(out, "fazhi %s 已启动：http://%s/ （数据库：%s）\n", Version, ln.Addr(), e.DB.Dialect)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

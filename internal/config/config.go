@@ -18,9 +18,12 @@ type Config struct {
 	Data        string        // --data / FAZHI_DATA: SQLite file, attachments, keys
 	DB          string        // --db / FAZHI_DB: "" = SQLite under Data, postgres://… = PostgreSQL
 	IdleTimeout time.Duration // --idle-timeout / FAZHI_IDLE_TIMEOUT
-	MaxUpload   int64         // --max-upload / FAZHI_MAX_UPLOAD (bytes)
-	LogLevel    string        // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
-	Demo        string        // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
+	// --request-timeout / FAZHI_REQUEST_TIMEOUT: every page's and API call's deadline (routes for long
+	// exports and imports declare their own).
+	RequestTimeout time.Duration
+	MaxUpload      int64  // --max-upload / FAZHI_MAX_UPLOAD (bytes)
+	LogLevel       string // --log-level / FAZHI_LOG_LEVEL: debug, info, warn, error
+	Demo           string // --demo / FAZHI_DEMO: auto (load the demo county into an empty database), yes, no
 	// --trusted-proxies / FAZHI_TRUSTED_PROXIES: reverse proxies (IPs or CIDRs, comma-separated)
 	// whose X-Forwarded-For and X-Forwarded-Proto are believed.
 	TrustedProxies string
@@ -46,7 +49,7 @@ type SMTP struct {
 
 // Default values.
 func Default() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", MessageDays: 180, GrantWindow: 24 * time.Hour}
+	return Config{Addr: "127.0.0.1:8080", Data: "./fazhi-data", IdleTimeout: 30 * time.Minute, MaxUpload: 20 << 20, LogLevel: "info", Demo: "auto", RequestTimeout: 10 * time.Second, MessageDays: 180, GrantWindow: 24 * time.Hour}
 }
 
 // DataFlags registers --data and --db (every subcommand that touches data).
@@ -59,7 +62,8 @@ func (c *Config) DataFlags(fs *flag.FlagSet) {
 func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	c.DataFlags(fs)
 	fs.StringVar(&c.Addr, "addr", env("FAZHI_ADDR", c.Addr), "监听地址")
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", envDuration("FAZHI_IDLE_TIMEOUT", c.IdleTimeout), "会话空闲超时")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.envDuration("FAZHI_IDLE_TIMEOUT", c.IdleTimeout), "会话空闲超时")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.envDuration("FAZHI_REQUEST_TIMEOUT", c.RequestTimeout), "每个页面和 API 请求的处理时限（超时即停止查询并提示缩小范围）")
 	c.MaxUpload = c.envSize("FAZHI_MAX_UPLOAD", c.MaxUpload)
 	fs.Var((*sizeFlag)(&c.MaxUpload), "max-upload", "单个附件大小上限（如 20M、512K、1G 或字节数）")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("FAZHI_TRUSTED_PROXIES", c.TrustedProxies), "可信反向代理（IP 或 CIDR，逗号分隔）：只采信它们转发的 X-Forwarded-For 与 X-Forwarded-Proto")
@@ -73,7 +77,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTP.Domain, "smtp-domain", env("FAZHI_SMTP_DOMAIN", c.SMTP.Domain), "邮箱域：用户邮箱为 用户名@域")
 	fs.StringVar(&c.SMTP.AppURL, "smtp-app-url", env("FAZHI_SMTP_APP_URL", c.SMTP.AppURL), "邮件中链接的前缀，如 https://fazhi.example.gov.cn")
 	fs.Int64Var(&c.LoginHashes, "login-hashes", int64(c.envInt("FAZHI_LOGIN_HASHES", int(c.LoginHashes))), "同时进行的密码哈希数（每个约 64 MiB 内存）；0 为按可用内存和 CPU 自动确定")
-	fs.DurationVar(&c.GrantWindow, "grant-window", envDuration("FAZHI_GRANT_WINDOW", c.GrantWindow), "同一管理员重置某账户密码与为其授予业务角色之间须间隔的时间")
+	fs.DurationVar(&c.GrantWindow, "grant-window", c.envDuration("FAZHI_GRANT_WINDOW", c.GrantWindow), "同一管理员重置某账户密码与为其授予业务角色之间须间隔的时间")
 }
 
 // Validate checks the values after parsing.
@@ -112,6 +116,9 @@ func (c *Config) Validate() error {
 	if c.LoginHashes < 0 || c.GrantWindow < 0 {
 		return fmt.Errorf("--login-hashes 和 --grant-window 不能为负数")
 	}
+	if c.RequestTimeout < time.Second || c.RequestTimeout > 5*time.Minute {
+		return fmt.Errorf("--request-timeout 应在 1s 到 5m 之间：%v", c.RequestTimeout)
+	}
 	return nil
 }
 
@@ -138,13 +145,18 @@ func env(k, def string) string {
 	return def
 }
 
-func envDuration(k string, def time.Duration) time.Duration {
-	if v, ok := os.LookupEnv(k); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
+// envDuration reads a duration variable; garbage is remembered for Validate rather than silently ignored.
+func (c *Config) envDuration(k string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(k)
+	if !ok {
+		return def
 	}
-	return def
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil {
+		c.errs = append(c.errs, fmt.Errorf("环境变量 %s 的值 %q 不是时长（如 10s、1m）", k, v))
+		return def
+	}
+	return d
 }
 
 // envSize reads a size variable; garbage is remembered for Validate rather than silently ignored.

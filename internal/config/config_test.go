@@ -3,8 +3,10 @@ package config
 import (
 	"flag"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func serveConfig(t *testing.T, args ...string) (Config, error) {
@@ -72,5 +74,36 @@ func TestTrustedProxies(t *testing.T) {
 	t.Setenv("FAZHI_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local")
 	if _, err := serveConfig(t); err == nil || !strings.Contains(err.Error(), "proxy.local") {
 		t.Fatalf("want an error naming the bad entry, got %v", err)
+	}
+}
+
+func TestRequestTimeout(t *testing.T) {
+	c, err := serveConfig(t)
+	if err != nil || c.RequestTimeout != 10*time.Second {
+		t.Fatalf("default: %v, %v", c.RequestTimeout, err)
+	}
+	t.Setenv("FAZHI_REQUEST_TIMEOUT", "30s")
+	if c, err := serveConfig(t); err != nil || c.RequestTimeout != 30*time.Second {
+		t.Errorf("FAZHI_REQUEST_TIMEOUT=30s: %v, %v", c.RequestTimeout, err)
+	}
+	if c, err := serveConfig(t, "--request-timeout", "1m"); err != nil || c.RequestTimeout != time.Minute {
+		t.Errorf("the flag wins over the variable: %v, %v", c.RequestTimeout, err)
+	}
+	for _, v := range []string{"abc", "10"} {
+		t.Setenv("FAZHI_REQUEST_TIMEOUT", v)
+		if _, err := serveConfig(t); err == nil || !strings.Contains(err.Error(), "FAZHI_REQUEST_TIMEOUT") {
+			t.Errorf("FAZHI_REQUEST_TIMEOUT=%q: want an error naming the variable, got %v", v, err)
+		}
+	}
+	t.Setenv("FAZHI_REQUEST_TIMEOUT", "")
+	os.Unsetenv("FAZHI_REQUEST_TIMEOUT")
+	for _, v := range []string{"0s", "500ms", "10m"} {
+		if _, err := serveConfig(t, "--request-timeout", v); err == nil {
+			t.Errorf("--request-timeout %s: want an error", v)
+		}
+	}
+	t.Setenv("FAZHI_IDLE_TIMEOUT", "abc")
+	if _, err := serveConfig(t); err == nil || !strings.Contains(err.Error(), "FAZHI_IDLE_TIMEOUT") {
+		t.Errorf("FAZHI_IDLE_TIMEOUT=abc is reported now, got %v", err)
 	}
 }

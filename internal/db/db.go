@@ -15,7 +15,10 @@ import (
 	"time"
 
 	"github.com/fazhi/fazhi/internal/fault"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx" for dbtest and the tools
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -80,10 +83,18 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
 	}
+	// On a cancelled context pgx by default drops the connection (sending a cancel request as it
+	// closes), so every timeout costs the pool a reconnect. Asking the server to cancel first keeps
+	// the connection; it is dropped only if the server has not answered a second later.
+	// TestDeadlinePostgresStopsServer checks the server really stops.
+	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(32)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -257,14 +268,20 @@ func (tx *Tx) AfterCommitOnce(key string, f func()) {
 }
 
 // Tx runs fn in a write transaction: commit when fn returns nil, roll back otherwise.
-// Nothing fn wrote is visible if it fails: no half-written records.
+// Nothing fn wrote is visible if it fails: no half-written records. A transaction cut by ctx's
+// deadline (on PostgreSQL each statement is also bounded on the server by the time left) rolls
+// back and returns ErrTimeout, never retried.
 func (db *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := db.tryTx(ctx, fn)
 		if err == nil || !db.retryable(err) || attempt >= 4 || ctx.Err() != nil {
 			return classify(db.Dialect, err)
 		}
-		time.Sleep(time.Duration(10<<attempt) * time.Millisecond)
+		select {
+		case <-time.After(time.Duration(10<<attempt) * time.Millisecond):
+		case <-ctx.Done():
+			return timeoutErr(ctx.Err())
+		}
 	}
 }
 
@@ -280,11 +297,21 @@ func (db *DB) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
 			panic(p)
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := tx.setStatementTimeout(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		if ctx.Err() != nil && errors.Is(err, sql.ErrTxDone) { // database/sql rolled back on the deadline
+			return timeoutErr(err)
+		}
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
+		if ctx.Err() != nil { // database/sql may already have rolled back: ErrTxDone means the deadline
+			return timeoutErr(err)
+		}
 		return err
 	}
 	for _, f := range tx.after {
@@ -294,7 +321,11 @@ func (db *DB) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
 }
 
 // retryable: SQLite busy/locked and PostgreSQL serialization failures or deadlocks.
+// A timeout is not: the deadline is spent.
 func (db *DB) retryable(err error) bool {
+	if IsTimeout(err) {
+		return false
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		c := se.Code() & 0xff
@@ -316,6 +347,9 @@ func IsUnique(err error) bool {
 func classify(_ Dialect, err error) error {
 	if err == nil || errors.Is(err, ErrConflict) {
 		return err
+	}
+	if IsTimeout(err) {
+		return timeoutErr(err)
 	}
 	if IsUnique(err) {
 		return fmt.Errorf("%w: %v", ErrConflict, err)

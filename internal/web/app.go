@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -27,6 +28,9 @@ type Route struct {
 	Perm    auth.Perm
 	Handler HandlerFunc
 	API     bool // JSON errors, bearer tokens accepted, no CSRF for bearer calls
+	// Timeout, when set, replaces Deps.RequestTimeout for this route: a long export or import
+	// declares its own (e.g. 2*time.Minute). Everything else keeps the platform's deadline.
+	Timeout time.Duration
 }
 
 // MenuItem is one navigation entry.
@@ -61,7 +65,12 @@ type Deps struct {
 	Version  string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For/-Proto are believed (config.ParseProxies).
 	TrustedProxies []netip.Prefix
+	// RequestTimeout is every request's deadline (0 = DefaultRequestTimeout); Route.Timeout overrides it.
+	RequestTimeout time.Duration
 }
+
+// DefaultRequestTimeout bounds a page or API call when Deps.RequestTimeout is not set.
+const DefaultRequestTimeout = 10 * time.Second
 
 // App is the HTTP application.
 type App struct {
@@ -117,6 +126,26 @@ func (a *App) Todos(src TodoSource) { a.todos = append(a.todos, src) }
 // Inbox wires the message centre: the header links to url and shows count's result as a badge.
 func (a *App) Inbox(url string, count UnreadSource) { a.inbox, a.unread = url, count }
 
+// timeout is rt's deadline.
+func (a *App) timeout(rt Route) time.Duration {
+	switch {
+	case rt.Timeout > 0:
+		return rt.Timeout
+	case a.RequestTimeout > 0:
+		return a.RequestTimeout
+	}
+	return DefaultRequestTimeout
+}
+
+// LongestTimeout is the largest deadline of any route, so the server's write timeout can exceed it.
+func (a *App) LongestTimeout() time.Duration {
+	d := a.timeout(Route{})
+	for _, rt := range a.routes {
+		d = max(d, a.timeout(rt))
+	}
+	return d
+}
+
 // Routes lists every registered route (the permission test walks them all).
 func (a *App) Routes() []Route { return append([]Route(nil), a.routes...) }
 
@@ -156,6 +185,8 @@ func Status(err error) int {
 		return http.StatusUnauthorized
 	case FormFrom(err, nil) != nil, errors.Is(err, ErrInvalid), errors.Is(err, db.ErrInvalid):
 		return http.StatusUnprocessableEntity
+	case db.IsTimeout(err):
+		return http.StatusServiceUnavailable // as http.TimeoutHandler; 504 is a proxy's word
 	}
 	return http.StatusInternalServerError
 }

@@ -27,16 +27,27 @@ const (
 
 type ctxKey int
 
-const anonCSRFKey ctxKey = 1
+const (
+	anonCSRFKey ctxKey = 1
+	deadlineKey ctxKey = 2 // the route's timeout, for the log line of a request that exceeded it
+)
 
 func (a *App) wrap(rt Route) http.Handler {
+	limit := a.timeout(rt)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, err := a.principal(r, rt.API)
+		// Every request has a deadline: the drivers stop the query at it (SQLite interrupts,
+		// PostgreSQL gets a cancel request) and renderError answers 503. The session lookup has
+		// one, and the handler gets a fresh one after the CSRF check, which reads a form body:
+		// a slow client's upload is not the server's work.
+		ctx := context.WithValue(r.Context(), deadlineKey, limit)
+		r = r.WithContext(ctx)
+		authCtx, cancelAuth := context.WithTimeout(ctx, limit)
+		p, err := a.principal(r.WithContext(authCtx), rt.API)
+		cancelAuth()
 		if err != nil && !errors.Is(err, auth.ErrNoSession) {
 			a.renderError(w, r, err)
 			return
 		}
-		ctx := r.Context()
 		ip := clientIP(r)
 		if p != nil {
 			ctx = auth.WithPrincipal(ctx, p)
@@ -77,6 +88,8 @@ func (a *App) wrap(rt Route) http.Handler {
 				return
 			}
 			if !p.Can(rt.Perm) {
+				ctx, cancel := context.WithTimeout(ctx, limit)
+				defer cancel()
 				audit.Log(ctx, a.DB, audit.Entry{Action: "denied", ObjectType: "route", ObjectID: rt.Method + " " + rt.Path, Detail: map[string]any{"perm": rt.Perm, "url": r.URL.Path}})
 				a.renderError(w, r, Errorf(http.StatusForbidden, "您没有访问此功能的权限"))
 				return
@@ -86,6 +99,9 @@ func (a *App) wrap(rt Route) http.Handler {
 			a.renderError(w, r, err)
 			return
 		}
+		ctx, cancel := context.WithTimeout(ctx, limit)
+		defer cancel()
+		r = r.WithContext(ctx)
 		if err := rt.Handler(w, r); err != nil {
 			a.renderError(w, r, err)
 		}

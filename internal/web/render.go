@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -12,9 +14,11 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 )
 
@@ -135,12 +139,28 @@ func (a *App) Shell(w http.ResponseWriter, r *http.Request, name string, status 
 	return a.Render(w, r, shellPages, name, status, title, data, form)
 }
 
+// TimeoutMessage is what a request cut by its deadline tells the user.
+const TimeoutMessage = "请求处理超时，已停止（未保存任何改动）。请缩小查询范围（如选择年度或机关）后重试。"
+
 func (a *App) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
 	msg := err.Error()
-	if status == http.StatusInternalServerError {
+	switch {
+	case status == http.StatusInternalServerError:
 		a.Log.Error("request failed", "path", r.URL.Path, "err", err)
 		msg = "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员"
+	case status == http.StatusServiceUnavailable && db.IsTimeout(err):
+		limit, _ := r.Context().Value(deadlineKey).(time.Duration)
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			a.Log.Info("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		} else {
+			a.Log.Warn("request timed out", "method", r.Method, "path", r.URL.Path, "timeout", limit, "err", err)
+		}
+		msg = TimeoutMessage
+		// The page itself still reads (header badge): give it a moment of its own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), time.Second)
+		defer cancel()
+		r = r.WithContext(ctx)
 	}
 	fe := FormFrom(err, nil)
 	if isAPI(r) {
@@ -224,4 +244,18 @@ var funcs = template.FuncMap{
 	"roleLabel":  func(r auth.Role) string { return r.Label() },
 	"scopeLabel": func(s auth.Scope) string { return s.Label() },
 	"localtime":  LocalTime,
+	"count":      countLabel,
+}
+
+// countLabel prints a list's total: 1,234, or 1,000+ for a db.Count that stopped at its cap.
+func countLabel(v any) string {
+	switch c := v.(type) {
+	case db.Count:
+		return c.String()
+	case int:
+		return db.Thousands(c)
+	case int64:
+		return db.Thousands(int(c))
+	}
+	return fmt.Sprint(v)
 }

@@ -43,14 +43,16 @@ func registerModules(e *Env) {
 	e.API = api.NewRegistry()
 	e.wireNotify()
 
-	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar})
+	e.mods.search = search.NewIndex(e.DB)
+	e.mods.laws = lawlib.New(e.DB, e.mods.search)
+
+	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, LawLoad: e.mods.laws.LoadProgress})
 	am.Register(e.Web)
 	am.DescribeAPI(e.API)
 
-	e.mods.search = search.NewIndex(e.DB)
-	e.mods.laws = lawlib.New(e.DB, e.mods.search)
 	search.NewModule(e.mods.search).Register(e.Web)
 	lawlib.NewModule(e.mods.laws).Register(e.Web)
+	e.wireLawLoad()
 
 	deps := module.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, Cipher: e.Cipher, Files: e.Files,
 		Search: e.mods.search, Notify: e.kit.notify, Log: e.Log}

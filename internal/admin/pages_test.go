@@ -359,12 +359,12 @@ func TestTokensIssueAndRevoke(t *testing.T) {
 			id = tk.ID
 		}
 	}
-	wantStatus(t, e.login("security").post("/admin/tokens/"+id+"/revoke", nil), 403)
-	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", nil), 303)
+	wantStatus(t, e.login("security").post("/admin/tokens/"+id+"/revoke", confirmed), 403)
+	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", confirmed), 303)
 	if w := e.api("GET", "/api/v1/me", tok, ""); w.Code != http.StatusUnauthorized {
 		t.Errorf("吊销后调用接口：%d", w.Code)
 	}
-	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", nil), 404)
+	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", confirmed), 404)
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'revoke_token' AND object_id = ?`, id); n != 1 {
 		t.Errorf("吊销的审计记录 %d 条", n)
 	}

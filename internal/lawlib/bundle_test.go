@@ -55,7 +55,7 @@ func get(t *testing.T, h http.Handler, path string) string {
 func TestLoadBundle(t *testing.T) {
 	ctx := context.Background()
 	useBundle(t, map[string]string{
-		"行政法/甲法(2020-01-01).md":   "# 甲法\n\n<!-- INFO END -->\n\n第一条 甲法规定备案审查。\n",
+		"行政法/甲法(2020-01-01).md":       "# 甲法\n\n<!-- INFO END -->\n\n第一条 甲法规定备案审查。\n",
 		"诉讼与非诉讼程序法/乙法(2021-01-01).md": "# 乙法\n\n第一条 乙法规定诉讼程序。\n",
 	})
 	d := dbtest.Open(t)

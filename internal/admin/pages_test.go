@@ -48,7 +48,7 @@ func TestAuditFiltersAndPaging(t *testing.T) {
 		{"按用户和操作", "?user=qs_fy&action=login", 200, []string{"<td>qs_fy</td>", "登录"}, []string{"<td>auditor</td>", "<td>demo</td>"}},
 		{"按对象类型", "?type=organ", 200, []string{"<td>demo</td>", "机关"}, []string{"<td>qs_fy</td>"}},
 		{"今天以后没有记录", "?from=2999-01-01", 200, []string{"没有符合条件的记录"}, []string{"<td>qs_fy</td>"}},
-		{"错误的日期", "?from=2026-13-01&user=qs_fy", 422, []string{"起始日期应为 YYYY-MM-DD", `value="qs_fy"`}, nil},
+		{"错误的日期", "?from=2026-13-01&user=qs_fy", 422, []string{"起始日期格式应为 年-月-日，例如 2026-01-05", `value="qs_fy"`}, nil},
 		{"日期颠倒", "?from=2026-02-01&to=2026-01-01", 422, []string{"截止日期早于起始日期"}, nil},
 	}
 	for _, c := range cases {

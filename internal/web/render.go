@@ -224,4 +224,5 @@ var funcs = template.FuncMap{
 	"roleLabel":  func(r auth.Role) string { return r.Label() },
 	"scopeLabel": func(s auth.Scope) string { return s.Label() },
 	"localtime":  LocalTime,
+	"estimate":   estimateTag, // shell.go: 预估 beside a deadline past the loaded calendar
 }

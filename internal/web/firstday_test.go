@@ -92,3 +92,23 @@ func TestNextYearLoaded(t *testing.T) {
 		t.Errorf("2027 loaded, yet the workbench warns")
 	}
 }
+
+// The browser asked for /favicon.ico and got a 404; the icon is embedded and linked from every page.
+func TestFavicon(t *testing.T) {
+	s := newShell(t)
+	c := s.client()
+	for _, path := range []string{"/favicon.ico", "/static/favicon.svg"} {
+		resp, err := c.Get(s.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(string(b), "<svg") {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	if _, body := s.get(c, "/login"); !strings.Contains(body, `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`) {
+		t.Error("the login page does not link the icon")
+	}
+}

@@ -27,6 +27,13 @@ func (a *App) registerShell() {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	}))
+	// Browsers ask for /favicon.ico on pages without the link (files, JSON): the same embedded icon.
+	a.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := fs.ReadFile(static, "favicon.svg")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(b)
+	})
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := a.DB.QueryRowContext(r.Context(), `SELECT 1`).Scan(new(int)); err != nil {
 			http.Error(w, "数据库不可用", http.StatusServiceUnavailable)

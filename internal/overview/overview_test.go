@@ -103,10 +103,10 @@ func TestLeaderOverview(t *testing.T) {
 	}
 	norm := strings.Join(strings.Fields(body), " ")
 	for _, want := range []string{
-		`<td>行政复议</td><td class="num over">2</td><td class="num">2</td>`,                  // by module: 11-30, 12-01 overdue; 12-09, 12-11 this week
-		`<td>青山县人民政府</td><td class="num over">1</td><td class="num">1</td>`,               // the government's own
-		`<td>青山县公安局</td><td class="num over">1</td><td class="num">1</td>`,                // a department below it
-		`<td class="num">12</td><td class="num">9</td><td class="num">&#43;3</td>`,              // this year's count beside last year's
+		`<td>行政复议</td><td class="num over">2</td><td class="num">2</td>`,                           // by module: 11-30, 12-01 overdue; 12-09, 12-11 this week
+		`<td>青山县人民政府</td><td class="num over">1</td><td class="num">1</td>`,                        // the government's own
+		`<td>青山县公安局</td><td class="num over">1</td><td class="num">1</td>`,                         // a department below it
+		`<td class="num">12</td><td class="num">9</td><td class="num">&#43;3</td>`,                 // this year's count beside last year's
 		`<td class="num">33.33%（4/12）</td><td class="num">33.33%（3/9）</td><td class="num">持平</td>`, // rates
 		"2026 年主要指标", "与 2025 年同期比较",
 	} {

@@ -105,7 +105,8 @@ type moduleFigures struct {
 }
 
 type overviewData struct {
-	Today, WeekEnd calendar.Date
+	Today          calendar.Date
+	Quiet          int // organs with nothing overdue or due within the week, left out of the table
 	Organ          org.Organ
 	Leader         bool
 	ByModule       []Count
@@ -118,7 +119,7 @@ type overviewData struct {
 func (pg *Page) overview(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
 	on := today()
-	d := &overviewData{Today: on, WeekEnd: on.AddDays(int(7-on.Weekday()) % 7), Leader: p.Has(auth.RoleLeader), Year: on.Year, LastYear: on.Year - 1}
+	d := &overviewData{Today: on, Leader: p.Has(auth.RoleLeader), Year: on.Year, LastYear: on.Year - 1}
 	d.Organ, _ = pg.org.Organ(p.OrganID)
 
 	byModule := map[string]*Count{}
@@ -135,7 +136,7 @@ func (pg *Page) overview(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := Count{Name: u.Organ.Name, Below: u.Below}
 		for _, it := range items {
-			over, week := classify(it, on, d.WeekEnd)
+			over, week := classify(it)
 			if byModule[it.Module] == nil {
 				byModule[it.Module] = &Count{Name: it.Module}
 				order = append(order, it.Module)
@@ -152,7 +153,11 @@ func (pg *Page) overview(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		d.ByOrgan = append(d.ByOrgan, row)
+		if row.Overdue+row.Week > 0 || u.Organ.ID == p.OrganID {
+			d.ByOrgan = append(d.ByOrgan, row)
+		} else {
+			d.Quiet++
+		}
 	}
 	for _, m := range order {
 		d.ByModule = append(d.ByModule, *byModule[m])
@@ -175,15 +180,20 @@ func (pg *Page) overview(w http.ResponseWriter, r *http.Request) error {
 	return pg.app.Render(w, r, pages, "overview", http.StatusOK, "领导概览", d, nil)
 }
 
-// classify reports an item overdue, or due between today and the end of this week (Sunday).
-func classify(it web.WorkbenchItem, on, weekEnd calendar.Date) (overdue, week bool) {
-	if it.Due.IsZero() {
+// weekDays is "due this week": within one working week, the unit statutory deadlines count in
+// (a calendar week would be all but empty on a Friday).
+const weekDays = 5
+
+// classify reports an item overdue, or due within the coming working week (DaysLeft is counted
+// on the calendar by the workbench).
+func classify(it web.WorkbenchItem) (overdue, week bool) {
+	switch {
+	case it.Due.IsZero():
 		return false, false
-	}
-	if it.Due.Before(on) {
+	case it.Urgency == web.Red:
 		return true, false
 	}
-	return false, !it.Due.After(weekEnd)
+	return false, it.DaysLeft <= weekDays
 }
 
 // compare lines up this year's figures with last year's by key.

@@ -94,7 +94,7 @@ func (e *env) get(user, path string) (int, string) {
 // A leader had no page of his own: the workbench lists a handler's work and a leader holds none.
 func TestLeaderOverview(t *testing.T) {
 	old := today
-	today = func() calendar.Date { return calendar.MustDate("2026-12-08") } // a Tuesday: the week ends 12-13
+	today = func() calendar.Date { return calendar.MustDate("2026-12-08") } // a Tuesday
 	defer func() { today = old }()
 	e := newEnv(t)
 	code, body := e.get("qs_ld", "/overview")
@@ -103,12 +103,12 @@ func TestLeaderOverview(t *testing.T) {
 	}
 	norm := strings.Join(strings.Fields(body), " ")
 	for _, want := range []string{
-		`<td>行政复议</td><td class="num over">2</td><td class="num">2</td>`,                           // by module: 11-30, 12-01 overdue; 12-09, 12-11 this week
+		`<td>行政复议</td><td class="num over">2</td><td class="num">2</td>`,                           // by module: 11-30, 12-01 overdue; 12-09, 12-11 within 5 working days (12-30 not)
 		`<td>青山县人民政府</td><td class="num over">1</td><td class="num">1</td>`,                        // the government's own
 		`<td>青山县公安局</td><td class="num over">1</td><td class="num">1</td>`,                         // a department below it
 		`<td class="num">12</td><td class="num">9</td><td class="num">&#43;3</td>`,                 // this year's count beside last year's
 		`<td class="num">33.33%（4/12）</td><td class="num">33.33%（3/9）</td><td class="num">持平</td>`, // rates
-		"2026 年主要指标", "与 2025 年同期比较",
+		"2026 年主要指标", "与 2025 年同期比较", "个机关没有已逾期或一周内到期的事项",
 	} {
 		if !strings.Contains(norm, want) {
 			t.Errorf("overview lacks %s\n%s", want, norm[strings.Index(norm, "主要指标"):])

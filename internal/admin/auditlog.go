@@ -23,12 +23,12 @@ var actionLabels = map[string]string{
 	"create": "新建", "update": "修改", "delete": "删除", "transition": "状态变更", "set_roles": "设置角色",
 	"reset_password": "重置密码", "change_password": "修改密码", "lock": "停用账户", "unlock": "启用账户",
 	"clear_lockout": "解除登录锁定", "issue_token": "签发 API 令牌", "revoke_token": "吊销 API 令牌",
-	"switch_organ": "切换机关", "calendar_import": "导入节假日安排", "verify": "校验审计日志",
+	"switch_organ": "切换机关", "calendar_import": "导入节假日安排", "verify": "校验审计日志", "import": "导入",
 }
 
 var objectLabels = map[string]string{
 	"user": "账户", "organ": "机关", "division": "区划", "department": "科室", "api_token": "API 令牌",
-	"calendar_year": "节假日安排", "route": "功能", "audit_log": "审计日志",
+	"calendar_year": "节假日安排", "route": "功能", "audit_log": "审计日志", "law": "法规",
 }
 
 func label(m map[string]string, code string) string {
@@ -69,7 +69,7 @@ func parseAuditFilter(q url.Values) (auditFilter, *web.FormError) {
 	if s := strings.TrimSpace(q.Get("from")); s != "" {
 		d, err := calendar.ParseDate(s)
 		if err != nil {
-			fe.Add("from", "起始日期应为 YYYY-MM-DD")
+			fe.Add("from", "起始"+calendar.FormatHint)
 		}
 		from = d
 		f.From = midnight(d)
@@ -77,7 +77,7 @@ func parseAuditFilter(q url.Values) (auditFilter, *web.FormError) {
 	if s := strings.TrimSpace(q.Get("to")); s != "" {
 		d, err := calendar.ParseDate(s)
 		if err != nil {
-			fe.Add("to", "截止日期应为 YYYY-MM-DD")
+			fe.Add("to", "截止"+calendar.FormatHint)
 		}
 		to = d
 		f.To = midnight(d.AddDays(1))

@@ -132,7 +132,11 @@ func (m *Module) calendarData(r *http.Request, cal *calendar.Calendar, year int)
 	if text == "" {
 		text = fmt.Sprintf("# 按国务院办公厅通知填写，MM-DD 为本年日期，\"..\" 表示起止（含首尾）\n%d off: \n%d work: \n%d source: \n", year, year, year)
 	}
-	return map[string]any{"Years": years, "Year": year, "Known": cal.Known(year), "Grid": yearGrid(cal, year),
+	missing, _ := cal.MissingNextYear(calendar.Today())
+	if cal.Known(missing) {
+		missing = 0
+	}
+	return map[string]any{"Years": years, "Year": year, "Known": cal.Known(year), "Grid": yearGrid(cal, year), "Missing": missing,
 		"PrevYear": year - 1, "NextYear": year + 1, "Text": text}, nil
 }
 

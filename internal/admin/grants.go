@@ -66,6 +66,13 @@ func (m *Module) decide(w http.ResponseWriter, r *http.Request, confirm bool) er
 	if err != nil || !m.manages(p, g.OrganID) {
 		return web.NotFound("授权申请")
 	}
+	q, button := "确认后 "+g.Username+" 立即获得所申请的角色，可以查看相应案件。确定确认？", "确认授权"
+	if !confirm {
+		q, button = "拒绝后该申请作废，"+g.Username+" 的角色不变；如仍需授权须重新申请。确定拒绝？", "拒绝申请"
+	}
+	if ok, err := m.confirmed(w, r, q, button, "/admin/grants"); !ok {
+		return err
+	}
 	if err := m.Auth.DecideGrant(r.Context(), g.ID, p.UserID, p.Name, confirm); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func pendingGrant(t *testing.T, e *env, userID string) string {
 // confirmPending has the system administrator confirm the pending request for userID.
 func confirmPending(t *testing.T, e *env, userID string) {
 	t.Helper()
-	w := e.login("admin").post("/admin/grants/"+pendingGrant(t, e, userID)+"/confirm", nil)
+	w := e.login("admin").post("/admin/grants/"+pendingGrant(t, e, userID)+"/confirm", confirmed)
 	wantStatus(t, w, http.StatusSeeOther)
 }
 
@@ -57,17 +57,17 @@ func TestGrantOfCaseContentNeedsSecondAdministrator(t *testing.T) {
 	id := pendingGrant(t, e, target.ID)
 
 	// The security administrator cannot reach the confirmation page (it is the system administrator's).
-	wantStatus(t, sec.post("/admin/grants/"+id+"/confirm", nil), http.StatusForbidden)
+	wantStatus(t, sec.post("/admin/grants/"+id+"/confirm", confirmed), http.StatusForbidden)
 
 	admin := e.login("admin")
 	w = admin.get("/admin/grants")
 	wantStatus(t, w, http.StatusOK)
 	wantBody(t, w, "qs_fyll", "复议工作人员", "全部")
-	wantStatus(t, admin.post("/admin/grants/"+id+"/confirm", nil), http.StatusSeeOther)
+	wantStatus(t, admin.post("/admin/grants/"+id+"/confirm", confirmed), http.StatusSeeOther)
 	if !hasRole(e.user("qs_fyll"), auth.RoleReconsider, auth.ScopeAll) {
 		t.Fatal("确认后角色应生效")
 	}
-	wantStatus(t, admin.post("/admin/grants/"+id+"/confirm", nil), http.StatusConflict)
+	wantStatus(t, admin.post("/admin/grants/"+id+"/confirm", confirmed), http.StatusConflict)
 	for action, user := range map[string]string{"grant_request": "security", "grant_confirm": "admin", "set_roles": "admin"} {
 		if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND object_id = ? AND username = ?`, action, target.ID, user); n != 1 {
 			t.Errorf("审计 %s（%s）：%d 条", action, user, n)
@@ -76,7 +76,7 @@ func TestGrantOfCaseContentNeedsSecondAdministrator(t *testing.T) {
 
 	// A refused request changes nothing.
 	wantStatus(t, sec.post("/admin/users/"+target.ID+"/roles", roleForm([3]string{gov, "reconsider", "all"}, [3]string{gov, "leader", ""})), http.StatusSeeOther)
-	wantStatus(t, admin.post("/admin/grants/"+pendingGrant(t, e, target.ID)+"/refuse", nil), http.StatusSeeOther)
+	wantStatus(t, admin.post("/admin/grants/"+pendingGrant(t, e, target.ID)+"/refuse", confirmed), http.StatusSeeOther)
 	if u := e.user("qs_fyll"); len(u.Memberships) != 1 {
 		t.Fatalf("拒绝后角色不应改变：%+v", u.Memberships)
 	}

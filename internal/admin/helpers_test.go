@@ -111,6 +111,10 @@ func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
 	return c.do(http.MethodPost, path, form)
 }
 
+// confirmed is the form of an irreversible action the user has confirmed (app.js or the
+// confirmation page add it).
+var confirmed = url.Values{"confirmed": {"1"}}
+
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {

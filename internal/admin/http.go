@@ -5,6 +5,7 @@
 package admin
 
 import (
+	"context"
 	"embed"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/lawlib"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -29,6 +31,8 @@ type Deps struct {
 	Org      *org.Service
 	Auth     *auth.Service
 	Calendar *calendar.Store
+	// LawLoad reads the progress of loading the law library shipped in the binary (nil: no library).
+	LawLoad func(ctx context.Context) (lawlib.Progress, error)
 }
 
 // Module serves the administration pages and the small organisation API.
@@ -72,6 +76,7 @@ func (m *Module) Register(app *web.App) {
 	app.GET("/admin/calendar", auth.PermCalendarAdmin, m.calendarPage)
 	app.POST("/admin/calendar", auth.PermCalendarAdmin, m.calendarPost)
 	app.GET("/admin/calendar/due", auth.PermCalendarAdmin, m.calendarDue)
+	app.GET("/admin/laws", auth.PermUserAdmin, m.lawPage)
 	app.GET("/admin/tokens", auth.PermTokenAdmin, m.tokenPage)
 	app.POST("/admin/tokens", auth.PermTokenAdmin, m.tokenIssue)
 	app.POST("/admin/tokens/{id}/revoke", auth.PermTokenAdmin, m.tokenRevoke)
@@ -91,6 +96,7 @@ func (m *Module) Register(app *web.App) {
 		web.MenuItem{Group: "管理", Title: "授权确认", URL: "/admin/grants", Perm: auth.PermUserAdmin, Order: 905},
 		web.MenuItem{Group: "管理", Title: "机关与科室", URL: "/admin/organs", Perm: auth.PermUserAdmin, Order: 910},
 		web.MenuItem{Group: "管理", Title: "节假日与期限", URL: "/admin/calendar", Perm: auth.PermCalendarAdmin, Order: 920},
+		web.MenuItem{Group: "管理", Title: "法规库", URL: "/admin/laws", Perm: auth.PermUserAdmin, Order: 925},
 		web.MenuItem{Group: "管理", Title: "API 令牌", URL: "/admin/tokens", Perm: auth.PermTokenAdmin, Order: 930},
 		web.MenuItem{Group: "管理", Title: "角色与账户安全", URL: "/admin/roles", Perm: auth.PermRoleAdmin, Order: 940},
 		web.MenuItem{Group: "管理", Title: "审计日志", URL: "/admin/audit", Perm: auth.PermAuditRead, Order: 950},

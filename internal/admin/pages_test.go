@@ -48,7 +48,7 @@ func TestAuditFiltersAndPaging(t *testing.T) {
 		{"按用户和操作", "?user=qs_fy&action=login", 200, []string{"<td>qs_fy</td>", "登录"}, []string{"<td>auditor</td>", "<td>demo</td>"}},
 		{"按对象类型", "?type=organ", 200, []string{"<td>demo</td>", "机关"}, []string{"<td>qs_fy</td>"}},
 		{"今天以后没有记录", "?from=2999-01-01", 200, []string{"没有符合条件的记录"}, []string{"<td>qs_fy</td>"}},
-		{"错误的日期", "?from=2026-13-01&user=qs_fy", 422, []string{"起始日期应为 YYYY-MM-DD", `value="qs_fy"`}, nil},
+		{"错误的日期", "?from=2026-13-01&user=qs_fy", 422, []string{"起始日期格式应为 年-月-日，例如 2026-01-05", `value="qs_fy"`}, nil},
 		{"日期颠倒", "?from=2026-02-01&to=2026-01-01", 422, []string{"截止日期早于起始日期"}, nil},
 	}
 	for _, c := range cases {
@@ -359,12 +359,12 @@ func TestTokensIssueAndRevoke(t *testing.T) {
 			id = tk.ID
 		}
 	}
-	wantStatus(t, e.login("security").post("/admin/tokens/"+id+"/revoke", nil), 403)
-	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", nil), 303)
+	wantStatus(t, e.login("security").post("/admin/tokens/"+id+"/revoke", confirmed), 403)
+	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", confirmed), 303)
 	if w := e.api("GET", "/api/v1/me", tok, ""); w.Code != http.StatusUnauthorized {
 		t.Errorf("吊销后调用接口：%d", w.Code)
 	}
-	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", nil), 404)
+	wantStatus(t, admin.post("/admin/tokens/"+id+"/revoke", confirmed), 404)
 	if n := e.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'revoke_token' AND object_id = ?`, id); n != 1 {
 		t.Errorf("吊销的审计记录 %d 条", n)
 	}

@@ -112,6 +112,9 @@ func (m *Module) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !m.manages(p, u.OrganID) {
 		return web.NotFound("API 令牌")
 	}
+	if ok, err := m.confirmed(w, r, "吊销令牌“"+t.Name+"”（"+u.Username+"）后，使用该令牌的系统将立即无法调用接口，令牌不能恢复。确定吊销？", "吊销令牌", "/admin/tokens"); !ok {
+		return err
+	}
 	if err := m.Auth.RevokeToken(r.Context(), t.ID); err != nil {
 		return err
 	}

@@ -141,11 +141,14 @@ func (m *Module) accountList(w http.ResponseWriter, r *http.Request, mode string
 	}
 	end := min(offset+limit, total)
 	title := "账户管理"
+	var load *lawView
 	if mode == "roles" {
 		title = "角色与账户安全"
+	} else if load, err = m.lawLoad(r); err != nil {
+		return err
 	}
 	return m.render(w, r, "users", http.StatusOK, title, map[string]any{
-		"Mode": mode, "Rows": rows[offset:end], "Total": total, "Organs": organOptions(m.managed(p)),
+		"Mode": mode, "Load": load, "Rows": rows[offset:end], "Total": total, "Organs": organOptions(m.managed(p)),
 		"Organ": q.Get("organ"), "Q": text, "Status": status, "Role": string(role), "Roles": roleOptions(), "Pager": pager(r.URL, page, end < total),
 	}, nil)
 }
@@ -355,6 +358,11 @@ func (m *Module) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 	}
 	if disabled && u.ID == auth.From(r.Context()).UserID {
 		return web.Errorf(http.StatusUnprocessableEntity, "不能停用本人的账户")
+	}
+	if disabled {
+		if ok, err := m.confirmed(w, r, "停用账户 "+u.Username+"（"+u.Name+"）后，该账户不能登录，现有会话立即结束。确定停用？", "停用账户", "/admin/users/"+u.ID); !ok {
+			return err
+		}
 	}
 	if err := m.Auth.SetLocked(r.Context(), u.ID, disabled); err != nil {
 		return err

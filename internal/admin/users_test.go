@@ -162,7 +162,14 @@ func TestUpdateProfileAndDisable(t *testing.T) {
 
 	// Disabling ends the sessions and refuses logins; enabling lets the user back in.
 	victim := e.login("qs_ld")
-	wantStatus(t, admin.post("/admin/users/"+target.ID+"/disable", nil), http.StatusSeeOther)
+	// Without script the first POST asks; nothing changes until the confirmed one.
+	w = admin.post("/admin/users/"+target.ID+"/disable", nil)
+	wantStatus(t, w, http.StatusOK)
+	wantBody(t, w, "请确认", "停用账户 qs_ld", `name="confirmed" value="1"`)
+	if e.user("qs_ld").Disabled {
+		t.Fatal("停用未经确认即生效")
+	}
+	wantStatus(t, admin.post("/admin/users/"+target.ID+"/disable", confirmed), http.StatusSeeOther)
 	if w := victim.get("/workbench"); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
 		t.Errorf("停用后原会话仍可用：%d %s", w.Code, w.Header().Get("Location"))
 	}
@@ -173,7 +180,7 @@ func TestUpdateProfileAndDisable(t *testing.T) {
 	e.login("qs_ld")
 
 	// An administrator cannot disable its own account.
-	w = admin.post("/admin/users/"+admin.uid+"/disable", nil)
+	w = admin.post("/admin/users/"+admin.uid+"/disable", confirmed)
 	wantStatus(t, w, http.StatusUnprocessableEntity)
 	if e.user("admin").Disabled {
 		t.Error("系统管理员停用了本人账户")

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"fmt"
 	"slices"
 )
 
@@ -56,6 +57,38 @@ func (c *Calendar) Notices() []YearNotice {
 
 // Known reports whether a notice exists for year.
 func (c *Calendar) Known(year int) bool { return c.known[year] }
+
+// Estimated reports that d lies past the loaded calendar: its year has no notice, so a deadline
+// falling on it was counted with plain Monday–Friday rules and may move when the notice is imported
+// (the import re-dates open deadlines). The zero date is not estimated.
+func (c *Calendar) Estimated(d Date) bool { return !d.IsZero() && !c.known[d.Year] }
+
+// Through is the last day the loaded notices cover: 31 December of the latest year with a notice
+// (zero when there is none).
+func (c *Calendar) Through() Date {
+	if len(c.notices) == 0 {
+		return Date{}
+	}
+	return Date{Year: c.notices[len(c.notices)-1].Year, Month: 12, Day: 31}
+}
+
+// NoticeDueFrom is the month from which next year's notice is expected: the State Council
+// publishes it between late October and mid-December.
+const NoticeDueFrom = 11
+
+// MissingNextYear reports, from November on, that next year's notice has not been loaded: deadlines
+// reaching into January are then estimates.
+func (c *Calendar) MissingNextYear(today Date) (int, bool) {
+	if today.Month < NoticeDueFrom {
+		return 0, false
+	}
+	return today.Year + 1, !c.known[today.Year+1]
+}
+
+// EstimateNote is the tooltip beside an estimated deadline.
+func EstimateNote(year int) string {
+	return fmt.Sprintf("%d年的国务院节假日安排尚未录入，此期限暂按周一至周五为工作日推算；录入后自动重新计算。", year)
+}
 
 // UnknownYears lists the years in [from.Year, to.Year] without a notice, for a "computed with plain
 // Monday–Friday rules" warning beside a deadline.

@@ -381,3 +381,38 @@ func TestDiff(t *testing.T) {
 		t.Errorf("Diff(nil) = %v", got)
 	}
 }
+
+// With 2027 not loaded, 2027-01-01 counted as a plain working day and nothing said so.
+func TestEstimated(t *testing.T) {
+	c := Default()
+	if got := c.Through(); got != MustDate("2026-12-31") {
+		t.Errorf("Through = %s", got)
+	}
+	for _, tt := range []struct {
+		d    string
+		want bool
+	}{{"2026-12-31", false}, {"2027-01-01", true}, {"2026-01-01", false}, {"2030-06-01", true}} {
+		if got := c.Estimated(MustDate(tt.d)); got != tt.want {
+			t.Errorf("Estimated(%s) = %v", tt.d, got)
+		}
+	}
+	if c.Estimated(Date{}) {
+		t.Error("the zero date is estimated")
+	}
+	if _, missing := c.MissingNextYear(MustDate("2026-10-31")); missing {
+		t.Error("October already warns")
+	}
+	if y, missing := c.MissingNextYear(MustDate("2026-11-01")); !missing || y != 2027 {
+		t.Errorf("November: %d %v", y, missing)
+	}
+	if _, missing := c.MissingNextYear(MustDate("2025-12-01")); missing {
+		t.Error("2026 is loaded, yet December 2025 warns")
+	}
+	with := New(append(Builtin(), YearNotice{Year: 2027}))
+	if with.Estimated(MustDate("2027-01-01")) {
+		t.Error("a loaded 2027 is still estimated")
+	}
+	if _, missing := with.MissingNextYear(MustDate("2026-12-05")); missing {
+		t.Error("a loaded 2027 is still missing")
+	}
+}

@@ -20,11 +20,14 @@ type Date struct {
 	Day   int
 }
 
+// FormatHint is how a form tells a user the date format (in Chinese: users read no "YYYY-MM-DD").
+const FormatHint = "日期格式应为 年-月-日，例如 2026-01-05"
+
 // ParseDate reads YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("日期格式应为 YYYY-MM-DD：%q", s)
+		return Date{}, fmt.Errorf("%s：%q", FormatHint, s)
 	}
 	return DateOf(t), nil
 }

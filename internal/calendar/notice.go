@@ -247,7 +247,7 @@ func parseNoticeDate(year int, s string) (Date, error) {
 		full = fmt.Sprintf("%04d-%s", year, s)
 	case 10:
 	default:
-		return Date{}, fmt.Errorf("日期%q格式有误，应为 MM-DD 或 YYYY-MM-DD", s)
+		return Date{}, fmt.Errorf("日期%q格式有误，应为 月-日（例如 01-05）或 年-月-日（例如 2026-12-31）", s)
 	}
 	d, err := ParseDate(full)
 	if err != nil {

@@ -55,6 +55,9 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go e.kit.sched.Run(ctx) // stops with ctx
+	if e.kit.laws != nil {
+		go e.kit.laws.Run(ctx) // first start: the shipped law library loads in the background
+	}
 	go e.Anchor.Run(ctx)
 	select {
 	case err := <-errc:

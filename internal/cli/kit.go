@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"os"
+	"time"
+
 	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/notify"
 )
@@ -9,6 +12,7 @@ import (
 type kit struct {
 	notify *notify.Service
 	sched  *jobs.Scheduler
+	laws   *jobs.Scheduler // loads the shipped law library; nil when FAZHI_LAWS=no
 }
 
 // wireNotify creates the message centre (/messages, header badge, outside copies by mail when
@@ -27,4 +31,16 @@ func (e *Env) wireNotify() {
 func (e *Env) wireScheduler() {
 	e.kit.sched = jobs.New(e.DB, e.Log, e.jobs()...)
 	e.kit.sched.Register(e.Web)
+}
+
+// wireLawLoad schedules the load of the law library shipped in the binary (lawlib.LoadBundle) on
+// a scheduler of its own, so the minute it takes on first start delays no other job. The lease
+// keeps a second instance from loading at the same time; a load cut short resumes by content hash.
+// FAZHI_LAWS=no leaves the library to `fazhi import laws` (tests that start many servers).
+func (e *Env) wireLawLoad() {
+	if os.Getenv("FAZHI_LAWS") == "no" {
+		return
+	}
+	e.kit.laws = jobs.New(e.DB, e.Log, jobs.Job{Name: "lawlib.bundle", Label: "载入内置法规库", Every: time.Hour, Lease: 20 * time.Minute,
+		Run: e.mods.laws.LoadBundle})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fazhi/fazhi/internal/lawlib"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/normdoc"
+	"github.com/fazhi/fazhi/internal/overview"
 	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/review"
 	"github.com/fazhi/fazhi/internal/search"
@@ -43,14 +44,16 @@ func registerModules(e *Env) {
 	e.API = api.NewRegistry()
 	e.wireNotify()
 
-	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar})
+	e.mods.search = search.NewIndex(e.DB)
+	e.mods.laws = lawlib.New(e.DB, e.mods.search)
+
+	am := admin.New(admin.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, LawLoad: e.mods.laws.LoadProgress})
 	am.Register(e.Web)
 	am.DescribeAPI(e.API)
 
-	e.mods.search = search.NewIndex(e.DB)
-	e.mods.laws = lawlib.New(e.DB, e.mods.search)
 	search.NewModule(e.mods.search).Register(e.Web)
 	lawlib.NewModule(e.mods.laws).Register(e.Web)
+	e.wireLawLoad()
 
 	deps := module.Deps{DB: e.DB, Org: e.Org, Auth: e.Auth, Calendar: e.Calendar, Cipher: e.Cipher, Files: e.Files,
 		Search: e.mods.search, Notify: e.kit.notify, Log: e.Log}
@@ -66,6 +69,7 @@ func registerModules(e *Env) {
 	e.mods.review = service[*review.Module](e, "review").Service()
 	e.mods.normdoc = service[*normdoc.Module](e, "normdoc").Service()
 
+	e.wireOverview()
 	e.wireScheduler()
 	api.Register(e.Web, e.API) // last: the OpenAPI document lists every API route registered above
 }
@@ -124,4 +128,15 @@ func (e *Env) seeders() []demo.Seeder {
 // LoadDemo loads the demo deployment into an empty database.
 func (e *Env) LoadDemo(ctx context.Context, scale string) (demo.Summary, error) {
 	return demo.Load(ctx, e.DB, e.Org, e.Auth, scale, e.seeders())
+}
+
+// wireOverview gives the leader's overview the modules that report figures (module.Reporting).
+func (e *Env) wireOverview() {
+	var reps []overview.Reporter
+	for _, m := range e.modules {
+		if r, ok := m.(module.Reporting); ok {
+			reps = append(reps, overview.Reporter{Name: m.Name(), Label: overview.Label(m.Name()), Figures: r.Figures})
+		}
+	}
+	overview.New(e.Org, reps).Register(e.Web)
 }

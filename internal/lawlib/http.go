@@ -50,6 +50,7 @@ type listData struct {
 	NextURL     string
 	Listed      bool
 	Statuses    []string
+	Loading     *Progress // the shipped library is still loading: results are incomplete
 }
 
 func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
@@ -61,6 +62,11 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if data.Categories, err = m.lib.Categories(ctx); err != nil {
 		return err
+	}
+	if p, err := m.lib.LoadProgress(ctx); err != nil {
+		return err
+	} else if p.Running() {
+		data.Loading = &p
 	}
 	status := q.Get("status")
 	if status != "" && status != StatusInForce && status != StatusSuperseded && status != StatusRepealed {

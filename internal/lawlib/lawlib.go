@@ -338,7 +338,12 @@ func Walk(root string) ([]Law, error) {
 		return nil, fmt.Errorf("遍历法规库 %s 失败：%w", root, err)
 	}
 	slices.Sort(rels)
+	return parseAll(rels, func(rel string) (Law, error) { return ParseFile(root, rel) })
+}
 
+// parseAll parses the files rels with parse, concurrently, in the order given; per-file errors are
+// joined and the laws that parsed are still returned.
+func parseAll(rels []string, parse func(rel string) (Law, error)) ([]Law, error) {
 	laws := make([]Law, len(rels))
 	errs := make([]error, len(rels))
 	jobs := make(chan int)
@@ -348,7 +353,7 @@ func Walk(root string) ([]Law, error) {
 		go func() {
 			defer wg.Done()
 			for k := range jobs {
-				laws[k], errs[k] = ParseFile(root, rels[k])
+				laws[k], errs[k] = parse(rels[k])
 			}
 		}()
 	}

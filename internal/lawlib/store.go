@@ -223,11 +223,19 @@ type stored struct {
 // are reported in the error; the others are imported.
 func (l *Library) Import(ctx context.Context, dir string) (ImportStats, error) {
 	start := time.Now()
-	var st ImportStats
 	parsed, walkErr := Walk(dir)
 	if parsed == nil && walkErr != nil {
-		return st, walkErr
+		return ImportStats{}, walkErr
 	}
+	return l.importLaws(ctx, start, dir, parsed, walkErr, nil)
+}
+
+// progressFunc is called after each written batch with the files done (written or unchanged) of all.
+type progressFunc func(done, total int) error
+
+// importLaws is Import over laws already parsed; source names them in the audit log.
+func (l *Library) importLaws(ctx context.Context, start time.Time, source string, parsed []Law, walkErr error, progress progressFunc) (ImportStats, error) {
+	var st ImportStats
 	if walkErr != nil {
 		st.Failed = len(strings.Split(walkErr.Error(), "\n"))
 	}
@@ -296,7 +304,7 @@ func (l *Library) Import(ctx context.Context, dir string) (ImportStats, error) {
 		if err != nil {
 			return st, err
 		}
-		err = l.writeChanges(ctx, bulk, dir, changes, &st)
+		err = l.writeChanges(ctx, bulk, source, changes, &st, progress)
 		if ferr := bulk.Finish(context.WithoutCancel(ctx)); err == nil {
 			err = ferr
 		}
@@ -318,7 +326,8 @@ type change struct {
 }
 
 // writeChanges writes in transactions of about importBatch articles, each with its audit entry.
-func (l *Library) writeChanges(ctx context.Context, bulk *search.Bulk, dir string, changes []change, st *ImportStats) error {
+func (l *Library) writeChanges(ctx context.Context, bulk *search.Bulk, dir string, changes []change, st *ImportStats, progress progressFunc) error {
+	done := st.Unchanged
 	for len(changes) > 0 {
 		n, size := 0, 0
 		for n < len(changes) && (n == 0 || size < importBatch) {
@@ -370,6 +379,16 @@ func (l *Library) writeChanges(ctx context.Context, bulk *search.Bulk, dir strin
 		st.Added += added
 		st.Updated += updated
 		st.Articles += articles
+		for _, c := range batch {
+			if c.law != nil {
+				done++
+			}
+		}
+		if progress != nil {
+			if err := progress(done, st.Files); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

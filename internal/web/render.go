@@ -245,6 +245,7 @@ var funcs = template.FuncMap{
 	"scopeLabel": func(s auth.Scope) string { return s.Label() },
 	"localtime":  LocalTime,
 	"count":      countLabel,
+	"estimate":   estimateTag, // shell.go: 预估 beside a deadline past the loaded calendar
 }
 
 // countLabel prints a list's total: 1,234, or 1,000+ for a db.Count that stopped at its cap.

@@ -2,12 +2,14 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -15,12 +17,23 @@ import (
 )
 
 func (a *App) registerShell() {
+	if a.Calendar != nil {
+		cal := a.Calendar
+		calendarNow.Store(&cal)
+	}
 	static, _ := fs.Sub(staticFS, "static")
 	fileServer := http.StripPrefix("/static/", http.FileServer(http.FS(static)))
 	a.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	}))
+	// Browsers ask for /favicon.ico on pages without the link (files, JSON): the same embedded icon.
+	a.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := fs.ReadFile(static, "favicon.svg")
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(b)
+	})
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := a.DB.QueryRowContext(r.Context(), `SELECT 1`).Scan(new(int)); err != nil {
 			http.Error(w, "数据库不可用", http.StatusServiceUnavailable)
@@ -198,17 +211,38 @@ func UrgencyOf(cal *calendar.Calendar, today, due calendar.Date) Urgency {
 	return Green
 }
 
+// today is the legal date the workbench counts from (tests move it).
+var today = calendar.Today
+
+// calendarNow is the calendar the template function "estimate" reads: the one of the App built last
+// (one per process; a template function cannot reach the App that renders it).
+var calendarNow atomic.Pointer[func() *calendar.Calendar]
+
+// estimateTag is the template function "estimate": a 预估 mark with its reason as the tooltip when
+// d lies past the loaded calendar, else nothing. A module's page writes {{.Due}}{{estimate .Due}}.
+func estimateTag(d calendar.Date) template.HTML {
+	cal := calendar.Default()
+	if f := calendarNow.Load(); f != nil {
+		cal = (*f)()
+	}
+	if !cal.Estimated(d) {
+		return ""
+	}
+	return template.HTML(`<span class="est" title="` + template.HTMLEscapeString(calendar.EstimateNote(d.Year)) + `">预估</span>`)
+}
+
 // WorkbenchItem is a todo with its urgency.
 type WorkbenchItem struct {
 	Todo
-	Urgency  Urgency
-	DaysLeft int
+	Urgency   Urgency
+	DaysLeft  int
+	Estimated bool // Due lies past the loaded calendar (calendar.Estimated)
 }
 
 // CollectTodos gathers every module's todos for p, sorted by due date (undated last).
 func (a *App) CollectTodos(r *http.Request, p *auth.Principal) ([]WorkbenchItem, error) {
 	cal := a.Calendar()
-	today := calendar.Today()
+	on := today()
 	var items []WorkbenchItem
 	for _, src := range a.todos {
 		ts, err := src(r.Context(), p)
@@ -216,9 +250,9 @@ func (a *App) CollectTodos(r *http.Request, p *auth.Principal) ([]WorkbenchItem,
 			return nil, err
 		}
 		for _, t := range ts {
-			it := WorkbenchItem{Todo: t, Urgency: UrgencyOf(cal, today, t.Due)}
+			it := WorkbenchItem{Todo: t, Urgency: UrgencyOf(cal, on, t.Due), Estimated: cal.Estimated(t.Due)}
 			if !t.Due.IsZero() && it.Urgency != Red { // overdue items show no count, and may be years old
-				it.DaysLeft = cal.WorkingDaysLeft(today, t.Due)
+				it.DaysLeft = cal.WorkingDaysLeft(on, t.Due)
 			}
 			items = append(items, it)
 		}
@@ -233,6 +267,28 @@ func (a *App) CollectTodos(r *http.Request, p *auth.Principal) ([]WorkbenchItem,
 	return items, nil
 }
 
+// yearBanner warns, from November, that next year's holiday notice is missing: deadlines reaching
+// into January are estimates. Calendar administrators get the link to load it, case handlers the
+// explanation.
+type yearBanner struct {
+	Year  int
+	Admin bool
+}
+
+func nextYearBanner(cal *calendar.Calendar, p *auth.Principal, on calendar.Date) *yearBanner {
+	y, missing := cal.MissingNextYear(on)
+	if !missing {
+		return nil
+	}
+	if p.Can(auth.PermCalendarAdmin) {
+		return &yearBanner{Year: y, Admin: true}
+	}
+	if p.Can(auth.PermWorkbench) {
+		return &yearBanner{Year: y}
+	}
+	return nil
+}
+
 func (a *App) workbench(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
 	items, err := a.CollectTodos(r, p)
@@ -240,10 +296,16 @@ func (a *App) workbench(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	counts := map[string]int{}
+	estimated := 0
 	for _, it := range items {
 		counts[string(it.Urgency)]++
+		if it.Estimated {
+			estimated++
+		}
 	}
-	return a.Shell(w, r, "workbench", http.StatusOK, "工作台", map[string]any{"Items": items, "Counts": counts, "Today": calendar.Today()}, nil)
+	on := today()
+	return a.Shell(w, r, "workbench", http.StatusOK, "工作台", map[string]any{"Items": items, "Counts": counts, "Today": on,
+		"Banner": nextYearBanner(a.Calendar(), p, on), "Estimated": estimated}, nil)
 }
 
 // NotFound reports a missing record with a Chinese message.

@@ -145,7 +145,8 @@ func TestAPIMainPath(t *testing.T) {
 		{respondent, "send_copy", `{"on":"2025-06-30"}`, http.StatusForbidden, nil},
 		{respondent, "reply", `{"on":"2025-06-30","text":"原决定事实清楚，请予维持。"}`, http.StatusOK,
 			func(c map[string]any) bool { return c["reply_on"] == "2025-06-30" && c["reply_late"] == false }},
-		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
+		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-03","panel":"赵一、钱二、孙三"}`, http.StatusUnprocessableEntity, nil}, // the old name
+		{office, "hearing", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
 		{office, "suspend", `{"on":"2025-06-30","ground":11}`, http.StatusUnprocessableEntity, nil},
 		{office, "decide", `{"on":"2025-06-30","outcome":"revoke","performance_due":"2025-07-30"}`, http.StatusOK,
 			func(c map[string]any) bool {
@@ -177,12 +178,12 @@ func TestAPIMainPath(t *testing.T) {
 	for _, ev := range events {
 		actions = append(actions, str(ev.(map[string]any), "action"))
 	}
-	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,session,decide,performed" {
+	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,hearing,decide,performed" {
 		t.Errorf("events %s", got)
 	}
-	sessions, _ := detail["sessions"].([]any)
-	if len(sessions) != 1 || str(sessions[0].(map[string]any), "held_on") != "2025-07-07" {
-		t.Errorf("sessions %v", detail["sessions"])
+	hearings, _ := detail["hearings"].([]any)
+	if len(hearings) != 1 || str(hearings[0].(map[string]any), "held_on") != "2025-07-07" {
+		t.Errorf("hearings %v", detail["hearings"])
 	}
 
 	// Another department's system sees nothing of the case.
@@ -218,7 +219,7 @@ func TestAPIDescribed(t *testing.T) {
 			n++
 		}
 	}
-	if want := 4 + len(NewModule(e.svc, e.files).caseActions()); n != want {
+	if want := 4 + len(NewModule(e.svc, e.files).caseActions()) + 1; n != want { // + the old name of hearing
 		t.Errorf("%d case operations declared, want %d", n, want)
 	}
 	res, err := http.Get(e.srv.URL + "/api/v1/openapi.json")

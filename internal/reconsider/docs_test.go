@@ -130,10 +130,10 @@ func TestDraftsPerAction(t *testing.T) {
 			return f.svc.FileReply(f.ctx, f.login("qs_gaj"), c.ID, ReplyInput{Step: Step{On: date("2024-09-27")}, Text: "处罚认定事实清楚"})
 		}, nil, nil, ""},
 		{"hearing", func(c *Case) (*Case, error) {
-			return f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-27", HeldOn: "2024-10-11", Panel: "王一、李二、赵三", Place: "县司法局听证室"})
+			return f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingFormal, NoticeOn: "2024-09-27", HeldOn: "2024-10-11", Panel: "王一、李二、赵三", Place: "县司法局听证室"})
 		}, []string{DocHearingNotice}, []string{"2024年10月11日", "县司法局听证室", "主持人王一，听证员李二、赵三", "被申请人的负责人应当参加听证", "视为放弃听证权利", "第五十一条"}, "申请人张三、被申请人青山县公安局："},
 		{"views", func(c *Case) (*Case, error) {
-			return f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionViews, Mode: "phone", HeldOn: "2024-10-12"})
+			return f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: "2024-10-12"})
 		}, nil, nil, ""},
 		{"suspend", func(c *Case) (*Case, error) {
 			return f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-14")}, Ground: 8})

@@ -71,7 +71,7 @@ func (s *Service) documentKinds() []officialdoc.Kind[*Case] {
 			return "", w.rejection(), nil
 		}),
 		kind(DocHearingNotice, "行政复议听证通知书", "复听", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
-			x, err := latestSession(ctx, tx, w.c.ID)
+			x, err := latestHearing(ctx, tx, w.c.ID)
 			return w.bothParties(), w.hearingNotice(x), err
 		}),
 		kind(DocSuspendNotice, "行政复议中止通知书", "复中", func(ctx context.Context, tx *db.Tx, w *writer) (string, string, error) {
@@ -141,8 +141,8 @@ func (s *Service) newWriter(ctx context.Context, tx *db.Tx, c *Case, on calendar
 	return w, nil
 }
 
-func latestSession(ctx context.Context, q db.Querier, caseID string) (Session, error) {
-	var x Session
+func latestHearing(ctx context.Context, q db.Querier, caseID string) (Hearing, error) {
+	var x Hearing
 	var notice, held string
 	err := q.QueryRowContext(ctx, `SELECT id, kind, mode, notice_on, held_on, place, panel, record FROM reconsider_sessions WHERE case_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`, caseID).
 		Scan(&x.ID, &x.Kind, &x.Mode, &notice, &held, &x.Place, &x.Panel, &x.Record)
@@ -421,13 +421,13 @@ func splitPanel(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' })
 }
 
-func (w *writer) hearingNotice(x Session) string {
+func (w *writer) hearingNotice(x Hearing) string {
 	place := strings.TrimSpace(x.Place)
 	if place == "" {
 		place = "【请填写听证地点】"
 	}
 	if x.Mode != "" && x.Mode != "inperson" {
-		place += "（听证方式：" + SessionModes[x.Mode] + "）"
+		place += "（听证方式：" + HearingModes[x.Mode] + "）"
 	}
 	panel := splitPanel(x.Panel)
 	people := "主持人【请填写】，听证员【请填写】"

@@ -42,6 +42,11 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.GET("/reconsider/cases/{id}/files/{file}", PermView, m.caseDownload)
 	app.POST("/reconsider/cases/{id}/files", PermView, m.caseUpload)
 	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
+	// 听证 was the action "session" until the glossary rename; pages saved or scripted before
+	// still post there.
+	if a, ok := m.caseActions().ByName("hearing"); ok {
+		app.POST("/reconsider/cases/{id}/session", a.Perm, m.postAction(a))
+	}
 }
 
 func caseURL(id string) string { return "/reconsider/cases/" + id }
@@ -52,7 +57,7 @@ type selectOption struct{ Value, Label string }
 
 type selectOptions struct {
 	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
-	SessionKinds, SessionModes, PartyRoles, OtherKinds, FileLabels []selectOption
+	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels []selectOption
 }
 
 var formOptions = func() *selectOptions {
@@ -89,11 +94,11 @@ var formOptions = func() *selectOptions {
 			o.Outcomes = append(o.Outcomes, selectOption{string(oc), oc.Label() + "（" + oc.Article() + "）"})
 		}
 	}
-	for _, k := range []string{SessionViews, SessionHearing, SessionCommittee} {
-		o.SessionKinds = append(o.SessionKinds, selectOption{k, SessionKinds[k]})
+	for _, k := range []string{HearingViews, HearingFormal, HearingCommittee} {
+		o.HearingKinds = append(o.HearingKinds, selectOption{k, HearingKinds[k]})
 	}
 	for _, k := range []string{"inperson", "online", "phone", "written"} {
-		o.SessionModes = append(o.SessionModes, selectOption{k, SessionModes[k]})
+		o.HearingModes = append(o.HearingModes, selectOption{k, HearingModes[k]})
 	}
 	for _, k := range []string{"third_party", "agent", "co_applicant"} {
 		o.PartyRoles = append(o.PartyRoles, selectOption{k, PartyRoles[k]})
@@ -125,7 +130,7 @@ var actionLabels = map[string]string{
 	"amendment_lapsed": "逾期未补正，视为放弃申请", "accept": "受理", "deem_accept": "视为受理", "reject": "不予受理", "inform": "告知",
 	"transfer": "转送", "withdraw": "受理前撤回申请", "convert": "转为普通程序", "assign": "更换承办人", "send_copy": "发送申请书副本",
 	"reply": "被申请人答复", "suspend": "中止", "resume": "恢复审理", "extend": "延长审理期限", "decide": "作出复议决定", "mediate": "调解结案",
-	"terminate": "终止", "performed": "履行完毕", "session": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
+	"terminate": "终止", "performed": "履行完毕", "hearing": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
 	"opinion_report": "意见书纠正情况反馈",
 }
 
@@ -605,8 +610,8 @@ type pauseView struct {
 	Ground string
 }
 
-type sessionView struct {
-	Session
+type hearingView struct {
+	Hearing
 	KindLabel string
 	ModeLabel string
 }
@@ -634,7 +639,7 @@ type casePage struct {
 	ReplyText    string
 	Events       []eventView
 	Suspensions  []pauseView
-	SessionViews []sessionView
+	Hearings     []hearingView
 	PartyViews   []partyView
 	OpenOpinions []Opinion
 	Handlers     []auth.User
@@ -744,7 +749,7 @@ func available(d *Detail) map[string]bool {
 		case StateAmending:
 			on("receive_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
 		case StateInReview, StateSuspended:
-			on("session", "add_party", "mediate", "terminate", "opinion", "assign")
+			on("hearing", "add_party", "mediate", "terminate", "opinion", "assign")
 			if c.State == StateInReview {
 				on("suspend", "decide")
 			} else {
@@ -810,8 +815,8 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 	for _, s := range d.Pauses {
 		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
 	}
-	for _, s := range d.Sessions {
-		pg.SessionViews = append(pg.SessionViews, sessionView{Session: s, KindLabel: SessionKinds[s.Kind], ModeLabel: SessionModes[s.Mode]})
+	for _, s := range d.Hearings {
+		pg.Hearings = append(pg.Hearings, hearingView{Hearing: s, KindLabel: HearingKinds[s.Kind], ModeLabel: HearingModes[s.Mode]})
 	}
 	for _, x := range d.Parties {
 		pg.PartyViews = append(pg.PartyViews, partyView{Party: x, RoleLabel: PartyRoles[x.Role]})
@@ -864,8 +869,8 @@ func (m *Module) postAction(a action.Action[*Case]) web.HandlerFunc {
 			return m.actionFailed(w, r, id, a.Name, err)
 		}
 		label := a.FileLabel
-		if s, ok := in.(*SessionInput); ok { // 听证笔录, 委员会咨询笔录 …
-			label = SessionKinds[s.Kind] + "笔录"
+		if s, ok := in.(*HearingInput); ok { // 听证笔录, 委员会咨询笔录 …
+			label = HearingKinds[s.Kind] + "笔录"
 		}
 		if err := m.attachUploads(ctx, c, ups, label, nil); err != nil {
 			return err

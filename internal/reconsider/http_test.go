@@ -352,12 +352,13 @@ func TestCasePagesMainPath(t *testing.T) {
 	}
 
 	// Hearing: the five-working-day notice is checked, then the hearing is recorded.
+	// (The old action name "session" still reaches it.)
 	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-03"}, "panel": {"赵一、钱二、孙三"}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("early hearing: %d", r.status)
 	}
 	mustContain(t, "early hearing", r.body, `value="2025-07-03"`, "最早 2025-07-07 举行")
-	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-07"}, "place": {"第一听证室"}, "panel": {"赵一、钱二、孙三"}})
+	r = act("hearing", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-07"}, "place": {"第一听证室"}, "panel": {"赵一、钱二、孙三"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("hearing: %d\n%s", r.status, r.body)
 	}

@@ -107,7 +107,7 @@ type seedPlan struct {
 	acceptOn                       calendar.Date
 	proc                           Procedure
 	simplifiedGround               int
-	copyOn, replyOn, sessionOn     calendar.Date
+	copyOn, replyOn, hearingOn     calendar.Date
 	suspendOn, resumeOn            calendar.Date
 	suspendGround                  int
 	extendOn                       calendar.Date
@@ -249,8 +249,8 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 		last = p.replyOn
 	}
 	if r.IntN(10) < 4 {
-		p.sessionOn = last.AddDays(between(r, 2, 10))
-		last = p.sessionOn
+		p.hearingOn = last.AddDays(between(r, 2, 10))
+		last = p.hearingOn
 	}
 	var pauses []calendar.Pause
 	suspendOdds := 20
@@ -428,8 +428,8 @@ func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.Coun
 		{p.replyOn, func() (*Case, error) {
 			return s.FileReply(ctx, who, id, ReplyInput{Step: st(p.replyOn), Text: "被申请人认为，该行政行为认定事实清楚，证据确凿，适用依据正确，程序合法，请求予以维持。"})
 		}},
-		{p.sessionOn, func() (*Case, error) {
-			return s.RecordSession(ctx, who, id, SessionInput{Kind: SessionViews, Mode: "phone", HeldOn: p.sessionOn.String(), Record: "听取了申请人和被申请人的意见。"})
+		{p.hearingOn, func() (*Case, error) {
+			return s.RecordHearing(ctx, who, id, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: p.hearingOn.String(), Record: "听取了申请人和被申请人的意见。"})
 		}},
 		{p.suspendOn, func() (*Case, error) {
 			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround})
@@ -488,7 +488,7 @@ func (b *bulkCounters) save(ctx context.Context, tx *db.Tx) error {
 
 type seedPerson struct{ id, name string }
 
-// writeBulk writes a county's cases, events, suspensions and sessions with multi-row INSERTs in one
+// writeBulk writes a county's cases, events, suspensions and hearings with multi-row INSERTs in one
 // transaction, reproducing what the service's transitions would have stored.
 func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPlan, today calendar.Date, counters *bulkCounters) error {
 	var people []seedPerson
@@ -505,7 +505,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 	cases := make([]*Case, 0, len(plans))
 	secs := make([]sensitive, 0, len(plans))
 	var events []casework.Event
-	var pauseArgs, sessionArgs []any
+	var pauseArgs, hearingArgs []any
 	for _, p := range plans {
 		bc, err := s.emulate(p, c.Government, people[p.handler%len(people)], today, counters)
 		if err != nil {
@@ -515,7 +515,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 		secs = append(secs, bc.sec)
 		events = append(events, bc.events...)
 		pauseArgs = append(pauseArgs, bc.pauseArgs...)
-		sessionArgs = append(sessionArgs, bc.sessionArgs...)
+		hearingArgs = append(hearingArgs, bc.hearingArgs...)
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := insertCaseRows(ctx, tx, cases, secs); err != nil {
@@ -527,7 +527,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 		if err := insertRows(ctx, tx, `INSERT INTO reconsider_pauses (id, case_id, from_on, to_on, ground, reason) VALUES `, 6, pauseArgs); err != nil {
 			return err
 		}
-		return insertRows(ctx, tx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES `, 10, sessionArgs)
+		return insertRows(ctx, tx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES `, 10, hearingArgs)
 	})
 }
 
@@ -548,7 +548,7 @@ type bulkCase struct {
 	c                      *Case
 	sec                    sensitive
 	events                 []casework.Event
-	pauseArgs, sessionArgs []any
+	pauseArgs, hearingArgs []any
 }
 
 func seedStamp(d calendar.Date, minute int) string {
@@ -646,10 +646,10 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 	} else if !p.replyOn.IsZero() {
 		return b, nil
 	}
-	if due(p.sessionOn) {
-		b.sessionArgs = append(b.sessionArgs, db.NewID(), c.ID, SessionViews, "phone", p.sessionOn.String(), p.sessionOn.String(), "", "", "听取了申请人和被申请人的意见。", seedStamp(p.sessionOn, len(b.events)))
-		ev(p.sessionOn, "session", SessionKinds[SessionViews]+"（"+SessionModes["phone"]+"）"+p.sessionOn.String(), c.State)
-	} else if !p.sessionOn.IsZero() {
+	if due(p.hearingOn) {
+		b.hearingArgs = append(b.hearingArgs, db.NewID(), c.ID, HearingViews, "phone", p.hearingOn.String(), p.hearingOn.String(), "", "", "听取了申请人和被申请人的意见。", seedStamp(p.hearingOn, len(b.events)))
+		ev(p.hearingOn, "hearing", HearingKinds[HearingViews]+"（"+HearingModes["phone"]+"）"+p.hearingOn.String(), c.State)
+	} else if !p.hearingOn.IsZero() {
 		return b, nil
 	}
 	if due(p.suspendOn) {

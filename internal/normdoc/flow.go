@@ -88,7 +88,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	}
 	var out *Doc
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		d := &Doc{ID: db.NewID(), Status: StatusRegistered, SignedOn: signed, Keywords: strings.TrimSpace(in.Keywords), Topics: strings.TrimSpace(in.Topics),
+		d := &Doc{ID: db.NewID(), State: StateRegistered, SignedOn: signed, Keywords: strings.TrimSpace(in.Keywords), Topics: strings.TrimSpace(in.Topics),
 			ValidYears: in.ValidYears, CurrentVersion: 1, Version: 1, CreatedAt: db.Now(), Legacy: in.Legacy}
 		d.UpdatedAt = d.CreatedAt
 		if in.Legacy {
@@ -155,7 +155,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			if err != nil && !errors.Is(err, fault.NotFound) {
 				return err
 			}
-			if err != nil || a.Status != StatusInForce || !s.editable(p, a) {
+			if err != nil || a.State != StateInForce || !s.editable(p, a) {
 				return fault.Field("amends_id", "被修改的文件应为本机关登记的现行有效文件")
 			}
 			d.AmendsID = a.ID
@@ -184,7 +184,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			return err
 		}
 		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: d.ID, OrganID: d.RegOrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
-			Action: "register", ToState: string(d.Status), Note: d.Number}); err != nil {
+			Action: "register", ToState: string(d.State), Note: d.Number}); err != nil {
 			return err
 		}
 		out = d
@@ -252,7 +252,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		return nil, err
 	}
 	in.Note = in.Channel
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish", Step: &in.Step, From: []string{string(StatusRegistered)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish", Step: &in.Step, From: []string{string(StateRegistered)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if !signed.IsZero() {
 			d.SignedOn = signed
 		}
@@ -276,7 +276,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		d.PublishedOn, d.Channel, d.EffectiveOn = in.On, in.Channel, eff
 		d.ExpiresOn = ExpiryOf(eff, d.ValidYears)
 		d.WarnOn = WarnOf(d.ExpiresOn, months)
-		d.Status, d.StatusOn = StatusInForce, eff
+		d.State, d.StateOn = StateInForce, eff
 		if !d.Legacy {
 			if err := s.openFilings(ctx, tx, d); err != nil {
 				return err
@@ -356,7 +356,7 @@ func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc) error {
 // new version of a, and records the link both ways, inside b's transaction.
 func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Principal, aID string, b *Doc, text string) (*Doc, error) {
 	return s.kind.RunTx(ctx, tx, s.Today(), p, aID, casework.Transition[*Doc]{Action: "amended", Apply: func(tx *db.Tx, a *Doc, ev *casework.Event) error {
-		if a.Status != StatusInForce {
+		if a.State != StateInForce {
 			return fault.Field("amends_id", "被修改的文件《"+a.Title+"》已不是现行有效文件")
 		}
 		a.CurrentVersion++
@@ -364,7 +364,7 @@ func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Princip
 			SourceDocID: b.ID, SourceNumber: b.Number, EffectiveOn: b.EffectiveOn, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
 			return err
 		}
-		a.Status, a.StatusOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StatusAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
+		a.State, a.StateOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StateAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
 		b.AmendsID = a.ID
 		ev.On, ev.Note, ev.RefID = b.EffectiveOn, "被"+b.Number+"《"+b.Title+"》修改", b.ID
 		return nil
@@ -382,7 +382,7 @@ type AmendInput struct {
 func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string, in AmendInput) (*Doc, error) {
 	var out *Doc
 	_, err := s.run(ctx, p, in.ByID, casework.Transition[*Doc]{Action: "amends", Step: &in.Step, Apply: func(tx *db.Tx, b *Doc, ev *casework.Event) error {
-		if !b.Published() || b.Status != StatusInForce {
+		if !b.Published() || b.State != StateInForce {
 			return fault.Field("by_id", "修改文件应为已公布的现行有效文件")
 		}
 		if b.ID == id {
@@ -415,14 +415,14 @@ func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string,
 // EndInput ends a document: 废止 or 宣布失效, effective on the step date.
 type EndInput struct {
 	casework.Step
-	Status Status `json:"status" required:"true"` // repealed / expired
-	Basis  string `json:"basis" required:"true"`  // the repealing decision, e.g. 青政发〔2026〕3号
-	ByID   string `json:"by_id"`                  // the repealing document in the register, if any
+	State State  `json:"status" required:"true"` // repealed / expired
+	Basis string `json:"basis" required:"true"`  // the repealing decision, e.g. 青政发〔2026〕3号
+	ByID  string `json:"by_id"`                  // the repealing document in the register, if any
 }
 
 // End repeals a document or declares it expired.
 func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndInput) (*Doc, error) {
-	if in.Status != StatusRepealed && in.Status != StatusExpired {
+	if in.State != StateRepealed && in.State != StateExpired {
 		return nil, fault.Field("status", "请选择废止或宣布失效")
 	}
 	in.Basis = strings.TrimSpace(in.Basis)
@@ -430,12 +430,12 @@ func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndI
 		return nil, fault.Field("basis", "请写明废止或宣布失效的依据（决定文号或会议）")
 	}
 	in.Note = in.Basis
-	action := map[Status]string{StatusRepealed: "repeal", StatusExpired: "expire"}[in.Status]
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+	action := map[State]string{StateRepealed: "repeal", StateExpired: "expire"}[in.State]
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StateInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if err := casework.NotBefore(in.On, d.PublishedOn, "公布日期"); err != nil {
 			return err
 		}
-		d.Status, d.StatusOn, d.EndedOn = in.Status, in.On, in.On
+		d.State, d.StateOn, d.EndedOn = in.State, in.On, in.On
 		ev.RefID = in.ByID
 		return nil
 	}})
@@ -454,7 +454,7 @@ func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, 
 	if in.Body == "" {
 		return nil, fault.Field("body", "请粘贴或上传新的全文")
 	}
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "revise", Step: &in.Step, From: []string{string(StatusRegistered), string(StatusInForce)},
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "revise", Step: &in.Step, From: []string{string(StateRegistered), string(StateInForce)},
 		Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 			if d.Published() && ev.Note == "" {
 				return fault.Field("note", "已公布文件修订文本须写明勘误说明")
@@ -492,7 +492,7 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 	if in.Evaluation == EvalContinue {
 		action = "renew"
 	}
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StateInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if ev.Note == "" {
 			ev.Note = in.Evaluation.Label()
 		} else if in.Evaluation != EvalContinue {
@@ -603,11 +603,11 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	n := 0
 	for _, id := range ids {
 		_, err := s.kind.Run(ctx, s.db, today, nil, id, casework.Transition[*Doc]{Action: "expire_due", Apply: func(_ *db.Tx, d *Doc, ev *casework.Event) error {
-			if d.Status != StatusInForce || d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(today) {
+			if d.State != StateInForce || d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(today) {
 				return errNotDue // another instance got there first, or the validity was renewed
 			}
 			end := d.ExpiresOn.AddDays(1)
-			d.Status, d.StatusOn, d.EndedOn = StatusExpired, end, end
+			d.State, d.StateOn, d.EndedOn = StateExpired, end, end
 			ev.On, ev.ActorName, ev.Note = end, "系统", "有效期至"+d.ExpiresOn.Chinese()+"届满"
 			return nil
 		}})

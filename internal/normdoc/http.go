@@ -137,7 +137,7 @@ type listPage struct {
 	Pages     int
 	Filter    Filter
 	Organs    []org.Organ
-	Statuses  []Status
+	States    []State
 	CanEdit   bool
 	PrevURL   string
 	NextURL   string
@@ -149,8 +149,8 @@ type listPage struct {
 
 func filterFrom(q url.Values) Filter {
 	year, _ := strconv.Atoi(q.Get("year"))
-	st, _ := ParseStatus(q.Get("status"))
-	return Filter{OrganID: q.Get("organ"), Below: q.Get("below") == "1", Year: year, Status: st, Topic: q.Get("topic"), Query: q.Get("q"),
+	st, _ := ParseState(q.Get("status"))
+	return Filter{OrganID: q.Get("organ"), Below: q.Get("below") == "1", Year: year, State: st, Topic: q.Get("topic"), Query: q.Get("q"),
 		FilingOverdue: q.Get("overdue") == "1", Expiring: q.Get("expiring") == "1"}
 }
 
@@ -187,7 +187,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("format") == "xlsx" {
 		return m.listXLSX(w, r, items)
 	}
-	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), Statuses: Statuses,
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), States: States,
 		CanEdit: p.Can(PermEdit), Today: m.svc.Today().String(), Years: m.years()}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)
@@ -220,7 +220,7 @@ func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request, items []*Doc) 
 	today := m.svc.Today()
 	sh := docgen.Sheet{Name: "规范性文件", Title: "规范性文件登记台账", Header: []string{"文号", "标题", "制定机关", "签发日期", "公布日期", "施行日期", "有效期至", "状态", "主题", "关键词"}}
 	for _, d := range items {
-		sh.Rows = append(sh.Rows, []any{d.Number, d.Title, d.OrganName, d.SignedOn, d.PublishedOn, d.EffectiveOn, d.ExpiresOn, d.StatusText(today), d.Topics, d.Keywords})
+		sh.Rows = append(sh.Rows, []any{d.Number, d.Title, d.OrganName, d.SignedOn, d.PublishedOn, d.EffectiveOn, d.ExpiresOn, d.StateText(today), d.Topics, d.Keywords})
 	}
 	body, err := docgen.XLSX(sh)
 	if err != nil {
@@ -255,7 +255,7 @@ func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, f
 			np.Review = rv
 		}
 	}
-	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 		return err
 	}
 	return m.render(w, r, "new", status, "登记规范性文件", np, fe)
@@ -289,7 +289,7 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 
 type detailPage struct {
 	*Detail
-	Statuses    []Status
+	States      []State
 	Evaluations []Evaluation
 	InForce     []*Doc
 	Public      bool
@@ -309,7 +309,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	}
 	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdocs"}
 	if d.CanEdit {
-		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 			return err
 		}
 	}
@@ -419,7 +419,7 @@ func (m *Module) publicList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: organs, Statuses: PublicStatuses, Public: true,
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: organs, States: PublicStates, Public: true,
 		Today: m.svc.Today().String(), Years: m.years(), TodayDate: m.svc.Today()}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)

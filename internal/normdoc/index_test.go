@@ -22,7 +22,7 @@ func TestSearchIndexFollowsTheRegister(t *testing.T) {
 	if !strings.HasPrefix(hits[0].URL, "/public/normdocs/"+d.ID+"#a") || hits[0].Label != "第三条" {
 		t.Errorf("the hit links to the article: %s %q", hits[0].URL, hits[0].Label)
 	}
-	must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-06-01")}, Status: StatusRepealed, Basis: "青政发〔2025〕1号"}))
+	must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-06-01")}, State: StateRepealed, Basis: "青政发〔2025〕1号"}))
 	hits, _, err = ix.Search(f.ctx, "停放机动车", search.Options{Kind: search.KindNormdoc, Status: "废止"})
 	if err != nil || len(hits) != 1 || hits[0].InForce {
 		t.Errorf("after repeal %+v %v", hits, err)

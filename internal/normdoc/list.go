@@ -21,8 +21,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Doc
 // PublicList returns one page of the published documents (the public database).
 func (s *Service) PublicList(ctx context.Context, f Filter) ([]*Doc, int, error) {
 	f.Published = true
-	if f.Status == StatusRegistered {
-		f.Status = ""
+	if f.State == StateRegistered {
+		f.State = ""
 	}
 	return s.list(ctx, "1 = 1", nil, f)
 }

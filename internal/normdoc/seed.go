@@ -193,12 +193,12 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Pla
 		case x == 0:
 			end := d.EffectiveOn.AddDays(200 + rnd.IntN(600))
 			if end.Before(today) && end.Before(d.ExpiresOn) {
-				if d, err = s.End(ctx, staff, d.ID, EndInput{Step: casework.Step{On: end}, Status: StatusRepealed, Basis: gov.Name + "关于废止部分规范性文件的决定"}); err != nil {
+				if d, err = s.End(ctx, staff, d.ID, EndInput{Step: casework.Step{On: end}, State: StateRepealed, Basis: gov.Name + "关于废止部分规范性文件的决定"}); err != nil {
 					return n, err
 				}
 			}
 		case x < 7:
-			for d.WarnOn.AddDays(20).Before(today) && d.Status == StatusInForce && d.ExpiresOn.Before(today.AddDays(200)) {
+			for d.WarnOn.AddDays(20).Before(today) && d.State == StateInForce && d.ExpiresOn.Before(today.AddDays(200)) {
 				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: casework.Step{On: d.WarnOn.AddDays(20), Note: "实施情况良好，经评估继续有效"}, Evaluation: EvalContinue}); err != nil {
 					return n, err
 				}
@@ -210,7 +210,7 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Pla
 				}
 			}
 		}
-		if d.Status == StatusInForce && !d.ExpiresOn.Before(today) {
+		if d.State == StateInForce && !d.ExpiresOn.Before(today) {
 			inForce = append(inForce, d)
 		}
 	}
@@ -242,7 +242,7 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Pla
 				if a, err = getDoc(ctx, s.db, a.ID); err != nil {
 					return n, err
 				}
-				if a.OrganID == gov.ID && a.Status == StatusInForce { // the cleanup may have ended it
+				if a.OrganID == gov.ID && a.State == StateInForce { // the cleanup may have ended it
 					in.AmendsID = a.ID
 					in.Title = gov.Name + "关于修改《" + a.Title + "》的决定"
 					_, v, err := s.Version(ctx, staff, a.ID, 0)
@@ -403,7 +403,7 @@ func (s *Service) seedCleanups(ctx context.Context, rnd *rand.Rand, staff *auth.
 
 // SeedBulk inserts about target generated documents for the organs outside the demo counties, in
 // batches (plain INSERTs, one transaction per thousand documents), and indexes the published ones.
-// Statuses follow each document's age; documents of the last three years have their filings.
+// States follow each document's age; documents of the last three years have their filings.
 func (s *Service) SeedBulk(ctx context.Context, w *demo.World, target int) (int, error) {
 	return s.seedBulk(ctx, w, target, demo.RecordCounties)
 }
@@ -558,7 +558,7 @@ func (b *bulk) add(ctx context.Context, rnd *rand.Rand, o org.Organ, reg, place,
 	b.seq[key]++
 	d := &Doc{ID: db.NewID(), OrganID: o.ID, OrganName: o.Name, RegOrganID: reg, Legacy: pub.Year < b.today.Year-2, Title: title, NumberYear: pub.Year, NumberSeq: b.seq[key],
 		Provisional: years == 2, Topics: seedTopicsFor(rnd, title), SignedOn: pub.AddDays(-2), PublishedOn: pub, Channel: o.Name + "门户网站",
-		EffectiveOn: pub.AddDays([]int{0, 30}[rnd.IntN(2)]), ValidYears: years, Status: StatusInForce, CurrentVersion: 1, Version: 1, CreatedAt: db.Now()}
+		EffectiveOn: pub.AddDays([]int{0, 30}[rnd.IntN(2)]), ValidYears: years, State: StateInForce, CurrentVersion: 1, Version: 1, CreatedAt: db.Now()}
 	d.UpdatedAt = d.CreatedAt
 	d.Number = fmt.Sprintf("%s〔%d〕%d号", prefix, pub.Year, d.NumberSeq)
 	d.ExpiresOn = ExpiryOf(d.EffectiveOn, years)
@@ -568,16 +568,16 @@ func (b *bulk) add(ctx context.Context, rnd *rand.Rand, o org.Organ, reg, place,
 		d.EvaluatedOn, d.ExpiresOn = WarnOf(prev, 5), ExpiryOf(prev.AddDays(1), years)
 	}
 	d.WarnOn = WarnOf(d.ExpiresOn, 6)
-	d.StatusOn = d.EffectiveOn
+	d.StateOn = d.EffectiveOn
 	switch {
 	case d.ExpiresOn.Before(b.today):
-		d.Status, d.StatusOn, d.EndedOn = StatusExpired, d.ExpiresOn.AddDays(1), d.ExpiresOn.AddDays(1)
+		d.State, d.StateOn, d.EndedOn = StateExpired, d.ExpiresOn.AddDays(1), d.ExpiresOn.AddDays(1)
 	case rnd.IntN(25) == 0:
 		end := d.EffectiveOn.AddDays(rnd.IntN(max(d.EffectiveOn.DaysUntil(b.today), 1)))
-		d.Status, d.StatusOn, d.EndedOn = StatusRepealed, end, end
+		d.State, d.StateOn, d.EndedOn = StateRepealed, end, end
 	}
-	if d.StatusOn.After(b.today) && d.Status != StatusInForce {
-		d.Status, d.StatusOn, d.EndedOn = StatusInForce, d.EffectiveOn, calendar.Date{}
+	if d.StateOn.After(b.today) && d.State != StateInForce {
+		d.State, d.StateOn, d.EndedOn = StateInForce, d.EffectiveOn, calendar.Date{}
 	}
 	b.docs = append(b.docs, d)
 	b.bodies = append(b.bodies, reviewDraft(rnd, title, place, strings.TrimPrefix(o.Name, place)))
@@ -647,12 +647,12 @@ func (b *bulk) flush(ctx context.Context) error {
 			for j, d := range part {
 				args = append(args, db.NewID(), d.ID, 1, d.Title, bodies[i+j], "登记文本", "", "", d.PublishedOn.String(), now, "演示数据")
 				ev := casework.Event{OwnerType: ownerType, OwnerID: d.ID, OrganID: d.RegOrganID, At: now, On: d.PublishedOn, ActorName: "演示数据",
-					Action: "publish", FromState: string(StatusRegistered), ToState: string(StatusInForce), Note: d.Channel}
+					Action: "publish", FromState: string(StateRegistered), ToState: string(StateInForce), Note: d.Channel}
 				evArgs = append(evArgs, casework.EventRows(ev)...)
 				nEv++
-				if d.Status != StatusInForce {
-					ev.On, ev.Action, ev.FromState, ev.ToState, ev.Note = d.StatusOn, "repeal", string(StatusInForce), string(d.Status), "依制定机关决定废止"
-					if d.Status == StatusExpired {
+				if d.State != StateInForce {
+					ev.On, ev.Action, ev.FromState, ev.ToState, ev.Note = d.StateOn, "repeal", string(StateInForce), string(d.State), "依制定机关决定废止"
+					if d.State == StateExpired {
 						ev.Action, ev.Note = "expire_due", "有效期至"+d.ExpiresOn.Chinese()+"届满"
 					}
 					evArgs = append(evArgs, casework.EventRows(ev)...)

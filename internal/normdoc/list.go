@@ -175,7 +175,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		return nil, err
 	}
 	for _, r := range reviews {
-		out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.Number, URL: "/normdocs/new?review=" + r.ID})
+		out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.OpinionNumber, URL: "/normdocs/new?review=" + r.ID})
 	}
 	a, aa := p.ScopeSQL("d.reg_organ_id", "")
 	docs, err := queryDocs(ctx, s.db, `SELECT `+docCols+` FROM normdocs d WHERE `+a+` AND d.status = 'registered' ORDER BY d.created_at LIMIT 100`, aa...)

@@ -133,7 +133,7 @@ type RequestJSON struct {
 }
 
 func toJSON(r *Request) RequestJSON {
-	return RequestJSON{ID: r.ID, ReceiptNo: r.ReceiptNo, Number: r.Number, Kind: r.Kind, KindLabel: r.Kind.Label(), Title: r.Title, Submitter: r.SubmitterOrgan,
+	return RequestJSON{ID: r.ID, ReceiptNo: r.ReceiptNo, Number: r.OpinionNumber, Kind: r.Kind, KindLabel: r.Kind.Label(), Title: r.Title, Submitter: r.SubmitterOrgan,
 		State: r.State, StateLabel: r.State.Label(), SubmittedOn: r.SubmittedOn, AcceptedOn: r.AcceptedOn, Missing: r.Missing, Reviewer: r.ReviewerName,
 		Advisor: r.AdvisorName, Dual: r.Dual, ConcludedOn: r.ConcludedOn, Conclusion: r.Conclusion, ConclusionLabel: r.Conclusion.Label(), NextDue: r.Due.Next, Version: r.Version}
 }

@@ -620,7 +620,7 @@ func (s *Service) Conclude(ctx context.Context, p *auth.Principal, id string, in
 		if err != nil {
 			return err
 		}
-		r.Number = fmt.Sprintf("%s审〔%d〕%d号", prefixOf(o), in.On.Year, seq)
+		r.OpinionNumber = fmt.Sprintf("%s审〔%d〕%d号", prefixOf(o), in.On.Year, seq)
 		r.ReviewDue = r.Due.Review
 		r.State, r.ConcludedOn, r.Conclusion, r.ConclusionText, r.OpinionCount = StateConcluded, in.On, in.Conclusion, in.Text, n
 		return nil

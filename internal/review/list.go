@@ -86,7 +86,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 				out = append(out, web.Todo{Module: "合法性审查", Title: "补充送审材料：" + r.Title, Detail: "缺少：" + joinMax(r.Missing, 3), URL: "/review/" + r.ID})
 				continue
 			}
-			out = append(out, web.Todo{Module: "合法性审查", Title: "反馈审查意见采纳情况：" + r.Title, Detail: r.Number, URL: "/review/" + r.ID,
+			out = append(out, web.Todo{Module: "合法性审查", Title: "反馈审查意见采纳情况：" + r.Title, Detail: r.OpinionNumber, URL: "/review/" + r.ID,
 				Due: r.Due.Feedback, Basis: r.FeedbackRule().Basis})
 		}
 	}

@@ -24,7 +24,7 @@ type filingInput struct {
 }
 
 // transitions lists the steps of a registered document in the order of its page: each is a form
-// on the document page (POST /normdocs/{id}/{name}) and POST /api/v1/normdocs/{id}/{name}.
+// on the document page (POST /normdoc/docs/{id}/{name}) and POST /api/v1/normdoc/docs/{id}/{name}.
 func (m *Module) transitions() action.List[*Doc] {
 	s := m.svc
 	return action.List[*Doc]{
@@ -53,16 +53,16 @@ func (m *Module) transitions() action.List[*Doc] {
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "规范性文件"
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/normdocs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
 			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodGet, Path: "/normdocs/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
 			Description: "与 fazhi stats normdoc --format json 相同的口径（见 normdoc.Stats）。organ 为机关 ID，缺省为本人所属人民政府。", Query: statsQuery{}, Response: Stats{}}, m.apiStats},
-		{api.Op{Method: http.MethodGet, Path: "/normdocs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
 			Description: "现行文本、效力变化和备案情况。", Response: DocDetailJSON{}}, m.apiGet},
 		{api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
 			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, m.apiPublicList},
 	}
-	mount := action.Mount[*Doc]{Base: "/normdocs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
+	mount := action.Mount[*Doc]{Base: "/normdoc/docs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
 		Doc: "请求体字段与文件页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
 		Respond: func(w http.ResponseWriter, r *http.Request, d *Doc) error {
 			return web.WriteJSON(w, http.StatusOK, docJSON(d, m.svc.Today()))

@@ -31,7 +31,7 @@ func TestTransitionsThroughTheAPI(t *testing.T) {
 	staff, leader := f.client(app, "qs_sc"), f.client(app, "qs_ld")
 	rid := f.approved("青山县城区停车管理办法", "990121-GOV", "2025-08-20", textV1)
 	d := must(t)(f.svc.Register(f.ctx, f.login("qs_sc"), RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-08-25")}}))
-	base := "/normdocs/" + d.ID
+	base := "/normdoc/docs/" + d.ID
 
 	// A field error: 422 with the message beside its field in errors.
 	code, p := staff.api(base+"/publish", `{"on":"2025-09-01"}`)
@@ -71,7 +71,7 @@ func TestTransitionsThroughTheAPI(t *testing.T) {
 	if code, p = staff.api(base+"/evaluate", `{"on":"2025-09-10","evaluation":"maybe"}`); code != http.StatusUnprocessableEntity || p["errors"] == nil {
 		t.Errorf("an unknown evaluation: %d %v", code, p)
 	}
-	if code, _ = staff.api("/normdocs/no-such-document/publish", `{"channel":"x"}`); code != http.StatusNotFound {
+	if code, _ = staff.api("/normdoc/docs/no-such-document/publish", `{"channel":"x"}`); code != http.StatusNotFound {
 		t.Errorf("an unknown document: %d", code)
 	}
 }

@@ -33,6 +33,19 @@ type Module struct {
 // NewModule wires the module.
 func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 
+// moved lists the page addresses before the /{module}/{records}/{id} scheme: each, and every page
+// below it, answers 301 with the new address.
+var moved = []struct {
+	old, to string
+	perm    auth.Perm
+}{
+	{"/normdocs", "/normdoc/docs", PermRead},
+	{"/normdocs/stats", "/normdoc/stats", auth.PermStatsRead},
+	{"/normdocs/stats.xlsx", "/normdoc/stats.xlsx", auth.PermStatsRead},
+	{"/normdocs/settings", "/normdoc/settings", PermEdit},
+	{"/cleanups", "/normdoc/cleanups", PermRead},
+}
+
 // Service is the module's business layer.
 func (m *Module) Service() *Service { return m.svc }
 
@@ -42,28 +55,34 @@ func (m *Module) registerPages(app *web.App) {
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)
 	app.Menu(
-		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdocs", Perm: PermRead, Order: 210},
-		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdocs/stats", Perm: auth.PermStatsRead, Order: 510},
+		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdoc/docs", Perm: PermRead, Order: 210},
+		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdoc/stats", Perm: auth.PermStatsRead, Order: 510},
 	)
-	app.GET("/normdocs", PermRead, m.list)
-	app.GET("/normdocs/new", PermEdit, m.newForm)
-	app.POST("/normdocs", PermEdit, m.create)
-	app.GET("/normdocs/settings", PermEdit, m.settingsPage)
-	app.POST("/normdocs/settings", PermEdit, m.settingsSave)
-	app.GET("/normdocs/stats", auth.PermStatsRead, m.stats)
-	app.GET("/normdocs/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
-	app.GET("/normdocs/{id}", PermRead, m.detail)
-	app.GET("/normdocs/{id}/diff", PermRead, m.diff)
-	app.GET("/normdocs/{id}/versions/{seq}", PermRead, m.version)
-	m.transitions().FormRoutes(app, "/normdocs/{id}", m.postAction)
+	app.GET("/normdoc/docs", PermRead, m.list)
+	app.GET("/normdoc/docs/new", PermEdit, m.newForm)
+	app.POST("/normdoc/docs", PermEdit, m.create)
+	app.GET("/normdoc/settings", PermEdit, m.settingsPage)
+	app.POST("/normdoc/settings", PermEdit, m.settingsSave)
+	app.GET("/normdoc/stats", auth.PermStatsRead, m.stats)
+	app.GET("/normdoc/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
+	app.GET("/normdoc/docs/{id}", PermRead, m.detail)
+	app.GET("/normdoc/docs/{id}/diff", PermRead, m.diff)
+	app.GET("/normdoc/docs/{id}/versions/{seq}", PermRead, m.version)
+	m.transitions().FormRoutes(app, "/normdoc/docs/{id}", m.postAction)
 
-	app.GET("/cleanups", PermRead, m.cleanups)
-	app.POST("/cleanups", PermEdit, m.cleanupCreate)
-	app.GET("/cleanups/{id}", PermRead, m.cleanup)
-	app.GET("/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
-	app.GET("/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
-	app.POST("/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
+	app.GET("/normdoc/cleanups", PermRead, m.cleanups)
+	app.POST("/normdoc/cleanups", PermEdit, m.cleanupCreate)
+	app.GET("/normdoc/cleanups/{id}", PermRead, m.cleanup)
+	app.GET("/normdoc/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
+	app.GET("/normdoc/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
+	app.POST("/normdoc/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
 
+	for _, mv := range moved {
+		app.Moved(mv.old, mv.to, mv.perm)
+	}
+
+	// The public addresses keep their form: they are printed on paper, quoted in other
+	// governments' pages and stored in the search index.
 	app.GET("/public/normdocs", auth.PermPublic, m.publicList)
 	app.GET("/public/normdocs/{id}", auth.PermPublic, m.publicDetail)
 	app.GET("/public/normdocs/{id}/diff", auth.PermPublic, m.publicDiff)
@@ -284,7 +303,7 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/normdocs/"+d.ID, "已登记，文号 "+d.Number)
+	return redirect(w, r, "/normdoc/docs/"+d.ID, "已登记，文号 "+d.Number)
 }
 
 type detailPage struct {
@@ -293,7 +312,7 @@ type detailPage struct {
 	Evaluations []Evaluation
 	InForce     []*Doc
 	Public      bool
-	Prefix      string // URL prefix of the document pages: /normdocs or /public/normdocs
+	Prefix      string // URL prefix of the document pages: /normdoc/docs or /public/normdocs
 	Articles    []Article
 }
 
@@ -307,7 +326,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
-	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdocs"}
+	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdoc/docs"}
 	if d.CanEdit {
 		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 			return err
@@ -345,7 +364,7 @@ func (m *Module) postAction(a action.Action[*Doc]) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return redirect(w, r, "/normdocs/"+id, a.Message(d))
+		return redirect(w, r, "/normdoc/docs/"+id, a.Message(d))
 	}
 }
 
@@ -370,7 +389,7 @@ func (m *Module) diffPage(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 func (m *Module) diff(w http.ResponseWriter, r *http.Request) error {
-	return m.diffPage(w, r, auth.From(r.Context()), "/normdocs")
+	return m.diffPage(w, r, auth.From(r.Context()), "/normdoc/docs")
 }
 
 func (m *Module) publicDiff(w http.ResponseWriter, r *http.Request) error {
@@ -394,7 +413,7 @@ func (m *Module) versionPage(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 func (m *Module) version(w http.ResponseWriter, r *http.Request) error {
-	return m.versionPage(w, r, auth.From(r.Context()), "/normdocs")
+	return m.versionPage(w, r, auth.From(r.Context()), "/normdoc/docs")
 }
 
 func (m *Module) publicVersion(w http.ResponseWriter, r *http.Request) error {
@@ -473,7 +492,7 @@ func (m *Module) cleanupCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cleanups/"+c.ID, "已开始清理，共纳入 "+strconv.Itoa(c.Items)+" 件文件")
+	return redirect(w, r, "/normdoc/cleanups/"+c.ID, "已开始清理，共纳入 "+strconv.Itoa(c.Items)+" 件文件")
 }
 
 type cleanupPage struct {
@@ -542,7 +561,7 @@ func (m *Module) cleanupAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/cleanups/"+id, flash)
+	return redirect(w, r, "/normdoc/cleanups/"+id, flash)
 }
 
 func (m *Module) cleanupDocx(w http.ResponseWriter, r *http.Request) error {
@@ -669,5 +688,5 @@ func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/normdocs/settings", "设置已保存，此后公布的文件按新设置计算")
+	return redirect(w, r, "/normdoc/settings", "设置已保存，此后公布的文件按新设置计算")
 }

@@ -366,7 +366,7 @@ func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar)
 			return tx.Exec(ctx, `UPDATE normdoc_filings SET due_on = ? WHERE id = ?`, f.due.String(), f.id)
 		},
 		Name: func(f *openFiling) (string, string) {
-			return "规范性文件《" + f.title + "》", "/normdocs/" + f.docID
+			return "规范性文件《" + f.title + "》", "/normdoc/docs/" + f.docID
 		},
 	})
 }

@@ -193,7 +193,7 @@ func TestCalendarChangeRedatesFilings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(moved) != 1 || moved[0].Old.String() != "2025-10-09" || moved[0].New.String() != "2025-10-10" ||
-		moved[0].URL != "/normdocs/"+d.ID || !strings.Contains(moved[0].What, "报送备案期限") {
+		moved[0].URL != "/normdoc/docs/"+d.ID || !strings.Contains(moved[0].What, "报送备案期限") {
 		t.Fatalf("moved %+v, want the unsent filing's deadline 2025-10-09 → 2025-10-10", moved)
 	}
 	fs = mustDetail(t, f, staff, d.ID).Filings

@@ -479,8 +479,8 @@ func TestCalendarChangeRedatesOpenRequests(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/" + inReview.ID + " 2025-10-23→2025-10-24",
-		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/" + submitted.ID + " 2025-10-21→2025-10-22",
+		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/requests/" + inReview.ID + " 2025-10-23→2025-10-24",
+		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/requests/" + submitted.ID + " 2025-10-21→2025-10-22",
 	}
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -29,9 +29,9 @@ func TestSearchIndexFollowsTheRegister(t *testing.T) {
 	}
 	// The public page carries the anchor the hit links to.
 	app, _ := f.app()
-	code, body, _ := f.client(app, "").get("/public/normdocs/" + d.ID)
+	w := f.client(app, "").Get("/public/normdocs/" + d.ID)
 	anchor := hits[0].URL[strings.Index(hits[0].URL, "#")+1:]
-	if code != 200 || !strings.Contains(body, `id="`+anchor+`"`) {
-		t.Errorf("anchor %s missing on the public page (%d)", anchor, code)
+	if w.Code != 200 || !strings.Contains(w.Body, `id="`+anchor+`"`) {
+		t.Errorf("anchor %s missing on the public page (%d)", anchor, w.Code)
 	}
 }

@@ -2,8 +2,8 @@ package reconsider
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // token creates a system account holding role in organ and returns a bearer token for it.
@@ -37,28 +38,16 @@ func (e *webEnv) token(username, organCode string, role auth.Role) string {
 // call sends a JSON request with a bearer token and decodes the JSON answer into a map.
 func (e *webEnv) call(tok, method, path, body string) (int, map[string]any, http.Header) {
 	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+"/api/v1"+path, rd)
-	req.Header.Set("Authorization", "Bearer "+tok)
+	req := httptest.NewRequest(method, "/api/v1"+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
+	w := webtest.Bearer(e.t, e.app, tok).Do(req)
 	var out map[string]any
-	raw, _ := io.ReadAll(res.Body)
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			e.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
-		}
+	if w.Body != "" {
+		w.JSON(e.t, &out)
 	}
-	return res.StatusCode, out, res.Header
+	return w.Code, out, w.Header()
 }
 
 func str(m map[string]any, keys ...string) string {

@@ -103,9 +103,14 @@ func (e *webEnv) principal(username string) *auth.Principal {
 	return p
 }
 
-// login signs a demo account in (webtest.Login).
+// login signs a demo account in (webtest.Login) and checks that its workbench opens.
 func (e *webEnv) login(username string) *webtest.Client {
-	return webtest.Login(e.t, e.app, e.auth, username)
+	e.t.Helper()
+	c := webtest.Login(e.t, e.app, e.auth, username)
+	if r := c.Get("/workbench"); r.Code != http.StatusOK {
+		e.t.Fatalf("workbench for %s: %d", username, r.Code)
+	}
+	return c
 }
 
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")

@@ -24,7 +24,7 @@ type filingInput struct {
 }
 
 // transitions lists the steps of a registered document in the order of its page: each is a form
-// on the document page (POST /normdocs/{id}/{name}) and POST /api/v1/normdocs/{id}/{name}.
+// on the document page (POST /normdoc/docs/{id}/{name}) and POST /api/v1/normdoc/docs/{id}/{name}.
 func (m *Module) transitions() action.List[*Doc] {
 	s := m.svc
 	return action.List[*Doc]{
@@ -53,16 +53,16 @@ func (m *Module) transitions() action.List[*Doc] {
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "规范性文件"
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/normdocs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
 			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodGet, Path: "/normdocs/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
 			Description: "与 fazhi stats normdoc --format json 相同的口径（见 normdoc.Stats）。organ 为机关 ID，缺省为本人所属人民政府。", Query: statsQuery{}, Response: Stats{}}, m.apiStats},
-		{api.Op{Method: http.MethodGet, Path: "/normdocs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
+		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
 			Description: "现行文本、效力变化和备案情况。", Response: DocDetailJSON{}}, m.apiGet},
 		{api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
 			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, m.apiPublicList},
 	}
-	mount := action.Mount[*Doc]{Base: "/normdocs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
+	mount := action.Mount[*Doc]{Base: "/normdoc/docs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
 		Doc: "请求体字段与文件页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
 		Respond: func(w http.ResponseWriter, r *http.Request, d *Doc) error {
 			return web.WriteJSON(w, http.StatusOK, docJSON(d, m.svc.Today()))
@@ -81,13 +81,13 @@ func (m *Module) describeAPI(reg *api.Registry) {
 }
 
 type listQuery struct {
-	Organ  string `query:"organ" doc:"制定机关 ID"`
-	Below  string `query:"below" doc:"1 = 含下级机关"`
-	Year   int    `query:"year" doc:"公布年度"`
-	Status string `query:"status" doc:"in_force 有效、amended 已修改、repealed 废止、expired 失效、registered 待公布"`
-	Topic  string `query:"topic" doc:"主题"`
-	Q      string `query:"q" doc:"标题、文号或关键词"`
-	Page   int    `query:"page" doc:"页码，从 1 开始"`
+	Organ string `query:"organ" doc:"制定机关 ID"`
+	Below string `query:"below" doc:"1 = 含下级机关"`
+	Year  int    `query:"year" doc:"公布年度"`
+	State string `query:"status" doc:"in_force 有效、amended 已修改、repealed 废止、expired 失效、registered 待公布"`
+	Topic string `query:"topic" doc:"主题"`
+	Q     string `query:"q" doc:"标题、文号或关键词"`
+	Page  int    `query:"page" doc:"页码，从 1 开始"`
 }
 
 type statsQuery struct {
@@ -109,8 +109,8 @@ type DocJSON struct {
 	Title       string        `json:"title"`
 	OrganID     string        `json:"organ_id"`
 	Organ       string        `json:"organ" doc:"制定机关"`
-	Status      Status        `json:"status"`
-	StatusLabel string        `json:"status_label"`
+	State       State         `json:"status"`
+	StateLabel  string        `json:"status_label"`
 	SignedOn    calendar.Date `json:"signed_on"`
 	PublishedOn calendar.Date `json:"published_on"`
 	EffectiveOn calendar.Date `json:"effective_on"`
@@ -124,7 +124,7 @@ type DocJSON struct {
 }
 
 func docJSON(d *Doc, today calendar.Date) DocJSON {
-	return DocJSON{ID: d.ID, Number: d.Number, Title: d.Title, OrganID: d.OrganID, Organ: d.OrganName, Status: d.Status, StatusLabel: d.StatusText(today),
+	return DocJSON{ID: d.ID, Number: d.Number, Title: d.Title, OrganID: d.OrganID, Organ: d.OrganName, State: d.State, StateLabel: d.StateText(today),
 		SignedOn: d.SignedOn, PublishedOn: d.PublishedOn, EffectiveOn: d.EffectiveOn, ExpiresOn: d.ExpiresOn, Keywords: d.KeywordList(), Topics: d.TopicList(),
 		AmendedBy: d.AmendedByID, Amends: d.AmendsID, Version: d.CurrentVersion, URL: "/public/normdocs/" + d.ID}
 }
@@ -142,13 +142,13 @@ type FilingJSON struct {
 	Overdue    bool          `json:"overdue"`
 }
 
-// StatusJSON is one entry of the status timeline.
-type StatusJSON struct {
-	Status Status        `json:"status"`
-	Label  string        `json:"label"`
-	From   calendar.Date `json:"from"`
-	Note   string        `json:"note"`
-	Ref    string        `json:"ref" doc:"相关文件 ID"`
+// StateJSON is one entry of the status timeline.
+type StateJSON struct {
+	State State         `json:"status"`
+	Label string        `json:"label"`
+	From  calendar.Date `json:"from"`
+	Note  string        `json:"note"`
+	Ref   string        `json:"ref" doc:"相关文件 ID"`
 }
 
 // DocDetailJSON is a document with its text, timeline and filings.
@@ -156,7 +156,7 @@ type DocDetailJSON struct {
 	DocJSON
 	Text     string       `json:"text"`
 	Filings  []FilingJSON `json:"filings"`
-	Timeline []StatusJSON `json:"timeline"`
+	Timeline []StateJSON  `json:"timeline"`
 }
 
 func (m *Module) apiListWith(w http.ResponseWriter, r *http.Request, public bool) error {
@@ -196,13 +196,13 @@ func (m *Module) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := DocDetailJSON{DocJSON: docJSON(d.Doc, d.Today), Text: d.Text.Body, Filings: []FilingJSON{}, Timeline: []StatusJSON{}}
+	out := DocDetailJSON{DocJSON: docJSON(d.Doc, d.Today), Text: d.Text.Body, Filings: []FilingJSON{}, Timeline: []StateJSON{}}
 	for _, f := range d.Filings {
 		out.Filings = append(out.Filings, FilingJSON{ID: f.ID, Body: f.BodyName, DueOn: f.DueOn, SentOn: f.SentOn, ReceivedOn: f.ReceivedOn, Result: f.Result,
 			Feedback: f.Feedback, State: f.StateLabel(d.Today), Overdue: f.Overdue(d.Today)})
 	}
 	for _, e := range d.Timeline {
-		out.Timeline = append(out.Timeline, StatusJSON{Status: e.Status, Label: e.Status.Label(), From: e.From, Note: e.Note, Ref: e.RefID})
+		out.Timeline = append(out.Timeline, StateJSON{State: e.State, Label: e.State.Label(), From: e.From, Note: e.Note, Ref: e.RefID})
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
 }

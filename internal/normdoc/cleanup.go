@@ -46,7 +46,7 @@ func (s *Service) OpenCleanup(ctx context.Context, p *auth.Principal, in Cleanup
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	f := Filter{OrganID: o.ID, Below: in.Below, Status: StatusInForce, Topic: in.Topic, Query: in.Query}
+	f := Filter{OrganID: o.ID, Below: in.Below, State: StateInForce, Topic: in.Topic, Query: in.Query}
 	where, args := f.where(s.Today(), o.Path)
 	var sel []string
 	sel = append(sel, o.Name+map[bool]string{true: "及所属部门", false: ""}[in.Below]+"现行有效的规范性文件")
@@ -299,16 +299,16 @@ func (s *Service) applyDecision(ctx context.Context, tx *db.Tx, p *auth.Principa
 		st.Note += "；" + it.DecisionReason
 	}
 	_, err := s.kind.RunTx(ctx, tx, s.Today(), p, it.DocID, casework.Transition[*Doc]{Action: action, Step: st, Apply: func(_ *db.Tx, d *Doc, _ *casework.Event) error {
-		if d.Status != StatusInForce {
+		if d.State != StateInForce {
 			return errNotDue // ended meanwhile: the campaign's list still shows the decision
 		}
 		switch it.Decision {
 		case Amend:
 			d.PendingAmend = true
 		case Repeal:
-			d.Status, d.StatusOn, d.EndedOn = StatusRepealed, on, on
+			d.State, d.StateOn, d.EndedOn = StateRepealed, on, on
 		case Expire:
-			d.Status, d.StatusOn, d.EndedOn = StatusExpired, on, on
+			d.State, d.StateOn, d.EndedOn = StateExpired, on, on
 		}
 		return nil
 	}})

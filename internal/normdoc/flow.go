@@ -88,7 +88,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 	}
 	var out *Doc
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		d := &Doc{ID: db.NewID(), Status: StatusRegistered, SignedOn: signed, Keywords: strings.TrimSpace(in.Keywords), Topics: strings.TrimSpace(in.Topics),
+		d := &Doc{ID: db.NewID(), State: StateRegistered, SignedOn: signed, Keywords: strings.TrimSpace(in.Keywords), Topics: strings.TrimSpace(in.Topics),
 			ValidYears: in.ValidYears, CurrentVersion: 1, Version: 1, CreatedAt: db.Now(), Legacy: in.Legacy}
 		d.UpdatedAt = d.CreatedAt
 		if in.Legacy {
@@ -155,7 +155,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			if err != nil && !errors.Is(err, fault.NotFound) {
 				return err
 			}
-			if err != nil || a.Status != StatusInForce || !s.editable(p, a) {
+			if err != nil || a.State != StateInForce || !s.editable(p, a) {
 				return fault.Field("amends_id", "被修改的文件应为本机关登记的现行有效文件")
 			}
 			d.AmendsID = a.ID
@@ -184,7 +184,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in RegisterIn
 			return err
 		}
 		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: d.ID, OrganID: d.RegOrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
-			Action: "register", ToState: string(d.Status), Note: d.Number}); err != nil {
+			Action: "register", ToState: string(d.State), Note: d.Number}); err != nil {
 			return err
 		}
 		out = d
@@ -252,7 +252,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		return nil, err
 	}
 	in.Note = in.Channel
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish", Step: &in.Step, From: []string{string(StatusRegistered)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish", Step: &in.Step, From: []string{string(StateRegistered)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
 		if !signed.IsZero() {
 			d.SignedOn = signed
 		}
@@ -276,7 +276,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		d.PublishedOn, d.Channel, d.EffectiveOn = in.On, in.Channel, eff
 		d.ExpiresOn = ExpiryOf(eff, d.ValidYears)
 		d.WarnOn = WarnOf(d.ExpiresOn, months)
-		d.Status, d.StatusOn = StatusInForce, eff
+		d.State, d.StateOn = StateInForce, eff
 		if !d.Legacy {
 			if err := s.openFilings(ctx, tx, d); err != nil {
 				return err
@@ -356,7 +356,7 @@ func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc) error {
 // new version of a, and records the link both ways, inside b's transaction.
 func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Principal, aID string, b *Doc, text string) (*Doc, error) {
 	return s.kind.RunTx(ctx, tx, s.Today(), p, aID, casework.Transition[*Doc]{Action: "amended", Apply: func(tx *db.Tx, a *Doc, ev *casework.Event) error {
-		if a.Status != StatusInForce {
+		if a.State != StateInForce {
 			return fault.Field("amends_id", "被修改的文件《"+a.Title+"》已不是现行有效文件")
 		}
 		a.CurrentVersion++
@@ -364,263 +364,9 @@ func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Princip
 			SourceDocID: b.ID, SourceNumber: b.Number, EffectiveOn: b.EffectiveOn, CreatedAt: db.Now(), CreatedBy: p.Name}); err != nil {
 			return err
 		}
-		a.Status, a.StatusOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StatusAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
+		a.State, a.StateOn, a.EndedOn, a.AmendedByID, a.PendingAmend = StateAmended, b.EffectiveOn, b.EffectiveOn, b.ID, false
 		b.AmendsID = a.ID
 		ev.On, ev.Note, ev.RefID = b.EffectiveOn, "被"+b.Number+"《"+b.Title+"》修改", b.ID
 		return nil
 	}})
 }
-
-// AmendInput links an existing amendment: document id was amended by document ByID.
-type AmendInput struct {
-	casework.Step
-	ByID string `json:"by_id" required:"true"`
-	Text string `json:"text"` // the amended text of this document; default: the amending document's text
-}
-
-// MarkAmended records that a published document amended this one (for documents registered separately).
-func (s *Service) MarkAmended(ctx context.Context, p *auth.Principal, id string, in AmendInput) (*Doc, error) {
-	var out *Doc
-	_, err := s.run(ctx, p, in.ByID, casework.Transition[*Doc]{Action: "amends", Step: &in.Step, Apply: func(tx *db.Tx, b *Doc, ev *casework.Event) error {
-		if !b.Published() || b.Status != StatusInForce {
-			return fault.Field("by_id", "修改文件应为已公布的现行有效文件")
-		}
-		if b.ID == id {
-			return fault.Field("by_id", "文件不能修改自身")
-		}
-		text := strings.TrimSpace(in.Text)
-		if text == "" {
-			v, err := getVersion(ctx, tx, b.ID, b.CurrentVersion)
-			if err != nil {
-				return err
-			}
-			text = v.Body
-		}
-		a, err := getDoc(ctx, tx, id)
-		if err != nil && !errors.Is(err, fault.NotFound) {
-			return err
-		}
-		if err != nil || !s.editable(p, a) {
-			return fault.NotFoundf("被修改的文件不存在或您无权查看")
-		}
-		if out, err = s.applyAmendment(ctx, tx, p, id, b, text); err != nil {
-			return err
-		}
-		ev.Note, ev.RefID = "修改《"+a.Title+"》", a.ID
-		return nil
-	}})
-	return out, err
-}
-
-// EndInput ends a document: 废止 or 宣布失效, effective on the step date.
-type EndInput struct {
-	casework.Step
-	Status Status `json:"status" required:"true"` // repealed / expired
-	Basis  string `json:"basis" required:"true"`  // the repealing decision, e.g. 青政发〔2026〕3号
-	ByID   string `json:"by_id"`                  // the repealing document in the register, if any
-}
-
-// End repeals a document or declares it expired.
-func (s *Service) End(ctx context.Context, p *auth.Principal, id string, in EndInput) (*Doc, error) {
-	if in.Status != StatusRepealed && in.Status != StatusExpired {
-		return nil, fault.Field("status", "请选择废止或宣布失效")
-	}
-	in.Basis = strings.TrimSpace(in.Basis)
-	if in.Basis == "" {
-		return nil, fault.Field("basis", "请写明废止或宣布失效的依据（决定文号或会议）")
-	}
-	in.Note = in.Basis
-	action := map[Status]string{StatusRepealed: "repeal", StatusExpired: "expire"}[in.Status]
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
-		if err := casework.NotBefore(in.On, d.PublishedOn, "公布日期"); err != nil {
-			return err
-		}
-		d.Status, d.StatusOn, d.EndedOn = in.Status, in.On, in.On
-		ev.RefID = in.ByID
-		return nil
-	}})
-}
-
-// ReviseInput is a new text of a document: corrections before publication, 勘误 after.
-type ReviseInput struct {
-	casework.Step
-	Title string `json:"title"`
-	Body  string `json:"body" required:"true"`
-}
-
-// ReviseText keeps a new version of the text. Published documents need a note (勘误说明).
-func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, in ReviseInput) (*Doc, error) {
-	in.Body, in.Title = strings.TrimSpace(in.Body), strings.TrimSpace(in.Title)
-	if in.Body == "" {
-		return nil, fault.Field("body", "请粘贴或上传新的全文")
-	}
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "revise", Step: &in.Step, From: []string{string(StatusRegistered), string(StatusInForce)},
-		Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
-			if d.Published() && ev.Note == "" {
-				return fault.Field("note", "已公布文件修订文本须写明勘误说明")
-			}
-			cur, err := getVersion(ctx, tx, d.ID, d.CurrentVersion)
-			if err != nil {
-				return err
-			}
-			if in.Title == "" {
-				in.Title = d.Title
-			}
-			if cur.Body == in.Body && cur.Title == in.Title {
-				return fault.Field("body", "文本没有变化")
-			}
-			d.CurrentVersion++
-			d.Title, d.Provisional = in.Title, IsProvisional(in.Title)
-			return insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: d.CurrentVersion, Title: in.Title, Body: in.Body, Note: ev.Note, EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name})
-		}})
-}
-
-// EvaluateInput is the evaluation before expiry.
-type EvaluateInput struct {
-	casework.Step
-	Evaluation Evaluation `json:"evaluation" required:"true"`
-}
-
-// Evaluate records the evaluation of a document whose validity is running out: 继续有效 renews the
-// validity from the day after expiry (the document is re-published with a new period), 需要修改 flags
-// it for amendment, 到期失效 lets it lapse at expiry.
-func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in EvaluateInput) (*Doc, error) {
-	if in.Evaluation.Label() == "" {
-		return nil, fault.Field("evaluation", "请选择评估结论")
-	}
-	action := "evaluate"
-	if in.Evaluation == EvalContinue {
-		action = "renew"
-	}
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, From: []string{string(StatusInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
-		if ev.Note == "" {
-			ev.Note = in.Evaluation.Label()
-		} else if in.Evaluation != EvalContinue {
-			ev.Note = in.Evaluation.Label() + "：" + ev.Note
-		}
-		d.EvaluatedOn, d.EvaluationNote = in.On, ev.Note
-		switch in.Evaluation {
-		case EvalContinue:
-			months, err := s.settings.Int(ctx, tx, d.OrganID, settingDef(KeyWarnMonths))
-			if err != nil {
-				return err
-			}
-			d.ExpiresOn = ExpiryOf(d.ExpiresOn.AddDays(1), d.ValidYears)
-			d.WarnOn = WarnOf(d.ExpiresOn, months)
-			d.Evaluation, d.PendingAmend = "", false
-			ev.Note += "，有效期延续至" + d.ExpiresOn.Chinese()
-		case EvalAmend:
-			d.Evaluation, d.PendingAmend = EvalAmend, true
-		case EvalExpire:
-			d.Evaluation = EvalExpire
-		}
-		return nil
-	}})
-}
-
-// FilingInput records a step of a 备案.
-type FilingInput struct {
-	casework.Step
-	Stage    string `json:"stage" required:"true"` // sent / received / feedback
-	Result   string `json:"result"`                // feedback: ok / correct
-	Feedback string `json:"feedback"`
-}
-
-// RecordFiling records the sending, the receipt or the filing body's feedback.
-func (s *Service) RecordFiling(ctx context.Context, p *auth.Principal, id, filingID string, in FilingInput) (*Doc, error) {
-	action := map[string]string{"sent": "filing_sent", "received": "filing_received", "feedback": "filing_feedback"}[in.Stage]
-	if action == "" {
-		return nil, fault.Field("stage", "请选择备案环节")
-	}
-	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: action, Step: &in.Step, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
-		f, err := scanFiling(tx.QueryRowContext(ctx, `SELECT `+filingCols+` FROM normdoc_filings WHERE id = ? AND doc_id = ?`, filingID, d.ID))
-		if err != nil {
-			return db.Found(err, "备案记录")
-		}
-		switch in.Stage {
-		case "sent":
-			if !f.SentOn.IsZero() {
-				return fault.Conflictf("已于 %s 报送", f.SentOn)
-			}
-			if in.On.Before(d.PublishedOn) {
-				return fault.Field("on", "报送日期不能早于公布日期")
-			}
-			f.SentOn = in.On
-			ev.Note = "报送" + f.BodyName
-			if f.SentOn.After(f.DueOn) {
-				ev.Note += fmt.Sprintf("（逾期，期限 %s）", f.DueOn)
-			}
-		case "received":
-			if f.SentOn.IsZero() || !f.ReceivedOn.IsZero() {
-				return fault.Conflictf("请先记录报送日期；接收日期只能记录一次")
-			}
-			if in.On.Before(f.SentOn) {
-				return fault.Field("on", "接收日期不能早于报送日期")
-			}
-			f.ReceivedOn = in.On
-			ev.Note = f.BodyName + "接收"
-		case "feedback":
-			if f.SentOn.IsZero() {
-				return fault.Conflictf("尚未报送备案")
-			}
-			if in.Result != "ok" && in.Result != "correct" {
-				return fault.Field("result", "请选择备案审查结果")
-			}
-			if in.On.Before(f.SentOn) {
-				return fault.Field("on", "反馈日期不能早于报送日期")
-			}
-			f.Result, f.Feedback, f.FeedbackOn = in.Result, strings.TrimSpace(in.Feedback), in.On
-			ev.Note = f.BodyName + "：" + f.ResultLabel()
-			if f.Feedback != "" {
-				ev.Note += "，" + f.Feedback
-			}
-		}
-		return tx.Exec(ctx, `UPDATE normdoc_filings SET sent_on = ?, received_on = ?, result = ?, feedback = ?, feedback_on = ? WHERE id = ?`,
-			f.SentOn.String(), f.ReceivedOn.String(), f.Result, f.Feedback, f.FeedbackOn.String(), f.ID)
-	}})
-}
-
-// ExpireDue ends every document whose validity ran out (the day after its last day in force). Run by the scheduler.
-func (s *Service) ExpireDue(ctx context.Context) (int, error) {
-	today := s.Today()
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM normdocs WHERE status = 'in_force' AND expires_on <> '' AND expires_on < ?`, today.String())
-	if err != nil {
-		return 0, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		_, err := s.kind.Run(ctx, s.db, today, nil, id, casework.Transition[*Doc]{Action: "expire_due", Apply: func(_ *db.Tx, d *Doc, ev *casework.Event) error {
-			if d.Status != StatusInForce || d.ExpiresOn.IsZero() || !d.ExpiresOn.Before(today) {
-				return errNotDue // another instance got there first, or the validity was renewed
-			}
-			end := d.ExpiresOn.AddDays(1)
-			d.Status, d.StatusOn, d.EndedOn = StatusExpired, end, end
-			ev.On, ev.ActorName, ev.Note = end, "系统", "有效期至"+d.ExpiresOn.Chinese()+"届满"
-			return nil
-		}})
-		switch {
-		case errors.Is(err, errNotDue):
-		case err != nil:
-			return n, err
-		default:
-			n++
-		}
-	}
-	return n, nil
-}
-
-// errNotDue skips a document whose expiry no longer applies; nothing is written.
-var errNotDue = errors.New("文件不再到期")

@@ -199,7 +199,7 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	staff := f.login("qs_sc")
 	rid := f.approved("青山县城区停车管理暂行办法", "990121-GOV", "2025-08-20", textV1)
 	d := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Keywords: "停车，城区", Topics: "城市管理", Step: casework.Step{On: date("2025-08-25")}}))
-	if d.Number != "青政规〔2025〕1号" || d.Status != StatusRegistered || d.OrganName != "青山县人民政府" || !d.Provisional || d.ValidYears != 2 {
+	if d.Number != "青政规〔2025〕1号" || d.State != StateRegistered || d.OrganName != "青山县人民政府" || !d.Provisional || d.ValidYears != 2 {
 		t.Fatalf("registered %+v", d)
 	}
 	_, err := f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, Step: casework.Step{On: date("2025-08-25")}})
@@ -210,8 +210,8 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 	_, err = f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}})
 	refusedField(t, err, "channel", "publication needs a channel")
 	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01")}, Channel: "青山县人民政府门户网站", EffectiveText: "2025-10-01"}))
-	if d.Status != StatusInForce {
-		t.Fatal(d.Status)
+	if d.State != StateInForce {
+		t.Fatal(d.State)
 	}
 	// 暂行: 2 years from 2025-10-01, last day 2027-09-30; the warning 6 months before.
 	eq(t, "expires", d.ExpiresOn, "2027-09-30")
@@ -229,7 +229,7 @@ func TestRegisterPublishAndFilingDeadlines(t *testing.T) {
 		eq(t, fi.BodyName+" filing due", fi.DueOn, "2025-10-09")
 	}
 	ix, ok := f.index.docs[d.ID]
-	if !ok || ix.Status != "有效" || !ix.InForce || ix.Number != d.Number || !strings.Contains(ix.Body, "第三条") || ix.URL != "/public/normdocs/"+d.ID {
+	if !ok || ix.State != "有效" || !ix.InForce || ix.Number != d.Number || !strings.Contains(ix.Body, "第三条") || ix.URL != "/public/normdocs/"+d.ID {
 		t.Errorf("index %+v", ix)
 	}
 	must(t)(f.svc.RecordFiling(f.ctx, staff, d.ID, det.Filings[0].ID, FilingInput{Step: casework.Step{On: date("2025-10-09")}, Stage: "sent"}))
@@ -386,10 +386,10 @@ func TestValidityWarningEvaluationAndExpiry(t *testing.T) {
 		t.Fatalf("b expires: %d %v", n, err)
 	}
 	b, _ = f.svc.Get(f.ctx, staff, b.ID)
-	if b.Status != StatusExpired || b.StatusOn.String() != "2026-03-01" {
-		t.Errorf("b %s from %s", b.Status, b.StatusOn)
+	if b.State != StateExpired || b.StateOn.String() != "2026-03-01" {
+		t.Errorf("b %s from %s", b.State, b.StateOn)
 	}
-	if ix := f.index.docs[b.ID]; ix.Status != "失效" || ix.InForce {
+	if ix := f.index.docs[b.ID]; ix.State != "失效" || ix.InForce {
 		t.Errorf("index of b %+v", ix)
 	}
 	st, _ := f.svc.StatsByCode(f.ctx, "990121-GOV", 2025)
@@ -473,16 +473,16 @@ func TestCleanupCampaign(t *testing.T) {
 	if _, err := f.svc.CloseCleanup(f.ctx, staff, c.ID, CloseInput{Step: casework.Step{On: date("2025-11-20")}, DecidedBy: "县政府第20次常务会议"}); err != nil {
 		t.Fatal(err)
 	}
-	status := map[string]Status{}
+	status := map[string]State{}
 	for _, d := range docs[:5] {
 		got, _ := f.svc.Get(f.ctx, staff, d.ID)
-		status[d.Title] = got.Status
+		status[d.Title] = got.State
 		if d.ID == docs[2].ID && !got.PendingAmend {
 			t.Error("修改 flags the document for amendment")
 		}
 	}
-	if status["青山县招商引资优惠办法"] != StatusExpired || status["青山县优化营商环境若干措施"] != StatusInForce || status["青山县政府投资项目管理办法"] != StatusInForce ||
-		status["青山县企业信用修复办法"] != StatusRepealed || status["青山县城区绿化管理办法"] != StatusInForce {
+	if status["青山县招商引资优惠办法"] != StateExpired || status["青山县优化营商环境若干措施"] != StateInForce || status["青山县政府投资项目管理办法"] != StateInForce ||
+		status["青山县企业信用修复办法"] != StateRepealed || status["青山县城区绿化管理办法"] != StateInForce {
 		t.Errorf("statuses after closing %v", status)
 	}
 	err = f.svc.Decide(f.ctx, staff, c.ID, ItemInput{ItemID: cd.Items[0].ID, Decision: Keep})
@@ -512,7 +512,7 @@ func TestCleanupCampaign(t *testing.T) {
 		t.Errorf("cleanup stats %+v", st.Cleanup)
 	}
 	d := mustDetail(t, f, staff, docs[3].ID)
-	if last := d.Timeline[len(d.Timeline)-1]; last.Status != StatusRepealed || last.From.String() != "2025-11-20" {
+	if last := d.Timeline[len(d.Timeline)-1]; last.State != StateRepealed || last.From.String() != "2025-11-20" {
 		t.Errorf("timeline %+v", d.Timeline)
 	}
 }
@@ -532,13 +532,13 @@ func TestVersionsAmendmentAndArticleDiff(t *testing.T) {
 	b := must(t)(f.svc.Register(f.ctx, staff, RegisterInput{ReviewID: rid, AmendsID: a.ID, Step: casework.Step{On: date("2025-11-10")}}))
 	b = must(t)(f.svc.Publish(f.ctx, staff, b.ID, PublishInput{Step: casework.Step{On: date("2025-12-01")}, Channel: "政府公报", EffectiveText: "2026-01-01"}))
 	det := mustDetail(t, f, staff, a.ID)
-	if det.Doc.Status != StatusAmended || det.Doc.AmendedByID != b.ID || det.Doc.StatusOn.String() != "2026-01-01" || len(det.Versions) != 2 || det.AmendedBy == nil {
+	if det.Doc.State != StateAmended || det.Doc.AmendedByID != b.ID || det.Doc.StateOn.String() != "2026-01-01" || len(det.Versions) != 2 || det.AmendedBy == nil {
 		t.Fatalf("amended document %+v, %d versions", det.Doc, len(det.Versions))
 	}
 	if det.Versions[1].SourceNumber != b.Number {
 		t.Errorf("version source %q", det.Versions[1].SourceNumber)
 	}
-	if ix := f.index.docs[a.ID]; ix.Status != "已修改" || ix.InForce {
+	if ix := f.index.docs[a.ID]; ix.State != "已修改" || ix.InForce {
 		t.Errorf("index of the amended document %+v", ix)
 	}
 	v, err := f.svc.Diff(f.ctx, nil, a.ID, 1, 2)

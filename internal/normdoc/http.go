@@ -33,6 +33,19 @@ type Module struct {
 // NewModule wires the module.
 func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 
+// moved lists the page addresses before the /{module}/{records}/{id} scheme: each, and every page
+// below it, answers 301 with the new address.
+var moved = []struct {
+	old, to string
+	perm    auth.Perm
+}{
+	{"/normdocs", "/normdoc/docs", PermRead},
+	{"/normdocs/stats", "/normdoc/stats", auth.PermStatsRead},
+	{"/normdocs/stats.xlsx", "/normdoc/stats.xlsx", auth.PermStatsRead},
+	{"/normdocs/settings", "/normdoc/settings", PermEdit},
+	{"/cleanups", "/normdoc/cleanups", PermRead},
+}
+
 // Service is the module's business layer.
 func (m *Module) Service() *Service { return m.svc }
 
@@ -42,28 +55,34 @@ func (m *Module) registerPages(app *web.App) {
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)
 	app.Menu(
-		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdocs", Perm: PermRead, Order: 210},
-		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdocs/stats", Perm: auth.PermStatsRead, Order: 510},
+		web.MenuItem{Group: "业务", Title: "规范性文件", URL: "/normdoc/docs", Perm: PermRead, Order: 210},
+		web.MenuItem{Group: "统计", Title: "审查与文件统计", URL: "/normdoc/stats", Perm: auth.PermStatsRead, Order: 510},
 	)
-	app.GET("/normdocs", PermRead, m.list)
-	app.GET("/normdocs/new", PermEdit, m.newForm)
-	app.POST("/normdocs", PermEdit, m.create)
-	app.GET("/normdocs/settings", PermEdit, m.settingsPage)
-	app.POST("/normdocs/settings", PermEdit, m.settingsSave)
-	app.GET("/normdocs/stats", auth.PermStatsRead, m.stats)
-	app.GET("/normdocs/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
-	app.GET("/normdocs/{id}", PermRead, m.detail)
-	app.GET("/normdocs/{id}/diff", PermRead, m.diff)
-	app.GET("/normdocs/{id}/versions/{seq}", PermRead, m.version)
-	m.transitions().FormRoutes(app, "/normdocs/{id}", m.postAction)
+	app.GET("/normdoc/docs", PermRead, m.list)
+	app.GET("/normdoc/docs/new", PermEdit, m.newForm)
+	app.POST("/normdoc/docs", PermEdit, m.create)
+	app.GET("/normdoc/settings", PermEdit, m.settingsPage)
+	app.POST("/normdoc/settings", PermEdit, m.settingsSave)
+	app.GET("/normdoc/stats", auth.PermStatsRead, m.stats)
+	app.GET("/normdoc/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
+	app.GET("/normdoc/docs/{id}", PermRead, m.detail)
+	app.GET("/normdoc/docs/{id}/diff", PermRead, m.diff)
+	app.GET("/normdoc/docs/{id}/versions/{seq}", PermRead, m.version)
+	m.transitions().FormRoutes(app, "/normdoc/docs/{id}", m.postAction)
 
-	app.GET("/cleanups", PermRead, m.cleanups)
-	app.POST("/cleanups", PermEdit, m.cleanupCreate)
-	app.GET("/cleanups/{id}", PermRead, m.cleanup)
-	app.GET("/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
-	app.GET("/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
-	app.POST("/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
+	app.GET("/normdoc/cleanups", PermRead, m.cleanups)
+	app.POST("/normdoc/cleanups", PermEdit, m.cleanupCreate)
+	app.GET("/normdoc/cleanups/{id}", PermRead, m.cleanup)
+	app.GET("/normdoc/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
+	app.GET("/normdoc/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
+	app.POST("/normdoc/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
 
+	for _, mv := range moved {
+		app.Moved(mv.old, mv.to, mv.perm)
+	}
+
+	// The public addresses keep their form: they are printed on paper, quoted in other
+	// governments' pages and stored in the search index.
 	app.GET("/public/normdocs", auth.PermPublic, m.publicList)
 	app.GET("/public/normdocs/{id}", auth.PermPublic, m.publicDetail)
 	app.GET("/public/normdocs/{id}/diff", auth.PermPublic, m.publicDiff)
@@ -137,7 +156,7 @@ type listPage struct {
 	Pages     int
 	Filter    Filter
 	Organs    []org.Organ
-	Statuses  []Status
+	States    []State
 	CanEdit   bool
 	PrevURL   string
 	NextURL   string
@@ -149,8 +168,8 @@ type listPage struct {
 
 func filterFrom(q url.Values) Filter {
 	year, _ := strconv.Atoi(q.Get("year"))
-	st, _ := ParseStatus(q.Get("status"))
-	return Filter{OrganID: q.Get("organ"), Below: q.Get("below") == "1", Year: year, Status: st, Topic: q.Get("topic"), Query: q.Get("q"),
+	st, _ := ParseState(q.Get("status"))
+	return Filter{OrganID: q.Get("organ"), Below: q.Get("below") == "1", Year: year, State: st, Topic: q.Get("topic"), Query: q.Get("q"),
 		FilingOverdue: q.Get("overdue") == "1", Expiring: q.Get("expiring") == "1"}
 }
 
@@ -187,7 +206,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	if q.Get("format") == "xlsx" {
 		return m.listXLSX(w, r, items)
 	}
-	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), Statuses: Statuses,
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: m.scopeOrgans(p), States: States,
 		CanEdit: p.Can(PermEdit), Today: m.svc.Today().String(), Years: m.years()}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)
@@ -220,7 +239,7 @@ func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request, items []*Doc) 
 	today := m.svc.Today()
 	sh := docgen.Sheet{Name: "规范性文件", Title: "规范性文件登记台账", Header: []string{"文号", "标题", "制定机关", "签发日期", "公布日期", "施行日期", "有效期至", "状态", "主题", "关键词"}}
 	for _, d := range items {
-		sh.Rows = append(sh.Rows, []any{d.Number, d.Title, d.OrganName, d.SignedOn, d.PublishedOn, d.EffectiveOn, d.ExpiresOn, d.StatusText(today), d.Topics, d.Keywords})
+		sh.Rows = append(sh.Rows, []any{d.Number, d.Title, d.OrganName, d.SignedOn, d.PublishedOn, d.EffectiveOn, d.ExpiresOn, d.StateText(today), d.Topics, d.Keywords})
 	}
 	body, err := docgen.XLSX(sh)
 	if err != nil {
@@ -255,7 +274,7 @@ func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, f
 			np.Review = rv
 		}
 	}
-	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 		return err
 	}
 	return m.render(w, r, "new", status, "登记规范性文件", np, fe)
@@ -284,16 +303,16 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/normdocs/"+d.ID, "已登记，文号 "+d.Number)
+	return redirect(w, r, "/normdoc/docs/"+d.ID, "已登记，文号 "+d.Number)
 }
 
 type detailPage struct {
 	*Detail
-	Statuses    []Status
+	States      []State
 	Evaluations []Evaluation
 	InForce     []*Doc
 	Public      bool
-	Prefix      string // URL prefix of the document pages: /normdocs or /public/normdocs
+	Prefix      string // URL prefix of the document pages: /normdoc/docs or /public/normdocs
 	Articles    []Article
 }
 
@@ -307,9 +326,9 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
-	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdocs"}
+	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdoc/docs"}
 	if d.CanEdit {
-		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{Status: StatusInForce, Limit: 500}); err != nil {
+		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 			return err
 		}
 	}
@@ -345,7 +364,7 @@ func (m *Module) postAction(a action.Action[*Doc]) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return redirect(w, r, "/normdocs/"+id, a.Message(d))
+		return redirect(w, r, "/normdoc/docs/"+id, a.Message(d))
 	}
 }
 
@@ -370,7 +389,7 @@ func (m *Module) diffPage(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 func (m *Module) diff(w http.ResponseWriter, r *http.Request) error {
-	return m.diffPage(w, r, auth.From(r.Context()), "/normdocs")
+	return m.diffPage(w, r, auth.From(r.Context()), "/normdoc/docs")
 }
 
 func (m *Module) publicDiff(w http.ResponseWriter, r *http.Request) error {
@@ -394,7 +413,7 @@ func (m *Module) versionPage(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 func (m *Module) version(w http.ResponseWriter, r *http.Request) error {
-	return m.versionPage(w, r, auth.From(r.Context()), "/normdocs")
+	return m.versionPage(w, r, auth.From(r.Context()), "/normdoc/docs")
 }
 
 func (m *Module) publicVersion(w http.ResponseWriter, r *http.Request) error {
@@ -419,7 +438,7 @@ func (m *Module) publicList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: organs, Statuses: PublicStatuses, Public: true,
+	lp := &listPage{Items: items, Total: total, Page: page, Pages: (total + limit - 1) / limit, Filter: f, Organs: organs, States: PublicStates, Public: true,
 		Today: m.svc.Today().String(), Years: m.years(), TodayDate: m.svc.Today()}
 	if page > 1 {
 		lp.PrevURL = pageURL(q, page-1)
@@ -436,139 +455,6 @@ func (m *Module) publicDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return m.render(w, r, "public_detail", http.StatusOK, d.Doc.Title, &detailPage{Detail: d, Public: true, Prefix: "/public/normdocs", Articles: SplitArticles(d.Text.Body)}, nil)
-}
-
-// ---- cleanup campaigns ----
-
-type cleanupsPage struct {
-	Items   []*Cleanup
-	Organs  []org.Organ
-	CanEdit bool
-	Today   string
-}
-
-func (m *Module) cleanups(w http.ResponseWriter, r *http.Request) error {
-	return m.renderCleanups(w, r, http.StatusOK, nil)
-}
-
-func (m *Module) renderCleanups(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
-	p := auth.From(r.Context())
-	items, err := m.svc.Cleanups(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	return m.render(w, r, "cleanups", status, "规范性文件清理", &cleanupsPage{Items: items, Organs: m.scopeOrgans(p), CanEdit: p.Can(PermEdit), Today: m.svc.Today().String()}, fe)
-}
-
-func (m *Module) cleanupCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	v := r.PostFormValue
-	c, err := m.svc.OpenCleanup(r.Context(), auth.From(r.Context()), CleanupInput{Step: casework.Step{OnText: v("on")}, OrganID: v("organ_id"), Below: v("below") == "1",
-		Title: v("title"), Basis: v("basis"), Topic: v("topic"), Query: v("query")})
-	if fe := formErr(err, r); fe != nil {
-		return m.renderCleanups(w, r, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/cleanups/"+c.ID, "已开始清理，共纳入 "+strconv.Itoa(c.Items)+" 件文件")
-}
-
-type cleanupPage struct {
-	*CleanupDetail
-	Decisions []Decision
-	Today     string
-}
-
-func (m *Module) cleanup(w http.ResponseWriter, r *http.Request) error {
-	return m.renderCleanup(w, r, r.PathValue("id"), http.StatusOK, nil)
-}
-
-func (m *Module) renderCleanup(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
-	cd, err := m.svc.Cleanup(r.Context(), auth.From(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	return m.render(w, r, "cleanup", status, cd.Cleanup.Title, &cleanupPage{CleanupDetail: cd, Decisions: Decisions, Today: m.svc.Today().String()}, fe)
-}
-
-func (m *Module) cleanupAction(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
-	id := r.PathValue("id")
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	v := r.PostFormValue
-	ctx := r.Context()
-	var err error
-	var flash string
-	switch r.PathValue("action") {
-	case "items":
-		// One form carries the proposal and/or decision of every row; only changed rows are saved.
-		stage := v("stage")
-		n := 0
-		for _, itemID := range r.PostForm["item_id"] {
-			dec := Decision(v("decision_" + itemID))
-			if dec == "" || v("old_"+itemID) == string(dec)+"|"+v("reason_"+itemID) {
-				continue
-			}
-			in := ItemInput{ItemID: itemID, Decision: dec, Reason: v("reason_" + itemID), Step: casework.Step{OnText: v("on")}}
-			if stage == "decide" {
-				err = m.svc.Decide(ctx, p, id, in)
-			} else {
-				err = m.svc.Propose(ctx, p, id, in)
-			}
-			if err != nil {
-				break
-			}
-			n++
-		}
-		flash = "已保存 " + strconv.Itoa(n) + " 件文件的" + map[bool]string{true: "清理决定", false: "清理建议"}[stage == "decide"]
-	case "adopt":
-		var n int
-		n, err = m.svc.AdoptProposals(ctx, p, id, casework.Step{OnText: v("on")})
-		flash = "已按建议决定 " + strconv.Itoa(n) + " 件"
-	case "close":
-		_, err = m.svc.CloseCleanup(ctx, p, id, CloseInput{Step: casework.Step{OnText: v("on")}, DecidedBy: v("decided_by")})
-		flash = "清理工作已结束，文件状态已更新"
-	default:
-		return web.NotFound("操作")
-	}
-	if fe := formErr(err, r); fe != nil {
-		return m.renderCleanup(w, r, id, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/cleanups/"+id, flash)
-}
-
-func (m *Module) cleanupDocx(w http.ResponseWriter, r *http.Request) error {
-	doc, err := m.svc.CleanupDocument(r.Context(), auth.From(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	body, err := doc.DOCX()
-	if err != nil {
-		return err
-	}
-	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_cleanup", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "清理结果通知"}})
-	return web.Download(w, "规范性文件清理结果.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
-}
-
-func (m *Module) cleanupXLSX(w http.ResponseWriter, r *http.Request) error {
-	sheets, title, err := m.svc.CleanupSheets(r.Context(), auth.From(r.Context()), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	body, err := docgen.XLSX(sheets...)
-	if err != nil {
-		return err
-	}
-	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_cleanup", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "清理结果目录"}})
-	return web.Download(w, title+"结果目录.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
 }
 
 // ---- statistics ----
@@ -669,5 +555,5 @@ func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/normdocs/settings", "设置已保存，此后公布的文件按新设置计算")
+	return redirect(w, r, "/normdoc/settings", "设置已保存，此后公布的文件按新设置计算")
 }

@@ -22,16 +22,16 @@ func TestSearchIndexFollowsTheRegister(t *testing.T) {
 	if !strings.HasPrefix(hits[0].URL, "/public/normdocs/"+d.ID+"#a") || hits[0].Label != "第三条" {
 		t.Errorf("the hit links to the article: %s %q", hits[0].URL, hits[0].Label)
 	}
-	must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-06-01")}, Status: StatusRepealed, Basis: "青政发〔2025〕1号"}))
+	must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-06-01")}, State: StateRepealed, Basis: "青政发〔2025〕1号"}))
 	hits, _, err = ix.Search(f.ctx, "停放机动车", search.Options{Kind: search.KindNormdoc, Status: "废止"})
 	if err != nil || len(hits) != 1 || hits[0].InForce {
 		t.Errorf("after repeal %+v %v", hits, err)
 	}
 	// The public page carries the anchor the hit links to.
 	app, _ := f.app()
-	code, body, _ := f.client(app, "").get("/public/normdocs/" + d.ID)
+	w := f.client(app, "").Get("/public/normdocs/" + d.ID)
 	anchor := hits[0].URL[strings.Index(hits[0].URL, "#")+1:]
-	if code != 200 || !strings.Contains(body, `id="`+anchor+`"`) {
-		t.Errorf("anchor %s missing on the public page (%d)", anchor, code)
+	if w.Code != 200 || !strings.Contains(w.Body, `id="`+anchor+`"`) {
+		t.Errorf("anchor %s missing on the public page (%d)", anchor, w.Code)
 	}
 }

@@ -21,8 +21,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Doc
 // PublicList returns one page of the published documents (the public database).
 func (s *Service) PublicList(ctx context.Context, f Filter) ([]*Doc, int, error) {
 	f.Published = true
-	if f.Status == StatusRegistered {
-		f.Status = ""
+	if f.State == StateRegistered {
+		f.State = ""
 	}
 	return s.list(ctx, "1 = 1", nil, f)
 }
@@ -175,7 +175,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		return nil, err
 	}
 	for _, r := range reviews {
-		out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.Number, URL: "/normdocs/new?review=" + r.ID})
+		out = append(out, web.Todo{Module: "规范性文件", Title: "登记编号：" + r.Title, Detail: "审核意见书 " + r.OpinionNumber, URL: "/normdoc/docs/new?review=" + r.ID})
 	}
 	a, aa := p.ScopeSQL("d.reg_organ_id", "")
 	docs, err := queryDocs(ctx, s.db, `SELECT `+docCols+` FROM normdocs d WHERE `+a+` AND d.status = 'registered' ORDER BY d.created_at LIMIT 100`, aa...)
@@ -183,7 +183,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		return nil, err
 	}
 	for _, d := range docs {
-		out = append(out, web.Todo{Module: "规范性文件", Title: "统一印发、公布：" + d.Title, Detail: d.Number, URL: "/normdocs/" + d.ID})
+		out = append(out, web.Todo{Module: "规范性文件", Title: "统一印发、公布：" + d.Title, Detail: d.Number, URL: "/normdoc/docs/" + d.ID})
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT f.due_on, f.body_name, d.id, d.title, d.number FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id
 		WHERE `+a+` AND f.sent_on = '' ORDER BY f.due_on LIMIT 300`, aa...)
@@ -197,7 +197,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			return nil, err
 		}
 		dd, _ := calendar.ParseDate(due)
-		out = append(out, web.Todo{Module: "规范性文件", Title: "报送备案：" + title, Detail: number + " → " + body, URL: "/normdocs/" + id, Due: dd, Basis: basisFiling})
+		out = append(out, web.Todo{Module: "规范性文件", Title: "报送备案：" + title, Detail: number + " → " + body, URL: "/normdoc/docs/" + id, Due: dd, Basis: basisFiling})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -209,7 +209,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	}
 	for _, d := range docs {
 		out = append(out, web.Todo{Module: "规范性文件", Title: "有效期届满前评估：" + d.Title, Detail: fmt.Sprintf("%s，有效期至%s", d.Number, d.ExpiresOn.Chinese()),
-			URL: "/normdocs/" + d.ID, Due: d.ExpiresOn, Basis: basisValidity})
+			URL: "/normdoc/docs/" + d.ID, Due: d.ExpiresOn, Basis: basisValidity})
 	}
 	cs, err := s.Cleanups(ctx, p)
 	if err != nil {
@@ -217,7 +217,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	}
 	for _, c := range cs {
 		if !c.Closed() && s.inScope(p, c.RegOrganID) {
-			out = append(out, web.Todo{Module: "规范性文件", Title: "文件清理：" + c.Title, Detail: fmt.Sprintf("共%d件，已决定%d件", c.Items, c.Decided), URL: "/cleanups/" + c.ID})
+			out = append(out, web.Todo{Module: "规范性文件", Title: "文件清理：" + c.Title, Detail: fmt.Sprintf("共%d件，已决定%d件", c.Items, c.Decided), URL: "/normdoc/cleanups/" + c.ID})
 		}
 	}
 	return out, nil

@@ -12,34 +12,34 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 )
 
-// Status of a document in the register.
-type Status string
+// State of a document in the register: its legal validity (有效、失效、废止 …) once published.
+type State string
 
 const (
-	StatusRegistered Status = "registered" // 已登记，待公布
-	StatusInForce    Status = "in_force"   // 有效
-	StatusAmended    Status = "amended"    // 已修改 (superseded by an amending document)
-	StatusRepealed   Status = "repealed"   // 废止
-	StatusExpired    Status = "expired"    // 失效
+	StateRegistered State = "registered" // 已登记，待公布
+	StateInForce    State = "in_force"   // 有效
+	StateAmended    State = "amended"    // 已修改 (superseded by an amending document)
+	StateRepealed   State = "repealed"   // 废止
+	StateExpired    State = "expired"    // 失效
 )
 
-// Statuses in display order.
-var Statuses = []Status{StatusInForce, StatusAmended, StatusRepealed, StatusExpired, StatusRegistered}
+// States in display order.
+var States = []State{StateInForce, StateAmended, StateRepealed, StateExpired, StateRegistered}
 
-// PublicStatuses are the statuses the public database shows.
-var PublicStatuses = []Status{StatusInForce, StatusAmended, StatusRepealed, StatusExpired}
+// PublicStates are the statuses the public database shows.
+var PublicStates = []State{StateInForce, StateAmended, StateRepealed, StateExpired}
 
 // Label is the Chinese name.
-func (s Status) Label() string {
-	return map[Status]string{StatusRegistered: "已登记待公布", StatusInForce: "有效", StatusAmended: "已修改", StatusRepealed: "废止", StatusExpired: "失效"}[s]
+func (s State) Label() string {
+	return map[State]string{StateRegistered: "已登记待公布", StateInForce: "有效", StateAmended: "已修改", StateRepealed: "废止", StateExpired: "失效"}[s]
 }
 
 // Valid reports a known status.
-func (s Status) Valid() bool { return s.Label() != "" }
+func (s State) Valid() bool { return s.Label() != "" }
 
-// ParseStatus reads a code or a Chinese label.
-func ParseStatus(v string) (Status, bool) {
-	for _, s := range Statuses {
+// ParseState reads a code or a Chinese label.
+func ParseState(v string) (State, bool) {
+	for _, s := range States {
 		if v == string(s) || v == s.Label() {
 			return s, true
 		}
@@ -105,8 +105,8 @@ type Doc struct {
 	ValidYears     int
 	ExpiresOn      calendar.Date // last day in force
 	WarnOn         calendar.Date
-	Status         Status
-	StatusOn       calendar.Date
+	State          State
+	StateOn        calendar.Date
 	EndedOn        calendar.Date
 	AmendedByID    string
 	AmendsID       string
@@ -134,12 +134,12 @@ func (d *Doc) InForceOn(day calendar.Date) bool {
 	return d.ExpiresOn.IsZero() || !day.After(d.ExpiresOn)
 }
 
-// StatusText is the status shown to readers: 尚未施行 for a published document not yet effective.
-func (d *Doc) StatusText(today calendar.Date) string {
-	if d.Status == StatusInForce && today.Before(d.EffectiveOn) {
+// StateText is the status shown to readers: 尚未施行 for a published document not yet effective.
+func (d *Doc) StateText(today calendar.Date) string {
+	if d.State == StateInForce && today.Before(d.EffectiveOn) {
 		return "尚未施行"
 	}
-	return d.Status.Label()
+	return d.State.Label()
 }
 
 // TopicList splits the topics.

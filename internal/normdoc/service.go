@@ -28,7 +28,7 @@ type IndexDoc struct {
 	Organ   string
 	Number  string
 	Date    calendar.Date // publication date
-	Status  string        // Chinese label: 有效, 已修改, 废止, 失效
+	State   string        // Chinese label: 有效, 已修改, 废止, 失效
 	InForce bool
 	URL     string
 	Parts   []IndexPart // one per article (第…条), so a hit links to the article
@@ -86,9 +86,9 @@ func New(d *db.DB, o *org.Service, a *auth.Service, rv *review.Service, cal func
 		Load: s.load, Save: updateDoc,
 		// The register office keeps the document, so its events belong to that organ.
 		Facts: func(d *Doc) casework.Facts {
-			return casework.Facts{ID: d.ID, OrganID: d.RegOrganID, State: string(d.Status), Version: d.Version}
+			return casework.Facts{ID: d.ID, OrganID: d.RegOrganID, State: string(d.State), Version: d.Version}
 		},
-		StateLabel: func(st string) string { return Status(st).Label() },
+		StateLabel: func(st string) string { return State(st).Label() },
 		After: func(ctx context.Context, tx *db.Tx, _ *auth.Principal, d *Doc, _ *casework.Event) error {
 			return s.reindex(ctx, tx, d)
 		},
@@ -205,26 +205,26 @@ func (s *Service) inScope(p *auth.Principal, organID string) bool {
 
 // Detail is everything the document page shows.
 type Detail struct {
-	Doc        *Doc
-	Text       Version // current version with its body
-	Versions   []Version
-	Events     []Event
-	Timeline   []StatusEntry
-	Filings    []Filing
-	AmendedBy  *Doc
-	Amends     *Doc
-	Organ      org.Organ
-	CanEdit    bool
-	Today      calendar.Date
-	StatusText string
+	Doc       *Doc
+	Text      Version // current version with its body
+	Versions  []Version
+	Events    []Event
+	Timeline  []StateEntry
+	Filings   []Filing
+	AmendedBy *Doc
+	Amends    *Doc
+	Organ     org.Organ
+	CanEdit   bool
+	Today     calendar.Date
+	StateText string
 }
 
-// StatusEntry is one status of the timeline with its effective date.
-type StatusEntry struct {
-	Status Status
-	From   calendar.Date
-	Note   string
-	RefID  string // the amending or repealing document
+// StateEntry is one status of the timeline with its effective date.
+type StateEntry struct {
+	State State
+	From  calendar.Date
+	Note  string
+	RefID string // the amending or repealing document
 }
 
 // Detail loads the document page (staff or public: the same facts, actions only for staff).
@@ -258,7 +258,7 @@ func (s *Service) publicDoc(ctx context.Context, id string) (*Doc, error) {
 }
 
 func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, error) {
-	out := &Detail{Doc: d, CanEdit: canEdit, Today: s.Today(), StatusText: d.StatusText(s.Today())}
+	out := &Detail{Doc: d, CanEdit: canEdit, Today: s.Today(), StateText: d.StateText(s.Today())}
 	out.Organ, _ = s.org.Organ(d.OrganID)
 	var err error
 	if out.Text, err = getVersion(ctx, s.db, d.ID, d.CurrentVersion); err != nil {
@@ -295,14 +295,14 @@ func (s *Service) detail(ctx context.Context, d *Doc, canEdit bool) (*Detail, er
 
 // timeline extracts the status changes, with the dates they took effect: a document is in force
 // from its effective date, not from its publication.
-func timeline(evs []Event, d *Doc) []StatusEntry {
-	var out []StatusEntry
+func timeline(evs []Event, d *Doc) []StateEntry {
+	var out []StateEntry
 	for _, e := range evs {
-		to := Status(e.ToState)
-		if to == "" || e.ToState == e.FromState || to == StatusRegistered {
+		to := State(e.ToState)
+		if to == "" || e.ToState == e.FromState || to == StateRegistered {
 			continue
 		}
-		en := StatusEntry{Status: to, From: e.On, Note: e.Note, RefID: e.RefID}
+		en := StateEntry{State: to, From: e.On, Note: e.Note, RefID: e.RefID}
 		if e.Action == "publish" {
 			en.From, en.Note = d.EffectiveOn, e.On.String()+"公布（"+e.Note+"）"
 		}
@@ -325,7 +325,7 @@ func (s *Service) reindex(ctx context.Context, tx *db.Tx, d *Doc) error {
 
 func indexDoc(d *Doc, body string) IndexDoc {
 	ix := IndexDoc{Kind: "normdoc", RefID: d.ID, Title: d.Title, Body: body, OrganID: d.OrganID, Organ: d.OrganName, Number: d.Number,
-		Date: d.PublishedOn, Status: d.Status.Label(), InForce: d.Status == StatusInForce, URL: "/public/normdocs/" + d.ID}
+		Date: d.PublishedOn, State: d.State.Label(), InForce: d.State == StateInForce, URL: "/public/normdocs/" + d.ID}
 	if arts := SplitArticles(body); len(arts) > 1 {
 		for i, a := range arts {
 			label := a.Label
@@ -366,7 +366,7 @@ func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar)
 			return tx.Exec(ctx, `UPDATE normdoc_filings SET due_on = ? WHERE id = ?`, f.due.String(), f.id)
 		},
 		Name: func(f *openFiling) (string, string) {
-			return "规范性文件《" + f.title + "》", "/normdocs/" + f.docID
+			return "规范性文件《" + f.title + "》", "/normdoc/docs/" + f.docID
 		},
 	})
 }

@@ -258,7 +258,7 @@ func (st *Stats) FigureRows() []FigureRow {
 	var out []FigureRow
 	add := func(f stats.Figure) {
 		r := FigureRow{Figure: f}
-		if !strings.HasPrefix(f.Link, "/normdocs/stats") {
+		if !strings.HasPrefix(f.Link, "/normdoc/stats") {
 			r.List = f.Link
 		}
 		out = append(out, r)

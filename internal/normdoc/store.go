@@ -23,12 +23,12 @@ func scanDoc(sc interface{ Scan(...any) error }) (*Doc, error) {
 	var legacy, prov, pending int
 	err := sc.Scan(&d.ID, &d.OrganID, &d.OrganName, &d.DrafterOrganID, &d.RegOrganID, &d.ReviewID, &legacy, &d.Title, &d.Number, &d.NumberYear, &d.NumberSeq,
 		&prov, &d.Keywords, &d.Topics, &dt[0], &dt[1], &d.Channel, &dt[2], &d.ValidYears, &dt[3], &dt[4],
-		&d.Status, &dt[5], &dt[6], &d.AmendedByID, &d.AmendsID, &pending, &d.Evaluation, &dt[7], &d.EvaluationNote,
+		&d.State, &dt[5], &dt[6], &d.AmendedByID, &d.AmendsID, &pending, &d.Evaluation, &dt[7], &d.EvaluationNote,
 		&d.CurrentVersion, &d.Version, &d.CreatedAt, &d.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
-	targets := []*calendar.Date{&d.SignedOn, &d.PublishedOn, &d.EffectiveOn, &d.ExpiresOn, &d.WarnOn, &d.StatusOn, &d.EndedOn, &d.EvaluatedOn}
+	targets := []*calendar.Date{&d.SignedOn, &d.PublishedOn, &d.EffectiveOn, &d.ExpiresOn, &d.WarnOn, &d.StateOn, &d.EndedOn, &d.EvaluatedOn}
 	for i, t := range targets {
 		if dt[i] != "" {
 			if *t, err = calendar.ParseDate(dt[i]); err != nil {
@@ -50,7 +50,7 @@ const docPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 func docArgs(d *Doc) []any {
 	return []any{d.ID, d.OrganID, d.OrganName, d.DrafterOrganID, d.RegOrganID, d.ReviewID, db.BoolInt(d.Legacy), d.Title, d.Number, d.NumberYear, d.NumberSeq,
 		db.BoolInt(d.Provisional), d.Keywords, d.Topics, d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(),
-		string(d.Status), d.StatusOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
+		string(d.State), d.StateOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
 		d.CurrentVersion, d.Version, d.CreatedAt, d.UpdatedAt}
 }
 
@@ -65,7 +65,7 @@ func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
 		ended_on = ?, amended_by_id = ?, amends_id = ?, pending_amend = ?, evaluation = ?, evaluated_on = ?, evaluation_note = ?, current_version = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		d.Title, d.Number, d.NumberYear, d.NumberSeq, db.BoolInt(d.Provisional), d.Keywords, d.Topics,
-		d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(), string(d.Status), d.StatusOn.String(),
+		d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(), string(d.State), d.StateOn.String(),
 		d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
 		db.Now(), d.ID, d.Version)
 	if errors.Is(err, db.ErrConflict) {
@@ -187,7 +187,7 @@ type Filter struct {
 	OrganID       string
 	Below         bool // include the organs below OrganID
 	Year          int  // publication year (registration year for unpublished documents)
-	Status        Status
+	State         State
 	Topic         string
 	Query         string // title, number or keyword
 	FilingOverdue bool
@@ -214,8 +214,8 @@ func (f Filter) where(today calendar.Date, organPath string) (string, []any) {
 		from, to := fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-12-31", f.Year)
 		add("((d.published_on >= ? AND d.published_on <= ?) OR (d.published_on = '' AND d.number_year = ?))", from, to, f.Year)
 	}
-	if f.Status != "" {
-		add("d.status = ?", string(f.Status))
+	if f.State != "" {
+		add("d.status = ?", string(f.State))
 	}
 	if t := strings.TrimSpace(f.Topic); t != "" {
 		add(`d.topics LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(t)+"%")

@@ -32,7 +32,7 @@ func TestTransitionGuardsAndEvents(t *testing.T) {
 		t.Fatalf("registration leaves one event, got %d", events(d.ID))
 	}
 
-	_, err := f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-09-01")}, Status: StatusRepealed, Basis: "x"})
+	_, err := f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-09-01")}, State: StateRepealed, Basis: "x"})
 	refused(t, err, fault.Conflict, "an unpublished document cannot be repealed")
 	if err != nil && !strings.Contains(fault.Message(err), "已登记待公布") {
 		t.Errorf("the state guard names the state: %v", err)
@@ -47,16 +47,16 @@ func TestTransitionGuardsAndEvents(t *testing.T) {
 	refusedField(t, err, "effective_on", "in force before publication")
 	_, err = f.svc.Publish(f.ctx, staff, "no-such-document", PublishInput{Step: casework.Step{On: date("2025-09-01")}, Channel: "网站"})
 	refused(t, err, fault.NotFound, "an unknown document")
-	if got, _ := f.svc.Get(f.ctx, staff, d.ID); got.Version != d.Version || got.Status != StatusRegistered || events(d.ID) != 1 {
-		t.Fatalf("a refused step writes nothing: version %d status %s, %d events", got.Version, got.Status, events(d.ID))
+	if got, _ := f.svc.Get(f.ctx, staff, d.ID); got.Version != d.Version || got.State != StateRegistered || events(d.ID) != 1 {
+		t.Fatalf("a refused step writes nothing: version %d status %s, %d events", got.Version, got.State, events(d.ID))
 	}
 
 	d = must(t)(f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-01"), Version: d.Version}, Channel: "网站", EffectiveText: "2025-10-01"}))
 	_, err = f.svc.Publish(f.ctx, staff, d.ID, PublishInput{Step: casework.Step{On: date("2025-09-02")}, Channel: "网站"})
 	refused(t, err, fault.Conflict, "a document is published once")
-	_, err = f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-08-31")}, Status: StatusRepealed, Basis: "x"})
+	_, err = f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-08-31")}, State: StateRepealed, Basis: "x"})
 	refusedField(t, err, "on", "repealed before publication")
-	d = must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-11-03")}, Status: StatusRepealed, Basis: "青政发〔2025〕9号"}))
+	d = must(t)(f.svc.End(f.ctx, staff, d.ID, EndInput{Step: casework.Step{On: date("2025-11-03")}, State: StateRepealed, Basis: "青政发〔2025〕9号"}))
 
 	evs, err := casework.Events(f.ctx, f.db, "normdoc", d.ID, casework.ByLegalDate)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestAmendmentEventsBothWays(t *testing.T) {
 	_, err = f.svc.MarkAmended(f.ctx, staff, "no-such-document", AmendInput{Step: casework.Step{On: date("2025-11-02")}, ByID: b.ID})
 	refused(t, err, fault.NotFound, "amending an unknown document")
 	got := must(t)(f.svc.MarkAmended(f.ctx, staff, a.ID, AmendInput{Step: casework.Step{On: date("2025-11-02")}, ByID: b.ID}))
-	if got.ID != a.ID || got.Status != StatusAmended || got.AmendedByID != b.ID {
+	if got.ID != a.ID || got.State != StateAmended || got.AmendedByID != b.ID {
 		t.Fatalf("amended %+v", got)
 	}
 	last := func(id string) casework.Event {
@@ -106,7 +106,7 @@ func TestAmendmentEventsBothWays(t *testing.T) {
 		t.Errorf("the amending document's event %+v", e)
 	}
 	det := mustDetail(t, f, staff, a.ID)
-	if tl := det.Timeline[len(det.Timeline)-1]; tl.Status != StatusAmended || tl.RefID != b.ID {
+	if tl := det.Timeline[len(det.Timeline)-1]; tl.State != StateAmended || tl.RefID != b.ID {
 		t.Errorf("timeline %+v", det.Timeline)
 	}
 	_, err = f.svc.MarkAmended(f.ctx, staff, a.ID, AmendInput{Step: casework.Step{On: date("2025-11-03")}, ByID: b.ID})
@@ -193,7 +193,7 @@ func TestCalendarChangeRedatesFilings(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(moved) != 1 || moved[0].Old.String() != "2025-10-09" || moved[0].New.String() != "2025-10-10" ||
-		moved[0].URL != "/normdocs/"+d.ID || !strings.Contains(moved[0].What, "报送备案期限") {
+		moved[0].URL != "/normdoc/docs/"+d.ID || !strings.Contains(moved[0].What, "报送备案期限") {
 		t.Fatalf("moved %+v, want the unsent filing's deadline 2025-10-09 → 2025-10-10", moved)
 	}
 	fs = mustDetail(t, f, staff, d.ID).Filings

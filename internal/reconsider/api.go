@@ -73,8 +73,8 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("reply", "答复", PermView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
 			return s.FileReply(ctx, p, id, *in)
 		}).WithFiles("答复及证据").Done("答复已提交"),
-		action.New("session", "听取意见、听证或委员会咨询", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *SessionInput) (*Case, error) {
-			return s.RecordSession(ctx, p, id, *in)
+		action.New("hearing", "听取意见、听证或委员会咨询", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *HearingInput) (*Case, error) {
+			return s.RecordHearing(ctx, p, id, *in)
 		}).WithFiles("笔录"),
 		action.New("add_party", "追加第三人或参加人", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *partyInput) (*Case, error) {
 			return s.AddParty(ctx, p, id, in.Version, in.Role, in.Name, in.Contact)
@@ -217,7 +217,7 @@ type suspensionJSON struct {
 	Reason string `json:"reason"`
 }
 
-type sessionJSON struct {
+type hearingJSON struct {
 	Kind     string `json:"kind"`
 	Mode     string `json:"mode"`
 	NoticeOn string `json:"notice_on"`
@@ -259,7 +259,7 @@ type detailJSON struct {
 	Deadlines       []deadlineJSON     `json:"deadlines"`
 	Events          []eventJSON        `json:"events"`
 	Suspensions     []suspensionJSON   `json:"suspensions"`
-	Sessions        []sessionJSON      `json:"sessions"`
+	Hearings        []hearingJSON      `json:"hearings"`
 	Parties         []partyJSON        `json:"parties"`
 	Opinions        []opinionJSON      `json:"opinions"`
 	Documents       []documentJSON     `json:"documents"`
@@ -274,7 +274,7 @@ type detailJSON struct {
 func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (detailJSON, error) {
 	c := d.Case
 	out := detailJSON{Case: m.caseJSON(c), CanEdit: d.CanEdit, CanReply: d.CanReply,
-		Deadlines: []deadlineJSON{}, Events: []eventJSON{}, Suspensions: []suspensionJSON{}, Sessions: []sessionJSON{},
+		Deadlines: []deadlineJSON{}, Events: []eventJSON{}, Suspensions: []suspensionJSON{}, Hearings: []hearingJSON{},
 		Parties: []partyJSON{}, Opinions: []opinionJSON{}, Documents: []documentJSON{}, Attachments: []files.Attachment{}}
 	for _, x := range d.Deadlines {
 		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start})
@@ -286,8 +286,8 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 	for _, s := range d.Pauses {
 		out.Suspensions = append(out.Suspensions, suspensionJSON{s.From.String(), s.To.String(), s.Ground, groundLabel(SuspendGrounds, s.Ground), s.Reason})
 	}
-	for _, s := range d.Sessions {
-		out.Sessions = append(out.Sessions, sessionJSON{s.Kind, s.Mode, s.NoticeOn.String(), s.HeldOn.String(), s.Place, s.Panel, s.Record})
+	for _, s := range d.Hearings {
+		out.Hearings = append(out.Hearings, hearingJSON{s.Kind, s.Mode, s.NoticeOn.String(), s.HeldOn.String(), s.Place, s.Panel, s.Record})
 	}
 	for _, x := range d.Parties {
 		out.Parties = append(out.Parties, partyJSON{x.Role, x.Name, x.Contact})
@@ -359,6 +359,12 @@ func (m *Module) apiSpecs() []apiSpec {
 		}}
 	for _, e := range m.caseActions().Endpoints(mount) {
 		specs = append(specs, apiSpec{e.Op, e.Handler})
+		if e.Op.Path == mount.Base+"/hearing" { // its name before the glossary rename, kept for existing clients
+			old := e.Op
+			old.Path = mount.Base + "/session"
+			old.Summary += "（旧名，同 hearing）"
+			specs = append(specs, apiSpec{old, e.Handler})
+		}
 	}
 	return specs
 }

@@ -2,8 +2,8 @@ package reconsider
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // token creates a system account holding role in organ and returns a bearer token for it.
@@ -37,28 +38,16 @@ func (e *webEnv) token(username, organCode string, role auth.Role) string {
 // call sends a JSON request with a bearer token and decodes the JSON answer into a map.
 func (e *webEnv) call(tok, method, path, body string) (int, map[string]any, http.Header) {
 	e.t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+"/api/v1"+path, rd)
-	req.Header.Set("Authorization", "Bearer "+tok)
+	req := httptest.NewRequest(method, "/api/v1"+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
+	w := webtest.Bearer(e.t, e.app, tok).Do(req)
 	var out map[string]any
-	raw, _ := io.ReadAll(res.Body)
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			e.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
-		}
+	if w.Body != "" {
+		w.JSON(e.t, &out)
 	}
-	return res.StatusCode, out, res.Header
+	return w.Code, out, w.Header()
 }
 
 func str(m map[string]any, keys ...string) string {
@@ -145,7 +134,8 @@ func TestAPIMainPath(t *testing.T) {
 		{respondent, "send_copy", `{"on":"2025-06-30"}`, http.StatusForbidden, nil},
 		{respondent, "reply", `{"on":"2025-06-30","text":"原决定事实清楚，请予维持。"}`, http.StatusOK,
 			func(c map[string]any) bool { return c["reply_on"] == "2025-06-30" && c["reply_late"] == false }},
-		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
+		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-03","panel":"赵一、钱二、孙三"}`, http.StatusUnprocessableEntity, nil}, // the old name
+		{office, "hearing", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
 		{office, "suspend", `{"on":"2025-06-30","ground":11}`, http.StatusUnprocessableEntity, nil},
 		{office, "decide", `{"on":"2025-06-30","outcome":"revoke","performance_due":"2025-07-30"}`, http.StatusOK,
 			func(c map[string]any) bool {
@@ -177,12 +167,12 @@ func TestAPIMainPath(t *testing.T) {
 	for _, ev := range events {
 		actions = append(actions, str(ev.(map[string]any), "action"))
 	}
-	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,session,decide,performed" {
+	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,hearing,decide,performed" {
 		t.Errorf("events %s", got)
 	}
-	sessions, _ := detail["sessions"].([]any)
-	if len(sessions) != 1 || str(sessions[0].(map[string]any), "held_on") != "2025-07-07" {
-		t.Errorf("sessions %v", detail["sessions"])
+	hearings, _ := detail["hearings"].([]any)
+	if len(hearings) != 1 || str(hearings[0].(map[string]any), "held_on") != "2025-07-07" {
+		t.Errorf("hearings %v", detail["hearings"])
 	}
 
 	// Another department's system sees nothing of the case.
@@ -218,7 +208,7 @@ func TestAPIDescribed(t *testing.T) {
 			n++
 		}
 	}
-	if want := 4 + len(NewModule(e.svc, e.files).caseActions()); n != want {
+	if want := 4 + len(NewModule(e.svc, e.files).caseActions()) + 1; n != want { // + the old name of hearing
 		t.Errorf("%d case operations declared, want %d", n, want)
 	}
 	res, err := http.Get(e.srv.URL + "/api/v1/openapi.json")

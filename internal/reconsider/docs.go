@@ -31,10 +31,10 @@ const (
 	DocOpinion         = "opinion"          // 行政复议意见书
 )
 
-// actionDocs: the documents each step drafts (a session only when it is a hearing).
+// actionDocs: the documents each step drafts (a hearing only when it is a formal 听证).
 var actionDocs = map[string][]string{
 	"accept": {DocAcceptNotice, DocReplyNotice}, "deem_accept": {DocAcceptNotice, DocReplyNotice},
-	"request_amendment": {DocAmendNotice}, "reject": {DocRejection}, "session": {DocHearingNotice},
+	"request_amendment": {DocAmendNotice}, "reject": {DocRejection}, "hearing": {DocHearingNotice},
 	"suspend": {DocSuspendNotice}, "resume": {DocResumeNotice}, "terminate": {DocTermination},
 	"extend": {DocExtensionNotice}, "decide": {DocDecision}, "mediate": {DocMediation}, "opinion": {DocOpinion},
 }
@@ -101,8 +101,8 @@ func (s *Service) draftDocuments(ctx context.Context, tx *db.Tx, p *auth.Princip
 	if len(kinds) == 0 {
 		return nil
 	}
-	if action == "session" {
-		if x, err := latestSession(ctx, tx, c.ID); err != nil || x.Kind != SessionHearing {
+	if action == "hearing" {
+		if x, err := latestHearing(ctx, tx, c.ID); err != nil || x.Kind != HearingFormal {
 			return err
 		}
 	}

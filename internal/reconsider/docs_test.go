@@ -10,8 +10,6 @@ import (
 	"flag"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,11 +19,11 @@ import (
 
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
-	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // -update rewrites the golden files. Registered in init, and only if another test file of
@@ -130,10 +128,10 @@ func TestDraftsPerAction(t *testing.T) {
 			return f.svc.FileReply(f.ctx, f.login("qs_gaj"), c.ID, ReplyInput{Step: Step{On: date("2024-09-27")}, Text: "处罚认定事实清楚"})
 		}, nil, nil, ""},
 		{"hearing", func(c *Case) (*Case, error) {
-			return f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-27", HeldOn: "2024-10-11", Panel: "王一、李二、赵三", Place: "县司法局听证室"})
+			return f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingFormal, NoticeOn: "2024-09-27", HeldOn: "2024-10-11", Panel: "王一、李二、赵三", Place: "县司法局听证室"})
 		}, []string{DocHearingNotice}, []string{"2024年10月11日", "县司法局听证室", "主持人王一，听证员李二、赵三", "被申请人的负责人应当参加听证", "视为放弃听证权利", "第五十一条"}, "申请人张三、被申请人青山县公安局："},
 		{"views", func(c *Case) (*Case, error) {
-			return f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionViews, Mode: "phone", HeldOn: "2024-10-12"})
+			return f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: "2024-10-12"})
 		}, nil, nil, ""},
 		{"suspend", func(c *Case) (*Case, error) {
 			return f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-14")}, Ground: 8})
@@ -596,48 +594,6 @@ func TestRenderDecision(t *testing.T) {
 
 // ---- handlers ----
 
-type client struct {
-	t     *testing.T
-	srv   *httptest.Server
-	token string
-	csrf  string
-}
-
-func (f *fixture) client(srv *httptest.Server, username string) *client {
-	f.t.Helper()
-	tok, err := f.auth.Login(f.ctx, username, demo.Password, "127.0.0.1", "test", "")
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	p, err := f.auth.Authenticate(f.ctx, tok)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return &client{t: f.t, srv: srv, token: tok, csrf: p.CSRF}
-}
-
-func (c *client) do(method, path string, form url.Values) (*http.Response, string) {
-	c.t.Helper()
-	var body io.Reader
-	if form != nil {
-		form.Set("csrf", c.csrf)
-		body = strings.NewReader(form.Encode())
-	}
-	req, _ := http.NewRequest(method, c.srv.URL+path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.AddCookie(&http.Cookie{Name: "fazhi_session", Value: c.token})
-	cl := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := cl.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp, string(b)
-}
-
 func TestDocumentHandlers(t *testing.T) {
 	f := newFixture(t)
 	f.setContact()
@@ -652,104 +608,101 @@ func TestDocumentHandlers(t *testing.T) {
 	m := NewModule(f.svc, fs)
 	m.app, m.tmpl = app, web.ParseTemplates(templateFS, "templates/*.html")
 	m.registerDocumentRoutes(app)
-	srv := httptest.NewServer(app)
-	defer srv.Close()
-
-	staff := f.client(srv, "qs_fy")
-	leader := f.client(srv, "qs_ld")
-	respondent := f.client(srv, "qs_gaj")
-	otherLiaison := f.client(srv, "qs_sjj")
-	otherCounty := f.client(srv, "ls_fy")
+	staff := webtest.Login(t, app, f.auth, "qs_fy")
+	leader := webtest.Login(t, app, f.auth, "qs_ld")
+	respondent := webtest.Login(t, app, f.auth, "qs_gaj")
+	otherLiaison := webtest.Login(t, app, f.auth, "qs_sjj")
+	otherCounty := webtest.Login(t, app, f.auth, "ls_fy")
 	page := "/reconsider/documents/" + reply.ID
 
 	// Viewing: staff and leader see the draft; others 404; the respondent sees drafts 404.
 	for _, x := range []struct {
 		who  string
-		c    *client
+		c    *webtest.Client
 		code int
 	}{{"staff", staff, 200}, {"leader", leader, 200}, {"respondent liaison (draft)", respondent, 404}, {"other liaison", otherLiaison, 404}, {"other county", otherCounty, 404}} {
-		resp, body := x.c.do("GET", page, nil)
-		if resp.StatusCode != x.code {
-			t.Errorf("%s GET: %d, want %d", x.who, resp.StatusCode, x.code)
+		resp := x.c.Get(page)
+		if resp.Code != x.code {
+			t.Errorf("%s GET: %d, want %d", x.who, resp.Code, x.code)
 		}
-		if x.code == 200 && (!strings.Contains(body, "行政复议答复通知书") || !strings.Contains(body, "青政复答〔2025〕　号")) {
+		if x.code == 200 && (!strings.Contains(resp.Body, "行政复议答复通知书") || !strings.Contains(resp.Body, "青政复答〔2025〕　号")) {
 			t.Errorf("%s: the page lacks the preview", x.who)
 		}
-		if x.code == 200 && strings.Contains(body, `name="body"`) != (x.c == staff) {
+		if x.code == 200 && strings.Contains(resp.Body, `name="body"`) != (x.c == staff) {
 			t.Errorf("%s: the edit form is shown to the wrong people", x.who)
 		}
 	}
-	resp, _ := otherCounty.do("GET", page+".docx", nil)
-	if resp.StatusCode != 404 {
-		t.Errorf("other county download: %d", resp.StatusCode)
+	resp := otherCounty.Get(page + ".docx")
+	if resp.Code != 404 {
+		t.Errorf("other county download: %d", resp.Code)
 	}
 
 	// Draft download: generated, marked 草稿.
-	resp, body := staff.do("GET", page+".docx", nil)
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != DocxType {
-		t.Fatalf("draft download: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	resp = staff.Get(page + ".docx")
+	if resp.Code != 200 || resp.Header().Get("Content-Type") != DocxType {
+		t.Fatalf("draft download: %d %s", resp.Code, resp.Header().Get("Content-Type"))
 	}
-	if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''"+url.PathEscape("行政复议答复通知书-草稿.docx")) {
+	if cd := resp.Header().Get("Content-Disposition"); !strings.Contains(cd, "filename*=UTF-8''"+url.PathEscape("行政复议答复通知书-草稿.docx")) {
 		t.Errorf("draft file name: %s", cd)
 	}
-	if xml := docxPart(t, []byte(body), "word/document.xml"); !strings.Contains(xml, "headerReference") {
+	if xml := docxPart(t, []byte(resp.Body), "word/document.xml"); !strings.Contains(xml, "headerReference") {
 		t.Error("a draft download must carry the 草稿 header")
 	}
 
 	// Editing: a leader is refused by the route, bad input comes back with the text kept.
 	form := url.Values{"title": {reply.Title}, "recipient": {reply.Recipient}, "body": {reply.Body + "\n特此通知。"}}
-	if resp, _ := leader.do("POST", page, form); resp.StatusCode != 403 {
-		t.Errorf("leader POST: %d", resp.StatusCode)
+	if resp := leader.Post(page, form); resp.Code != 403 {
+		t.Errorf("leader POST: %d", resp.Code)
 	}
-	if resp, _ := otherCounty.do("POST", page, url.Values{"title": {"x"}, "body": {"y"}}); resp.StatusCode != 404 {
-		t.Errorf("other county POST: %d", resp.StatusCode)
+	if resp := otherCounty.Post(page, url.Values{"title": {"x"}, "body": {"y"}}); resp.Code != 404 {
+		t.Errorf("other county POST: %d", resp.Code)
 	}
-	resp, body = staff.do("POST", page, url.Values{"title": {""}, "body": {"保留的正文"}})
-	if resp.StatusCode != 422 || !strings.Contains(body, "请填写文书标题") || !strings.Contains(body, "保留的正文") {
-		t.Errorf("invalid edit: %d", resp.StatusCode)
+	resp = staff.Post(page, url.Values{"title": {""}, "body": {"保留的正文"}})
+	if resp.Code != 422 || !strings.Contains(resp.Body, "请填写文书标题") || !strings.Contains(resp.Body, "保留的正文") {
+		t.Errorf("invalid edit: %d", resp.Code)
 	}
-	resp, _ = staff.do("POST", page, form)
-	if resp.StatusCode != 303 {
-		t.Fatalf("edit: %d", resp.StatusCode)
+	resp = staff.Post(page, form)
+	if resp.Code != 303 {
+		t.Fatalf("edit: %d", resp.Code)
 	}
 	// Issue (through internal/files), then the page, the frozen download and the refusal to edit.
-	resp, _ = staff.do("POST", page+"/issue", url.Values{})
-	if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), url.QueryEscape("青政复答〔2025〕1号")) {
-		t.Fatalf("issue: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	resp = staff.Post(page+"/issue", url.Values{})
+	if resp.Code != 303 || !strings.Contains(resp.Header().Get("Location"), url.QueryEscape("青政复答〔2025〕1号")) {
+		t.Fatalf("issue: %d %s", resp.Code, resp.Header().Get("Location"))
 	}
-	resp, body = respondent.do("GET", page, nil)
-	if resp.StatusCode != 200 || !strings.Contains(body, "青政复答〔2025〕1号") || strings.Contains(body, `name="body"`) {
-		t.Errorf("the respondent's liaison reads the issued notice: %d", resp.StatusCode)
+	resp = respondent.Get(page)
+	if resp.Code != 200 || !strings.Contains(resp.Body, "青政复答〔2025〕1号") || strings.Contains(resp.Body, `name="body"`) {
+		t.Errorf("the respondent's liaison reads the issued notice: %d", resp.Code)
 	}
-	resp, body = respondent.do("GET", page+".docx", nil)
-	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), url.PathEscape("行政复议答复通知书-青政复答〔2025〕1号.docx")) {
-		t.Fatalf("issued download: %d %s", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	resp = respondent.Get(page + ".docx")
+	if resp.Code != 200 || !strings.Contains(resp.Header().Get("Content-Disposition"), url.PathEscape("行政复议答复通知书-青政复答〔2025〕1号.docx")) {
+		t.Fatalf("issued download: %d %s", resp.Code, resp.Header().Get("Content-Disposition"))
 	}
 	doc, err := f.svc.docs.Get(f.ctx, f.svc.db, reply.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256([]byte(body))
-	if hex.EncodeToString(sum[:]) != doc.SHA256 || strings.Contains(docxPart(t, []byte(body), "word/document.xml"), "headerReference") {
+	sum := sha256.Sum256([]byte(resp.Body))
+	if hex.EncodeToString(sum[:]) != doc.SHA256 || strings.Contains(docxPart(t, []byte(resp.Body), "word/document.xml"), "headerReference") {
 		t.Error("the issued download is not the frozen, unmarked file")
 	}
 	atts, err := fs.List(f.ctx, f.svc.db, "reconsider_document", reply.ID)
 	if err != nil || len(atts) != 1 || atts[0].SHA256 != doc.SHA256 {
 		t.Errorf("the frozen file is not stored through internal/files: %+v %v", atts, err)
 	}
-	resp, body = staff.do("POST", page, form)
-	if resp.StatusCode != 409 || !strings.Contains(body, "文书已印发，不能修改") {
-		t.Errorf("edit after issue: %d", resp.StatusCode)
+	resp = staff.Post(page, form)
+	if resp.Code != 409 || !strings.Contains(resp.Body, "文书已印发，不能修改") {
+		t.Errorf("edit after issue: %d", resp.Code)
 	}
-	if resp, _ := staff.do("POST", page+"/issue", url.Values{}); resp.StatusCode != 409 {
-		t.Errorf("second issue: %d", resp.StatusCode)
+	if resp := staff.Post(page+"/issue", url.Values{}); resp.Code != 409 {
+		t.Errorf("second issue: %d", resp.Code)
 	}
 	// The accept notice still has no number; a missing placeholder blocks the issue with 422 on the page.
 	apage := "/reconsider/documents/" + accept.ID
-	staff.do("POST", apage, url.Values{"title": {accept.Title}, "recipient": {accept.Recipient}, "body": {accept.Body + "\n【请填写送达方式】"}})
-	resp, body = staff.do("POST", apage+"/issue", url.Values{})
-	if resp.StatusCode != 422 || !strings.Contains(body, "【请填写送达方式】") || !strings.Contains(body, "<mark>") {
-		t.Errorf("issue with a placeholder: %d", resp.StatusCode)
+	staff.Post(apage, url.Values{"title": {accept.Title}, "recipient": {accept.Recipient}, "body": {accept.Body + "\n【请填写送达方式】"}})
+	resp = staff.Post(apage+"/issue", url.Values{})
+	if resp.Code != 422 || !strings.Contains(resp.Body, "【请填写送达方式】") || !strings.Contains(resp.Body, "<mark>") {
+		t.Errorf("issue with a placeholder: %d", resp.Code)
 	}
 	if _, err := f.svc.Document(f.ctx, staffP, "nope"); web.Status(err) != 404 {
 		t.Errorf("unknown id: %v", err)

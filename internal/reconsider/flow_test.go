@@ -298,18 +298,18 @@ func TestHearingNotice(t *testing.T) {
 	c := f.register(staff, "2024-09-20", 0, "行政处罚")
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-09-23")}, Procedure: Ordinary}))
 	// Notice Thu 09-26: 09-27 1, 09-29 (Sun workday) 2, 09-30 3, 10-08 4, 10-09 5 → earliest hearing 10-09.
-	_, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-08", Panel: "王一、李二、赵三"})
+	_, err := f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingFormal, NoticeOn: "2024-09-26", HeldOn: "2024-10-08", Panel: "王一、李二、赵三"})
 	var fe *fault.Fields
 	if !errors.As(err, &fe) || fe.Fields["held_on"] == "" {
 		t.Fatalf("hearing on 10-08 after notice on 09-26 must be refused, got %v", err)
 	}
-	if _, err := f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二"}); !errors.Is(err, fault.Invalid) {
+	if _, err := f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingFormal, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二"}); !errors.Is(err, fault.Invalid) {
 		t.Errorf("a panel of two must be refused, got %v", err)
 	}
-	c = must(t)(f.svc.RecordSession(f.ctx, staff, c.ID, SessionInput{Kind: SessionHearing, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二、赵三", Place: "县司法局听证室"}))
+	c = must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingFormal, NoticeOn: "2024-09-26", HeldOn: "2024-10-09", Panel: "王一、李二、赵三", Place: "县司法局听证室"}))
 	d, _ := f.svc.Detail(f.ctx, staff, c.ID)
-	if len(d.Sessions) != 1 || d.Sessions[0].HeldOn.String() != "2024-10-09" {
-		t.Fatalf("sessions %+v", d.Sessions)
+	if len(d.Hearings) != 1 || d.Hearings[0].HeldOn.String() != "2024-10-09" {
+		t.Fatalf("hearings %+v", d.Hearings)
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/files"
@@ -42,6 +41,11 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.GET("/reconsider/cases/{id}/files/{file}", PermView, m.caseDownload)
 	app.POST("/reconsider/cases/{id}/files", PermView, m.caseUpload)
 	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
+	// 听证 was the action "session" until the glossary rename; pages saved or scripted before
+	// still post there.
+	if a, ok := m.caseActions().ByName("hearing"); ok {
+		app.POST("/reconsider/cases/{id}/session", a.Perm, m.postAction(a))
+	}
 }
 
 func caseURL(id string) string { return "/reconsider/cases/" + id }
@@ -52,7 +56,7 @@ type selectOption struct{ Value, Label string }
 
 type selectOptions struct {
 	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
-	SessionKinds, SessionModes, PartyRoles, OtherKinds, FileLabels []selectOption
+	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels []selectOption
 }
 
 var formOptions = func() *selectOptions {
@@ -89,11 +93,11 @@ var formOptions = func() *selectOptions {
 			o.Outcomes = append(o.Outcomes, selectOption{string(oc), oc.Label() + "（" + oc.Article() + "）"})
 		}
 	}
-	for _, k := range []string{SessionViews, SessionHearing, SessionCommittee} {
-		o.SessionKinds = append(o.SessionKinds, selectOption{k, SessionKinds[k]})
+	for _, k := range []string{HearingViews, HearingFormal, HearingCommittee} {
+		o.HearingKinds = append(o.HearingKinds, selectOption{k, HearingKinds[k]})
 	}
 	for _, k := range []string{"inperson", "online", "phone", "written"} {
-		o.SessionModes = append(o.SessionModes, selectOption{k, SessionModes[k]})
+		o.HearingModes = append(o.HearingModes, selectOption{k, HearingModes[k]})
 	}
 	for _, k := range []string{"third_party", "agent", "co_applicant"} {
 		o.PartyRoles = append(o.PartyRoles, selectOption{k, PartyRoles[k]})
@@ -125,7 +129,7 @@ var actionLabels = map[string]string{
 	"amendment_lapsed": "逾期未补正，视为放弃申请", "accept": "受理", "deem_accept": "视为受理", "reject": "不予受理", "inform": "告知",
 	"transfer": "转送", "withdraw": "受理前撤回申请", "convert": "转为普通程序", "assign": "更换承办人", "send_copy": "发送申请书副本",
 	"reply": "被申请人答复", "suspend": "中止", "resume": "恢复审理", "extend": "延长审理期限", "decide": "作出复议决定", "mediate": "调解结案",
-	"terminate": "终止", "performed": "履行完毕", "session": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
+	"terminate": "终止", "performed": "履行完毕", "hearing": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
 	"opinion_report": "意见书纠正情况反馈",
 }
 
@@ -589,307 +593,4 @@ func (m *Module) caseUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, caseURL(id)+"?flash="+url.QueryEscape(fmt.Sprintf("已上传%s %d 个文件", label, len(ups))), http.StatusSeeOther)
 	return nil
-}
-
-// --- the case page ---
-
-type eventView struct {
-	casework.Event
-	Label string
-	From  string
-	To    string
-}
-
-type pauseView struct {
-	Suspension
-	Ground string
-}
-
-type sessionView struct {
-	Session
-	KindLabel string
-	ModeLabel string
-}
-
-type partyView struct {
-	Party
-	RoleLabel string
-}
-
-type actionFailure struct {
-	action string
-	vals   url.Values
-	fe     *web.FormError
-}
-
-type casePage struct {
-	*Detail
-	C            *Case
-	Organ        org.Organ
-	Today        string
-	Urgency      web.Urgency
-	NextName     string
-	Late         bool
-	LateDue      calendar.Date
-	ReplyText    string
-	Events       []eventView
-	Suspensions  []pauseView
-	SessionViews []sessionView
-	PartyViews   []partyView
-	OpenOpinions []Opinion
-	Handlers     []auth.User
-	Recipients   []org.Organ
-	Attachments  []files.Attachment
-	Avail        map[string]bool
-	O            *selectOptions
-	Files        bool
-	Accept       string
-	MaxSize      string
-	Staff        bool // reads cases as the office or a leader (not only as the respondent's liaison)
-	Failed       string
-	FailedTitle  string
-	fail         *actionFailure
-	actions      action.List[*Case]
-	csrf         string
-}
-
-// formView is one action form of the case page: it keeps the input and shows the messages
-// only for the form that was submitted and failed.
-type formView struct {
-	Name    string
-	CSRF    string
-	Today   string
-	Version int
-	Open    bool
-	Msg     string
-	Stray   []string
-	vals    url.Values
-	errs    map[string]string
-}
-
-// Value is the submitted value of field k.
-func (f formView) Value(k string) string {
-	if f.Open && f.vals != nil {
-		return f.vals.Get(k)
-	}
-	return ""
-}
-
-// Date is the submitted date of field k, today on a fresh form.
-func (f formView) Date(k string) string {
-	if f.Open && f.vals != nil {
-		return f.vals.Get(k)
-	}
-	return f.Today
-}
-
-// Err is the message beside field k.
-func (f formView) Err(k string) string {
-	if f.Open {
-		return f.errs[k]
-	}
-	return ""
-}
-
-// Sel reports whether option v of field k is selected (def on a fresh form).
-func (f formView) Sel(k, v, def string) bool {
-	if f.Open && f.vals != nil {
-		return f.vals.Get(k) == v
-	}
-	return v == def
-}
-
-// Checked reports a ticked checkbox.
-func (f formView) Checked(k string) bool {
-	v := f.Value(k)
-	return v == "1" || v == "on" || v == "true"
-}
-
-// F returns the view of the action form name.
-func (d *casePage) F(name string) formView {
-	f := formView{Name: name, CSRF: d.csrf, Today: d.Today, Version: d.C.Version}
-	if d.fail != nil && d.fail.action == name {
-		f.Open, f.vals = true, d.fail.vals
-		if d.fail.fe != nil {
-			f.Msg, f.errs = d.fail.fe.Msg, d.fail.fe.Fields
-		}
-		known := map[string]bool{"files": true, "label": true}
-		if a, ok := d.actions.ByName(name); ok {
-			known = a.Fields()
-			known["files"] = true
-		}
-		for k, msg := range f.errs {
-			if !known[k] {
-				f.Stray = append(f.Stray, msg)
-			}
-		}
-	}
-	return f
-}
-
-// available lists the actions the case page offers in the case's state; the service still
-// checks every rule when the form is posted.
-func available(d *Detail) map[string]bool {
-	c, a := d.Case, map[string]bool{}
-	on := func(names ...string) {
-		for _, n := range names {
-			a[n] = true
-		}
-	}
-	replyOpen := (c.State == StateInReview || c.State == StateSuspended) && !c.CopySentOn.IsZero() && c.ReplyOn.IsZero()
-	if d.CanEdit {
-		switch c.State {
-		case StateReceived:
-			on("request_amendment", "accept", "reject", "close_other", "add_party", "assign")
-		case StateAmending:
-			on("receive_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
-		case StateInReview, StateSuspended:
-			on("session", "add_party", "mediate", "terminate", "opinion", "assign")
-			if c.State == StateInReview {
-				on("suspend", "decide")
-			} else {
-				on("resume")
-			}
-			if c.CopySentOn.IsZero() {
-				on("send_copy")
-			}
-			if c.Procedure == Simplified {
-				on("convert")
-			} else {
-				on("extend")
-			}
-		case StateConcluded:
-			on("opinion")
-			if c.Outcome.NeedsPerformance() && c.PerformedOn.IsZero() {
-				on("performed")
-			}
-		}
-		for _, o := range d.Opinions {
-			if o.ReportedOn.IsZero() {
-				on("opinion_report")
-			}
-		}
-		on("upload")
-	}
-	if replyOpen && (d.CanEdit || d.CanReply) {
-		on("reply")
-	}
-	if d.CanReply && !d.CanEdit && c.State.Accepted() && c.State.Open() {
-		on("upload")
-	}
-	return a
-}
-
-func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, status int, fail *actionFailure) error {
-	ctx, p := r.Context(), auth.From(r.Context())
-	d, err := m.svc.Detail(ctx, p, id)
-	if err != nil {
-		return err
-	}
-	c := d.Case
-	pg := &casePage{Detail: d, C: c, Today: m.svc.Today().String(), NextName: ruleNames[c.Due.NextRule], O: formOptions, fail: fail,
-		actions: m.caseActions(), csrf: web.CSRFToken(r)}
-	if fail != nil {
-		pg.Failed, pg.FailedTitle = fail.action, "上传材料"
-		if a, ok := pg.actions.ByName(fail.action); ok {
-			pg.FailedTitle = a.Title
-		}
-	}
-	pg.Staff = p.Can(PermRead)
-	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
-	if !c.Due.Next.IsZero() {
-		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)
-	}
-	pg.Late, pg.LateDue = m.svc.LateApplication(c)
-	if pg.ReplyText, err = m.svc.ReplyText(ctx, p, id); err != nil {
-		return err
-	}
-	for _, e := range d.Events {
-		pg.Events = append(pg.Events, eventView{Event: e, Label: actionLabel(e.Action), From: State(e.FromState).Label(), To: State(e.ToState).Label()})
-	}
-	for _, s := range d.Pauses {
-		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
-	}
-	for _, s := range d.Sessions {
-		pg.SessionViews = append(pg.SessionViews, sessionView{Session: s, KindLabel: SessionKinds[s.Kind], ModeLabel: SessionModes[s.Mode]})
-	}
-	for _, x := range d.Parties {
-		pg.PartyViews = append(pg.PartyViews, partyView{Party: x, RoleLabel: PartyRoles[x.Role]})
-	}
-	for _, o := range d.Opinions {
-		if o.ReportedOn.IsZero() {
-			pg.OpenOpinions = append(pg.OpenOpinions, o)
-		}
-	}
-	if d.CanEdit {
-		if pg.Handlers, err = m.svc.auth.UsersWithRole(ctx, c.OrganID, auth.RoleReconsider); err != nil {
-			return err
-		}
-		for _, o := range m.svc.org.Children(c.OrganID) {
-			if o.Kind != org.KindCourt {
-				pg.Recipients = append(pg.Recipients, o)
-			}
-		}
-	}
-	if pg.Attachments, err = m.caseAttachments(ctx, id); err != nil {
-		return err
-	}
-	pg.Avail = available(d)
-	pg.Files, pg.Accept, pg.MaxSize = m.fileHints()
-	return m.app.Render(w, r, m.tmpl, "case", status, caseName(c), pg, nil)
-}
-
-func (m *Module) showCase(w http.ResponseWriter, r *http.Request) error {
-	return m.renderCase(w, r, r.PathValue("id"), http.StatusOK, nil)
-}
-
-// postAction runs one transition from its form on the case page.
-func (m *Module) postAction(a action.Action[*Case]) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		ctx, p, id := r.Context(), auth.From(r.Context()), r.PathValue("id")
-		in, fe := a.Decode(r.PostForm)
-		var ups []files.Upload
-		if fe.Err() == nil && a.FileLabel != "" {
-			var err error
-			if ups, err = m.stageUploads(ctx, r, fe); err != nil {
-				return err
-			}
-		}
-		err := fe.Err()
-		var c *Case
-		if err == nil {
-			c, err = a.Run(ctx, p, id, in)
-		}
-		if err != nil {
-			return m.actionFailed(w, r, id, a.Name, err)
-		}
-		label := a.FileLabel
-		if s, ok := in.(*SessionInput); ok { // 听证笔录, 委员会咨询笔录 …
-			label = SessionKinds[s.Kind] + "笔录"
-		}
-		if err := m.attachUploads(ctx, c, ups, label, nil); err != nil {
-			return err
-		}
-		msg := a.Message(c)
-		if len(ups) > 0 {
-			msg += fmt.Sprintf("，附件 %d 个", len(ups))
-		}
-		http.Redirect(w, r, caseURL(id)+"?flash="+url.QueryEscape(msg), http.StatusSeeOther)
-		return nil
-	}
-}
-
-// actionFailed shows the case page again with the failed form open: field messages (422),
-// or the reason a state or version check refused the step (409).
-func (m *Module) actionFailed(w http.ResponseWriter, r *http.Request, id, action string, err error) error {
-	status := web.Status(err)
-	fe := web.FormFrom(err, r.PostForm)
-	switch {
-	case fe != nil:
-	case status == http.StatusConflict || status == http.StatusUnprocessableEntity:
-		fe = &web.FormError{Msg: err.Error()}
-	default:
-		return err
-	}
-	return m.renderCase(w, r, id, status, &actionFailure{action: action, vals: r.PostForm, fe: fe})
 }

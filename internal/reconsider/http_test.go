@@ -1,13 +1,10 @@
 package reconsider
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -27,6 +24,7 @@ import (
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // webEnv is the application as cli.Open wires it (database, org tree, accounts, calendar,
@@ -105,92 +103,14 @@ func (e *webEnv) principal(username string) *auth.Principal {
 	return p
 }
 
-// browser is a cookie-keeping client that does not follow redirects and remembers the last
-// CSRF token a page carried.
-type browser struct {
-	t    *testing.T
-	base string
-	hc   *http.Client
-	csrf string
-}
-
-type resp struct {
-	status int
-	body   string
-	header http.Header
-}
-
-var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func (e *webEnv) browser() *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, base: e.srv.URL, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (b *browser) do(req *http.Request) resp {
-	b.t.Helper()
-	res, err := b.hc.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
+// login signs a demo account in (webtest.Login) and checks that its workbench opens.
+func (e *webEnv) login(username string) *webtest.Client {
+	e.t.Helper()
+	c := webtest.Login(e.t, e.app, e.auth, username)
+	if r := c.Get("/workbench"); r.Code != http.StatusOK {
+		e.t.Fatalf("workbench for %s: %d", username, r.Code)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if m := csrfRE.FindStringSubmatch(string(body)); m != nil {
-		b.csrf = m[1]
-	}
-	return resp{res.StatusCode, string(body), res.Header}
-}
-
-func (b *browser) get(path string) resp {
-	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
-	return b.do(req)
-}
-
-// post sends a urlencoded form with the current CSRF token.
-func (b *browser) post(path string, vals url.Values) resp {
-	b.t.Helper()
-	if vals.Get("csrf") == "" && b.csrf != "" {
-		vals.Set("csrf", b.csrf)
-	}
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-// postFiles sends a multipart form with the files under the field "files".
-func (b *browser) postFiles(path string, vals url.Values, attach map[string][]byte) resp {
-	b.t.Helper()
-	if vals.Get("csrf") == "" && b.csrf != "" {
-		vals.Set("csrf", b.csrf)
-	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vs := range vals {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	for name, data := range attach {
-		fw, _ := mw.CreateFormFile("files", name)
-		fw.Write(data)
-	}
-	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return b.do(req)
-}
-
-func (b *browser) login(username string) {
-	b.t.Helper()
-	b.get("/login")
-	r := b.post("/login", url.Values{"username": {username}, "password": {demo.Password}, "next": {"/workbench"}})
-	if r.status != http.StatusSeeOther {
-		b.t.Fatalf("login %s: status %d", username, r.status)
-	}
-	if r := b.get("/workbench"); r.status != http.StatusOK {
-		b.t.Fatalf("workbench for %s: %d", username, r.status)
-	}
+	return c
 }
 
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -239,14 +159,13 @@ func (e *webEnv) goodIntake() url.Values {
 // POST with CSRF, errors shown beside the fields of the form that failed.
 func TestCasePagesMainPath(t *testing.T) {
 	e := newWebEnv(t)
-	staff := e.browser()
-	staff.login("qs_fy")
+	staff := e.login("qs_fy")
 
-	r := staff.get("/reconsider/cases/new")
-	if r.status != http.StatusOK {
-		t.Fatalf("new form: %d", r.status)
+	r := staff.Get("/reconsider/cases/new")
+	if r.Code != http.StatusOK {
+		t.Fatalf("new form: %d", r.Code)
 	}
-	mustContain(t, "new form", r.body, "青山县公安局", "签收之日", "双方确认之日")
+	mustContain(t, "new form", r.Body, "青山县公安局", "签收之日", "双方确认之日")
 
 	// Bad input: 422, each message beside its field, the input kept, nothing written.
 	bad := e.goodIntake()
@@ -254,11 +173,11 @@ func TestCasePagesMainPath(t *testing.T) {
 	bad.Set("phone", "12345")
 	bad.Set("amount", "五百")
 	bad.Set("learned_on", "2025-13-01")
-	r = staff.postFiles("/reconsider/cases", bad, map[string][]byte{"申请书.pdf": pdf})
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad registration: status %d", r.status)
+	r = staff.UploadFiles("/reconsider/cases", bad, "files", map[string][]byte{"申请书.pdf": pdf})
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad registration: status %d", r.Code)
 	}
-	mustContain(t, "bad registration", r.body,
+	mustContain(t, "bad registration", r.Body,
 		`name="applicant_name" value="" maxlength="100"></label><span class="err">请填写申请人姓名或名称</span>`,
 		`name="phone" value="12345" autocomplete="off"></label><span class="err">联系电话应为11位手机号码或带区号的固定电话</span>`,
 		`name="amount" value="五百" inputmode="decimal"></label><span class="err">请填写数字</span>`,
@@ -271,103 +190,103 @@ func TestCasePagesMainPath(t *testing.T) {
 	}
 
 	// Good input with the application materials.
-	r = staff.postFiles("/reconsider/cases", e.goodIntake(), map[string][]byte{"申请书.pdf": pdf})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("registration: status %d\n%s", r.status, r.body)
+	r = staff.UploadFiles("/reconsider/cases", e.goodIntake(), "files", map[string][]byte{"申请书.pdf": pdf})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("registration: status %d\n%s", r.Code, r.Body)
 	}
-	loc := r.header.Get("Location")
+	loc := r.Header().Get("Location")
 	id := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/reconsider/cases/")
-	page := staff.get(loc)
-	mustContain(t, "case page", page.body, "990121-2025-00001", "已登记，收件编号 990121-2025-00001", "申请书.pdf", "青山县公安局",
+	page := staff.Get(loc)
+	mustContain(t, "case page", page.Body, "990121-2025-00001", "已登记，收件编号 990121-2025-00001", "申请书.pdf", "青山县公安局",
 		secure.MaskIDNumber(validID(t)), "申请可能超过申请期限", "2025-03-04", "受理审查", "第三十条")
-	mustNotContain(t, "case page", page.body, validID(t), "13800138000")
+	mustNotContain(t, "case page", page.Body, validID(t), "13800138000")
 
 	// The same application again is flagged as a possible duplicate.
-	r = staff.post("/reconsider/cases", e.goodIntake())
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("second registration: %d", r.status)
+	r = staff.Post("/reconsider/cases", e.goodIntake())
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("second registration: %d", r.Code)
 	}
-	dup := staff.get(r.header.Get("Location"))
-	mustContain(t, "duplicate", dup.body, "可能重复申请", "990121-2025-00001")
+	dup := staff.Get(r.Header().Get("Location"))
+	mustContain(t, "duplicate", dup.Body, "可能重复申请", "990121-2025-00001")
 
 	// The list shows both, filters and exports.
-	list := staff.get("/reconsider/cases?q=990121-2025-00001")
-	mustContain(t, "list", list.body, "990121-2025-00001", "张三", "受理审查")
-	mustNotContain(t, "list", list.body, "990121-2025-00002")
-	if r := staff.get("/reconsider/cases?from=2025-07-01&to=2025-06-01"); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "截止日期不能早于起始日期") {
-		t.Errorf("bad filter: %d", r.status)
+	list := staff.Get("/reconsider/cases?q=990121-2025-00001")
+	mustContain(t, "list", list.Body, "990121-2025-00001", "张三", "受理审查")
+	mustNotContain(t, "list", list.Body, "990121-2025-00002")
+	if r := staff.Get("/reconsider/cases?from=2025-07-01&to=2025-06-01"); r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "截止日期不能早于起始日期") {
+		t.Errorf("bad filter: %d", r.Code)
 	}
 
-	act := func(action string, vals url.Values) resp {
+	act := func(action string, vals url.Values) webtest.Response {
 		t.Helper()
-		cur := staff.get("/reconsider/cases/" + id)
-		vals.Set("version", version(t, cur.body))
-		return staff.post("/reconsider/cases/"+id+"/"+action, vals)
+		cur := staff.Get("/reconsider/cases/" + id)
+		vals.Set("version", version(t, cur.Body))
+		return staff.Post("/reconsider/cases/"+id+"/"+action, vals)
 	}
 
 	// A failed action re-renders the page with its form open and the message beside the field.
 	r = act("accept", url.Values{"on": {"2025-06-30"}, "procedure": {"simplified"}})
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("accept without ground: %d", r.status)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("accept without ground: %d", r.Code)
 	}
-	mustContain(t, "accept error", r.body, `<details class="action" id="act-accept" open><summary>受理</summary>`, `<span class="err">适用简易程序须选择第五十三条规定的情形</span>`)
-	if strings.Count(r.body, `" open><summary>`) != 1 {
+	mustContain(t, "accept error", r.Body, `<details class="action" id="act-accept" open><summary>受理</summary>`, `<span class="err">适用简易程序须选择第五十三条规定的情形</span>`)
+	if strings.Count(r.Body, `" open><summary>`) != 1 {
 		t.Error("only the failed form should be open")
 	}
 
 	r = act("accept", url.Values{"on": {"2025-06-30"}, "procedure": {"ordinary"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("accept: %d\n%s", r.status, r.body)
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("accept: %d\n%s", r.Code, r.Body)
 	}
-	page = staff.get(r.header.Get("Location"))
-	mustContain(t, "accepted", page.body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定")
+	page = staff.Get(r.Header().Get("Location"))
+	mustContain(t, "accepted", page.Body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定")
 
 	// A stale version is refused with the reason, not applied.
-	stale := staff.post("/reconsider/cases/"+id+"/send_copy", url.Values{"on": {"2025-06-30"}, "version": {"1"}})
-	if stale.status != http.StatusConflict || !strings.Contains(stale.body, "已被他人更新") {
-		t.Fatalf("stale version: %d", stale.status)
+	stale := staff.Post("/reconsider/cases/"+id+"/send_copy", url.Values{"on": {"2025-06-30"}, "version": {"1"}})
+	if stale.Code != http.StatusConflict || !strings.Contains(stale.Body, "已被他人更新") {
+		t.Fatalf("stale version: %d", stale.Code)
 	}
-	if r := act("send_copy", url.Values{"on": {"2025-06-30"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("send copy: %d", r.status)
+	if r := act("send_copy", url.Values{"on": {"2025-06-30"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("send copy: %d", r.Code)
 	}
 
 	// The respondent's liaison sees the case on its list and replies with evidence.
-	liaison := e.browser()
-	liaison.login("qs_gaj")
-	mustContain(t, "replies", liaison.get("/reconsider/replies").body, "青政复〔2025〕1号", "张三")
-	lp := liaison.get("/reconsider/cases/" + id)
-	if lp.status != http.StatusOK {
-		t.Fatalf("liaison case page: %d", lp.status)
+	liaison := e.login("qs_gaj")
+	mustContain(t, "replies", liaison.Get("/reconsider/replies").Body, "青政复〔2025〕1号", "张三")
+	lp := liaison.Get("/reconsider/cases/" + id)
+	if lp.Code != http.StatusOK {
+		t.Fatalf("liaison case page: %d", lp.Code)
 	}
-	mustContain(t, "liaison page", lp.body, "提交答复")
-	mustContain(t, "staff page", staff.get("/reconsider/cases/"+id).body, "申请可能超过申请期限", "草稿")
-	mustNotContain(t, "liaison page", lp.body, "作出决定", "申请可能超过申请期限", "草稿")
-	if r := liaison.post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.status != http.StatusForbidden {
-		t.Errorf("liaison decide: %d", r.status)
+	mustContain(t, "liaison page", lp.Body, "提交答复")
+	mustContain(t, "staff page", staff.Get("/reconsider/cases/"+id).Body, "申请可能超过申请期限", "草稿")
+	mustNotContain(t, "liaison page", lp.Body, "作出决定", "申请可能超过申请期限", "草稿")
+	if r := liaison.Post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.Code != http.StatusForbidden {
+		t.Errorf("liaison decide: %d", r.Code)
 	}
-	r = liaison.postFiles("/reconsider/cases/"+id+"/reply", url.Values{"on": {"2025-06-30"}, "text": {"原处罚决定事实清楚，请予维持。"}, "version": {version(t, lp.body)}},
-		map[string][]byte{"证据目录.pdf": pdf})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("reply: %d\n%s", r.status, r.body)
+	r = liaison.UploadFiles("/reconsider/cases/"+id+"/reply", url.Values{"on": {"2025-06-30"}, "text": {"原处罚决定事实清楚，请予维持。"}, "version": {version(t, lp.Body)}},
+		"files", map[string][]byte{"证据目录.pdf": pdf})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("reply: %d\n%s", r.Code, r.Body)
 	}
 
 	// Hearing: the five-working-day notice is checked, then the hearing is recorded.
+	// (The old action name "session" still reaches it.)
 	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-03"}, "panel": {"赵一、钱二、孙三"}})
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("early hearing: %d", r.status)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("early hearing: %d", r.Code)
 	}
-	mustContain(t, "early hearing", r.body, `value="2025-07-03"`, "最早 2025-07-07 举行")
-	r = act("session", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-07"}, "place": {"第一听证室"}, "panel": {"赵一、钱二、孙三"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("hearing: %d\n%s", r.status, r.body)
+	mustContain(t, "early hearing", r.Body, `value="2025-07-03"`, "最早 2025-07-07 举行")
+	r = act("hearing", url.Values{"kind": {"hearing"}, "mode": {"inperson"}, "notice_on": {"2025-06-30"}, "held_on": {"2025-07-07"}, "place": {"第一听证室"}, "panel": {"赵一、钱二、孙三"}})
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("hearing: %d\n%s", r.Code, r.Body)
 	}
 
 	r = act("decide", url.Values{"on": {"2025-06-30"}, "outcome": {"revoke"}, "performance_due": {"2025-07-30"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("decide: %d\n%s", r.status, r.body)
+	if r.Code != http.StatusSeeOther {
+		t.Fatalf("decide: %d\n%s", r.Code, r.Body)
 	}
-	page = staff.get("/reconsider/cases/" + id)
-	mustContain(t, "decided", page.body, "已审结", "撤销（《行政复议法》第六十四条）", "原处罚决定事实清楚", "证据目录.pdf", "第一听证室", "记录履行")
+	page = staff.Get("/reconsider/cases/" + id)
+	mustContain(t, "decided", page.Body, "已审结", "撤销（《行政复议法》第六十四条）", "原处罚决定事实清楚", "证据目录.pdf", "第一听证室", "记录履行")
 	c, err := e.svc.Get(e.ctx, e.principal("qs_fy"), id)
 	if err != nil {
 		t.Fatal(err)
@@ -381,16 +300,15 @@ func TestCasePagesMainPath(t *testing.T) {
 	if err != nil || len(att) != 2 {
 		t.Fatalf("attachments: %v %d", err, len(att))
 	}
-	if r := staff.get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.status != http.StatusOK || r.body != string(pdf) {
-		t.Errorf("download: %d", r.status)
+	if r := staff.Get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.Code != http.StatusOK || r.Body != string(pdf) {
+		t.Errorf("download: %d", r.Code)
 	}
-	other := e.browser()
-	other.login("qs_sjj") // another department's liaison
-	if r := other.get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.status != http.StatusNotFound {
-		t.Errorf("download by another liaison: %d", r.status)
+	other := e.login("qs_sjj") // another department's liaison
+	if r := other.Get("/reconsider/cases/" + id + "/files/" + att[1].ID); r.Code != http.StatusNotFound {
+		t.Errorf("download by another liaison: %d", r.Code)
 	}
-	if r := other.get("/reconsider/cases/" + id); r.status != http.StatusNotFound {
-		t.Errorf("case page for another liaison: %d", r.status)
+	if r := other.Get("/reconsider/cases/" + id); r.Code != http.StatusNotFound {
+		t.Errorf("case page for another liaison: %d", r.Code)
 	}
 }
 
@@ -405,40 +323,38 @@ func TestCaseListExport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	staff := e.browser()
-	staff.login("qs_fy")
-	first := staff.get("/reconsider/cases")
-	mustContain(t, "page 1", first.body, "共 23 件", "第 1 / 2 页", `href="/reconsider/cases?page=2"`)
-	if n := strings.Count(first.body, `<tr class="u-`); n != 20 {
+	staff := e.login("qs_fy")
+	first := staff.Get("/reconsider/cases")
+	mustContain(t, "page 1", first.Body, "共 23 件", "第 1 / 2 页", `href="/reconsider/cases?page=2"`)
+	if n := strings.Count(first.Body, `<tr class="u-`); n != 20 {
 		t.Errorf("page 1 rows = %d", n)
 	}
-	second := staff.get("/reconsider/cases?page=2")
-	if n := strings.Count(second.body, `<tr class="u-`); n != 3 {
+	second := staff.Get("/reconsider/cases?page=2")
+	if n := strings.Count(second.Body, `<tr class="u-`); n != 3 {
 		t.Errorf("page 2 rows = %d", n)
 	}
 	before := e.countAudit("export")
-	r := staff.get("/reconsider/cases/export.xlsx?state=received")
-	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
-		t.Fatalf("export: %d", r.status)
+	r := staff.Get("/reconsider/cases/export.xlsx?state=received")
+	if r.Code != http.StatusOK || !strings.HasPrefix(r.Body, "PK") {
+		t.Fatalf("export: %d", r.Code)
 	}
-	header, rows, err := docgen.ReadTable(strings.NewReader(r.body), "export.xlsx")
+	header, rows, err := docgen.ReadTable(strings.NewReader(r.Body), "export.xlsx")
 	if err != nil || len(rows) != 23 || header[0] != "收件编号" || rows[22][4] != "张三" {
 		t.Errorf("export content: %v, %d rows, header %v", err, len(rows), header)
 	}
-	if !strings.Contains(r.header.Get("Content-Disposition"), "filename*=UTF-8''") {
-		t.Errorf("disposition %q", r.header.Get("Content-Disposition"))
+	if !strings.Contains(r.Header().Get("Content-Disposition"), "filename*=UTF-8''") {
+		t.Errorf("disposition %q", r.Header().Get("Content-Disposition"))
 	}
 	if got := e.countAudit("export"); got != before+1 {
 		t.Errorf("export audit entries %d → %d", before, got)
 	}
 	// A leader reads the list but may not register.
-	leader := e.browser()
-	leader.login("qs_ld")
-	if r := leader.get("/reconsider/cases"); r.status != http.StatusOK || strings.Contains(r.body, "登记复议申请") {
-		t.Errorf("leader list: %d", r.status)
+	leader := e.login("qs_ld")
+	if r := leader.Get("/reconsider/cases"); r.Code != http.StatusOK || strings.Contains(r.Body, "登记复议申请") {
+		t.Errorf("leader list: %d", r.Code)
 	}
-	if r := leader.get("/reconsider/cases/new"); r.status != http.StatusForbidden {
-		t.Errorf("leader new form: %d", r.status)
+	if r := leader.Get("/reconsider/cases/new"); r.Code != http.StatusForbidden {
+		t.Errorf("leader new form: %d", r.Code)
 	}
 }
 
@@ -459,12 +375,12 @@ var (
 // The public application, the progress lookup and the online amendment.
 func TestPublicApplyAndProgress(t *testing.T) {
 	e := newWebEnv(t)
-	anon := e.browser()
-	r := anon.get("/public/reconsider/apply")
-	if r.status != http.StatusOK {
-		t.Fatalf("apply form: %d", r.status)
+	anon := webtest.Anonymous(t, e.app)
+	r := anon.Get("/public/reconsider/apply")
+	if r.Code != http.StatusOK {
+		t.Fatalf("apply form: %d", r.Code)
 	}
-	mustContain(t, "apply form", r.body, "青山县人民政府", "示范市人民政府")
+	mustContain(t, "apply form", r.Body, "青山县人民政府", "示范市人民政府")
 
 	form := e.goodIntake()
 	for _, k := range []string{"channel", "received_on", "respondent_id"} {
@@ -478,8 +394,8 @@ func TestPublicApplyAndProgress(t *testing.T) {
 		noCSRF[k] = v
 	}
 	noCSRF.Set("csrf", "forged")
-	if r := anon.post("/public/reconsider/apply", noCSRF); r.status != http.StatusForbidden {
-		t.Errorf("forged CSRF: %d", r.status)
+	if r := anon.Post("/public/reconsider/apply", noCSRF); r.Code != http.StatusForbidden {
+		t.Errorf("forged CSRF: %d", r.Code)
 	}
 
 	bad := url.Values{}
@@ -488,41 +404,41 @@ func TestPublicApplyAndProgress(t *testing.T) {
 	}
 	bad.Set("organ_id", "")
 	bad.Set("id_number", "110101199003071234")
-	r = anon.post("/public/reconsider/apply", bad)
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad application: %d", r.status)
+	r = anon.Post("/public/reconsider/apply", bad)
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad application: %d", r.Code)
 	}
-	mustContain(t, "bad application", r.body, "请选择行政复议机关（人民政府）", `value="110101199003071234"`, `value="青山县公安局"`)
+	mustContain(t, "bad application", r.Body, "请选择行政复议机关（人民政府）", `value="110101199003071234"`, `value="青山县公安局"`)
 	if n := e.count("reconsider_cases"); n != 0 {
 		t.Fatalf("%d cases after a rejected application", n)
 	}
 
-	r = anon.postFiles("/public/reconsider/apply", form, map[string][]byte{"处罚决定书.pdf": pdf})
-	if r.status != http.StatusOK {
-		t.Fatalf("application: %d\n%s", r.status, r.body)
+	r = anon.UploadFiles("/public/reconsider/apply", form, "files", map[string][]byte{"处罚决定书.pdf": pdf})
+	if r.Code != http.StatusOK {
+		t.Fatalf("application: %d\n%s", r.Code, r.Body)
 	}
-	rm, cm := receiptRE.FindStringSubmatch(r.body), codeRE.FindStringSubmatch(r.body)
+	rm, cm := receiptRE.FindStringSubmatch(r.Body), codeRE.FindStringSubmatch(r.Body)
 	if rm == nil || cm == nil {
-		t.Fatalf("receipt page without number or code:\n%s", r.body)
+		t.Fatalf("receipt page without number or code:\n%s", r.Body)
 	}
 	receipt, code := rm[1], cm[1]
-	mustContain(t, "receipt", r.body, "请抄写或截图保存", "2025-06-30", "1 个文件")
+	mustContain(t, "receipt", r.Body, "请抄写或截图保存", "2025-06-30", "1 个文件")
 
 	wrong := "000000"
 	if code == wrong {
 		wrong = "111111"
 	}
-	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {wrong}})
-	if r.status != http.StatusNotFound || !strings.Contains(r.body, "收件编号或查询码不正确") {
-		t.Fatalf("wrong code: %d", r.status)
+	r = anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {wrong}})
+	if r.Code != http.StatusNotFound || !strings.Contains(r.Body, "收件编号或查询码不正确") {
+		t.Fatalf("wrong code: %d", r.Code)
 	}
-	mustContain(t, "wrong code keeps input", r.body, `value="`+receipt+`"`)
-	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
-	if r.status != http.StatusOK {
-		t.Fatalf("progress: %d", r.status)
+	mustContain(t, "wrong code keeps input", r.Body, `value="`+receipt+`"`)
+	r = anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
+	if r.Code != http.StatusOK {
+		t.Fatalf("progress: %d", r.Code)
 	}
-	mustContain(t, "progress", r.body, "申请已收到", "待受理审查", "处罚决定书.pdf")
-	mustNotContain(t, "progress", r.body, "提交补正材料")
+	mustContain(t, "progress", r.Body, "申请已收到", "待受理审查", "处罚决定书.pdf")
+	mustNotContain(t, "progress", r.Body, "提交补正材料")
 
 	// The office asks for amendment; the applicant sees the items and uploads materials.
 	var id string
@@ -532,25 +448,25 @@ func TestPublicApplyAndProgress(t *testing.T) {
 	if _, err := e.svc.RequestAmendment(e.ctx, e.principal("qs_fy"), id, Step{On: calendar.MustDate("2025-06-30")}, "请补充身份证复印件"); err != nil {
 		t.Fatal(err)
 	}
-	r = anon.post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
-	mustContain(t, "amending", r.body, "请补充身份证复印件", "需要补正材料", "提交补正材料", "2025-07-14")
-	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, nil)
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "请选择补正材料文件") {
-		t.Fatalf("empty upload: %d", r.status)
+	r = anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
+	mustContain(t, "amending", r.Body, "请补充身份证复印件", "需要补正材料", "提交补正材料", "2025-07-14")
+	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", nil)
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "请选择补正材料文件") {
+		t.Fatalf("empty upload: %d", r.Code)
 	}
-	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {wrong}}, map[string][]byte{"身份证.pdf": pdf})
-	if r.status != http.StatusNotFound {
-		t.Fatalf("upload with wrong code: %d", r.status)
+	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {wrong}}, "files", map[string][]byte{"身份证.pdf": pdf})
+	if r.Code != http.StatusNotFound {
+		t.Fatalf("upload with wrong code: %d", r.Code)
 	}
-	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, map[string][]byte{"身份证.pdf": pdf, "程序.exe": []byte("MZ\x90\x00")})
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "程序.exe") {
-		t.Fatalf("upload with an executable: %d", r.status)
+	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", map[string][]byte{"身份证.pdf": pdf, "程序.exe": []byte("MZ\x90\x00")})
+	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "程序.exe") {
+		t.Fatalf("upload with an executable: %d", r.Code)
 	}
-	r = anon.postFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, map[string][]byte{"身份证.pdf": pdf})
-	if r.status != http.StatusOK {
-		t.Fatalf("amendment upload: %d\n%s", r.status, r.body)
+	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", map[string][]byte{"身份证.pdf": pdf})
+	if r.Code != http.StatusOK {
+		t.Fatalf("amendment upload: %d\n%s", r.Code, r.Body)
 	}
-	mustContain(t, "uploaded", r.body, "已收到补正材料 1 个文件", "补正材料：身份证.pdf")
+	mustContain(t, "uploaded", r.Body, "已收到补正材料 1 个文件", "补正材料：身份证.pdf")
 	d, err := e.svc.Detail(e.ctx, e.principal("qs_fy"), id)
 	if err != nil {
 		t.Fatal(err)
@@ -570,16 +486,16 @@ func TestProgressRateLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	anon := e.browser()
-	anon.get("/public/reconsider/progress")
+	anon := webtest.Anonymous(t, e.app)
+	anon.Get("/public/reconsider/progress")
 	for i := 0; i < lookupMaxFailures; i++ {
-		if r := anon.post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {"x" + rec.QueryCode}}); r.status != http.StatusNotFound {
-			t.Fatalf("failure %d: status %d", i+1, r.status)
+		if r := anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {"x" + rec.QueryCode}}); r.Code != http.StatusNotFound {
+			t.Fatalf("failure %d: status %d", i+1, r.Code)
 		}
 	}
-	r := anon.post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {rec.QueryCode}})
-	if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "请10分钟后再试") {
-		t.Fatalf("after %d failures: status %d", lookupMaxFailures, r.status)
+	r := anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {rec.ReceiptNo}, "code": {rec.QueryCode}})
+	if r.Code != http.StatusTooManyRequests || !strings.Contains(r.Body, "请10分钟后再试") {
+		t.Fatalf("after %d failures: status %d", lookupMaxFailures, r.Code)
 	}
 }
 

@@ -334,5 +334,5 @@ var publicAction = map[string]string{
 	"register": "申请已收到", "request_amendment": "需要补正材料", "receive_amendment": "补正材料已收到", "accept": "已受理",
 	"deem_accept": "审查期限届满，视为受理", "reject": "决定不予受理", "inform": "已告知向有权机关申请", "transfer": "已转送有关机关",
 	"amendment_lapsed": "逾期未补正，视为放弃申请", "withdraw": "申请已撤回", "suspend": "案件中止审理", "resume": "案件恢复审理",
-	"extend": "决定期限已延长", "decide": "已作出行政复议决定", "mediate": "已达成调解", "terminate": "案件终止", "session": "已听取意见或举行听证",
+	"extend": "决定期限已延长", "decide": "已作出行政复议决定", "mediate": "已达成调解", "terminate": "案件终止", "hearing": "已听取意见或举行听证",
 }

@@ -12,22 +12,22 @@ import (
 	"github.com/fazhi/fazhi/internal/fault"
 )
 
-// Session kinds: hearing the parties' views (Art. 49), a formal 听证 (Arts. 50–51),
+// Hearing kinds: hearing the parties' views (Art. 49), a formal 听证 (Arts. 50–51),
 // a 行政复议委员会 consultation (Art. 52).
 const (
-	SessionViews     = "views"
-	SessionHearing   = "hearing"
-	SessionCommittee = "committee"
+	HearingViews     = "views"
+	HearingFormal    = "hearing"
+	HearingCommittee = "committee"
 )
 
-// SessionKinds maps kinds to Chinese names.
-var SessionKinds = map[string]string{SessionViews: "听取意见", SessionHearing: "听证", SessionCommittee: "行政复议委员会咨询"}
+// HearingKinds maps kinds to Chinese names.
+var HearingKinds = map[string]string{HearingViews: "听取意见", HearingFormal: "听证", HearingCommittee: "行政复议委员会咨询"}
 
-// SessionModes maps modes to Chinese names.
-var SessionModes = map[string]string{"inperson": "当面", "online": "互联网", "phone": "电话", "written": "书面"}
+// HearingModes maps modes to Chinese names.
+var HearingModes = map[string]string{"inperson": "当面", "online": "互联网", "phone": "电话", "written": "书面"}
 
-// Session is one of those meetings.
-type Session struct {
+// Hearing is one of those meetings.
+type Hearing struct {
 	ID       string
 	Kind     string
 	Mode     string
@@ -38,8 +38,8 @@ type Session struct {
 	Record   string
 }
 
-// SessionInput records or schedules a session.
-type SessionInput struct {
+// HearingInput records or schedules a hearing.
+type HearingInput struct {
 	Version  int    `json:"version"`
 	Kind     string `json:"kind" required:"true"`
 	Mode     string `json:"mode" required:"true"`
@@ -50,17 +50,17 @@ type SessionInput struct {
 	Record   string `json:"record"`
 }
 
-// RecordSession adds a session to the case. A 听证 needs its written notice at least five working
+// RecordHearing adds a hearing to the case. A 听证 needs its written notice at least five working
 // days before it is held (Art. 51) and a panel of a presiding officer and at least two others (Art. 50).
-func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id string, in SessionInput) (*Case, error) {
+func (s *Service) RecordHearing(ctx context.Context, p *auth.Principal, id string, in HearingInput) (*Case, error) {
 	fe := &fault.Fields{}
-	if SessionKinds[in.Kind] == "" {
+	if HearingKinds[in.Kind] == "" {
 		fe.Add("kind", "请选择：听取意见、听证或复议委员会咨询")
 	}
 	if in.Mode == "" {
 		in.Mode = "inperson"
 	}
-	if SessionModes[in.Mode] == "" {
+	if HearingModes[in.Mode] == "" {
 		fe.Add("mode", "请选择方式")
 	}
 	held, err := calendar.ParseDate(strings.TrimSpace(in.HeldOn))
@@ -68,7 +68,7 @@ func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id strin
 		fe.Add("held_on", "请填写举行日期（YYYY-MM-DD）")
 	}
 	var notice calendar.Date
-	if in.Kind == SessionHearing {
+	if in.Kind == HearingFormal {
 		notice, err = calendar.ParseDate(strings.TrimSpace(in.NoticeOn))
 		if err != nil {
 			fe.Add("notice_on", "听证须书面通知，请填写通知日期（YYYY-MM-DD）")
@@ -91,8 +91,8 @@ func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id strin
 	if notice.After(s.Today()) {
 		return nil, fault.Field("notice_on", "通知日期不能晚于今天")
 	}
-	st := Step{On: notice, Version: in.Version, Note: SessionKinds[in.Kind] + "（" + SessionModes[in.Mode] + "）" + held.String()}
-	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "session", Step: &st, From: from(StateInReview, StateSuspended),
+	st := Step{On: notice, Version: in.Version, Note: HearingKinds[in.Kind] + "（" + HearingModes[in.Mode] + "）" + held.String()}
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "hearing", Step: &st, From: from(StateInReview, StateSuspended),
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
 			if held.Before(c.AcceptedOn) {
 				return fault.Field("held_on", "举行日期不能早于受理日期")
@@ -102,15 +102,15 @@ func (s *Service) RecordSession(ctx context.Context, p *auth.Principal, id strin
 		}})
 }
 
-func listSessions(ctx context.Context, q db.Querier, caseID string) ([]Session, error) {
+func listHearings(ctx context.Context, q db.Querier, caseID string) ([]Hearing, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, mode, notice_on, held_on, place, panel, record FROM reconsider_sessions WHERE case_id = ? ORDER BY held_on`, caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Session
+	var out []Hearing
 	for rows.Next() {
-		var x Session
+		var x Hearing
 		var notice, held string
 		if err := rows.Scan(&x.ID, &x.Kind, &x.Mode, &notice, &held, &x.Place, &x.Panel, &x.Record); err != nil {
 			return nil, err

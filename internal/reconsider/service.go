@@ -99,7 +99,7 @@ type Detail struct {
 	Case      *Case
 	Events    []casework.Event
 	Pauses    []Suspension
-	Sessions  []Session
+	Hearings  []Hearing
 	Parties   []Party
 	Documents []Document
 	Opinions  []Opinion
@@ -130,7 +130,7 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 	if d.Pauses, err = listPauses(ctx, s.db, id); err != nil {
 		return nil, err
 	}
-	if d.Sessions, err = listSessions(ctx, s.db, id); err != nil {
+	if d.Hearings, err = listHearings(ctx, s.db, id); err != nil {
 		return nil, err
 	}
 	if d.Parties, err = listParties(ctx, s.db, id); err != nil {

@@ -6,9 +6,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,11 +16,11 @@ import (
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // ledgerFixture is the demo county with the clock at 2026-03-31, after every date of the test ledgers.
@@ -331,36 +329,16 @@ func newTestApp(f *fixture) *testApp {
 	return &testApp{f: f, app: app}
 }
 
-// as returns the session cookie and CSRF token of a user.
-func (a *testApp) as(user string) (*http.Cookie, string) {
-	a.f.t.Helper()
-	tok, err := a.f.auth.Login(a.f.ctx, user, demo.Password, "127.0.0.1", "test", "")
-	if err != nil {
-		a.f.t.Fatal(err)
-	}
-	p, err := a.f.auth.Authenticate(a.f.ctx, tok)
-	if err != nil {
-		a.f.t.Fatal(err)
-	}
-	return &http.Cookie{Name: "fazhi_session", Value: tok}, p.CSRF
-}
-
-func (a *testApp) do(req *http.Request, cookie *http.Cookie) *httptest.ResponseRecorder {
-	req.AddCookie(cookie)
-	rec := httptest.NewRecorder()
-	a.app.ServeHTTP(rec, req)
-	return rec
-}
-
-func (a *testApp) get(path string, cookie *http.Cookie) *httptest.ResponseRecorder {
-	return a.do(httptest.NewRequest(http.MethodGet, path, nil), cookie)
+// as signs a demo user in.
+func (a *testApp) as(user string) *webtest.Client {
+	return webtest.Login(a.f.t, a.app, a.f.auth, user)
 }
 
 func TestStatsPages(t *testing.T) {
 	f := ledgerFixture(t)
 	f.mustImport("990121-GOV", "ledger_stats.csv")
 	a := newTestApp(f)
-	fy, _ := a.as("qs_fy")
+	fy := a.as("qs_fy")
 	for _, c := range []struct {
 		path   string
 		status int
@@ -371,8 +349,8 @@ func TestStatsPages(t *testing.T) {
 		{"/reconsider/stats?organ=" + f.organ("990122-GOV").ID, 403, []string{"不在您的数据范围内"}},
 		{"/reconsider/stats?year=abc", 422, []string{"统计年度无效"}},
 	} {
-		rec := a.get(c.path, fy)
-		body := rec.Body.String()
+		rec := fy.Get(c.path)
+		body := rec.Body
 		if rec.Code != c.status {
 			t.Errorf("GET %s: %d, want %d", c.path, rec.Code, c.status)
 		}
@@ -383,19 +361,19 @@ func TestStatsPages(t *testing.T) {
 		}
 	}
 	// A leader sees the county with its townships, and no import.
-	ld, _ := a.as("qs_ld")
-	if rec := a.get("/reconsider/stats?year=2025&sub=1", ld); rec.Code != 200 || !strings.Contains(rec.Body.String(), "（含下级）") || !strings.Contains(rec.Body.String(), "城关镇人民政府") {
+	ld := a.as("qs_ld")
+	if rec := ld.Get("/reconsider/stats?year=2025&sub=1"); rec.Code != 200 || !strings.Contains(rec.Body, "（含下级）") || !strings.Contains(rec.Body, "城关镇人民政府") {
 		t.Errorf("leader with subordinates: %d", rec.Code)
 	}
-	if rec := a.get("/reconsider/import", ld); rec.Code != 403 {
+	if rec := ld.Get("/reconsider/import"); rec.Code != 403 {
 		t.Errorf("leader import page: %d", rec.Code)
 	}
 	// XLSX export: the figures, audited.
-	rec := a.get("/reconsider/stats/export.xlsx?year=2025", fy)
+	rec := fy.Get("/reconsider/stats/export.xlsx?year=2025")
 	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("export: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
-	header, rows, err := docgen.ReadTable(bytes.NewReader(rec.Body.Bytes()), "s.xlsx")
+	header, rows, err := docgen.ReadTable(strings.NewReader(rec.Body), "s.xlsx")
 	if err != nil || header[0] != "项目" || rows[0][0] != "收到申请" || rows[0][1] != "19" {
 		t.Errorf("export sheet: %v %v %v", err, header, rows[:1])
 	}
@@ -407,32 +385,23 @@ func TestStatsPages(t *testing.T) {
 func TestImportPages(t *testing.T) {
 	f := ledgerFixture(t)
 	a := newTestApp(f)
-	fy, csrf := a.as("qs_fy")
-	if rec := a.get("/reconsider/import/template.xlsx", fy); rec.Code != 200 || rec.Body.Len() < 1000 {
+	fy := a.as("qs_fy")
+	if rec := fy.Get("/reconsider/import/template.xlsx"); rec.Code != 200 || len(rec.Body) < 1000 {
 		t.Fatalf("template: %d", rec.Code)
 	}
-	if rec := a.get("/reconsider/import", fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "青山县人民政府") {
+	if rec := fy.Get("/reconsider/import"); rec.Code != 200 || !strings.Contains(rec.Body, "青山县人民政府") {
 		t.Fatalf("form: %d", rec.Code)
 	}
-	upload := func(name string) *httptest.ResponseRecorder {
+	upload := func(name string) webtest.Response {
 		t.Helper()
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		mw.WriteField("csrf", csrf)
-		mw.WriteField("organ", f.organ("990121-GOV").ID)
-		fw, _ := mw.CreateFormFile("file", name)
-		fw.Write(data)
-		mw.Close()
-		req := httptest.NewRequest(http.MethodPost, "/reconsider/import", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		return a.do(req, fy)
+		return fy.Upload("/reconsider/import", url.Values{"organ": {f.organ("990121-GOV").ID}}, name, data)
 	}
 	rec := upload("ledger_bad.csv")
-	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "第3行「受理日期」：日期格式应为 YYYY-MM-DD") || !strings.Contains(rec.Body.String(), "检查发现 17 处错误") {
+	if rec.Code != 422 || !strings.Contains(rec.Body, "第3行「受理日期」：日期格式应为 YYYY-MM-DD") || !strings.Contains(rec.Body, "检查发现 17 处错误") {
 		t.Errorf("bad ledger: %d", rec.Code)
 	}
 	rec = upload("ledger_seed002.csv")
@@ -440,13 +409,11 @@ func TestImportPages(t *testing.T) {
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/reconsider/import/jobs/") {
 		t.Fatalf("good ledger: %d %q", rec.Code, loc)
 	}
-	if rec := a.get(loc, fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "确认导入 58 行") {
+	if rec := fy.Get(loc); rec.Code != 200 || !strings.Contains(rec.Body, "确认导入 58 行") {
 		t.Fatalf("preview: %d", rec.Code)
 	}
-	req := httptest.NewRequest(http.MethodPost, loc+"/commit", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if rec := a.do(req, fy); rec.Code != http.StatusSeeOther {
-		t.Fatalf("commit: %d %s", rec.Code, rec.Body.String())
+	if rec := fy.Post(loc+"/commit", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("commit: %d %s", rec.Code, rec.Body)
 	}
 	var v struct {
 		State       string
@@ -455,9 +422,9 @@ func TestImportPages(t *testing.T) {
 		Message     string
 	}
 	for i := 0; i < 500 && !v.Finished; i++ {
-		rec = a.get(loc+"/progress", fy)
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			t.Fatalf("progress: %v %s", err, rec.Body.String())
+		rec = fy.Get(loc + "/progress")
+		if err := json.Unmarshal([]byte(rec.Body), &v); err != nil {
+			t.Fatalf("progress: %v %s", err, rec.Body)
 		}
 		if !v.Finished {
 			time.Sleep(10 * time.Millisecond)
@@ -466,11 +433,11 @@ func TestImportPages(t *testing.T) {
 	if !v.Finished || v.State != "done" || !strings.HasPrefix(v.Message, "已导入 58 条记录：") || v.Done != 58 || v.Total != 58 {
 		t.Fatalf("job: %+v", v)
 	}
-	if rec := a.get(loc, fy); rec.Code != 200 || !strings.Contains(rec.Body.String(), "已导入 58 条记录") {
+	if rec := fy.Get(loc); rec.Code != 200 || !strings.Contains(rec.Body, "已导入 58 条记录") {
 		t.Errorf("job page: %d", rec.Code)
 	}
-	other, _ := a.as("qs_fy2")
-	if rec := a.get(loc, other); rec.Code != 404 {
+	other := a.as("qs_fy2")
+	if rec := other.Get(loc); rec.Code != 404 {
 		t.Errorf("another user's job: %d", rec.Code)
 	}
 	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases WHERE handler_name <> ''`); n != 58 {
@@ -529,8 +496,8 @@ func TestFiguresAgree(t *testing.T) {
 
 	// The page shows each figure with its formula and source.
 	a := newTestApp(f)
-	fy, _ := a.as("qs_fy")
-	body := html.UnescapeString(a.get("/reconsider/stats?year=2025", fy).Body.String())
+	fy := a.as("qs_fy")
+	body := html.UnescapeString(fy.Get("/reconsider/stats?year=2025").Body)
 	for _, fg := range figs {
 		for _, w := range []string{fg.Formula, fg.Source} {
 			if !strings.Contains(body, w) {

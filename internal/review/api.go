@@ -21,7 +21,7 @@ type apiSpec struct {
 }
 
 // transitions lists the steps of a request in the order of its page: each is a form on the
-// request page (POST /review/{id}/{name}) and POST /api/v1/review/{id}/{name}.
+// request page (POST /review/requests/{id}/{name}) and POST /api/v1/review/requests/{id}/{name}.
 func (m *Module) transitions() action.List[*Request] {
 	s := m.svc
 	return action.List[*Request]{
@@ -66,16 +66,16 @@ func (m *Module) transitions() action.List[*Request] {
 func (m *Module) apiSpecs() []apiSpec {
 	const tag = "合法性审查"
 	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/review", Tag: tag, Perm: PermRead, Summary: "审查事项列表",
+		{api.Op{Method: http.MethodGet, Path: "/review/requests", Tag: tag, Perm: PermRead, Summary: "审查事项列表",
 			Description: "按数据范围列出审查事项：司法局人员看本机关范围，法律顾问只看指派给本人的，部门联络员只看本单位报送的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodPost, Path: "/review", Tag: tag, Perm: PermSubmit, Summary: "报送合法性审查",
+		{api.Op{Method: http.MethodPost, Path: "/review/requests", Tag: tag, Perm: PermSubmit, Summary: "报送合法性审查",
 			Description: "部门联络员报送送审稿及材料；provided 为已提交材料的清单代码。", Request: SubmitInput{}, Response: RequestJSON{}, Status: http.StatusCreated}, m.apiSubmit},
-		{api.Op{Method: http.MethodGet, Path: "/review/{id}", Tag: tag, Perm: PermRead, Summary: "审查事项详情",
+		{api.Op{Method: http.MethodGet, Path: "/review/requests/{id}", Tag: tag, Perm: PermRead, Summary: "审查事项详情",
 			Description: "含材料清单和调用者可见的审查意见（双重审核：双方意见均提交前互不可见）。", Response: DetailJSON{}}, m.apiGet},
-		{api.Op{Method: http.MethodPost, Path: "/review/{id}/opinions", Tag: tag, Perm: PermRead, Summary: "添加一条审查意见",
+		{api.Op{Method: http.MethodPost, Path: "/review/requests/{id}/opinions", Tag: tag, Perm: PermRead, Summary: "添加一条审查意见",
 			Description: "被指派的审查员或法律顾问在提交前逐条添加意见。", Request: OpinionInput{}, Response: OpinionJSON{}, Status: http.StatusCreated}, m.apiOpinion},
 	}
-	mount := action.Mount[*Request]{Base: "/review/{id}", Tag: tag, Response: RequestJSON{},
+	mount := action.Mount[*Request]{Base: "/review/requests/{id}", Tag: tag, Response: RequestJSON{},
 		Respond: func(w http.ResponseWriter, r *http.Request, req *Request) error {
 			return web.WriteJSON(w, http.StatusOK, toJSON(req))
 		}}
@@ -133,7 +133,7 @@ type RequestJSON struct {
 }
 
 func toJSON(r *Request) RequestJSON {
-	return RequestJSON{ID: r.ID, ReceiptNo: r.ReceiptNo, Number: r.Number, Kind: r.Kind, KindLabel: r.Kind.Label(), Title: r.Title, Submitter: r.SubmitterOrgan,
+	return RequestJSON{ID: r.ID, ReceiptNo: r.ReceiptNo, Number: r.OpinionNumber, Kind: r.Kind, KindLabel: r.Kind.Label(), Title: r.Title, Submitter: r.SubmitterOrgan,
 		State: r.State, StateLabel: r.State.Label(), SubmittedOn: r.SubmittedOn, AcceptedOn: r.AcceptedOn, Missing: r.Missing, Reviewer: r.ReviewerName,
 		Advisor: r.AdvisorName, Dual: r.Dual, ConcludedOn: r.ConcludedOn, Conclusion: r.Conclusion, ConclusionLabel: r.Conclusion.Label(), NextDue: r.Due.Next, Version: r.Version}
 }

@@ -54,7 +54,7 @@ func (s *Service) OpinionDocument(ctx context.Context, p *auth.Principal, id str
 	}
 	body = append(body, docgen.Block{Kind: docgen.Para, Text: "本意见书系合法性审核意见，不代替集体讨论决定等法定程序。"})
 	return docgen.Document{
-		Number:    r.Number,
+		Number:    r.OpinionNumber,
 		Title:     "关于《" + r.Title + "》的\n合法性审核意见书",
 		Recipient: r.SubmitterOrgan + "：",
 		Body:      body,

@@ -273,8 +273,8 @@ func TestDoubleReviewBlindness(t *testing.T) {
 		t.Errorf("both assessments visible once in, got %d", n)
 	}
 	r = must(t)(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-05-20")}, Conclusion: AgreeAmended, Text: "请修改后提请县政府常务会议审议"}))
-	if r.OpinionCount != 2 || r.Number != "青司审〔2025〕1号" {
-		t.Fatalf("concluded %d opinions, number %q", r.OpinionCount, r.Number)
+	if r.OpinionCount != 2 || r.OpinionNumber != "青司审〔2025〕1号" {
+		t.Fatalf("concluded %d opinions, number %q", r.OpinionCount, r.OpinionNumber)
 	}
 	check("concluded", liaison, "reviewer,advisor")
 	d, _ := f.svc.Detail(f.ctx, liaison, r.ID)
@@ -309,10 +309,10 @@ func TestEachConclusion(t *testing.T) {
 			refused(t, err, fault.Invalid, string(tc.c)+" without reasons must be refused")
 		}
 		r = must(t)(f.svc.Conclude(f.ctx, staff, r.ID, ConcludeInput{Step: Step{On: date("2025-06-05")}, Conclusion: tc.c, Text: tc.text}))
-		if r.State != StateConcluded || r.Conclusion != tc.c || !r.OnTime() || r.Number != fmt.Sprintf("青司审〔2025〕%d号", i+1) {
-			t.Errorf("%s: %s %s on time %v number %s", tc.c, r.State, r.Conclusion, r.OnTime(), r.Number)
+		if r.State != StateConcluded || r.Conclusion != tc.c || !r.OnTime() || r.OpinionNumber != fmt.Sprintf("青司审〔2025〕%d号", i+1) {
+			t.Errorf("%s: %s %s on time %v number %s", tc.c, r.State, r.Conclusion, r.OnTime(), r.OpinionNumber)
 		}
-		if doc, err := f.svc.OpinionDocument(f.ctx, staff, r.ID); err != nil || doc.Number != r.Number {
+		if doc, err := f.svc.OpinionDocument(f.ctx, staff, r.ID); err != nil || doc.Number != r.OpinionNumber {
 			t.Errorf("%s: 审核意见书 %v", tc.c, err)
 		} else if _, err := doc.DOCX(); err != nil {
 			t.Error(err)
@@ -479,8 +479,8 @@ func TestCalendarChangeRedatesOpenRequests(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/" + inReview.ID + " 2025-10-23→2025-10-24",
-		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/" + submitted.ID + " 2025-10-21→2025-10-22",
+		"合法性审查 " + inReview.ReceiptNo + " 审查期限 /review/requests/" + inReview.ID + " 2025-10-23→2025-10-24",
+		"合法性审查 " + submitted.ReceiptNo + " 材料审查期限 /review/requests/" + submitted.ID + " 2025-10-21→2025-10-22",
 	}
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

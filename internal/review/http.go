@@ -27,6 +27,15 @@ type Module struct {
 // NewModule wires the module.
 func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 
+// moved lists the page addresses before the /{module}/{records}/{id} scheme: each, and every page
+// below it, answers 301 with the new address.
+var moved = []struct {
+	old, to string
+	perm    auth.Perm
+}{
+	{"/review", "/review/requests", PermRead},
+}
+
 // Service is the module's business layer.
 func (m *Module) Service() *Service { return m.svc }
 
@@ -35,18 +44,21 @@ func (m *Module) registerPages(app *web.App) {
 	m.app = app
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.Todos(m.svc.Todos)
-	app.Menu(web.MenuItem{Group: "业务", Title: "合法性审查", URL: "/review", Perm: PermRead, Order: 200})
+	app.Menu(web.MenuItem{Group: "业务", Title: "合法性审查", URL: "/review/requests", Perm: PermRead, Order: 200})
 
-	app.GET("/review", PermRead, m.list)
-	app.GET("/review/new", PermSubmit, m.newForm)
-	app.POST("/review", PermSubmit, m.create)
+	app.GET("/review/requests", PermRead, m.list)
+	app.GET("/review/requests/new", PermSubmit, m.newForm)
+	app.POST("/review/requests", PermSubmit, m.create)
 	app.GET("/review/settings", PermEdit, m.settingsPage)
 	app.POST("/review/settings", PermEdit, m.settingsSave)
-	app.GET("/review/{id}", PermRead, m.detail)
-	app.GET("/review/{id}/opinion.docx", PermRead, m.opinionDocx)
-	app.POST("/review/{id}/opinions", PermRead, m.addOpinion)
-	m.transitions().FormRoutes(app, "/review/{id}", m.postAction)
-	app.POST("/review/{id}/opinions/{oid}/delete", PermOpinion, m.deleteOpinion)
+	app.GET("/review/requests/{id}", PermRead, m.detail)
+	app.GET("/review/requests/{id}/opinion.docx", PermRead, m.opinionDocx)
+	app.POST("/review/requests/{id}/opinions", PermRead, m.addOpinion)
+	m.transitions().FormRoutes(app, "/review/requests/{id}", m.postAction)
+	app.POST("/review/requests/{id}/opinions/{oid}/delete", PermOpinion, m.deleteOpinion)
+	for _, mv := range moved {
+		app.Moved(mv.old, mv.to, mv.perm)
+	}
 
 	for _, sp := range m.apiSpecs() {
 		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
@@ -160,7 +172,7 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/review/"+req.ID, "已报送，收件号 "+req.ReceiptNo)
+	return redirect(w, r, "/review/requests/"+req.ID, "已报送，收件号 "+req.ReceiptNo)
 }
 
 type detailPage struct {
@@ -220,7 +232,7 @@ func (m *Module) postAction(a action.Action[*Request]) web.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return redirect(w, r, "/review/"+id, a.Message(req))
+		return redirect(w, r, "/review/requests/"+id, a.Message(req))
 	}
 }
 
@@ -237,7 +249,7 @@ func (m *Module) addOpinion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/review/"+id, "已添加一条意见")
+	return redirect(w, r, "/review/requests/"+id, "已添加一条意见")
 }
 
 func (m *Module) deleteOpinion(w http.ResponseWriter, r *http.Request) error {
@@ -245,7 +257,7 @@ func (m *Module) deleteOpinion(w http.ResponseWriter, r *http.Request) error {
 	if err := m.svc.DeleteOpinion(r.Context(), auth.From(r.Context()), id, r.PathValue("oid")); err != nil {
 		return err
 	}
-	return redirect(w, r, "/review/"+id, "已删除该条意见")
+	return redirect(w, r, "/review/requests/"+id, "已删除该条意见")
 }
 
 func (m *Module) opinionDocx(w http.ResponseWriter, r *http.Request) error {

@@ -50,7 +50,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		for _, r := range rs {
 			mine[r.ID] = true
 			out = append(out, web.Todo{Module: "合法性审查", Title: "提出审查意见：" + r.Title, Detail: r.Kind.Label() + " · " + r.SubmitterOrgan + " · " + RoleOf(p, r).Label(),
-				URL: "/review/" + r.ID, Due: r.Due.Review, Basis: r.Kind.Basis()})
+				URL: "/review/requests/" + r.ID, Due: r.Due.Review, Basis: r.Kind.Basis()})
 		}
 	}
 	if p.Can(PermEdit) {
@@ -63,7 +63,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			if mine[r.ID] {
 				continue
 			}
-			t := web.Todo{Module: "合法性审查", Detail: r.Kind.Label() + " · " + r.SubmitterOrgan, URL: "/review/" + r.ID}
+			t := web.Todo{Module: "合法性审查", Detail: r.Kind.Label() + " · " + r.SubmitterOrgan, URL: "/review/requests/" + r.ID}
 			switch {
 			case r.State == StateSubmitted:
 				t.Title, t.Due, t.Basis = "审查送审材料："+r.Title, r.Due.Check, r.CheckRule().Basis
@@ -83,10 +83,10 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		}
 		for _, r := range rs {
 			if r.State == StateReturned {
-				out = append(out, web.Todo{Module: "合法性审查", Title: "补充送审材料：" + r.Title, Detail: "缺少：" + joinMax(r.Missing, 3), URL: "/review/" + r.ID})
+				out = append(out, web.Todo{Module: "合法性审查", Title: "补充送审材料：" + r.Title, Detail: "缺少：" + joinMax(r.Missing, 3), URL: "/review/requests/" + r.ID})
 				continue
 			}
-			out = append(out, web.Todo{Module: "合法性审查", Title: "反馈审查意见采纳情况：" + r.Title, Detail: r.Number, URL: "/review/" + r.ID,
+			out = append(out, web.Todo{Module: "合法性审查", Title: "反馈审查意见采纳情况：" + r.Title, Detail: r.OpinionNumber, URL: "/review/requests/" + r.ID,
 				Due: r.Due.Feedback, Basis: r.FeedbackRule().Basis})
 		}
 	}

@@ -125,8 +125,8 @@ type Request struct {
 	Contact          string
 	IssuerID         string // 拟发文机关 (normative documents)
 	Kind             Kind
-	ReceiptNo        string
-	Number           string // 审核意见书文号
+	ReceiptNo        string // 收件号, given when the request arrives
+	OpinionNumber    string // 审核意见书文号 (the request's own number is its ReceiptNo)
 	Title            string
 	Summary          string
 	Draft            string

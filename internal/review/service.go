@@ -263,7 +263,7 @@ func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar)
 			return nil
 		},
 		Save: func(ctx context.Context, tx *db.Tx, r *Request) error { return updateRequest(ctx, tx, r) },
-		Name: func(r *Request) (string, string) { return "合法性审查 " + r.ReceiptNo, "/review/" + r.ID },
+		Name: func(r *Request) (string, string) { return "合法性审查 " + r.ReceiptNo, "/review/requests/" + r.ID },
 	})
 }
 

@@ -125,7 +125,7 @@ func (c Counts) Figures(link string) []stats.Figure {
 // StatsURL is the page that shows the review figures of an organ and year (the statistics of
 // 合法性审查与规范性文件; the review list cannot filter by organ subtree).
 func StatsURL(organID string, year int) string {
-	return "/normdocs/stats?" + url.Values{"organ": {organID}, "year": {strconv.Itoa(year)}}.Encode()
+	return "/normdoc/stats?" + url.Values{"organ": {organID}, "year": {strconv.Itoa(year)}}.Encode()
 }
 
 // Figures are the year's review figures of organ and the organs below it; a 司法局 stands for its

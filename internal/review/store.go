@@ -22,7 +22,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (*Request, error) {
 	var d [12]string
 	var urgent, dual int
 	var missing string
-	err := sc.Scan(&r.ID, &r.OrganID, &r.SubmitterOrganID, &r.SubmitterID, &r.SubmitterName, &r.Contact, &r.IssuerID, &r.Kind, &r.ReceiptNo, &r.Number,
+	err := sc.Scan(&r.ID, &r.OrganID, &r.SubmitterOrganID, &r.SubmitterID, &r.SubmitterName, &r.Contact, &r.IssuerID, &r.Kind, &r.ReceiptNo, &r.OpinionNumber,
 		&r.Title, &r.Summary, &r.Draft, &urgent, &r.UrgentReason, &r.State, &d[0], &d[1], &d[2], &missing, &r.ReturnCount,
 		&d[3], &r.ReviewerID, &r.ReviewerName, &r.AdvisorID, &r.AdvisorName, &dual, &r.MinDays, &r.MaxDays, &r.CheckDays, &r.FeedbackDays,
 		&r.Extension, &d[4], &r.Conclusion, &r.ConclusionText, &r.OpinionCount, &d[5], &d[6], &d[7], &d[8],
@@ -61,7 +61,7 @@ func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 		dual = ?, min_days = ?, max_days = ?, check_days = ?, feedback_days = ?, extension_days = ?, concluded_on = ?, conclusion = ?, conclusion_text = ?,
 		opinion_count = ?, review_due = ?, feedback_on = ?, due_check = ?, due_review = ?, due_feedback = ?, next_due = ?, next_rule = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		r.Number, r.Title, r.Summary, r.Draft, db.BoolInt(r.Urgent), r.UrgentReason, string(r.State),
+		r.OpinionNumber, r.Title, r.Summary, r.Draft, db.BoolInt(r.Urgent), r.UrgentReason, string(r.State),
 		r.ReceivedOn.String(), r.ReturnedOn.String(), strings.Join(r.Missing, "\n"), r.ReturnCount, r.AcceptedOn.String(), r.ReviewerID, r.ReviewerName, r.AdvisorID, r.AdvisorName,
 		db.BoolInt(r.Dual), r.MinDays, r.MaxDays, r.CheckDays, r.FeedbackDays, r.Extension, r.ConcludedOn.String(), string(r.Conclusion), r.ConclusionText,
 		r.OpinionCount, r.ReviewDue.String(), r.FeedbackOn.String(), r.Due.Check.String(), r.Due.Review.String(), r.Due.Feedback.String(), r.Due.Next.String(), r.Due.NextRule,

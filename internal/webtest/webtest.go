@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 
@@ -113,14 +114,15 @@ func (c *Client) Get(path string) Response {
 	return c.Do(httptest.NewRequest(http.MethodGet, path, nil))
 }
 
-// Post sends a form with the CSRF token added.
+// Post sends a form with the CSRF token added (a form that carries its own csrf value keeps it,
+// to test a forged one).
 func (c *Client) Post(path string, form url.Values) Response {
 	c.t.Helper()
 	vals := url.Values{}
 	for k, vs := range form {
 		vals[k] = append([]string(nil), vs...)
 	}
-	if c.bearer == "" {
+	if c.bearer == "" && vals.Get("csrf") == "" {
 		vals.Set("csrf", c.csrf)
 	}
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(vals.Encode()))
@@ -131,9 +133,16 @@ func (c *Client) Post(path string, form url.Values) Response {
 // Upload sends a multipart form with one file in field "file".
 func (c *Client) Upload(path string, form url.Values, filename string, data []byte) Response {
 	c.t.Helper()
+	return c.UploadFiles(path, form, "file", map[string][]byte{filename: data})
+}
+
+// UploadFiles sends a multipart form with files (name → content, in name order) in field
+// (several files, or none, in one field). A form that carries its own csrf value keeps it.
+func (c *Client) UploadFiles(path string, form url.Values, field string, files map[string][]byte) Response {
+	c.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	if c.bearer == "" {
+	if c.bearer == "" && form.Get("csrf") == "" {
 		mw.WriteField("csrf", c.csrf)
 	}
 	for k, vs := range form {
@@ -141,11 +150,18 @@ func (c *Client) Upload(path string, form url.Values, filename string, data []by
 			mw.WriteField(k, v)
 		}
 	}
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		c.t.Fatal(err)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	fw.Write(data)
+	sort.Strings(names)
+	for _, name := range names {
+		fw, err := mw.CreateFormFile(field, name)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		fw.Write(files[name])
+	}
 	mw.Close()
 	req := httptest.NewRequest(http.MethodPost, path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())

@@ -153,22 +153,41 @@ func DataOn(t testing.TB, base string) (dir, dsn string) {
 }
 
 // load opens an empty deployment, loads the demo county with every module's seeders, and closes
-// it (a template database must have no connections when it is copied).
-func (tp *template) load(base string) (err error) {
-	if tp.dir, err = os.MkdirTemp("", "fazhi-demotest-"); err != nil {
+// it (a template database must have no connections when it is copied). The SQLite template is
+// loaded in memory where possible (memDir), and again on disk if that fails (a small /dev/shm).
+func (tp *template) load(base string) error {
+	if base == "" {
+		if dir, err := os.MkdirTemp(memDir, "fazhi-demotest-"); err == nil {
+			if err := loadInto(dir, ""); err == nil {
+				tp.dir = dir
+				return nil
+			}
+			os.RemoveAll(dir)
+		}
+	}
+	dir, err := os.MkdirTemp("", "fazhi-demotest-")
+	if err != nil {
 		return err
 	}
-	cfg := config.Default()
-	cfg.Data = tp.dir
-	cfg.LogLevel = "error"
+	tp.dir = dir
+	dsn := ""
 	if base != "" {
 		tp.pgDB = "fazhi_tmpl_" + strings.ToLower(db.NewID())
 		if err := pgExec(base, `CREATE DATABASE `+tp.pgDB); err != nil {
 			tp.pgDB = ""
 			return fmt.Errorf("PostgreSQL 不可用（%s）：%w", dbtest.EnvPostgres, err)
 		}
-		cfg.DB = pgDSN(base, tp.pgDB)
+		dsn = pgDSN(base, tp.pgDB)
 	}
+	return loadInto(dir, dsn)
+}
+
+// loadInto loads the demo county into the empty deployment of data directory dir and DSN dsn.
+func loadInto(dir, dsn string) error {
+	cfg := config.Default()
+	cfg.Data = dir
+	cfg.DB = dsn
+	cfg.LogLevel = "error"
 	ctx := context.Background()
 	e, err := cli.Open(ctx, cfg, io.Discard)
 	if err != nil {
@@ -180,6 +199,10 @@ func (tp *template) load(base string) (err error) {
 	}
 	return err
 }
+
+// memDir holds the SQLite template where there is a memory file system: the load's thousands of
+// fsyncs are then free. Only the template lives there; each test's copy is on disk (t.TempDir).
+const memDir = "/dev/shm"
 
 // pgExec runs one statement on the server of base (CREATE/DROP DATABASE cannot run in a transaction).
 func pgExec(base, stmt string) error {

@@ -18,6 +18,7 @@ import (
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 func TestMain(m *testing.M) {
@@ -58,10 +59,9 @@ func newEnv(t *testing.T) *env {
 	return &env{t: t, app: app, db: d, org: o, auth: a, cal: cal, mod: mod}
 }
 
-// client is a signed-in browser.
+// client is a signed-in browser (the shared webtest client) and its account.
 type client struct {
-	e             *env
-	token, csrf   string
+	*webtest.Client
 	username, uid string
 }
 
@@ -72,43 +72,25 @@ func (e *env) login(username string) *client {
 
 func (e *env) loginWith(username, password string) *client {
 	e.t.Helper()
-	ctx := context.Background()
-	tok, err := e.auth.Login(ctx, username, password, "127.0.0.1", "test", "")
-	if err != nil {
-		e.t.Fatalf("登录 %s 失败：%v", username, err)
-	}
-	p, err := e.auth.Authenticate(ctx, tok)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &client{e: e, token: tok, csrf: p.CSRF, username: username, uid: p.UserID}
+	c := webtest.LoginWith(e.t, e.app, e.auth, username, password)
+	return &client{Client: c, username: username, uid: c.Principal.UserID}
 }
 
+// do is get (GET without a form) or post (POST, with the CSRF token added to the form).
 func (c *client) do(method, path string, form url.Values) *httptest.ResponseRecorder {
-	c.e.t.Helper()
-	var body io.Reader
-	if form != nil {
-		form = cloneValues(form)
-		form.Set("csrf", c.csrf)
-		body = strings.NewReader(form.Encode())
+	switch {
+	case method == http.MethodGet && form == nil:
+		return c.get(path)
+	case method == http.MethodPost:
+		return c.post(path, form)
 	}
-	r := httptest.NewRequest(method, path, body)
-	if form != nil {
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: c.token})
-	w := httptest.NewRecorder()
-	c.e.app.ServeHTTP(w, r)
-	return w
+	panic("admin tests send GET or POST, not " + method)
 }
 
-func (c *client) get(path string) *httptest.ResponseRecorder { return c.do(http.MethodGet, path, nil) }
+func (c *client) get(path string) *httptest.ResponseRecorder { return c.Get(path).ResponseRecorder }
 
 func (c *client) post(path string, form url.Values) *httptest.ResponseRecorder {
-	if form == nil {
-		form = url.Values{}
-	}
-	return c.do(http.MethodPost, path, form)
+	return c.Post(path, form).ResponseRecorder
 }
 
 // confirmed is the form of an irreversible action the user has confirmed (app.js or the
@@ -123,7 +105,7 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// api calls a JSON route with a bearer token.
+// api calls a JSON route with a bearer token ("": none) and a raw body ("": none).
 func (e *env) api(method, path, token, body string) *httptest.ResponseRecorder {
 	e.t.Helper()
 	var rd io.Reader
@@ -131,15 +113,10 @@ func (e *env) api(method, path, token, body string) *httptest.ResponseRecorder {
 		rd = strings.NewReader(body)
 	}
 	r := httptest.NewRequest(method, path, rd)
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
 	if body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}
-	w := httptest.NewRecorder()
-	e.app.ServeHTTP(w, r)
-	return w
+	return webtest.Bearer(e.t, e.app, token).Do(r).ResponseRecorder
 }
 
 // systemToken creates a system account of organ code holding role there with scope, and issues it a token.

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -56,8 +57,8 @@ func TestRolledBackChangeLeavesNoEntry(t *testing.T) {
 		}
 		return db.ErrConflict
 	})
-	if err == nil {
-		t.Fatal("want the error back")
+	if !errors.Is(err, db.ErrConflict) {
+		t.Fatalf("Tx returned %v, want the function's db.ErrConflict back", err)
 	}
 	if res := verify(t, d); !res.OK || res.Entries != 2 {
 		t.Fatalf("after rollback: %+v", res)

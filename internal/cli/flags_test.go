@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"slices"
@@ -29,8 +30,8 @@ func TestFlagsBeforeOrAfterPositionals(t *testing.T) {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.String("data", "", "")
-	if err := parse(fs, []string{"DIR", "--nosuch", "1"}); err == nil {
-		t.Error("an unknown flag after a positional argument must still be refused")
+	if err := parse(fs, []string{"DIR", "--nosuch", "1"}); !errors.Is(err, ErrUsage) {
+		t.Errorf("an unknown flag after a positional argument must still be refused as a usage error: %v", err)
 	}
 	fs = flag.NewFlagSet("t", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -141,3 +141,14 @@ func TestModuleList(t *testing.T) {
 		}
 	}
 }
+
+// excerpt is the start of a page's main content, for failure messages.
+func excerpt(s string) string {
+	if i := strings.Index(s, "<main>"); i >= 0 {
+		s = s[i:]
+	}
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}

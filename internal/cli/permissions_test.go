@@ -1,10 +1,8 @@
-package cli
+package cli_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,12 +10,12 @@ import (
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
-	"github.com/fazhi/fazhi/internal/config"
 	"github.com/fazhi/fazhi/internal/db"
-	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/demotest"
 	"github.com/fazhi/fazhi/internal/module/sample"
 	"github.com/fazhi/fazhi/internal/web"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // caseContent are the permission prefixes of case content, which no administrator may hold (三员分立).
@@ -52,20 +50,10 @@ func formExtras(rt web.Route, p *auth.Principal) url.Values {
 // (one demo account per role; bearer tokens of a system account holding the role for API routes) and
 // as an anonymous visitor, and must be let through or refused exactly as auth.Grants says.
 func TestRoutePermissions(t *testing.T) {
-	auth.SetTestingCost()
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.Data = t.TempDir()
-	cfg.DB = dbtest.PostgresDSN(t)
-	cfg.LogLevel = "error"
-	e, err := OpenWith(ctx, cfg, io.Discard, sample.Spec) // a module added by one Spec is checked like the others
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() }) // after the parallel subtests, which run once this function returns
-	if _, err := e.LoadDemo(ctx, "county"); err != nil {
-		t.Fatal(err)
-	}
+	// The demo county with every module's data, and the sample module: a module added by one Spec
+	// is checked like the others.
+	e := demotest.Env(t, sample.Spec)
 	routes := e.Web.Routes()
 	if len(routes) == 0 {
 		t.Fatal("没有注册任何路由")
@@ -145,7 +133,6 @@ func TestRoutePermissions(t *testing.T) {
 		actors = append(actors, a)
 	}
 
-	const anonCSRF = "anonymous-csrf-token-for-the-permission-test"
 	denials := func(user string, rt web.Route) int {
 		var n int
 		e.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND username = ? AND object_id = ?`, user, rt.Method+" "+rt.Path).Scan(&n)
@@ -157,41 +144,21 @@ func TestRoutePermissions(t *testing.T) {
 		for _, a := range actors {
 			t.Run(rt.Method+" "+rt.Path+" as "+string(a.role), func(t *testing.T) {
 				t.Parallel()
-				r := httptest.NewRequest(rt.Method, path, nil)
 				user := a.username
+				var c *webtest.Client
 				if rt.API {
 					user = a.sysName
-					r.Header.Set("Authorization", "Bearer "+a.token)
-					if rt.Method != http.MethodGet {
-						r = httptest.NewRequest(rt.Method, path, strings.NewReader("{}"))
-						r.Header.Set("Authorization", "Bearer "+a.token)
-						r.Header.Set("Content-Type", "application/json")
-					}
+					c = webtest.Bearer(t, e.Web, a.token)
 				} else {
 					// A fresh session per request: a logout or a password change must not spill over.
-					tok, err := e.Auth.Login(ctx, a.username, demo.Password, "192.0.2.1", "permission-test", "")
-					if err != nil {
-						t.Fatal(err)
-					}
-					p, err := e.Auth.Authenticate(ctx, tok)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if rt.Method != http.MethodGet {
-						form := formExtras(rt, p)
-						form.Set("csrf", p.CSRF)
-						r = httptest.NewRequest(rt.Method, path, strings.NewReader(form.Encode()))
-						r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					}
-					r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: tok})
+					c = webtest.Login(t, e.Web, e.Auth, a.username)
 				}
 				before := denials(user, rt)
-				w := httptest.NewRecorder()
-				e.Web.ServeHTTP(w, r)
+				w := send(c, rt, path, formExtras(rt, c.Principal))
 				allowed := auth.Grants(a.role, rt.Perm)
 				switch {
 				case allowed && (w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden):
-					t.Errorf("%s 应可访问（权限 %s），实得 %d：%s", a.role.Label(), rt.Perm, w.Code, excerpt(w.Body.String()))
+					t.Errorf("%s 应可访问（权限 %s），实得 %d：%s", a.role.Label(), rt.Perm, w.Code, excerpt(w.Body))
 				case allowed && w.Code == http.StatusSeeOther && strings.HasPrefix(w.Header().Get("Location"), "/login?next="):
 					t.Errorf("%s 应可访问（权限 %s），却被转到登录页", a.role.Label(), rt.Perm)
 				case !allowed && w.Code != http.StatusForbidden:
@@ -203,28 +170,13 @@ func TestRoutePermissions(t *testing.T) {
 		}
 		t.Run(rt.Method+" "+rt.Path+" as anonymous", func(t *testing.T) {
 			t.Parallel()
-			var r *http.Request
-			if rt.Method == http.MethodGet {
-				r = httptest.NewRequest(rt.Method, path, nil)
-			} else {
-				// A valid double-submit token, so the request reaches the permission gate.
-				if rt.API {
-					r = httptest.NewRequest(rt.Method, path, strings.NewReader("{}"))
-					r.Header.Set("Content-Type", "application/json")
-					r.Header.Set("X-CSRF-Token", anonCSRF)
-				} else {
-					r = httptest.NewRequest(rt.Method, path, strings.NewReader(url.Values{"csrf": {anonCSRF}}.Encode()))
-					r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				}
-				r.AddCookie(&http.Cookie{Name: "fazhi_csrf", Value: anonCSRF})
-			}
-			w := httptest.NewRecorder()
-			e.Web.ServeHTTP(w, r)
+			// A valid double-submit token, so the request reaches the permission gate.
+			w := send(webtest.Anonymous(t, e.Web), rt, path, url.Values{})
 			loc := w.Header().Get("Location")
 			switch {
 			case rt.Perm == auth.PermPublic:
 				if w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden || (w.Code == http.StatusSeeOther && strings.HasPrefix(loc, "/login")) {
-					t.Errorf("公开功能对匿名访问者返回 %d %s：%s", w.Code, loc, excerpt(w.Body.String()))
+					t.Errorf("公开功能对匿名访问者返回 %d %s：%s", w.Code, loc, excerpt(w.Body))
 				}
 			case rt.API || rt.Method != http.MethodGet:
 				if w.Code != http.StatusUnauthorized {
@@ -237,6 +189,20 @@ func TestRoutePermissions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// send requests rt at path as c: GET, a form (pages) or a JSON body (API), with c's credentials
+// and CSRF token.
+func send(c *webtest.Client, rt web.Route, path string, form url.Values) webtest.Response {
+	switch {
+	case rt.Method == http.MethodGet:
+		return c.Get(path)
+	case rt.API:
+		return c.JSON(rt.Method, path, map[string]any{})
+	case rt.Method == http.MethodPost:
+		return c.Post(path, form)
+	}
+	panic("no page route answers " + rt.Method)
 }
 
 func excerpt(s string) string {

@@ -47,8 +47,8 @@ func TestMaxUploadFlag(t *testing.T) {
 	if err != nil || c.MaxUpload != 5<<20 {
 		t.Fatalf("--max-upload 5M: %d, %v", c.MaxUpload, err)
 	}
-	if _, err := serveConfig(t, "--max-upload", "lots"); err == nil {
-		t.Fatal("--max-upload lots: want an error")
+	if _, err := serveConfig(t, "--max-upload", "lots"); err == nil || !strings.Contains(err.Error(), "应为字节数或带单位的大小") {
+		t.Fatalf("--max-upload lots: %v, want the size format error", err)
 	}
 }
 

@@ -158,8 +158,8 @@ func TestTxRollsBackAndRunsHooksOnlyOnCommit(t *testing.T) {
 		}
 		return db.ErrConflict
 	})
-	if err == nil || ran {
-		t.Fatalf("err %v ran %v", err, ran)
+	if !errors.Is(err, db.ErrConflict) || ran {
+		t.Fatalf("err %v ran %v, want db.ErrConflict back and no hook run", err, ran)
 	}
 	var n int
 	d.QueryRowContext(ctx, `SELECT COUNT(*) FROM settings`).Scan(&n)

@@ -123,8 +123,8 @@ func TestXLSXNamesAndWidths(t *testing.T) {
 	if w, _ := f.GetColWidth("案件_台账", "B"); w != 8 {
 		t.Errorf("auto width of a short column %v, want the minimum 8", w)
 	}
-	if _, err := XLSX(); err == nil {
-		t.Error("no sheets must be an error")
+	if _, err := XLSX(); err == nil || err.Error() != "没有要导出的工作表" {
+		t.Errorf("no sheets must be an error: %v", err)
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fazhi/fazhi/internal/demotest"
 )
 
 // Environment switches.
@@ -25,11 +27,10 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := demotest.Run(m) // removes the demo templates after the last test
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}
-	dropDemoTemplates()
 	os.Exit(code)
 }
 

@@ -234,8 +234,8 @@ func TestSizeLabel(t *testing.T) {
 	}
 	f := newFixture(t, 20<<20)
 	_, err := f.svc.Stage(f.ctx, "大文件.pdf", io.MultiReader(bytes.NewReader(pdfBytes), io.LimitReader(zeros{}, 20<<20)))
-	if err == nil || err.Error() != "文件超过 20 MB 上限" {
-		t.Fatalf("21 MB upload: %v", err)
+	if err == nil || err.Error() != "文件超过 20 MB 上限" || !IsRejected(err) {
+		t.Fatalf("21 MB upload: %v, want a rejection", err)
 	}
 }
 
@@ -272,7 +272,9 @@ func TestIdempotentBlob(t *testing.T) {
 
 type errReader struct{}
 
-func (errReader) Read([]byte) (int, error) { return 0, errors.New("boom") }
+var errBoom = errors.New("boom")
+
+func (errReader) Read([]byte) (int, error) { return 0, errBoom }
 
 func TestDiskStore(t *testing.T) {
 	ctx := context.Background()
@@ -285,14 +287,14 @@ func TestDiskStore(t *testing.T) {
 	if _, err := s.Open(ctx, h); !errors.Is(err, ErrBlobMissing) {
 		t.Fatalf("Open before Put: %v", err)
 	}
-	if err := s.Put(ctx, sha([]byte("其他")), bytes.NewReader(body)); err == nil {
-		t.Fatal("Put with a wrong hash succeeded")
+	if err := s.Put(ctx, sha([]byte("其他")), bytes.NewReader(body)); err == nil || !strings.Contains(err.Error(), "附件内容与校验值不符") {
+		t.Fatalf("Put with a wrong hash: %v", err)
 	}
 	if ok, _ := s.Exists(ctx, sha([]byte("其他"))); ok {
 		t.Fatal("a blob with a wrong hash was kept")
 	}
-	if err := s.Put(ctx, h, errReader{}); err == nil {
-		t.Fatal("Put with a failing reader succeeded")
+	if err := s.Put(ctx, h, errReader{}); !errors.Is(err, errBoom) {
+		t.Fatalf("Put with a failing reader: %v, want the reader's error", err)
 	}
 	if err := s.Put(ctx, h, bytes.NewReader(body)); err != nil {
 		t.Fatal(err)
@@ -305,11 +307,12 @@ func TestDiskStore(t *testing.T) {
 		t.Fatalf("%d files beside the blob, want only the blob", len(left))
 	}
 	for _, bad := range []string{"../../../../etc/passwd", strings.ToUpper(h), h[:63], h + "0", "../" + h[3:]} {
-		if err := s.Put(ctx, bad, bytes.NewReader(body)); err == nil {
-			t.Errorf("Put(%q) accepted", bad)
+		// Refused as an invalid name, before any path is built from it.
+		if err := s.Put(ctx, bad, bytes.NewReader(body)); err == nil || !strings.Contains(err.Error(), "附件校验值无效") {
+			t.Errorf("Put(%q): %v", bad, err)
 		}
-		if _, err := s.Open(ctx, bad); err == nil {
-			t.Errorf("Open(%q) accepted", bad)
+		if _, err := s.Open(ctx, bad); err == nil || !strings.Contains(err.Error(), "附件校验值无效") {
+			t.Errorf("Open(%q): %v", bad, err)
 		}
 	}
 }
@@ -437,8 +440,8 @@ func TestAttachChecks(t *testing.T) {
 		_, err := f.svc.Attach(f.ctx, tx, Owner{Type: "reconsider_case"}, up, "")
 		return err
 	})
-	if err == nil {
-		t.Fatal("Attach without owner ID succeeded")
+	if err == nil || !strings.Contains(err.Error(), "attachment without owner") {
+		t.Fatalf("Attach without owner ID: %v", err)
 	}
 	missing := up
 	missing.SHA256 = sha([]byte("从未上传"))
@@ -446,8 +449,8 @@ func TestAttachChecks(t *testing.T) {
 		_, err := f.svc.Attach(f.ctx, tx, caseOwner, missing, "")
 		return err
 	})
-	if err == nil {
-		t.Fatal("Attach of a blob never stored succeeded")
+	if err == nil || !strings.Contains(err.Error(), "附件内容未写入") {
+		t.Fatalf("Attach of a blob never stored: %v", err)
 	}
 	long := strings.Repeat("材", 150)
 	var a Attachment

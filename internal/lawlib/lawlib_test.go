@@ -1,6 +1,8 @@
 package lawlib
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -231,8 +233,8 @@ func TestWalkCorpus(t *testing.T) {
 }
 
 func TestWalkErrors(t *testing.T) {
-	if _, err := Walk(filepath.Join(t.TempDir(), "none")); err == nil {
-		t.Error("Walk of a missing folder succeeded")
+	if _, err := Walk(filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Walk of a missing folder: %v, want fs.ErrNotExist", err)
 	}
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "行政法"), 0o755)

@@ -2,6 +2,8 @@ package lawlib
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -199,8 +201,8 @@ func TestImportChanges(t *testing.T) {
 		t.Errorf("audit entries = %d, want one per import that wrote (4)", audits)
 	}
 
-	if _, err := lib.Import(ctx, filepath.Join(dir, "none")); err == nil {
-		t.Error("import of a missing folder succeeded")
+	if _, err := lib.Import(ctx, filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("import of a missing folder: %v, want fs.ErrNotExist", err)
 	}
 }
 

@@ -153,8 +153,8 @@ func TestSMTPSender(t *testing.T) {
 	// No mailbox domain: refused before dialling.
 	none := s
 	none.Cfg.Domain = ""
-	if err := none.Send(context.Background(), Recipient{UserID: "u1", Username: "qs_fy"}, m); err == nil {
-		t.Fatal("没有邮箱域应返回错误")
+	if err := none.Send(context.Background(), Recipient{UserID: "u1", Username: "qs_fy"}, m); err == nil || !strings.Contains(err.Error(), "没有邮箱地址") {
+		t.Fatalf("没有邮箱域应返回“没有邮箱地址”：%v", err)
 	}
 }
 

@@ -336,16 +336,19 @@ func TestUpsertDelete(t *testing.T) {
 func TestUpsertRejects(t *testing.T) {
 	t.Parallel()
 	ix := NewIndex(dbtest.Open(t))
-	for _, d := range []Doc{
-		{Kind: "", RefID: "a"},
-		{Kind: "Law", RefID: "a"},
-		{Kind: "other", RefID: "a"},
-		{Kind: KindLaw, RefID: ""},
-		{Kind: KindLaw, RefID: "a", Date: "2023-02-30"},
+	for _, tt := range []struct {
+		d    Doc
+		want string
+	}{
+		{Doc{Kind: "", RefID: "a"}, "文档类型 \"\" 无效"},
+		{Doc{Kind: "Law", RefID: "a"}, "文档类型 \"Law\" 无效"},
+		{Doc{Kind: "other", RefID: "a"}, "文档类型 \"other\" 无效"},
+		{Doc{Kind: KindLaw, RefID: ""}, "缺少文档编号"},
+		{Doc{Kind: KindLaw, RefID: "a", Date: "2023-02-30"}, "日期 \"2023-02-30\" 应为 YYYY-MM-DD"},
 	} {
-		err := ix.DB().Tx(context.Background(), func(tx *db.Tx) error { return ix.Upsert(context.Background(), tx, d) })
-		if err == nil {
-			t.Errorf("Upsert(%+v) succeeded", d)
+		err := ix.DB().Tx(context.Background(), func(tx *db.Tx) error { return ix.Upsert(context.Background(), tx, tt.d) })
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Upsert(%+v) error = %v, want %q", tt.d, err, tt.want)
 		}
 	}
 }
@@ -353,9 +356,9 @@ func TestUpsertRejects(t *testing.T) {
 func TestQueryErrors(t *testing.T) {
 	t.Parallel()
 	ix := fixture(t)
-	for _, q := range []string{"", `"未闭合`, "，。", "-备案"} {
-		if _, _, err := ix.Search(context.Background(), q, Options{}); err == nil {
-			t.Errorf("Search(%q) succeeded", q)
+	for q, want := range map[string]error{"": ErrEmptyQuery, `"未闭合`: ErrUnbalancedQuote, "，。": ErrNoSearchable, "-备案": ErrOnlyExclusions} {
+		if _, _, err := ix.Search(context.Background(), q, Options{}); !errors.Is(err, want) {
+			t.Errorf("Search(%q) error = %v, want %v", q, err, want)
 		}
 	}
 	if _, _, err := ix.Search(context.Background(), "", Options{}); !errors.Is(err, ErrEmptyQuery) {

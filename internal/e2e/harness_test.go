@@ -169,6 +169,10 @@ func startServer(t *testing.T, bin, data, dsn string) *server {
 	args := append([]string{"serve", "--addr", addr, "--log-level", "warn"}, dataArgs(data, dsn)...)
 	s := &server{t: t, cmd: exec.Command(bin, args...), Base: "http://" + addr, out: &lockedBuffer{}, done: make(chan struct{})}
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if os.Getenv("FAZHI_LAWS") == "" {
+		// The shipped law library loads in the background (≈ 15 s of CPU); only TestFirstStart wants it.
+		s.cmd.Env = append(os.Environ(), "FAZHI_LAWS=no")
+	}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("无法启动 fazhi serve：%v", err)
 	}

@@ -45,7 +45,7 @@ import (
 const (
 	gibBytes       = 1 << 30
 	floodBudget    = 1 * gibBytes // peak RSS the current binary must stay under during the flood
-	bombBudget     = 512 << 20    // and during each sheetBomb
+	bombBudget     = 512 << 20    // and during each bomb
 	defaultKill    = 8 * gibBytes
 	stressPassword = "Fazhi@2026demo"
 )

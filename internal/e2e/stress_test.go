@@ -467,8 +467,8 @@ func shortRows(w io.Writer, rows int) {
 }
 
 var sheetBombs = []sheetBomb{
-	{"xfd-2000", 2000, xfdRows}, // ≈ 18 KB
-	{"xfd-9000", 9000, xfdRows}, // ≈ 82 KB
+	{"xfd-2000", 2000, xfdRows},   // ≈ 18 KB
+	{"xfd-11000", 11000, xfdRows}, // ≈ 82 KB
 	{"rows-1m", 1000000, shortRows},
 }
 

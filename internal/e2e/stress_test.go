@@ -431,7 +431,7 @@ func flood(t *testing.T, srv *fzProc, n int, spread bool, killAt uint64, current
 			t.Errorf("洪泛得到意外的答复 %s ×%d\n服务器输出：\n%s", k, c, tailStr(srv.out.String(), 4000))
 		}
 	}
-	if !spread && codes["429"] == 0 {
+	if !spread && n > 2*60 && codes["429"] == 0 { // 60 a minute per address, in windows aligned to the minute: a burst across a boundary may pass 120
 		t.Errorf("同一地址 %d 次登录没有一次被限速（429）", n)
 	}
 }

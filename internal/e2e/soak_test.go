@@ -80,7 +80,7 @@ var soakAccounts = func() []soakAccount {
 }()
 
 var detailHref = regexp.MustCompile(`href="(/(?:reconsider/cases|review|normdocs)/[0-9A-Z]{26})"`)
-var governmentOption = regexp.MustCompile(`<select name="organ_id">\s*(?:\{\{[^}]*\}\})?\s*<option value="([^"]+)"`)
+var governmentOption = regexp.MustCompile(`<select name="organ_id">\s*<option value="([^"]+)"`)
 
 // soakStats collects every answer of the run.
 type soakStats struct {

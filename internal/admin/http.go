@@ -83,8 +83,8 @@ func (m *Module) Register(app *web.App) {
 
 	// 审计管理员: the log.
 	app.GET("/admin/audit", auth.PermAuditRead, m.auditPage)
-	app.POST("/admin/audit/verify", auth.PermAuditRead, m.auditVerify)
-	app.GET("/admin/audit/export", auth.PermAuditRead, m.auditExport)
+	app.LongPOST("/admin/audit/verify", auth.PermAuditRead, m.auditVerify)
+	app.LongGET("/admin/audit/export", auth.PermAuditRead, m.auditExport)
 
 	// JSON API (described for /api/v1/openapi.json by DescribeAPI).
 	for _, s := range m.apiSpecs() {

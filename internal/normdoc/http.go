@@ -64,7 +64,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/normdoc/settings", PermEdit, m.settingsPage)
 	app.POST("/normdoc/settings", PermEdit, m.settingsSave)
 	app.GET("/normdoc/stats", auth.PermStatsRead, m.stats)
-	app.GET("/normdoc/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
+	app.LongGET("/normdoc/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
 	app.GET("/normdoc/docs/{id}", PermRead, m.detail)
 	app.GET("/normdoc/docs/{id}/diff", PermRead, m.diff)
 	app.GET("/normdoc/docs/{id}/versions/{seq}", PermRead, m.version)
@@ -74,7 +74,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.POST("/normdoc/cleanups", PermEdit, m.cleanupCreate)
 	app.GET("/normdoc/cleanups/{id}", PermRead, m.cleanup)
 	app.GET("/normdoc/cleanups/{id}/result.docx", PermRead, m.cleanupDocx)
-	app.GET("/normdoc/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
+	app.LongGET("/normdoc/cleanups/{id}/result.xlsx", PermRead, m.cleanupXLSX)
 	app.POST("/normdoc/cleanups/{id}/{action}", PermEdit, m.cleanupAction)
 
 	for _, mv := range moved {

@@ -80,3 +80,23 @@ func (l *Limiter) Hit(ctx context.Context, key string, rule Rule) (Result, error
 func (l *Limiter) Reset(ctx context.Context, key string) error {
 	return l.db.Tx(ctx, func(tx *db.Tx) error { return tx.Exec(ctx, `DELETE FROM rate_limits WHERE key = ?`, key) })
 }
+
+// Peek reports the count of key in the current window without counting an event: for limits on
+// failures only (a lookup checks Peek first and calls Hit when it fails).
+func (l *Limiter) Peek(ctx context.Context, key string, rule Rule) (Result, error) {
+	if rule.Max <= 0 || rule.Window <= 0 {
+		return Result{Allowed: true}, nil
+	}
+	now := l.now()
+	start := now.Truncate(rule.Window)
+	var n int
+	err := l.db.QueryRowContext(ctx, `SELECT count FROM rate_limits WHERE key = ? AND window_start = ?`, key, db.Timestamp(start)).Scan(&n)
+	if err := db.Found(err, ""); err != nil && err != db.ErrNotFound {
+		return Result{}, err
+	}
+	res := Result{Allowed: n < rule.Max, Count: n}
+	if !res.Allowed {
+		res.RetryAfter = start.Add(rule.Window).Sub(now)
+	}
+	return res, nil
+}

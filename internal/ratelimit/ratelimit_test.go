@@ -78,3 +78,28 @@ func TestParallelHitsAreCountedOnce(t *testing.T) {
 		t.Fatalf("计数 %d %v，应为 40", n, err)
 	}
 }
+
+// Peek reads the count without counting: a failures-only limit blocks after Max failures.
+func TestPeek(t *testing.T) {
+	l := New(dbtest.Open(t))
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	l.SetClock(func() time.Time { return now })
+	rule := Rule{Max: 3, Window: 10 * time.Minute}
+	for i := 0; i < 3; i++ {
+		if r, err := l.Peek(ctx, "k", rule); err != nil || !r.Allowed || r.Count != i {
+			t.Fatalf("peek before failure %d: %+v %v", i+1, r, err)
+		}
+		l.Hit(ctx, "k", rule)
+	}
+	if r, _ := l.Peek(ctx, "k", rule); r.Allowed || r.Count != 3 || r.RetryAfter != 10*time.Minute {
+		t.Fatalf("after three failures: %+v", r)
+	}
+	if r, _ := l.Peek(ctx, "other", rule); !r.Allowed {
+		t.Fatalf("another key is not affected: %+v", r)
+	}
+	now = now.Add(10 * time.Minute)
+	if r, _ := l.Peek(ctx, "k", rule); !r.Allowed || r.Count != 0 {
+		t.Fatalf("next window: %+v", r)
+	}
+}

@@ -31,7 +31,7 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.Menu(web.MenuItem{Group: "业务", Title: "行政复议", URL: "/reconsider/cases", Perm: PermRead, Order: 10},
 		web.MenuItem{Group: "业务", Title: "待答复复议案件", URL: "/reconsider/replies", Perm: PermReply, Order: 11})
 	app.GET("/reconsider/cases", PermRead, m.caseList)
-	app.GET("/reconsider/cases/export.xlsx", PermRead, m.caseExport)
+	app.LongGET("/reconsider/cases/export.xlsx", PermRead, m.caseExport)
 	app.GET("/reconsider/cases/new", PermEdit, m.newForm)
 	app.POST("/reconsider/cases", PermEdit, m.register)
 	app.GET("/reconsider/replies", PermReply, m.replyList)

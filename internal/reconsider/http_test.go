@@ -499,36 +499,6 @@ func TestProgressRateLimit(t *testing.T) {
 	}
 }
 
-// The limiter's window, on a clock the test moves.
-func TestLimiterWindow(t *testing.T) {
-	now := time.Date(2025, 6, 30, 10, 0, 0, 0, time.UTC)
-	l := newLimiter(3, 10*time.Minute)
-	l.now = func() time.Time { return now }
-	steps := []struct {
-		advance time.Duration
-		fail    bool
-		key     string
-		blocked bool
-	}{
-		{0, true, "a", false},
-		{time.Minute, true, "a", false},
-		{time.Minute, true, "a", true},       // three failures within ten minutes
-		{0, false, "b", false},               // another address is not affected
-		{8 * time.Minute, false, "a", false}, // the first failure left the window
-		{0, true, "a", true},
-		{10 * time.Minute, false, "a", false},
-	}
-	for i, s := range steps {
-		now = now.Add(s.advance)
-		if s.fail {
-			l.Fail(s.key)
-		}
-		if got := l.Blocked(s.key); got != s.blocked {
-			t.Errorf("step %d: blocked(%s) = %v, want %v", i, s.key, got, s.blocked)
-		}
-	}
-}
-
 // The form decoder fills embedded structs by json tag and reports numbers that do not parse.
 func TestDecodeForm(t *testing.T) {
 	cases := []struct {

@@ -4,6 +4,7 @@ import (
 	"embed"
 
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -12,15 +13,16 @@ var templateFS embed.FS
 
 // Module plugs 行政复议 into the web shell: pages, API, documents, statistics and import.
 type Module struct {
-	svc   *Service
-	files *files.Service // nil: attachments disabled
-	app   *web.App
-	tmpl  *web.Templates
+	svc    *Service
+	files  *files.Service // nil: attachments disabled
+	limits *ratelimit.Limiter
+	app    *web.App
+	tmpl   *web.Templates
 }
 
 // NewModule wires the module.
 func NewModule(svc *Service, f *files.Service) *Module {
-	return &Module{svc: svc, files: f}
+	return &Module{svc: svc, files: f, limits: ratelimit.New(svc.db)}
 }
 
 // Service is the module's business layer (for the CLI and other modules).

@@ -2,10 +2,8 @@ package reconsider
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/action"
@@ -14,6 +12,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -146,10 +145,11 @@ func (m *Module) progressForm(w http.ResponseWriter, r *http.Request) error {
 // lookup checks the receipt number and query code of a progress request, rate-limited by address.
 // It returns nil and renders the form again when the lookup fails.
 func (m *Module) lookup(w http.ResponseWriter, r *http.Request) (*Progress, *Case, error) {
-	ip := remoteIP(r)
-	lim := m.limiter()
+	key := lookupKey(r)
 	fe := &web.FormError{Values: r.PostForm}
-	if lim.Blocked(ip) {
+	if res, err := m.limits.Peek(r.Context(), key, lookupRule); err != nil {
+		return nil, nil, err
+	} else if !res.Allowed {
 		fe.Msg = "查询失败次数过多，请10分钟后再试"
 		return nil, nil, m.renderProgress(w, r, http.StatusTooManyRequests, nil, fe)
 	}
@@ -165,7 +165,9 @@ func (m *Module) lookup(w http.ResponseWriter, r *http.Request) (*Progress, *Cas
 	}
 	pr, c, err := m.svc.PublicProgress(r.Context(), receipt, code)
 	if web.Status(err) == http.StatusNotFound {
-		lim.Fail(ip)
+		if _, err := m.limits.Hit(r.Context(), key, lookupRule); err != nil {
+			return nil, nil, err
+		}
 		fe.Msg = err.Error()
 		return nil, nil, m.renderProgress(w, r, http.StatusNotFound, nil, fe)
 	} else if err != nil {
@@ -244,70 +246,9 @@ func (m *Module) amendmentUpload(w http.ResponseWriter, r *http.Request) error {
 	return m.renderProgress(w, r, http.StatusOK, data, &web.FormError{Values: r.PostForm})
 }
 
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// lookupRule allows lookupMaxFailures failed lookups per address per window. The counts live in
+// the database (package ratelimit), so they hold across restarts and several app instances, and
+// the address is the real client's (the web shell resolves trusted proxies).
+var lookupRule = ratelimit.Rule{Max: lookupMaxFailures, Window: lookupWindow}
 
-// --- rate limiter ---
-
-// limiter counts failures per key in a sliding window, in memory (one process; a cluster
-// behind a balancer multiplies the allowance by the number of instances, still far from a million).
-type limiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	fails  map[string][]time.Time
-}
-
-func newLimiter(max int, window time.Duration) *limiter {
-	return &limiter{max: max, window: window, now: time.Now, fails: map[string][]time.Time{}}
-}
-
-// recent drops the failures of key older than the window and returns the rest (mu held).
-func (l *limiter) recent(key string, now time.Time) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= l.window {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = ts
-	}
-	return ts
-}
-
-// Blocked reports whether key has used up its failures.
-func (l *limiter) Blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key, l.now())) >= l.max
-}
-
-// Fail records one actionFailure of key.
-func (l *limiter) Fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.fails[key] = append(l.recent(key, now), now)
-	if len(l.fails) > 10000 { // many addresses: sweep the stale ones so memory stays bounded
-		for k := range l.fails {
-			l.recent(k, now)
-		}
-	}
-}
-
-// limiters holds one limiter per module (tests build several apps in one process).
-var limiters sync.Map
-
-func (m *Module) limiter() *limiter {
-	v, _ := limiters.LoadOrStore(m, newLimiter(lookupMaxFailures, lookupWindow))
-	return v.(*limiter)
-}
+func lookupKey(r *http.Request) string { return "reconsider.lookup:" + web.ClientIP(r) }

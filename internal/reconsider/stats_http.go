@@ -20,7 +20,7 @@ import (
 func (m *Module) registerStatsRoutes(app *web.App) {
 	app.Menu(web.MenuItem{Group: "统计", Title: "复议统计", URL: "/reconsider/stats", Perm: auth.PermStatsRead, Order: 50})
 	app.GET("/reconsider/stats", auth.PermStatsRead, m.statsPage)
-	app.GET("/reconsider/stats/export.xlsx", auth.PermStatsRead, m.statsExport)
+	app.LongGET("/reconsider/stats/export.xlsx", auth.PermStatsRead, m.statsExport)
 }
 
 // statsQuery is what the statistics page was asked for, checked against the user's scope.

@@ -112,6 +112,17 @@ func (a *App) POST(path string, perm auth.Perm, h HandlerFunc) {
 	a.Handle(Route{Method: http.MethodPost, Path: path, Perm: perm, Handler: h})
 }
 
+// LongRequestTimeout is the deadline of exports and whole-log checks, which read everything in scope.
+const LongRequestTimeout = 2 * time.Minute
+
+// LongGET and LongPOST are GET and POST with LongRequestTimeout.
+func (a *App) LongGET(path string, perm auth.Perm, h HandlerFunc) {
+	a.Handle(Route{Method: http.MethodGet, Path: path, Perm: perm, Handler: h, Timeout: LongRequestTimeout})
+}
+func (a *App) LongPOST(path string, perm auth.Perm, h HandlerFunc) {
+	a.Handle(Route{Method: http.MethodPost, Path: path, Perm: perm, Handler: h, Timeout: LongRequestTimeout})
+}
+
 // APIRoute registers a JSON route under /api/v1.
 func (a *App) APIRoute(method, path string, perm auth.Perm, h HandlerFunc) {
 	a.Handle(Route{Method: method, Path: "/api/v1" + path, Perm: perm, Handler: h, API: true})

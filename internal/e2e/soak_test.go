@@ -54,8 +54,8 @@ type soakAccount struct {
 
 var soakAccounts = func() []soakAccount {
 	fy := []string{"/workbench", "/reconsider/cases", "/reconsider/cases?state=in_review", "/reconsider/stats"}
-	ld := []string{"/workbench", "/reconsider/cases", "/reconsider/stats", "/review"}
-	sc := []string{"/workbench", "/review", "/normdocs"}
+	ld := []string{"/workbench", "/reconsider/cases", "/reconsider/stats", "/review/requests"}
+	sc := []string{"/workbench", "/review/requests", "/normdoc/docs"}
 	li := []string{"/workbench", "/reconsider/replies"}
 	var out []soakAccount
 	for _, n := range []string{"sheng_fy", "shi_fy", "qs_fy", "qs_fy2", "ls_fy", "ls_fy2"} {
@@ -68,7 +68,7 @@ var soakAccounts = func() []soakAccount {
 		out = append(out, soakAccount{n, false, sc})
 	}
 	for _, n := range []string{"qs_gw", "ls_gw"} {
-		out = append(out, soakAccount{n, false, []string{"/workbench", "/review"}})
+		out = append(out, soakAccount{n, false, []string{"/workbench", "/review/requests"}})
 	}
 	for _, n := range []string{"qs_gaj", "qs_sjj", "qs_zrj", "qs_rsj", "ls_gaj", "ls_sjj", "ls_zrj", "ls_rsj"} {
 		out = append(out, soakAccount{n, false, li})

@@ -177,10 +177,7 @@ type Mount[R any] struct {
 }
 
 // Endpoint is one API operation of an action with its handler.
-type Endpoint struct {
-	Op      api.Op
-	Handler web.HandlerFunc
-}
+type Endpoint = api.Endpoint
 
 // Endpoints lists POST /api/v1{Base}/{name} for every action, described for OpenAPI.
 func (l List[R]) Endpoints(m Mount[R]) []Endpoint {
@@ -192,7 +189,7 @@ func (l List[R]) Endpoints(m Mount[R]) []Endpoint {
 		}
 		op := api.Op{Method: http.MethodPost, Path: m.Base + "/" + a.Name, Summary: a.Title, Description: doc, Tag: m.Tag, Perm: a.Perm,
 			PathParams: m.PathParams, Request: reflect.ValueOf(a.newInput()).Elem().Interface(), Response: m.Response}
-		out = append(out, Endpoint{op, func(w http.ResponseWriter, r *http.Request) error {
+		out = append(out, Endpoint{Op: op, Handler: func(w http.ResponseWriter, r *http.Request) error {
 			in := a.newInput()
 			if r.ContentLength != 0 { // an action without fields may be posted with an empty body
 				if err := web.DecodeJSON(r, in); err != nil {
@@ -211,9 +208,7 @@ func (l List[R]) Endpoints(m Mount[R]) []Endpoint {
 
 // RegisterAPI adds the Endpoints to app and their description to reg.
 func (l List[R]) RegisterAPI(app *web.App, reg *api.Registry, m Mount[R]) {
-	for _, e := range l.Endpoints(m) {
-		api.Route(app, reg, e.Op, e.Handler)
-	}
+	api.Mount(app, reg, l.Endpoints(m))
 }
 
 // DecodeForm fills the exported fields of the struct dst points to from form values named by

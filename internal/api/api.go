@@ -122,6 +122,20 @@ func Route(app *web.App, reg *Registry, op Op, h web.HandlerFunc) {
 	app.APIRoute(strings.ToUpper(op.Method), op.Path, op.Perm, h)
 }
 
+// Endpoint is one API operation with its handler: a module lists its endpoints once and mounts
+// them with Mount, which registers the routes and their OpenAPI description together.
+type Endpoint struct {
+	Op      Op
+	Handler web.HandlerFunc
+}
+
+// Mount registers every endpoint on app and describes it in reg.
+func Mount(app *web.App, reg *Registry, eps []Endpoint) {
+	for _, e := range eps {
+		Route(app, reg, e.Op, e.Handler)
+	}
+}
+
 // Register serves GET /api/v1/openapi.json (public). The document is built on the first request,
 // after every module has registered its routes, and then served from memory.
 func Register(app *web.App, reg *Registry) {

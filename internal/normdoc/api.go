@@ -11,12 +11,6 @@ import (
 	"github.com/fazhi/fazhi/internal/web"
 )
 
-// apiSpec is one API operation: its description and its handler.
-type apiSpec struct {
-	op api.Op
-	h  web.HandlerFunc
-}
-
 // filingInput names the 备案 a filing step is about.
 type filingInput struct {
 	FilingInput
@@ -50,17 +44,17 @@ func (m *Module) transitions() action.List[*Doc] {
 }
 
 // apiSpecs is the one list of the module's API operations, for the routes and their description.
-func (m *Module) apiSpecs() []apiSpec {
+func (m *Module) apiSpecs() []api.Endpoint {
 	const tag = "规范性文件"
-	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
-			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodGet, Path: "/normdoc/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
-			Description: "与 fazhi stats normdoc --format json 相同的口径（见 normdoc.Stats）。organ 为机关 ID，缺省为本人所属人民政府。", Query: statsQuery{}, Response: Stats{}}, m.apiStats},
-		{api.Op{Method: http.MethodGet, Path: "/normdoc/docs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
-			Description: "现行文本、效力变化和备案情况。", Response: DocDetailJSON{}}, m.apiGet},
-		{api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
-			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, m.apiPublicList},
+	specs := []api.Endpoint{
+		{Op: api.Op{Method: http.MethodGet, Path: "/normdoc/docs", Tag: tag, Perm: PermRead, Summary: "登记的规范性文件",
+			Description: "按数据范围列出登记的文件（含未公布的）；部门只看本单位制定或起草的。", Query: listQuery{}, Response: listJSON{}}, Handler: m.apiList},
+		{Op: api.Op{Method: http.MethodGet, Path: "/normdoc/stats", Tag: tag, Perm: auth.PermStatsRead, Summary: "合法性审查与规范性文件年度统计",
+			Description: "与 fazhi stats normdoc --format json 相同的口径（见 normdoc.Stats）。organ 为机关 ID，缺省为本人所属人民政府。", Query: statsQuery{}, Response: Stats{}}, Handler: m.apiStats},
+		{Op: api.Op{Method: http.MethodGet, Path: "/normdoc/docs/{id}", Tag: tag, Perm: PermRead, Summary: "规范性文件详情",
+			Description: "现行文本、效力变化和备案情况。", Response: DocDetailJSON{}}, Handler: m.apiGet},
+		{Op: api.Op{Method: http.MethodGet, Path: "/public/normdocs", Tag: tag, Perm: auth.PermPublic, Summary: "公开的规范性文件",
+			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, Handler: m.apiPublicList},
 	}
 	mount := action.Mount[*Doc]{Base: "/normdoc/docs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
 		Doc: "请求体字段与文件页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
@@ -68,16 +62,9 @@ func (m *Module) apiSpecs() []apiSpec {
 			return web.WriteJSON(w, http.StatusOK, docJSON(d, m.svc.Today()))
 		}}
 	for _, e := range m.transitions().Endpoints(mount) {
-		specs = append(specs, apiSpec{e.Op, e.Handler})
+		specs = append(specs, e)
 	}
 	return specs
-}
-
-// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) describeAPI(reg *api.Registry) {
-	for _, s := range m.apiSpecs() {
-		reg.Op(s.op)
-	}
 }
 
 type listQuery struct {

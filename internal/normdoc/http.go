@@ -87,10 +87,6 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/normdocs/{id}", auth.PermPublic, m.publicDetail)
 	app.GET("/public/normdocs/{id}/diff", auth.PermPublic, m.publicDiff)
 	app.GET("/public/normdocs/{id}/versions/{seq}", auth.PermPublic, m.publicVersion)
-
-	for _, sp := range m.apiSpecs() {
-		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
-	}
 }
 
 func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {

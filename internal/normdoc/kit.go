@@ -43,7 +43,7 @@ func (m *Module) Name() string { return "normdoc" }
 // Register adds the module's pages, API operations, menu entries and workbench todos.
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	m.registerPages(app)
-	m.describeAPI(reg)
+	api.Mount(app, reg, m.apiSpecs())
 }
 
 // Redate recomputes the open filing deadlines after a calendar change (module.Redating).

@@ -331,26 +331,21 @@ type listQuery struct {
 	api.PageQuery
 }
 
-type apiSpec struct {
-	op api.Op
-	h  web.HandlerFunc
-}
-
 // apiSpecs is the one list of the module's API operations: routes and their description.
-func (m *Module) apiSpecs() []apiSpec {
+func (m *Module) apiSpecs() []api.Endpoint {
 	const tag = "行政复议"
 	id := map[string]string{"id": "案件 ID"}
-	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases", Tag: tag, Perm: PermView, Summary: "查询复议案件",
+	specs := []api.Endpoint{
+		{Op: api.Op{Method: http.MethodGet, Path: "/reconsider/cases", Tag: tag, Perm: PermView, Summary: "查询复议案件",
 			Description: "按条件分页查询本人数据范围内的案件；部门联络员只能查到本机关作为被申请人的案件。",
-			Query:       listQuery{}, Response: api.List[caseJSON]{}}, m.apiList},
-		{api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: PermEdit, Summary: "登记复议申请",
+			Query:       listQuery{}, Response: api.List[caseJSON]{}}, Handler: m.apiList},
+		{Op: api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: PermEdit, Summary: "登记复议申请",
 			Description: "登记当面、邮寄、联络站转交等方式收到的申请；日期为 YYYY-MM-DD。可能重复的申请照常登记并在 possible_duplicate 中提示。",
-			Request:     Intake{}, Response: registerJSON{}, Status: http.StatusCreated}, m.apiRegister},
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: PermView, Summary: "复议案件详情",
-			Description: "案件、法定期限及依据、办理过程、中止、听证、参加人、意见书、文书和附件。", PathParams: id, Response: detailJSON{}}, m.apiDetail},
-		{api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: PermView, Summary: "下载案件附件",
-			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, m.caseDownload},
+			Request:     Intake{}, Response: registerJSON{}, Status: http.StatusCreated}, Handler: m.apiRegister},
+		{Op: api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: PermView, Summary: "复议案件详情",
+			Description: "案件、法定期限及依据、办理过程、中止、听证、参加人、意见书、文书和附件。", PathParams: id, Response: detailJSON{}}, Handler: m.apiDetail},
+		{Op: api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}/files/{file}", Tag: tag, Perm: PermView, Summary: "下载案件附件",
+			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, Handler: m.caseDownload},
 	}
 	mount := action.Mount[*Case]{Base: "/reconsider/cases/{id}", Tag: tag, PathParams: id, Response: caseJSON{},
 		Doc: "请求体字段与办理页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
@@ -358,28 +353,15 @@ func (m *Module) apiSpecs() []apiSpec {
 			return web.WriteJSON(w, http.StatusOK, m.caseJSON(c))
 		}}
 	for _, e := range m.caseActions().Endpoints(mount) {
-		specs = append(specs, apiSpec{e.Op, e.Handler})
+		specs = append(specs, e)
 		if e.Op.Path == mount.Base+"/hearing" { // its name before the glossary rename, kept for existing clients
 			old := e.Op
 			old.Path = mount.Base + "/session"
 			old.Summary += "（旧名，同 hearing）"
-			specs = append(specs, apiSpec{old, e.Handler})
+			specs = append(specs, api.Endpoint{Op: old, Handler: e.Handler})
 		}
 	}
 	return specs
-}
-
-func (m *Module) registerAPIRoutes(app *web.App) {
-	for _, s := range m.apiSpecs() {
-		app.APIRoute(s.op.Method, s.op.Path, s.op.Perm, s.h)
-	}
-}
-
-// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) describeAPI(reg *api.Registry) {
-	for _, s := range m.apiSpecs() {
-		reg.Op(s.op)
-	}
 }
 
 func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {

@@ -189,7 +189,9 @@ func TestAPIMainPath(t *testing.T) {
 func TestAPIDescribed(t *testing.T) {
 	e := newWebEnv(t)
 	reg := api.NewRegistry()
-	NewModule(e.svc, e.files).describeAPI(reg) // the same list newWebEnv's module registered routes from
+	for _, ep := range NewModule(e.svc, e.files).apiSpecs() { // the same list newWebEnv's module registered routes from
+		reg.Op(ep.Op)
+	}
 	api.Register(e.app, reg)
 	var problems []string
 	if err := reg.Check(e.app.Routes()); err != nil {

@@ -46,7 +46,7 @@ func (m *Module) Name() string { return "reconsider" }
 // Register adds the module's pages, API operations, menu entries and workbench todos.
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	m.registerPages(app)
-	m.describeAPI(reg)
+	api.Mount(app, reg, m.apiSpecs())
 }
 
 // Redate recomputes open cases' deadlines after a calendar change (module.Redating).

@@ -35,7 +35,6 @@ func (m *Module) registerPages(app *web.App) {
 	app.Todos(m.svc.Todos)
 	m.registerCaseRoutes(app)
 	m.registerPublicRoutes(app)
-	m.registerAPIRoutes(app)
 	m.registerDocumentRoutes(app)
 	m.registerStatsRoutes(app)
 	m.registerImportRoutes(app)

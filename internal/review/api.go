@@ -14,12 +14,6 @@ import (
 	"github.com/fazhi/fazhi/internal/web"
 )
 
-// apiSpec is one API operation: its description and its handler.
-type apiSpec struct {
-	op api.Op
-	h  web.HandlerFunc
-}
-
 // transitions lists the steps of a request in the order of its page: each is a form on the
 // request page (POST /review/requests/{id}/{name}) and POST /api/v1/review/requests/{id}/{name}.
 func (m *Module) transitions() action.List[*Request] {
@@ -63,33 +57,26 @@ func (m *Module) transitions() action.List[*Request] {
 }
 
 // apiSpecs is the one list of the module's API operations, for the routes and their description.
-func (m *Module) apiSpecs() []apiSpec {
+func (m *Module) apiSpecs() []api.Endpoint {
 	const tag = "合法性审查"
-	specs := []apiSpec{
-		{api.Op{Method: http.MethodGet, Path: "/review/requests", Tag: tag, Perm: PermRead, Summary: "审查事项列表",
-			Description: "按数据范围列出审查事项：司法局人员看本机关范围，法律顾问只看指派给本人的，部门联络员只看本单位报送的。", Query: listQuery{}, Response: listJSON{}}, m.apiList},
-		{api.Op{Method: http.MethodPost, Path: "/review/requests", Tag: tag, Perm: PermSubmit, Summary: "报送合法性审查",
-			Description: "部门联络员报送送审稿及材料；provided 为已提交材料的清单代码。", Request: SubmitInput{}, Response: RequestJSON{}, Status: http.StatusCreated}, m.apiSubmit},
-		{api.Op{Method: http.MethodGet, Path: "/review/requests/{id}", Tag: tag, Perm: PermRead, Summary: "审查事项详情",
-			Description: "含材料清单和调用者可见的审查意见（双重审核：双方意见均提交前互不可见）。", Response: DetailJSON{}}, m.apiGet},
-		{api.Op{Method: http.MethodPost, Path: "/review/requests/{id}/opinions", Tag: tag, Perm: PermRead, Summary: "添加一条审查意见",
-			Description: "被指派的审查员或法律顾问在提交前逐条添加意见。", Request: OpinionInput{}, Response: OpinionJSON{}, Status: http.StatusCreated}, m.apiOpinion},
+	specs := []api.Endpoint{
+		{Op: api.Op{Method: http.MethodGet, Path: "/review/requests", Tag: tag, Perm: PermRead, Summary: "审查事项列表",
+			Description: "按数据范围列出审查事项：司法局人员看本机关范围，法律顾问只看指派给本人的，部门联络员只看本单位报送的。", Query: listQuery{}, Response: listJSON{}}, Handler: m.apiList},
+		{Op: api.Op{Method: http.MethodPost, Path: "/review/requests", Tag: tag, Perm: PermSubmit, Summary: "报送合法性审查",
+			Description: "部门联络员报送送审稿及材料；provided 为已提交材料的清单代码。", Request: SubmitInput{}, Response: RequestJSON{}, Status: http.StatusCreated}, Handler: m.apiSubmit},
+		{Op: api.Op{Method: http.MethodGet, Path: "/review/requests/{id}", Tag: tag, Perm: PermRead, Summary: "审查事项详情",
+			Description: "含材料清单和调用者可见的审查意见（双重审核：双方意见均提交前互不可见）。", Response: DetailJSON{}}, Handler: m.apiGet},
+		{Op: api.Op{Method: http.MethodPost, Path: "/review/requests/{id}/opinions", Tag: tag, Perm: PermRead, Summary: "添加一条审查意见",
+			Description: "被指派的审查员或法律顾问在提交前逐条添加意见。", Request: OpinionInput{}, Response: OpinionJSON{}, Status: http.StatusCreated}, Handler: m.apiOpinion},
 	}
 	mount := action.Mount[*Request]{Base: "/review/requests/{id}", Tag: tag, Response: RequestJSON{},
 		Respond: func(w http.ResponseWriter, r *http.Request, req *Request) error {
 			return web.WriteJSON(w, http.StatusOK, toJSON(req))
 		}}
 	for _, e := range m.transitions().Endpoints(mount) {
-		specs = append(specs, apiSpec{e.Op, e.Handler})
+		specs = append(specs, e)
 	}
 	return specs
-}
-
-// describeAPI declares the module's API operations in reg, for /api/v1/openapi.json.
-func (m *Module) describeAPI(reg *api.Registry) {
-	for _, s := range m.apiSpecs() {
-		reg.Op(s.op)
-	}
 }
 
 type listQuery struct {

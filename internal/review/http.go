@@ -59,10 +59,6 @@ func (m *Module) registerPages(app *web.App) {
 	for _, mv := range moved {
 		app.Moved(mv.old, mv.to, mv.perm)
 	}
-
-	for _, sp := range m.apiSpecs() {
-		app.APIRoute(sp.op.Method, sp.op.Path, sp.op.Perm, sp.h)
-	}
 }
 
 func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {

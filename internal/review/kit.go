@@ -22,7 +22,7 @@ func (m *Module) Name() string { return "review" }
 // Register adds the module's pages, API operations, menu entry and workbench todos.
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	m.registerPages(app)
-	m.describeAPI(reg)
+	api.Mount(app, reg, m.apiSpecs())
 }
 
 // Redate recomputes open requests' deadlines after a calendar change (module.Redating).

@@ -162,12 +162,12 @@ func TestLexStatsFraction(t *testing.T) {
 		meta []string
 		want float64
 	}{
-		{"人民政府", nil, 0.5},                    // a term: its rarest token
-		{"人民 政府", nil, 0.9 * 0.6},             // terms: independent
-		{"法", nil, 0.9},                        // a prefix: every lexeme it starts
+		{"人民政府", nil, 0.5},                   // a term: its rarest token
+		{"人民 政府", nil, 0.9 * 0.6},            // terms: independent
+		{"法", nil, 0.9},                      // a prefix: every lexeme it starts
 		{"人民政府", []string{"xf1"}, 0.5 * 0.8}, // a filter
-		{"复议", nil, 0.01},                      // unlisted: below the rarest listed
-		{"人民 -政府", nil, 0.9},                  // exclusions do not narrow the estimate
+		{"复议", nil, 0.01},                    // unlisted: below the rarest listed
+		{"人民 -政府", nil, 0.9},                 // exclusions do not narrow the estimate
 	}
 	for _, tt := range tests {
 		if got := st.fraction(mustParse(t, tt.q), tt.meta); got < tt.want-1e-9 || got > tt.want+1e-9 {

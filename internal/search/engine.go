@@ -181,21 +181,30 @@ func ids(rows *sql.Rows, err error) ([]int64, error) {
 
 // ---- PostgreSQL tsvector ----
 
-// pgEngine reads candidates one of two ways (see candidates). mode lets tests force either.
+// pgEngine reads candidates one of two ways (see candidates).
 type pgEngine struct {
-	mode pgMode
+	mode PostgresPlan
 
 	mu    sync.Mutex
 	stats map[string]*lexStats // per full-text table
 }
 
-type pgMode uint8
+// PostgresPlan is how the index reads candidates on PostgreSQL; tests set it to cover both ways.
+type PostgresPlan uint8
 
 const (
-	pgAuto pgMode = iota // by the lexeme statistics
-	pgGIN                // always the GIN index
-	pgScan               // the ordered scan whenever it can answer (tests)
+	PlanAuto PostgresPlan = iota // ordered scans where the lexeme statistics call the query common
+	PlanGIN                      // always the GIN index
+	PlanScan                     // ordered scans whenever they can answer
 )
+
+// SetPostgresPlan forces a way of reading candidates on PostgreSQL (no effect on SQLite). Not safe
+// while searches run.
+func (ix *Index) SetPostgresPlan(p PostgresPlan) {
+	if e, ok := ix.eng.(*pgEngine); ok {
+		e.mode = p
+	}
+}
 
 func (*pgEngine) insert(ctx context.Context, tx *db.Tx, rows []ftsRow) error {
 	return batched(rows, func(b []ftsRow) error {
@@ -294,7 +303,7 @@ func tsMatch(q Query, meta []string) string {
 // ordered by id (postgresql-15-rum) was measured too and rejected: it also collects every match
 // before the first row (法 1.5–2.4 s, 人民政府 80–240 ms, 管理 67–156 ms for the first 150).
 func (e *pgEngine) candidates(ctx context.Context, r db.Querier, q Query, meta []string, kind string, lim limits) (candidateSet, error) {
-	if e.mode != pgGIN {
+	if e.mode != PlanGIN {
 		cs, ok, err := e.scanCandidates(ctx, r, q, meta, kind, lim)
 		if err != nil || ok {
 			return cs, err
@@ -321,7 +330,7 @@ const (
 func (e *pgEngine) scanCandidates(ctx context.Context, r db.Querier, q Query, meta []string, kind string, lim limits) (cs candidateSet, ok bool, err error) {
 	cs.loose = true
 	rest := slices.DeleteFunc(slices.Clone(meta), func(m string) bool { return strings.HasPrefix(m, "xk") })
-	if e.mode != pgScan && e.lexStats(ctx, r, "search_fts").fraction(q, rest) < scanMinFraction {
+	if e.mode != PlanScan && e.lexStats(ctx, r, "search_fts").fraction(q, rest) < scanMinFraction {
 		return cs, false, nil
 	}
 	kl := kindList(kind)
@@ -406,7 +415,7 @@ func (e *pgEngine) scanKind(ctx context.Context, r db.Querier, table, match, kin
 			}
 			tested += budget
 			// The rate found so far must fill the rest within the budget left.
-			if tested >= scanMaxRows || e.mode != pgScan &&
+			if tested >= scanMaxRows || e.mode != PlanScan &&
 				(len(got) == 0 || float64(need-len(got))*float64(tested)/float64(len(got)) > float64(scanMaxRows-tested)) {
 				return nil, scanRare, nil
 			}

@@ -12,20 +12,20 @@ import (
 	"github.com/fazhi/fazhi/internal/dbtest"
 )
 
-// pgModes runs f with the PostgreSQL engine forced to each way of reading candidates.
-func pgModes(t *testing.T, ix *Index, f func(t *testing.T, mode pgMode)) {
+// PostgresPlans runs f with the PostgreSQL engine forced to each way of reading candidates.
+func PostgresPlans(t *testing.T, ix *Index, f func(t *testing.T, mode PostgresPlan)) {
 	e, ok := ix.eng.(*pgEngine)
 	if !ok {
 		t.Skip("PostgreSQL only")
 	}
 	for _, m := range []struct {
 		name string
-		mode pgMode
-	}{{"gin", pgGIN}, {"scan", pgScan}} {
+		mode PostgresPlan
+	}{{"gin", PlanGIN}, {"scan", PlanScan}} {
 		e.mode = m.mode
 		t.Run(m.name, func(t *testing.T) { f(t, m.mode) })
 	}
-	e.mode = pgAuto
+	e.mode = PlanAuto
 }
 
 // The GIN path and the ordered scans find the same hits in the same order; counts agree while no
@@ -68,7 +68,7 @@ func TestPostgresPaths(t *testing.T) {
 		return out
 	}
 	var want []result
-	pgModes(t, ix, func(t *testing.T, mode pgMode) {
+	PostgresPlans(t, ix, func(t *testing.T, mode PostgresPlan) {
 		got := run(t)
 		if want == nil {
 			want = got
@@ -86,7 +86,7 @@ func TestPostgresPaths(t *testing.T) {
 	// returns them in heap order, the scan newest first.)
 	ix.windowRows, ix.titleRows, ix.maxWindowRows = 8, 50, 8
 	var first []string
-	pgModes(t, ix, func(t *testing.T, mode pgMode) {
+	PostgresPlans(t, ix, func(t *testing.T, mode PostgresPlan) {
 		r, err := ix.Find(context.Background(), "示例", Options{Limit: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -96,7 +96,7 @@ func TestPostgresPaths(t *testing.T) {
 		} else if !slices.Equal(refs(r.Hits), first) {
 			t.Errorf("hits %v, GIN %v", refs(r.Hits), first)
 		}
-		if mode == pgGIN && (r.Total != 32 || r.More) || mode == pgScan && (!r.More || r.Total < len(r.Hits)) {
+		if mode == PlanGIN && (r.Total != 32 || r.More) || mode == PlanScan && (!r.More || r.Total < len(r.Hits)) {
 			t.Errorf("total %d, more %v", r.Total, r.More)
 		}
 	})

@@ -216,14 +216,15 @@ func BenchmarkSearchPage(b *testing.B) {
 func benchLoop(b *testing.B, ix *search.Index, run func(q string, o search.Options) error) {
 	ctx := context.Background()
 	srv := &serverCPU{d: ix.DB()}
-	var lat, cpu, scpu, flat, fcpu, fscpu []time.Duration
+	var lat, cpu, scpu, both, flat, fcpu, fscpu []time.Duration
 	measure := func(record bool, f func() error) {
 		c0, s0, t0 := cpuTime(), srv.now(), time.Now()
 		if err := f(); err != nil {
 			b.Fatal(err)
 		}
 		if record {
-			lat, cpu, scpu = append(lat, time.Since(t0)), append(cpu, cpuTime()-c0), append(scpu, srv.now()-s0)
+			c, s := cpuTime()-c0, srv.now()-s0
+			lat, cpu, scpu, both = append(lat, time.Since(t0)), append(cpu, c), append(scpu, s), append(both, c+s)
 		}
 	}
 	pass := func(record bool) {
@@ -255,6 +256,8 @@ func benchLoop(b *testing.B, ix *search.Index, run func(q string, o search.Optio
 	percentiles(b, fcpu, "floor-cpu-ms")
 	if ix.DB().Dialect == db.Postgres {
 		percentiles(b, scpu, "srv-cpu-ms")
+		// Both processes' CPU per query: the latency of an idle machine, less the round trips.
+		percentiles(b, both, "all-cpu-ms")
 		percentiles(b, fscpu, "floor-srv-cpu-ms")
 	}
 	b.ReportMetric(float64(len(benchQueries)), "queries/op")

@@ -48,8 +48,8 @@ type Result struct {
 
 // Ranking window and counting bounds. Up to windowRows matching passages (in force first, newest
 // first) are ranked by relevance (rank.go); a query matching more than that — a single common word —
-// is ranked within the window. Counting then reads up to countRows passages: a lower bound either
-// way ("N 条以上"), and reading 3,000 cost a quarter of a broad search's CPU on SQLite.
+// is ranked within the window and counted as the documents ranked ("N 条以上"); PostgreSQL's GIN
+// path, which reads its candidates in one go, reads up to countRows and counts those.
 const (
 	windowRows = 300
 	countRows  = 1000

@@ -161,7 +161,7 @@ func BenchmarkSearch(b *testing.B) {
 		srv := &serverCPU{d: ix.DB()}
 		srv.refresh(ctx)
 		type qt struct {
-			q            string
+			q           string
 			cpu, srvCPU time.Duration
 		}
 		var per []qt

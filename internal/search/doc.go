@@ -51,8 +51,8 @@
 //
 // A search takes up to 300 candidate passages (split between the kinds). When a kind fills its
 // share, the query is broad: the documents of that kind whose title carries every term join from the
-// title index (100 per kind), and the count is a lower bound ("N 条以上"): the documents ranked, or on
-// PostgreSQL's GIN path those among the first 1,000 passages.
+// title index (100 per kind), and the documents are counted up to 3,000 passages or 500 documents
+// ("N 条以上" beyond).
 // The candidates are scored in Go (rank.go: BM25-style, title ×10, no IDF — FTS5's bm25() would
 // count every phrase over the whole index on each query), grouped by document (best passage gives
 // the snippet and the anchor), the version in force boosted ×2, and paged. A page the window cannot

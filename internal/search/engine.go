@@ -31,9 +31,8 @@ type limits struct{ window, title, count int }
 // candidateSet is what an engine hands to ranking. Per kind: up to an equal share of the window,
 // passages of documents in force first, newest first. A kind whose share is full matched broadly
 // (saturated): the documents of that kind whose title carries every term, the likeliest answers
-// wherever they are, join (up to limits.title), and capped is set: the count is a lower bound. docs
-// is an engine's count of matching documents when it has one for free (GIN reads up to limits.count
-// passages at once); else the ranked documents are the count.
+// wherever they are, join (up to limits.title), and the matching documents are counted among the
+// first limits.count passages, up to maxCountDocs (capped: the count is a lower bound).
 type candidateSet struct {
 	ids       []int64
 	saturated bool
@@ -133,9 +132,26 @@ func (sqliteEngine) candidates(ctx context.Context, r db.Querier, q Query, meta 
 		}
 		cs.ids = appendNew(cs.ids, seen, heads)
 	}
-	// No count beyond the window: reading 1,000 more passages (3,000 before) cost a quarter to a
-	// third of a broad query's CPU, for a number shown as "N 条以上" anyway.
-	cs.capped = cs.saturated
+	if cs.saturated {
+		// Documents among the first limits.count passages, stopping at maxCountDocs + 1: the pager
+		// reaches no further, and a phrase query spent up to 7 ms on 3,000 passages (DISTINCT
+		// streams, so the LIMIT stops the scan). Fewer documents: were there more passages?
+		match := fts5Match(q, meta)
+		err := r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT x >> 16 FROM (SELECT rowid AS x FROM search_fts WHERE search_fts MATCH ? LIMIT ?) LIMIT ?)`,
+			match, lim.count, maxCountDocs+1).Scan(&cs.docs)
+		if err != nil {
+			return cs, err
+		}
+		if cs.capped = cs.docs > maxCountDocs; cs.capped {
+			cs.docs = maxCountDocs
+		} else {
+			var n int
+			if err := r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)`, match, lim.count).Scan(&n); err != nil {
+				return cs, err
+			}
+			cs.capped = n >= lim.count
+		}
+	}
 	return cs, nil
 }
 
@@ -313,7 +329,8 @@ func (e *pgEngine) candidates(ctx context.Context, r db.Querier, q Query, meta [
 // scanMaxRows, the rest of the budget; else that kind comes from GIN, where the query is then rare.
 // Testing a vector costs 3–10 µs: a probe costs 1–3 ms, a full budget 6–20 ms.
 const (
-	scanMinFraction = 0.1 // share of all passages the statistics must expect to match
+	scanMinRows     = 50000 // below, GIN is cheap enough and counts exactly
+	scanMinFraction = 0.1   // share of all passages the statistics must expect to match
 	scanProbe       = 300
 	scanMaxRows     = 2000
 )
@@ -325,8 +342,11 @@ const (
 func (e *pgEngine) scanCandidates(ctx context.Context, r db.Querier, q Query, meta []string, kind string, lim limits) (cs candidateSet, ok bool, err error) {
 	cs.loose = true
 	rest := slices.DeleteFunc(slices.Clone(meta), func(m string) bool { return strings.HasPrefix(m, "xk") })
-	if e.mode != PlanScan && e.lexStats(ctx, r, "search_fts").fraction(q, rest) < scanMinFraction {
-		return cs, false, nil
+	if e.mode != PlanScan {
+		st := e.lexStats(ctx, r, "search_fts")
+		if st == nil || st.rows < scanMinRows || st.fraction(q, rest) < scanMinFraction {
+			return cs, false, nil
+		}
 	}
 	kl := kindList(kind)
 	share := lim.window / len(kl)
@@ -451,6 +471,7 @@ type lexStats struct {
 	at   time.Time
 	freq map[string]float64
 	min  float64 // a lexeme not listed is in fewer rows than this
+	rows float64 // rows of the table at the last ANALYZE
 }
 
 const statsTTL = 10 * time.Minute
@@ -480,6 +501,13 @@ func (e *pgEngine) lexStats(ctx context.Context, r db.Querier, table string) *le
 			}
 		}
 		rows.Close()
+		if len(st.freq) > 0 {
+			err = r.QueryRowContext(ctx, `SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = current_schema() AND c.relname = ?`, table).Scan(&st.rows)
+			if err != nil {
+				st.freq = nil
+			}
+		}
 	}
 	if e.stats == nil {
 		e.stats = map[string]*lexStats{}
@@ -556,6 +584,9 @@ func (e *pgEngine) ginCandidates(ctx context.Context, r db.Querier, q Query, met
 		docs[id>>docShift] = true
 	}
 	cs.docs = len(docs)
+	if cs.docs > maxCountDocs {
+		cs.docs, cs.capped = maxCountDocs, true
+	}
 	kl := kindList(kind)
 	share := lim.window / len(kl)
 	seen := map[int64]bool{}

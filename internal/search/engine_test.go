@@ -123,7 +123,7 @@ func TestPostgresScanFallback(t *testing.T) {
 		Parts: []Part{{Text: "少见的词语在法律里。"}}})
 	upsert(t, ix, docs...)
 	e := ix.eng.(*pgEngine)
-	e.stats = map[string]*lexStats{"search_fts": {at: time.Now(), freq: map[string]float64{"少见": 0.9, "见的": 0.9, "的词": 0.9, "词语": 0.9}, min: 0.01}}
+	e.stats = map[string]*lexStats{"search_fts": {at: time.Now(), freq: map[string]float64{"少见": 0.9, "见的": 0.9, "的词": 0.9, "词语": 0.9}, min: 0.01, rows: scanMinRows}}
 	cs, ok, err := e.scanCandidates(context.Background(), d, mustParse(t, "少见的词语"), nil, "", limits{window: 20, title: 5, count: 100})
 	if err != nil || !ok {
 		t.Fatalf("scan not used: %v", err)

@@ -100,7 +100,7 @@ func (m *Module) page(w http.ResponseWriter, r *http.Request) error {
 		data.OrganName = name
 		found := matchOrgans(organs, name, maxOrganLinks+1)
 		switch {
-		case len(found) == 1 || len(found) > 0 && found[0].Label == name && (len(found) == 1 || found[1].Label != name):
+		case len(found) == 1 || len(found) > 1 && found[0].Label == name && found[1].Label != name: // the one, or the one so named
 			o.OrganID, data.OrganName = found[0].Value, found[0].Label
 		case len(found) == 0:
 			fe.Add("organ_name", "没有名称包含“"+name+"”的制定机关")

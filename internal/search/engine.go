@@ -361,7 +361,7 @@ func (e *pgEngine) scanCandidates(ctx context.Context, r db.Querier, q Query, me
 		if st == scanRare {
 			// Counted up to limits.count like the GIN path; the kind's lexeme keeps GIN to the kind.
 			all, err := ids(r.QueryContext(ctx, `SELECT id FROM search_fts WHERE tsv @@ ?::tsquery LIMIT ?`,
-				tsLoose(q, append(rest, metaKind(k))), max(lim.count, lim.window)))
+				tsLoose(q, append(slices.Clip(rest), metaKind(k))), max(lim.count, lim.window)))
 			if err != nil {
 				return cs, false, err
 			}
@@ -388,7 +388,7 @@ func (e *pgEngine) scanCandidates(ctx context.Context, r db.Querier, q Query, me
 		}
 		if st == scanRare {
 			all, err := ids(r.QueryContext(ctx, `SELECT id FROM search_title_fts WHERE tsv @@ ?::tsquery LIMIT ?`,
-				tsMatch(q, append(rest, metaKind(k))), lim.title*4))
+				tsMatch(q, append(slices.Clip(rest), metaKind(k))), lim.title*4))
 			if err != nil {
 				return cs, false, err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -120,6 +121,27 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("status counts %v", n)
 		}
 	})
+
+	// On PostgreSQL each way of reading candidates on its own (see search.PostgresPlan), then the
+	// automatic choice below.
+	if d.Dialect == db.Postgres {
+		for _, plan := range []search.PostgresPlan{search.PlanGIN, search.PlanScan} {
+			ix.SetPostgresPlan(plan)
+			t.Run(fmt.Sprintf("relevance plan %d", plan), func(t *testing.T) {
+				for _, tt := range relevance {
+					hits, _, err := ix.Search(ctx, tt.q, search.Options{Limit: 3})
+					found := false
+					for _, h := range hits {
+						found = found || h.Title == tt.want
+					}
+					if err != nil || !found {
+						t.Errorf("%s: %s not in the top three (%v)", tt.q, tt.want, err)
+					}
+				}
+			})
+		}
+		ix.SetPostgresPlan(search.PlanAuto)
+	}
 
 	t.Run("relevance", func(t *testing.T) {
 		for _, tt := range relevance {

@@ -157,7 +157,12 @@ func TestSearchPage(t *testing.T) {
 		has    []string
 		hasNot []string
 	}{
-		{"empty form", "/public/search", 200, []string{`name="q"`, "检索说明", `<option value="O1">青山县人民政府</option>`, `<option value="2023">2023年</option>`}, []string{"共找到"}},
+		{"empty form", "/public/search", 200, []string{`name="q"`, "检索说明", `name="organ_name"`, `src="/public/search/organs.js"`, `<option value="2023">2023年</option>`}, []string{"共找到", "青山县人民政府"}},
+		{"organ by id", q(url.Values{"q": {"通知"}, "organ": {"O2"}}), 200, []string{"共找到 1 条结果", `value="青山县司法局"`}, nil},
+		{"organ by exact name", q(url.Values{"q": {"通知"}, "organ_name": {"青山县人民政府"}}), 200, []string{"共找到 1 条结果", "t-title"}, []string{"t-body"}},
+		{"organ by unique part", q(url.Values{"q": {"通知"}, "organ_name": {"司法"}}), 200, []string{"共找到 1 条结果", `value="青山县司法局"`, "t-body"}, nil},
+		{"organ ambiguous", q(url.Values{"q": {"通知"}, "organ_name": {"青山县"}}), 422, []string{"有多个制定机关符合", `href="/public/search?organ=O1&amp;q=`, `>青山县司法局</a>`}, []string{"共找到"}},
+		{"organ unknown", q(url.Values{"q": {"通知"}, "organ_name": {"不存在"}}), 422, []string{"没有名称包含“不存在”的制定机关"}, nil},
 		{"hits", q(url.Values{"q": {"五日 审查"}}), 200, []string{"共找到 2 条结果", `href="/public/laws/v2023#a30"`, "<mark>五日</mark>", "第三十条", "已修订", "法律法规"}, nil},
 		{"title marked", q(url.Values{"q": {"备案"}}), 200, []string{"关于规范性文件<mark>备案</mark>的通知", "青政发〔2023〕1号", `href="/public/normdocs/t-title"`}, nil},
 		{"filter keeps values", q(url.Values{"q": {"复议"}, "status": {"已修订"}, "kind": {"law"}}), 200, []string{"共找到 1 条结果", `<option selected>已修订</option>`, `<option value="law" selected>`}, []string{"v2023"}},
@@ -186,13 +191,25 @@ func TestSearchPage(t *testing.T) {
 		})
 	}
 
+	// The type-ahead: organs whose name contains the text, exact and leading matches first.
+	status, body := get("/public/search/organs?q=" + url.QueryEscape("司法"))
+	if status != 200 || body != `[{"id":"O2","name":"青山县司法局","count":1}]`+"\n" {
+		t.Errorf("organs: %d %s", status, body)
+	}
+	if _, body = get("/public/search/organs?q="); body != "[]\n" {
+		t.Errorf("organs without a query: %s", body)
+	}
+	if status, body = get("/public/search/organs.js"); status != 200 || !strings.Contains(body, "data-organs") {
+		t.Errorf("organs.js: %d", status)
+	}
+
 	// Paging links carry the query and filters.
 	var docs []Doc
 	for i := range 23 {
 		docs = append(docs, Doc{Kind: KindNormdoc, RefID: "p" + string(rune('a'+i)), Title: "分页测试文件", Body: "分页", Status: "有效", InForce: true})
 	}
 	upsert(t, ix, docs...)
-	_, body := get(q(url.Values{"q": {"分页测试"}, "kind": {"normdoc"}}))
+	_, body = get(q(url.Values{"q": {"分页测试"}, "kind": {"normdoc"}}))
 	if !strings.Contains(body, "共找到 23 条结果，第 1 / 3 页") || !strings.Contains(body, `href="/public/search?kind=normdoc&amp;page=2&amp;q=`) {
 		t.Errorf("paging missing:\n%s", body)
 	}

@@ -43,15 +43,19 @@
 // Filters (status, organ, year, in force) are tokens of the meta column, intersected inside the
 // index. Passage ids encode in-force tier, kind and document (id = inForce<<51 | kind<<49 | doc<<16 |
 // passage), so SQLite reads a kind's candidates as a rowid range, in force first and newest first,
-// stopping at the window; PostgreSQL runs one GIN query per kind and tier (sequential scans off: see
-// Index.read).
+// stopping at the window. PostgreSQL reads a query its lexeme statistics call common (≥ 10% of the
+// passages) the same way, walking the primary key newest first and testing each vector until the
+// window is full, and any other query through the GIN index, whose cost grows with the matches (see
+// pgEngine.candidates; sequential scans off: see Index.read). There a scanned kind is counted within
+// the window only.
 //
 // A search takes up to 300 candidate passages (split between the kinds). When a kind fills its
 // share, the query is broad: the documents of that kind whose title carries every term join from the
-// title index (100 per kind), and the documents are counted up to 3,000 passages ("N 条以上" beyond).
+// title index (100 per kind), and the documents are counted up to 3,000 passages or 500 documents
+// ("N 条以上" beyond).
 // The candidates are scored in Go (rank.go: BM25-style, title ×10, no IDF — FTS5's bm25() would
 // count every phrase over the whole index on each query), grouped by document (best passage gives
 // the snippet and the anchor), the version in force boosted ×2, and paged. A page the window cannot
 // fill grows it. Highlight marks the snippet. The engine interface (engine.go) is the seam for a
-// dedicated search server: insert, delete, window, titleWindow, count.
+// dedicated search server: insert, delete, candidates.
 package search

@@ -16,6 +16,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+//go:embed organs.js
+var organsJS []byte
+
 // Module is the public search page: laws of the reference library and published normative documents.
 type Module struct {
 	ix   *Index
@@ -37,6 +40,8 @@ func (m *Module) Register(app *web.App) {
 	m.app = app
 	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
 	app.GET("/public/search", auth.PermPublic, m.page)
+	app.GET("/public/search/organs", auth.PermPublic, m.organs)
+	app.GET("/public/search/organs.js", auth.PermPublic, serveOrgansJS)
 	app.Menu(web.MenuItem{Group: "业务", Title: "法规检索", URL: "/public/search", Perm: auth.PermLogin, Order: 300})
 }
 
@@ -61,9 +66,12 @@ type pageData struct {
 	PageURLs    []pageLink
 	Kinds       []choice
 	Statuses    []string
-	Organs      []Facet
+	OrganName   string      // the organ filter as shown in its text box
+	OrganLinks  []organLink // organs whose name contains what was typed, when it named none exactly
 	Years       []Facet
 }
+
+type organLink struct{ Name, URL string }
 
 type pageLink struct {
 	N       int
@@ -80,11 +88,41 @@ func (m *Module) page(w http.ResponseWriter, r *http.Request) error {
 		Kinds:    []choice{{KindLaw, KindLabel(KindLaw)}, {KindNormdoc, KindLabel(KindNormdoc)}},
 		Statuses: Statuses,
 	}
-	var err error
-	if data.Organs, data.Years, err = m.ix.Facets(ctx); err != nil {
+	organs, years, err := m.ix.Facets(ctx)
+	if err != nil {
 		return err
 	}
+	data.Years = years
 	o := Options{Kind: q.Get("kind"), Status: q.Get("status"), OrganID: q.Get("organ")}
+	// The organ is typed (type-ahead with script, plain text box without): organ_name is resolved to
+	// an id; links carry the id as organ. A page never lists every organ: a province has 1,500.
+	if name := strings.TrimSpace(q.Get("organ_name")); name != "" {
+		data.OrganName = name
+		found := matchOrgans(organs, name, maxOrganLinks+1)
+		switch {
+		case len(found) == 1 || len(found) > 1 && found[0].Label == name && found[1].Label != name: // the one, or the one so named
+			o.OrganID, data.OrganName = found[0].Value, found[0].Label
+		case len(found) == 0:
+			fe.Add("organ_name", "没有名称包含“"+name+"”的制定机关")
+		default:
+			fe.Add("organ_name", "有多个制定机关符合，请从下面选择一个")
+			for _, f := range found[:min(len(found), maxOrganLinks)] {
+				v := url.Values{}
+				for k, x := range q {
+					v[k] = x
+				}
+				v.Del("organ_name")
+				v.Set("organ", f.Value)
+				data.OrganLinks = append(data.OrganLinks, organLink{Name: f.Label, URL: pageURL(v, 1)})
+			}
+		}
+	} else if o.OrganID != "" {
+		for _, f := range organs {
+			if f.Value == o.OrganID {
+				data.OrganName = f.Label
+			}
+		}
+	}
 	if o.Kind != "" && o.Kind != KindLaw && o.Kind != KindNormdoc {
 		fe.Add("kind", "类别无效")
 	}
@@ -137,6 +175,57 @@ func (m *Module) page(w http.ResponseWriter, r *http.Request) error {
 		title = data.Query + " - 法规检索"
 	}
 	return m.app.Render(w, r, m.tmpl, "search", status, title, data, fe)
+}
+
+// maxOrganLinks bounds the organs offered by the type-ahead and by the page when a name is ambiguous.
+const maxOrganLinks = 20
+
+// matchOrgans returns up to n organs whose name contains s: exact names first, then names starting
+// with s, then the rest, each in name order (organs is sorted by name).
+func matchOrgans(organs []Facet, s string, n int) []Facet {
+	var exact, prefix, other []Facet
+	for _, f := range organs {
+		switch {
+		case f.Label == s:
+			exact = append(exact, f)
+		case strings.HasPrefix(f.Label, s):
+			prefix = append(prefix, f)
+		case strings.Contains(f.Label, s):
+			other = append(other, f)
+		}
+	}
+	out := append(append(exact, prefix...), other...)
+	return out[:min(len(out), n)]
+}
+
+// organJSON is one suggestion of the organ type-ahead.
+type organJSON struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Count int    `json:"count"` // documents indexed
+}
+
+// organs answers the type-ahead: GET /public/search/organs?q=青山 → up to 20 organs as JSON.
+func (m *Module) organs(w http.ResponseWriter, r *http.Request) error {
+	organs, _, err := m.ix.Facets(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []organJSON{}
+	if s := strings.TrimSpace(r.URL.Query().Get("q")); s != "" {
+		for _, f := range matchOrgans(organs, s, maxOrganLinks) {
+			out = append(out, organJSON{ID: f.Value, Name: f.Label, Count: f.Count})
+		}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	return web.WriteJSON(w, http.StatusOK, out)
+}
+
+func serveOrgansJS(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err := w.Write(organsJS)
+	return err
 }
 
 // isQueryError reports the parser's errors, which are shown beside the query box.

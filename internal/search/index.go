@@ -74,7 +74,7 @@ type Index struct {
 func NewIndex(d *db.DB) *Index {
 	ix := &Index{d: d, windowRows: windowRows, countRows: countRows, titleRows: titleRows, maxWindowRows: maxWindowRows}
 	if d.Dialect == db.Postgres {
-		ix.eng = pgEngine{}
+		ix.eng = &pgEngine{}
 	} else {
 		ix.eng = sqliteEngine{}
 	}

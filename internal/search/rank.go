@@ -100,33 +100,63 @@ func isFullWidthAlnum(b1, b2 byte) bool {
 func (ix *Index) rank(ctx context.Context, r db.Querier, q Query, ids []int64, verify bool) ([]cand, error) {
 	terms := scoreTerms(q)
 	type row struct {
-		id          int64
+		id, doc     int64
 		title, text string
 	}
 	rows := make([]row, 0, len(ids))
+	// Texts, then the titles of their documents: joining search_docs row by row cost SQLite twice
+	// the two reads (4 ms for 300 passages against 1.7 ms), and a law's articles share one title.
+	titles := map[int64]string{}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rs, err := r.QueryContext(ctx, `SELECT p.id, d.title, p.text FROM search_parts p JOIN search_docs d ON d.id = p.doc_id
-			WHERE p.id IN (`+placeholders(len(chunk))+`)`, args...)
+		rs, err := r.QueryContext(ctx, `SELECT id, doc_id, text FROM search_parts WHERE id IN (`+placeholders(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("读取检索候选失败：%w", err)
 		}
 		for rs.Next() {
 			var r row
-			if err := rs.Scan(&r.id, &r.title, &r.text); err != nil {
+			if err := rs.Scan(&r.id, &r.doc, &r.text); err != nil {
 				rs.Close()
 				return nil, err
 			}
 			rows = append(rows, r)
+			titles[r.doc] = ""
 		}
 		rs.Close()
 		if err := rs.Err(); err != nil {
 			return nil, err
 		}
+	}
+	docs := make([]any, 0, len(titles))
+	for d := range titles {
+		docs = append(docs, d)
+	}
+	for start := 0; start < len(docs); start += 500 {
+		chunk := docs[start:min(start+500, len(docs))]
+		rs, err := r.QueryContext(ctx, `SELECT id, title FROM search_docs WHERE id IN (`+placeholders(len(chunk))+`)`, chunk...)
+		if err != nil {
+			return nil, fmt.Errorf("读取检索候选失败：%w", err)
+		}
+		for rs.Next() {
+			var id int64
+			var t string
+			if err := rs.Scan(&id, &t); err != nil {
+				rs.Close()
+				return nil, err
+			}
+			titles[id] = t
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for i := range rows {
+		rows[i].title = titles[rows[i].doc]
 	}
 	if len(rows) == 0 {
 		return nil, nil

@@ -48,11 +48,14 @@ type Result struct {
 
 // Ranking window and counting bounds. Up to windowRows matching passages (in force first, newest
 // first) are ranked by relevance (rank.go); a query matching more than that — a single common word —
-// is ranked within the window. Counting then reads up to countRows passages.
+// is ranked within the window. Counting then reads up to countRows passages and stops at
+// maxCountDocs documents, all the pager reaches (maxPages of PageSize, http.go).
 const (
 	windowRows = 300
 	countRows  = 3000
 	titleRows  = 100 // per kind, see candidates
+	// maxCountDocs bounds the count ("N 条以上" beyond).
+	maxCountDocs = 500
 	// maxWindowRows bounds the window grown for deep pages.
 	maxWindowRows = 20000
 	// pageBlock is the number of ranked documents the window must hold: five pages of ten.

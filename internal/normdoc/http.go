@@ -249,6 +249,7 @@ type newPage struct {
 	Legacy  bool
 	Reviews []*review.Request
 	Review  *review.Request
+	Chosen  string // the review selected in the form ("" = none), always a string for the template
 	Organs  []org.Organ
 	InForce []*Doc
 	Today   string
@@ -267,7 +268,7 @@ func (m *Module) renderNew(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	for _, rv := range np.Reviews {
 		if rv.ID == r.FormValue("review") || rv.ID == r.FormValue("review_id") {
-			np.Review = rv
+			np.Review, np.Chosen = rv, rv.ID
 		}
 	}
 	if np.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {

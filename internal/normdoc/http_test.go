@@ -194,3 +194,19 @@ func TestPagesThroughTheRouter(t *testing.T) {
 		t.Errorf("openapi %d", w.Code)
 	}
 }
+
+// The registration form lists the approved reviews waiting to be registered (issue 11: it answered
+// 500 as soon as one was waiting, comparing a string with a nil *review.Request in the template).
+func TestNewFormWithReviewsWaiting(t *testing.T) {
+	f := newFixture(t)
+	app, _ := f.app()
+	staff := f.client(app, "qs_sc")
+	rid := f.approved("青山县城区停车管理办法", "990121-GOV", "2025-08-20", "")
+	w := staff.Get("/normdoc/docs/new")
+	if w.Code != 200 || !strings.Contains(w.Body, "青山县城区停车管理办法") || strings.Contains(w.Body, `value="`+rid+`" selected`) {
+		t.Fatalf("new form with a review waiting: %d %s", w.Code, w.Body[:min(len(w.Body), 300)])
+	}
+	if w := staff.Get("/normdoc/docs/new?review_id=" + rid); w.Code != 200 || !strings.Contains(w.Body, `value="`+rid+`" selected`) {
+		t.Fatalf("new form with the review chosen: %d", w.Code)
+	}
+}

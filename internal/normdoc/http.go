@@ -17,6 +17,7 @@ import (
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/review"
+	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -61,8 +62,10 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/normdoc/docs", PermRead, m.list)
 	app.GET("/normdoc/docs/new", PermEdit, m.newForm)
 	app.POST("/normdoc/docs", PermEdit, m.create)
-	app.GET("/normdoc/settings", PermEdit, m.settingsPage)
-	app.POST("/normdoc/settings", PermEdit, m.settingsSave)
+	m.svc.settings.Mount(app, settings.Screen{Path: "/normdoc/settings", Perm: PermEdit, Title: "规范性文件管理设置",
+		Hint:    "地方规定不同的事项按机关设置；未设置的沿用上级机关的设置或平台默认值。修改只影响此后公布的文件。",
+		SeeAlso: `合法性审查期限见 <a href="/review/settings">审查期限设置</a>。`,
+		Saved:   "设置已保存，此后公布的文件按新设置计算", Defs: SettingDefs})
 	app.GET("/normdoc/stats", auth.PermStatsRead, m.stats)
 	app.LongGET("/normdoc/stats.xlsx", auth.PermStatsRead, m.statsXLSX)
 	app.GET("/normdoc/docs/{id}", PermRead, m.detail)
@@ -525,32 +528,4 @@ func (m *Module) statsXLSX(w http.ResponseWriter, r *http.Request) error {
 	}
 	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "normdoc_stats", ObjectID: st.OrganCode, Detail: map[string]any{"year": st.Year}})
 	return web.Download(w, st.Organ+strconv.Itoa(st.Year)+"年合法性审查与规范性文件统计.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
-}
-
-// ---- settings ----
-
-func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
-	return m.renderSettings(w, r, http.StatusOK, nil)
-}
-
-func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
-	pg, err := m.svc.settings.Page(r.Context(), auth.From(r.Context()), SettingDefs())
-	if err != nil {
-		return err
-	}
-	return m.render(w, r, "settings", status, "规范性文件管理设置", pg, fe)
-}
-
-func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	err := m.svc.settings.SaveForm(r.Context(), auth.From(r.Context()), SettingDefs(), r.PostForm)
-	if fe := web.FormFrom(err, r.PostForm); fe != nil {
-		return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/normdoc/settings", "设置已保存，此后公布的文件按新设置计算")
 }

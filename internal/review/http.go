@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -49,8 +50,9 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/review/requests", PermRead, m.list)
 	app.GET("/review/requests/new", PermSubmit, m.newForm)
 	app.POST("/review/requests", PermSubmit, m.create)
-	app.GET("/review/settings", PermEdit, m.settingsPage)
-	app.POST("/review/settings", PermEdit, m.settingsSave)
+	m.svc.settings.Mount(app, settings.Screen{Path: "/review/settings", Perm: PermEdit, Title: "合法性审查期限设置",
+		Hint:  "未设置的项目沿用上级机关的设置或平台默认值。修改只影响此后受理的审查事项，已受理事项的期限不变。",
+		Saved: "设置已保存，新受理的事项按新期限计算", Defs: SettingDefs})
 	app.GET("/review/requests/{id}", PermRead, m.detail)
 	app.GET("/review/requests/{id}/opinion.docx", PermRead, m.opinionDocx)
 	app.POST("/review/requests/{id}/opinions", PermRead, m.addOpinion)
@@ -268,30 +270,4 @@ func (m *Module) opinionDocx(w http.ResponseWriter, r *http.Request) error {
 	}
 	audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "review_request", ObjectID: r.PathValue("id"), Detail: map[string]any{"document": "审核意见书"}})
 	return web.Download(w, "审核意见书"+doc.Number+".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body)
-}
-
-func (m *Module) settingsPage(w http.ResponseWriter, r *http.Request) error {
-	return m.renderSettings(w, r, http.StatusOK, nil)
-}
-
-func (m *Module) renderSettings(w http.ResponseWriter, r *http.Request, status int, fe *web.FormError) error {
-	pg, err := m.svc.settings.Page(r.Context(), auth.From(r.Context()), SettingDefs())
-	if err != nil {
-		return err
-	}
-	return m.render(w, r, "settings", status, "合法性审查期限设置", pg, fe)
-}
-
-func (m *Module) settingsSave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return err
-	}
-	err := m.svc.settings.SaveForm(r.Context(), auth.From(r.Context()), SettingDefs(), r.PostForm)
-	if fe := web.FormFrom(err, r.PostForm); fe != nil {
-		return m.renderSettings(w, r, http.StatusUnprocessableEntity, fe)
-	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/review/settings", "设置已保存，新受理的事项按新期限计算")
 }

@@ -83,20 +83,7 @@ func getDoc(ctx context.Context, q db.Querier, id string) (*Doc, error) {
 }
 
 func queryDocs(ctx context.Context, q db.Querier, query string, args ...any) ([]*Doc, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Doc
-	for rows.Next() {
-		d, err := scanDoc(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanDoc, query, args...)
 }
 
 func insertVersion(ctx context.Context, tx *db.Tx, v *Version) error {
@@ -123,20 +110,7 @@ func getVersion(ctx context.Context, q db.Querier, docID string, seq int) (Versi
 
 // listVersions returns the versions without their bodies (the page lists them; diff reads two).
 func listVersions(ctx context.Context, q db.Querier, docID string) ([]Version, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, doc_id, seq, title, '', note, source_doc_id, source_number, effective_on, created_at, created_by FROM normdoc_versions WHERE doc_id = ? ORDER BY seq`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Version
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanVersion, `SELECT id, doc_id, seq, title, '', note, source_doc_id, source_number, effective_on, created_at, created_by FROM normdoc_versions WHERE doc_id = ? ORDER BY seq`, docID)
 }
 
 const filingCols = `id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on`
@@ -166,20 +140,7 @@ func insertFiling(ctx context.Context, tx *db.Tx, f Filing) error {
 }
 
 func listFilings(ctx context.Context, q db.Querier, docID string) ([]Filing, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+filingCols+` FROM normdoc_filings WHERE doc_id = ? ORDER BY body_kind`, docID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Filing
-	for rows.Next() {
-		f, err := scanFiling(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanFiling, `SELECT `+filingCols+` FROM normdoc_filings WHERE doc_id = ? ORDER BY body_kind`, docID)
 }
 
 // Filter selects documents for the register and the public database.

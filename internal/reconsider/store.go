@@ -218,18 +218,5 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 
 // queryCases reads the cases of a SELECT of caseCols.
 func queryCases(ctx context.Context, q db.Querier, query string, args ...any) ([]*Case, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanCase, query, args...)
 }

@@ -77,20 +77,7 @@ func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
 
 // queryRequests reads the requests a query selects (columns requestCols).
 func queryRequests(ctx context.Context, q db.Querier, query string, args ...any) ([]*Request, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanRequest, query, args...)
 }
 
 func insertMaterials(ctx context.Context, tx *db.Tx, reviewID string, ms []Material) error {
@@ -221,20 +208,7 @@ func listOpinions(ctx context.Context, q db.Querier, reviewID, viewerID string, 
 
 // allOpinions reads every opinion of a review, for the conclusion step only (all assessments are in then).
 func allOpinions(ctx context.Context, q db.Querier, reviewID string) ([]Opinion, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+opinionCols+` FROM review_opinions t WHERE t.review_id = ? ORDER BY t.role DESC, t.seq`, reviewID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Opinion
-	for rows.Next() {
-		o, err := scanOpinion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return db.List(ctx, q, scanOpinion, `SELECT `+opinionCols+` FROM review_opinions t WHERE t.review_id = ? ORDER BY t.role DESC, t.seq`, reviewID)
 }
 
 // Filter selects requests for a list.

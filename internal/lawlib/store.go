@@ -211,6 +211,11 @@ type ImportStats struct {
 // large segments and a failure loses little.
 const importBatch = 8000
 
+// backgroundBatch bounds a transaction of the load that runs while the server serves (the shipped
+// library on first start): SQLite has one writer, and a login or a case step waits for the batch
+// in progress, so batches stay well under a request's deadline even on a loaded machine.
+const backgroundBatch = 500
+
 // stored is a law row as the import needs it.
 type stored struct {
 	entry
@@ -328,9 +333,13 @@ type change struct {
 // writeChanges writes in transactions of about importBatch articles, each with its audit entry.
 func (l *Library) writeChanges(ctx context.Context, bulk *search.Bulk, dir string, changes []change, st *ImportStats, progress progressFunc) error {
 	done := st.Unchanged
+	limit := importBatch
+	if progress != nil {
+		limit = backgroundBatch
+	}
 	for len(changes) > 0 {
 		n, size := 0, 0
-		for n < len(changes) && (n == 0 || size < importBatch) {
+		for n < len(changes) && (n == 0 || size < limit) {
 			if changes[n].law != nil {
 				size += len(changes[n].law.Articles) + 1
 			}

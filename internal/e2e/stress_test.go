@@ -432,8 +432,11 @@ func flood(t *testing.T, srv *fzProc, n int, spread bool, killAt uint64, current
 			t.Errorf("洪泛得到意外的答复 %s ×%d\n服务器输出：\n%s", k, c, tailStr(srv.out.String(), 4000))
 		}
 	}
-	if !spread && n > 2*60 && codes["429"] == 0 { // 60 a minute per address, in windows aligned to the minute: a burst across a boundary may pass 120
-		t.Errorf("同一地址 %d 次登录没有一次被限速（429）", n)
+	// 60 a minute per address, in windows aligned to the minute: a burst across a boundary may pass
+	// 120. A request shed with 503 may have timed out waiting for SQLite's one writer before the
+	// limiter counted it, so only the answered ones (422, 429) must show the limit.
+	if counted := codes["422"] + codes["429"]; !spread && counted > 2*60 && codes["429"] == 0 {
+		t.Errorf("同一地址 %d 次登录（%d 次得到答复）没有一次被限速（429）", n, counted)
 	}
 }
 

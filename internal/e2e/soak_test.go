@@ -172,7 +172,7 @@ func TestSoak(t *testing.T) {
 	}
 
 	bin := binary(t)
-	data, _ := demoData(t)
+	data, _ := demoDataOn(t, "") // the figures are of the embedded engine on either run
 	runCLI(t, bin, append([]string{"user", "create", "--system", "--username", "e2e_soak", "--name", "浸泡测试接口",
 		"--organ", soakOrgan, "--role", "sysadmin", "--password", "E2e#Soak2026xyz"}, dataArgs(data, "")...)...)
 	token := strings.TrimSpace(runCLI(t, bin, append([]string{"user", "token", "--username", "e2e_soak", "--token-name", "soak"}, dataArgs(data, "")...)...))

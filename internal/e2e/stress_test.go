@@ -242,7 +242,7 @@ func stressServer(t *testing.T, extra ...string) (*fzProc, bool) {
 		return startFz(t, bin, t.TempDir(), extra...), false
 	}
 	bin := binary(t)
-	data, _ := demoData(t)
+	data, _ := demoDataOn(t, "") // the figures are of the embedded engine on either run
 	return startFz(t, bin, data, extra...), true
 }
 

@@ -86,25 +86,8 @@ func terminateLabels() string {
 	return strings.Join(out, "、")
 }
 
-// ImportError is one problem of a ledger: a cell (row and column), a row, or the file (Row 0).
-type ImportError struct {
-	Row    int    `json:"row"`
-	Column string `json:"column,omitempty"`
-	Msg    string `json:"message"`
-}
-
-// String is the message shown to the user: 第5行「受理日期」：日期格式应为 YYYY-MM-DD.
-func (e ImportError) String() string {
-	switch {
-	case e.Row == 0 && e.Column == "":
-		return e.Msg
-	case e.Row == 0:
-		return "「" + e.Column + "」：" + e.Msg
-	case e.Column == "":
-		return fmt.Sprintf("第%d行：%s", e.Row, e.Msg)
-	}
-	return fmt.Sprintf("第%d行「%s」：%s", e.Row, e.Column, e.Msg)
-}
+// ImportError is one problem of a ledger: the platform's cell error (row, column, message).
+type ImportError = ledger.CellError
 
 // LedgerError carries every problem found; nothing was imported.
 type LedgerError struct {
@@ -234,9 +217,9 @@ func (s *Service) checkLedger(ctx context.Context, q db.Querier, organID string,
 	for _, e := range s.duplicates(ctx, q, gov.ID, ledgerRows(rows)) {
 		r, ok := byLine[e.Row]
 		if !ok { // the check itself failed
-			return errors.New(e.Msg)
+			return errors.New(e.Message)
 		}
-		r.Fail("", e.Msg)
+		r.Fail("", e.Message)
 	}
 	return nil
 }
@@ -406,21 +389,21 @@ func (s *Service) duplicates(ctx context.Context, q db.Querier, organID string, 
 	res, err := q.QueryContext(ctx, `SELECT received_on, applicant_name, respondent, act_type, receipt_no FROM reconsider_cases
 		WHERE organ_id = ? AND imported = 1 AND received_on >= ? AND received_on <= ?`, organID, lo.String(), hi.String())
 	if err != nil {
-		return []ImportError{{Msg: "检查重复导入失败：" + err.Error()}}
+		return []ImportError{{Message: "检查重复导入失败：" + err.Error()}}
 	}
 	defer res.Close()
 	seen := map[string]string{}
 	for res.Next() {
 		var on, name, resp, act, no string
 		if err := res.Scan(&on, &name, &resp, &act, &no); err != nil {
-			return []ImportError{{Msg: "检查重复导入失败：" + err.Error()}}
+			return []ImportError{{Message: "检查重复导入失败：" + err.Error()}}
 		}
 		seen[on+"\x00"+name+"\x00"+resp+"\x00"+act] = no
 	}
 	var errs []ImportError
 	for _, r := range rows {
 		if no, ok := seen[r.received.String()+"\x00"+r.applicant+"\x00"+r.respondent+"\x00"+r.actType]; ok {
-			errs = append(errs, ImportError{Row: r.line, Msg: "与已导入的案件（收件编号 " + no + "）重复，同一台账不能重复导入"})
+			errs = append(errs, ImportError{Row: r.line, Message: "与已导入的案件（收件编号 " + no + "）重复，同一台账不能重复导入"})
 		}
 	}
 	return errs
@@ -438,7 +421,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, organID, filena
 	name := filepath.Base(filename)
 	res, err := spec.Parse(r, name)
 	if errors.Is(err, fault.Invalid) {
-		return ImportResult{}, &LedgerError{Errors: []ImportError{{Msg: fault.Message(err)}}}
+		return ImportResult{}, &LedgerError{Errors: []ImportError{{Message: fault.Message(err)}}}
 	}
 	if err != nil {
 		return ImportResult{}, err
@@ -447,7 +430,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, organID, filena
 		return ImportResult{}, err
 	}
 	if !res.OK() {
-		return ImportResult{}, &LedgerError{Errors: importErrors(res.Errors)}
+		return ImportResult{}, &LedgerError{Errors: res.Errors}
 	}
 	return s.ImportLedger(ctx, p, &Ledger{Organ: gov, File: name, Ignored: res.Ignored, rows: ledgerRows(res.Rows)}, progress)
 }
@@ -461,7 +444,7 @@ func (s *Service) commitLedger(ctx context.Context, tx *db.Tx, j *ledger.Job, ro
 	l := &Ledger{Organ: gov, File: j.Filename, Ignored: j.Ignored, rows: ledgerRows(rows)}
 	res, err := s.writeLedger(ctx, tx, auth.From(ctx), l, func(done, _ int) { progress(done) })
 	if errs := LedgerErrors(err); errs != nil {
-		return "", &ledger.Problems{Errors: cellErrors(errs)}
+		return "", &ledger.Problems{Errors: errs}
 	}
 	if err != nil {
 		return "", err
@@ -478,22 +461,6 @@ func (r ImportResult) byState() string {
 		}
 	}
 	return strings.Join(parts, "，")
-}
-
-func importErrors(errs []ledger.CellError) []ImportError {
-	out := make([]ImportError, len(errs))
-	for i, e := range errs {
-		out[i] = ImportError{Row: e.Row, Column: e.Column, Msg: e.Message}
-	}
-	return out
-}
-
-func cellErrors(errs []ImportError) []ledger.CellError {
-	out := make([]ledger.CellError, len(errs))
-	for i, e := range errs {
-		out[i] = ledger.CellError{Row: e.Row, Column: e.Column, Message: e.Msg}
-	}
-	return out
 }
 
 // LedgerErrors returns the problems of a failed import, or nil for other errors.

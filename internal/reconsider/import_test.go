@@ -233,7 +233,7 @@ func TestImportTwice(t *testing.T) {
 	f.mustImport("990121-GOV", "ledger_bom.csv")
 	_, err := f.importFile("990121-GOV", "ledger_bom.csv")
 	errs := LedgerErrors(err)
-	if len(errs) != 2 || errs[0].Row != 2 || errs[1].Row != 3 || !strings.Contains(errs[0].Msg, "重复") {
+	if len(errs) != 2 || errs[0].Row != 2 || errs[1].Row != 3 || !strings.Contains(errs[0].Message, "重复") {
 		t.Errorf("errors = %v", errs)
 	}
 	if n := f.count(`SELECT COUNT(*) FROM reconsider_cases`); n != 2 {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"embed"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -108,17 +107,8 @@ func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, sta
 }
 
 // redirect answers a successful POST with a flash message on the next page.
-func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
+// redirect answers a form with 303 and a flash message.
+var redirect = web.SeeOther
 
 // managed lists the organs the principal administers, in tree order: the whole deployment for
 // scope all, its organ and those below for scope below, its organ alone for scope organ.

@@ -96,17 +96,8 @@ func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, sta
 	return m.app.Render(w, r, m.tmpl, page, status, title, data, fe)
 }
 
-func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
+// redirect answers a form with 303 and a flash message.
+var redirect = web.SeeOther
 
 func formErr(err error, r *http.Request) *web.FormError { return web.FormFrom(err, r.PostForm) }
 

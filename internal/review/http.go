@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/audit"
@@ -67,17 +66,8 @@ func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, sta
 	return m.app.Render(w, r, m.tmpl, page, status, title, data, fe)
 }
 
-func redirect(w http.ResponseWriter, r *http.Request, to, flash string) error {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
-	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
+// redirect answers a form with 303 and a flash message.
+var redirect = web.SeeOther
 
 type listPage struct {
 	Items      []*Request

@@ -219,3 +219,17 @@ func cleanValue(v reflect.Value, name string) error {
 	}
 	return nil
 }
+
+// SeeOther answers a successful form with 303 to the page to show next, carrying a one-line
+// flash message ("" = none) that the page prints once.
+func SeeOther(w http.ResponseWriter, r *http.Request, to, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -29,7 +29,7 @@ func (st *Step) Prepare(today calendar.Date) error {
 		} else {
 			d, err := calendar.ParseDate(t)
 			if err != nil {
-				return fault.Field("on", "日期格式应为 YYYY-MM-DD")
+				return fault.Field("on", calendar.FormatHint)
 			}
 			st.On = d
 		}
@@ -60,7 +60,7 @@ func ParseOptionalDate(field, v string) (calendar.Date, error) {
 	}
 	d, err := calendar.ParseDate(v)
 	if err != nil {
-		return calendar.Date{}, fault.Field(field, "日期格式应为 YYYY-MM-DD")
+		return calendar.Date{}, fault.Field(field, calendar.FormatHint)
 	}
 	return d, nil
 }

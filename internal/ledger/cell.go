@@ -14,9 +14,8 @@ import (
 	"golang.org/x/text/width"
 )
 
-// ErrDateFormat is the message of a cell that is no date at all; the text is the one users
-// of the earlier 复议台账 import know.
-var ErrDateFormat = errors.New("日期格式应为 YYYY-MM-DD")
+// ErrDateFormat is the message of a cell that is no date at all (Chinese, as every form says it).
+var ErrDateFormat = errors.New(calendar.FormatHint)
 
 var (
 	// 2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日, optionally with a time of day (Excel exports 0:00).

@@ -219,9 +219,9 @@ func TestTemplateImportsCleanly(t *testing.T) {
 }
 
 func TestReports(t *testing.T) {
-	errs := []CellError{{Message: "缺少必需的列「申请人」"}, {Row: 3, Column: "受理日期", Message: "日期格式应为 YYYY-MM-DD"}}
+	errs := []CellError{{Message: "缺少必需的列「申请人」"}, {Row: 3, Column: "受理日期", Message: "日期格式应为 年-月-日，例如 2026-01-05"}}
 	csvBody := string(ReportCSV(errs))
-	if !strings.HasPrefix(csvBody, "\xEF\xBB\xBF行号,列,错误\n（文件）,,缺少必需的列「申请人」\n3,受理日期,日期格式应为 YYYY-MM-DD\n") {
+	if !strings.HasPrefix(csvBody, "\xEF\xBB\xBF行号,列,错误\n（文件）,,缺少必需的列「申请人」\n3,受理日期,日期格式应为 年-月-日，例如 2026-01-05\n") {
 		t.Errorf("csv %q", csvBody)
 	}
 	x, err := ReportXLSX("测试台账", errs)
@@ -235,7 +235,7 @@ func TestReports(t *testing.T) {
 	defer f.Close()
 	rows, _ := f.GetRows(f.GetSheetList()[0])
 	last := rows[len(rows)-1]
-	if !slices.Equal(last, []string{"3", "受理日期", "日期格式应为 YYYY-MM-DD"}) {
+	if !slices.Equal(last, []string{"3", "受理日期", "日期格式应为 年-月-日，例如 2026-01-05"}) {
 		t.Errorf("xlsx rows %v", rows)
 	}
 }

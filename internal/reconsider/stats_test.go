@@ -401,7 +401,7 @@ func TestImportPages(t *testing.T) {
 		return fy.Upload("/reconsider/import", url.Values{"organ": {f.organ("990121-GOV").ID}}, name, data)
 	}
 	rec := upload("ledger_bad.csv")
-	if rec.Code != 422 || !strings.Contains(rec.Body, "第3行「受理日期」：日期格式应为 YYYY-MM-DD") || !strings.Contains(rec.Body, "检查发现 17 处错误") {
+	if rec.Code != 422 || !strings.Contains(rec.Body, "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05") || !strings.Contains(rec.Body, "检查发现 17 处错误") {
 		t.Errorf("bad ledger: %d", rec.Code)
 	}
 	rec = upload("ledger_seed002.csv")

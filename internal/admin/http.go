@@ -72,6 +72,8 @@ func (m *Module) Register(app *web.App) {
 	app.POST("/admin/organs", auth.PermUserAdmin, m.organCreate)
 	app.POST("/admin/organs/divisions", auth.PermUserAdmin, m.divisionCreate)
 	app.POST("/admin/organs/departments", auth.PermUserAdmin, m.departmentCreate)
+	app.GET("/admin/organs/{id}/profile", auth.PermUserAdmin, m.profilePage)
+	app.POST("/admin/organs/{id}/profile", auth.PermUserAdmin, m.profileSave)
 	app.GET("/admin/calendar", auth.PermCalendarAdmin, m.calendarPage)
 	app.POST("/admin/calendar", auth.PermCalendarAdmin, m.calendarPost)
 	app.GET("/admin/calendar/due", auth.PermCalendarAdmin, m.calendarDue)

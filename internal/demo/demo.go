@@ -6,7 +6,9 @@ package demo
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
@@ -280,11 +282,42 @@ func (b *builder) government(ctx context.Context, tx *db.Tx, div org.Division, p
 }
 
 func (b *builder) organ(ctx context.Context, tx *db.Tx, code, name string, kind org.Kind, div, parentID, prefix string) (org.Organ, error) {
-	o := org.Organ{Code: code, Name: name, Kind: kind, DivisionCode: div, ParentID: parentID, DocPrefix: prefix}
+	o := org.Organ{Code: code, Name: name, Kind: kind, DivisionCode: div, ParentID: parentID, DocPrefix: prefix, Profile: demoProfile(code, name, kind, div)}
 	if err := b.o.CreateOrgan(ctx, tx, &o); err != nil {
 		return o, err
 	}
 	return o, nil
+}
+
+// demoProfile fills an organ's profile from its code alone (not from the world's random stream, so
+// adding it changed no other demo data).
+func demoProfile(code, name string, kind org.Kind, div string) org.Profile {
+	h := fnv.New32a()
+	h.Write([]byte(code))
+	n := int(h.Sum32())
+	title := map[org.Kind]string{org.KindGovernment: "县长", org.KindOffice: "主任", org.KindJustice: "局长", org.KindDepartment: "局长", org.KindCourt: "院长", org.KindOther: "负责人"}[kind]
+	switch {
+	case strings.HasSuffix(name, "省人民政府"):
+		title = "省长"
+	case strings.HasSuffix(name, "市人民政府"):
+		title = "市长"
+	case strings.HasSuffix(name, "司法厅"):
+		title = "厅长"
+	}
+	place := name
+	for _, suffix := range []string{"县", "市", "省"} {
+		if i := strings.Index(name, suffix); i > 0 {
+			place = name[:i+len(suffix)]
+			break
+		}
+	}
+	streets := []string{"人民路", "解放路", "建设路", "文化路", "和平路", "政通路"}
+	return org.Profile{
+		Address:  fmt.Sprintf("%s%s%d号", place, streets[n%len(streets)], 1+n%199),
+		Postcode: div,
+		Phone:    fmt.Sprintf("0399-%08d", n%100000000),
+		LegalRep: string(surnames[n%len(surnames)]) + givenNames[(n/7)%len(givenNames)], LegalRepTitle: title,
+	}
 }
 
 func (b *builder) user(ctx context.Context, tx *db.Tx, username, name string, home, acts org.Organ, role auth.Role, scope auth.Scope, show bool) (string, error) {

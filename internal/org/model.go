@@ -62,6 +62,15 @@ type Organ struct {
 	Path         string
 	DocPrefix    string
 	Sort         int
+	Profile
+}
+
+// Seal is the name on the organ's seal: its own, else the organ's full name.
+func (o Organ) Seal() string {
+	if o.SealName != "" {
+		return o.SealName
+	}
+	return o.Name
 }
 
 // Department is a unit inside an organ (科室).

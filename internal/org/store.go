@@ -14,10 +14,13 @@ import (
 )
 
 const (
-	sqlAllOrgans     = `SELECT id, code, name, short_name, kind, division_code, level, COALESCE(parent_id, ''), path, doc_prefix, sort FROM organs`
-	sqlAllDivisions  = `SELECT code, name, level, COALESCE(parent_code, '') FROM divisions ORDER BY code`
-	sqlInsertDiv     = `INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)`
-	sqlInsertOrgan   = `INSERT INTO organs (id, code, name, short_name, kind, division_code, level, parent_id, path, doc_prefix, sort, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlAllOrgans = `SELECT id, code, name, short_name, kind, division_code, level, COALESCE(parent_id, ''), path, doc_prefix, sort,
+		address, postcode, phone, legal_rep, legal_rep_title, seal_name FROM organs`
+	sqlAllDivisions = `SELECT code, name, level, COALESCE(parent_code, '') FROM divisions ORDER BY code`
+	sqlInsertDiv    = `INSERT INTO divisions (code, name, level, parent_code) VALUES (?, ?, ?, ?)`
+	sqlInsertOrgan  = `INSERT INTO organs (id, code, name, short_name, kind, division_code, level, parent_id, path, doc_prefix, sort, created_at,
+		address, postcode, phone, legal_rep, legal_rep_title, seal_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlUpdateProfile = `UPDATE organs SET address = ?, postcode = ?, phone = ?, legal_rep = ?, legal_rep_title = ?, seal_name = ? WHERE id = ?`
 	sqlInsertDept    = `INSERT INTO departments (id, organ_id, name, created_at) VALUES (?, ?, ?, ?)`
 	sqlDepartments   = `SELECT id, organ_id, name FROM departments WHERE organ_id = ? ORDER BY name`
 	sqlDivisionByKey = `SELECT code, name, level, COALESCE(parent_code, '') FROM divisions WHERE code = ?`
@@ -50,7 +53,8 @@ func (s *Service) Load(ctx context.Context) error {
 	var all []Organ
 	for rows.Next() {
 		var o Organ
-		if err := rows.Scan(&o.ID, &o.Code, &o.Name, &o.ShortName, &o.Kind, &o.DivisionCode, &o.Level, &o.ParentID, &o.Path, &o.DocPrefix, &o.Sort); err != nil {
+		if err := rows.Scan(&o.ID, &o.Code, &o.Name, &o.ShortName, &o.Kind, &o.DivisionCode, &o.Level, &o.ParentID, &o.Path, &o.DocPrefix, &o.Sort,
+			&o.Address, &o.Postcode, &o.Phone, &o.LegalRep, &o.LegalRepTitle, &o.SealName); err != nil {
 			return err
 		}
 		byID[o.ID] = o
@@ -225,7 +229,8 @@ func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 		o.Path = parentPath + o.ID + "/"
 		parent = o.ParentID
 	}
-	if err := tx.Exec(ctx, sqlInsertOrgan, o.ID, o.Code, o.Name, o.ShortName, string(o.Kind), o.DivisionCode, string(o.Level), parent, o.Path, o.DocPrefix, o.Sort, db.Now()); err != nil {
+	if err := tx.Exec(ctx, sqlInsertOrgan, o.ID, o.Code, o.Name, o.ShortName, string(o.Kind), o.DivisionCode, string(o.Level), parent, o.Path, o.DocPrefix, o.Sort, db.Now(),
+		o.Address, o.Postcode, o.Phone, o.LegalRep, o.LegalRepTitle, o.SealName); err != nil {
 		if db.IsUnique(err) {
 			return fmt.Errorf("%w：机关代码 %s 已存在", db.ErrConflict, o.Code)
 		}
@@ -233,6 +238,24 @@ func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 	}
 	tx.AfterCommitOnce("org.reload", func() { s.Load(context.Background()) })
 	return audit.Record(ctx, tx, audit.Entry{Action: "create", ObjectType: "organ", ObjectID: o.ID, Detail: map[string]any{"code": o.Code, "name": o.Name, "kind": o.Kind}})
+}
+
+// UpdateProfile replaces the organ's profile inside tx (checked by Profile.Check first); the
+// in-memory tree is reloaded after commit.
+func (s *Service) UpdateProfile(ctx context.Context, tx *db.Tx, id string, p Profile) error {
+	if err := p.Check(); err != nil {
+		return err
+	}
+	o, ok := s.Organ(id)
+	if !ok {
+		return fmt.Errorf("机关：%w", db.ErrNotFound)
+	}
+	if err := tx.Exec(ctx, sqlUpdateProfile, p.Address, p.Postcode, p.Phone, p.LegalRep, p.LegalRepTitle, p.SealName, id); err != nil {
+		return err
+	}
+	tx.AfterCommitOnce("org.reload", func() { s.Load(context.Background()) })
+	return audit.Record(ctx, tx, audit.Entry{Action: "update_profile", ObjectType: "organ", ObjectID: id, Detail: map[string]any{
+		"code": o.Code, "before": o.Profile, "after": p}})
 }
 
 // CreateDepartment adds a unit inside an organ.

@@ -21,13 +21,14 @@ var templateFS embed.FS
 //	POST base/{id}/issue  issue it
 //
 // view guards the GET routes and edit the POST routes; Visible and Editable then decide for the
-// record at hand. blobs stores the frozen files (nil: regenerated and checked on download).
+// record at hand; drafts left unissued longer than StaleAfter go on the editors' workbench. blobs stores the frozen files (nil: regenerated and checked on download).
 func (r *Room[R]) Register(app *web.App, base string, view, edit auth.Perm, blobs Blobs) {
 	r.check()
 	h := &pages[R]{room: r, app: app, base: base, blobs: blobs, tmpl: web.ParseTemplates(templateFS, "templates/*.html")}
 	app.GET(base+"/{id}", view, h.page)
 	app.POST(base+"/{id}", edit, h.save)
 	app.POST(base+"/{id}/issue", edit, h.issue)
+	app.Todos(r.staleTodos(base, edit))
 }
 
 type pages[R any] struct {

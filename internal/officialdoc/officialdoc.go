@@ -129,6 +129,7 @@ type Room[R any] struct {
 	// "" is official_document.
 	Object    string
 	Noun      string // 复议文书: in messages (文书 when empty)
+	Label     string // 行政复议: the module column of the workbench (Noun when empty)
 	OwnerNoun string // 案件: the record on the document page (案件 when empty)
 	Kinds     []Kind[R]
 	// FlushLeft lists the labels whose lines are laid flush left (申请人：, 被申请人（…）…).

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -236,3 +237,40 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("unknown id: %v", err)
 	}
 }
+
+// A draft forgotten for more than a day is listed for those who may issue it, in their scope only.
+func TestStaleDrafts(t *testing.T) {
+	f := newFixture(t)
+	f.draft(&item{ID: "A", OrganID: f.gov.ID}, "notice")
+	clerk := &auth.Principal{UserID: "clerk", OrganID: f.gov.ID, OrganPath: f.gov.Path, Roles: []auth.Role{auth.RoleReconsider}, Scope: auth.ScopeBelow}
+	edit := permTestEdit
+	if !clerk.Can(edit) {
+		t.Fatal("fixture: the clerk cannot edit")
+	}
+	if docs, err := f.room.StaleDrafts(f.ctx, clerk, edit, time.Now()); err != nil || len(docs) != 0 {
+		t.Fatalf("a fresh draft is not stale: %v %v", docs, err)
+	}
+	later := time.Now().Add(officialdoc.StaleAfter + time.Minute)
+	docs, err := f.room.StaleDrafts(f.ctx, clerk, edit, later)
+	if err != nil || len(docs) != 1 || docs[0].Title != "示例通知书" {
+		t.Fatalf("a day later: %v %v", docs, err)
+	}
+	other := *clerk
+	other.OrganID, other.OrganPath = "elsewhere", "/elsewhere/"
+	reader := *clerk
+	reader.Roles = []auth.Role{auth.RoleLeader}
+	for name, p := range map[string]*auth.Principal{"another organ": &other, "no edit permission": &reader} {
+		if docs, err := f.room.StaleDrafts(f.ctx, p, edit, later); err != nil || len(docs) != 0 {
+			t.Errorf("%s sees %d drafts (%v)", name, len(docs), err)
+		}
+	}
+	issued, err := f.room.Issue(f.ctx, &auth.Principal{UserID: "clerk"}, docs[0].ID, memBlobs{})
+	if err != nil || !issued.Issued() {
+		t.Fatal(err)
+	}
+	if docs, _ := f.room.StaleDrafts(f.ctx, clerk, edit, later); len(docs) != 0 {
+		t.Errorf("an issued document is still listed")
+	}
+}
+
+var permTestEdit = auth.Declare(auth.PermDef{Perm: "officialdoc_test.edit", Label: "测试：制作文书", Roles: []auth.Role{auth.RoleReconsider}})

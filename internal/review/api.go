@@ -20,6 +20,10 @@ func (m *Module) transitions() action.List[*Request] {
 	s := m.svc
 	return action.List[*Request]{
 		action.New("resubmit", "补充材料后重新报送", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *ResubmitInput) (*Request, error) {
+			fm := formMaterialsFrom(ctx)
+			if in.Files = fm.files; strings.TrimSpace(in.Draft) == "" {
+				in.Draft = fm.draft
+			}
 			return s.Resubmit(ctx, p, id, *in)
 		}).Describe("报送单位补充材料后重新报送。").Done("已补充材料并重新报送"),
 		action.New("check", "审查送审材料", PermRead, func(ctx context.Context, p *auth.Principal, id string, in *CheckInput) (*Request, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fazhi/fazhi/internal/files"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -114,6 +115,7 @@ type SubmitInput struct {
 	UrgentReason string   `json:"urgent_reason"`
 	Provided     []string `json:"provided"` // checklist codes provided
 	Step
+	Files []MaterialFile `json:"-"` // uploaded on the form
 }
 
 // Submit files a new review request from p's department.
@@ -169,7 +171,8 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 	r.UpdatedAt = r.CreatedAt
 	var mats []Material
 	for _, it := range in.Kind.Checklist() {
-		mats = append(mats, Material{Code: it.Code, Name: it.Name, Required: it.Required, Provided: slices.Contains(in.Provided, it.Code)})
+		uploaded := slices.ContainsFunc(in.Files, func(f MaterialFile) bool { return f.Code == it.Code })
+		mats = append(mats, Material{Code: it.Code, Name: it.Name, Required: it.Required, Provided: uploaded || slices.Contains(in.Provided, it.Code)})
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		n, err := db.NextNumber(ctx, tx, reviewer.ID, "review.receipt", in.On.Year)
@@ -182,6 +185,9 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 			return err
 		}
 		if err := insertMaterials(ctx, tx, r.ID, mats); err != nil {
+			return err
+		}
+		if err := s.attach(ctx, tx, r, mats, in.Files); err != nil {
 			return err
 		}
 		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: r.ID, OrganID: r.OrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
@@ -197,11 +203,33 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 	return r, nil
 }
 
+// attach records the uploaded files as the request's attachments, each labelled with the name of
+// its checklist item; a file for an item not on the checklist is refused.
+func (s *Service) attach(ctx context.Context, tx *db.Tx, r *Request, mats []Material, uploads []MaterialFile) error {
+	if len(uploads) == 0 {
+		return nil
+	}
+	if s.files == nil {
+		return fault.Field("files", "附件功能未启用，请联系系统管理员")
+	}
+	for _, u := range uploads {
+		i := slices.IndexFunc(mats, func(m Material) bool { return m.Code == u.Code })
+		if i < 0 {
+			return fault.Field("file_"+u.Code, "该审查事项类别没有这项材料")
+		}
+		if _, err := s.files.Attach(ctx, tx, files.Owner{Type: ownerType, ID: r.ID, OrganID: r.OrganID}, u.Upload, mats[i].Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ResubmitInput is the department's supplement after a return.
 type ResubmitInput struct {
 	Step
-	Provided []string `json:"provided"`
-	Draft    string   `json:"draft"` // replaces the draft when not empty
+	Provided []string       `json:"provided"`
+	Draft    string         `json:"draft"` // replaces the draft when not empty
+	Files    []MaterialFile `json:"-"`     // uploaded on the form
 }
 
 // Resubmit sends the completed materials back; the completeness check starts again.
@@ -214,8 +242,12 @@ func (s *Service) Resubmit(ctx context.Context, p *auth.Principal, id string, in
 		if err != nil {
 			return err
 		}
+		if err := s.attach(ctx, tx, r, ms, in.Files); err != nil {
+			return err
+		}
 		for _, m := range ms {
-			if !m.Provided && slices.Contains(in.Provided, m.Code) {
+			uploaded := slices.ContainsFunc(in.Files, func(f MaterialFile) bool { return f.Code == m.Code })
+			if !m.Provided && (uploaded || slices.Contains(in.Provided, m.Code)) {
 				m.Provided = true
 				if err := updateMaterial(ctx, tx, r.ID, m); err != nil {
 					return err

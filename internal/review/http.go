@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/audit"
@@ -54,6 +55,7 @@ func (m *Module) registerPages(app *web.App) {
 		Saved: "设置已保存，新受理的事项按新期限计算", Defs: SettingDefs})
 	app.GET("/review/requests/{id}", PermRead, m.detail)
 	app.GET("/review/requests/{id}/opinion.docx", PermRead, m.opinionDocx)
+	app.GET("/review/requests/{id}/files/{fid}", PermRead, m.download)
 	app.POST("/review/requests/{id}/opinions", PermRead, m.addOpinion)
 	m.transitions().FormRoutes(app, "/review/requests/{id}", m.postAction)
 	app.POST("/review/requests/{id}/opinions/{oid}/delete", PermOpinion, m.deleteOpinion)
@@ -153,14 +155,21 @@ func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
 	in := SubmitInput{Kind: Kind(r.PostFormValue("kind")), Title: r.PostFormValue("title"), Summary: r.PostFormValue("summary"), Draft: r.PostFormValue("draft"),
 		Contact: r.PostFormValue("contact"), IssuerID: r.PostFormValue("issuer_id"), Urgent: r.PostFormValue("urgent") == "1", UrgentReason: r.PostFormValue("urgent_reason"),
 		Provided: r.PostForm["provided"], Step: Step{OnText: r.PostFormValue("on")}}
-	req, err := m.svc.Submit(r.Context(), p, in)
+	mats, draft, err := m.stageMaterials(r.Context(), r)
+	if err == nil {
+		in.Files = mats
+		if strings.TrimSpace(in.Draft) == "" {
+			in.Draft = draft
+		}
+		var req *Request
+		if req, err = m.svc.Submit(r.Context(), p, in); err == nil {
+			return redirect(w, r, "/review/requests/"+req.ID, "已报送，收件号 "+req.ReceiptNo)
+		}
+	}
 	if fe := web.FormFrom(err, r.PostForm); fe != nil {
 		return m.renderNew(w, r, http.StatusUnprocessableEntity, fe)
 	}
-	if err != nil {
-		return err
-	}
-	return redirect(w, r, "/review/requests/"+req.ID, "已报送，收件号 "+req.ReceiptNo)
+	return err
 }
 
 type detailPage struct {
@@ -212,7 +221,10 @@ func (m *Module) postAction(a action.Action[*Request]) web.HandlerFunc {
 		err := fe.Err()
 		var req *Request
 		if err == nil {
-			req, err = a.Run(r.Context(), auth.From(r.Context()), id, in)
+			var fm formMaterials
+			if fm.files, fm.draft, err = m.stageMaterials(r.Context(), r); err == nil {
+				req, err = a.Run(withFormMaterials(r.Context(), fm), auth.From(r.Context()), id, in)
+			}
 		}
 		if fe := web.FormFrom(err, r.PostForm); fe != nil {
 			return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, fe)

@@ -2,6 +2,7 @@ package review
 
 import (
 	"io"
+	"slices"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/docgen"
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/web"
 	"github.com/fazhi/fazhi/internal/webtest"
 )
@@ -124,4 +127,81 @@ func TestPagesThroughTheRouter(t *testing.T) {
 		t.Errorf("settings save %d", w.Code)
 	}
 	_ = PermRead
+}
+
+// Materials are uploaded as files: a DOCX draft gives the request its text, every file is kept under
+// its checklist item and downloadable within the request's scope, a bad file is named beside its
+// item and nothing is filed, and a resubmission adds the missing item's file.
+func TestMaterialsAsFiles(t *testing.T) {
+	f := newFixture(t)
+	f.svc.UseFiles(files.New(f.db, files.NewDiskStore(t.TempDir()), 10<<20))
+	app := f.app()
+	liaison, staff, other := f.client(app, "qs_gaj"), f.client(app, "qs_sc"), f.client(app, "ls_sc")
+	draft, err := (docgen.Document{Title: "青山县户籍管理规定", Body: []docgen.Block{{Kind: docgen.Plain, Text: "第一条　为了规范户籍管理，制定本规定。"}}}).DOCX()
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"kind": {"normdoc"}, "title": {"青山县户籍管理规定"}, "on": {"2025-03-03"}}
+	for _, it := range KindNormdoc.Checklist() {
+		if it.Code != "prelim" && it.Code != "draft" {
+			form.Add("provided", it.Code)
+		}
+	}
+	if w := liaison.Get("/review/requests/new"); !strings.Contains(w.Body, `name="file_draft"`) || !strings.Contains(w.Body, `enctype="multipart/form-data"`) {
+		t.Fatal("the form has no file input per material")
+	}
+	before := f.count(`SELECT COUNT(*) FROM review_requests`)
+	w := liaison.UploadFiles("/review/requests", form, "file_draft", map[string][]byte{"送审稿.docx": []byte("PK\x03\x04 not really a docx")})
+	if w.Code != 422 || !strings.Contains(w.Body, "送审稿.docx") || f.count(`SELECT COUNT(*) FROM review_requests`) != before {
+		t.Fatalf("a broken DOCX: %d (requests %d → %d)", w.Code, before, f.count(`SELECT COUNT(*) FROM review_requests`))
+	}
+	w = liaison.UploadFiles("/review/requests", form, "file_draft", map[string][]byte{"送审稿.docx": draft})
+	if w.Code != 303 {
+		t.Fatalf("submit with the draft as a file: %d %s", w.Code, w.Body)
+	}
+	id := strings.TrimPrefix(strings.SplitN(w.Header().Get("Location"), "?", 2)[0], "/review/requests/")
+	r, _ := f.svc.Get(f.ctx, f.login("qs_sc"), id)
+	if !strings.Contains(r.Draft, "第一条　为了规范户籍管理") {
+		t.Errorf("draft text from the DOCX: %q", r.Draft)
+	}
+	d, err := f.svc.Detail(f.ctx, f.login("qs_sc"), id)
+	if err != nil || len(d.Files) != 1 || d.Files[0].Label != "文件送审稿" || !slices.ContainsFunc(d.Materials, func(m Material) bool { return m.Code == "draft" && m.Provided }) {
+		t.Fatalf("files %+v %v", d.Files, err)
+	}
+	page := staff.Get("/review/requests/" + id)
+	link := "/review/requests/" + id + "/files/" + d.Files[0].ID
+	if !strings.Contains(page.Body, link) {
+		t.Fatal("the request page does not link the file")
+	}
+	if got := staff.Get(link); got.Code != 200 || got.Body != string(draft) {
+		t.Errorf("download: %d", got.Code)
+	}
+	if got := other.Get(link); got.Code != 404 {
+		t.Errorf("another county's reviewer downloads: %d", got.Code)
+	}
+	if got := staff.Get("/review/requests/" + id + "/files/nope"); got.Code != 404 {
+		t.Errorf("a missing file: %d", got.Code)
+	}
+
+	// Returned for the missing 初审意见; the department uploads it with the resubmission.
+	if w := staff.Post("/review/requests/"+id+"/check", url.Values{"on": {"2025-03-04"}}); w.Code != 303 {
+		t.Fatalf("check %d", w.Code)
+	}
+	w = liaison.UploadFiles("/review/requests/"+id+"/resubmit", url.Values{"on": {"2025-03-05"}}, "file_prelim", map[string][]byte{"初审意见.pdf": []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")})
+	if w.Code != 303 {
+		t.Fatalf("resubmit with a file: %d %s", w.Code, w.Body)
+	}
+	d, _ = f.svc.Detail(f.ctx, f.login("qs_sc"), id)
+	if len(d.Files) != 2 || d.Request.State != StateSubmitted || len(d.Missing) != 0 {
+		t.Errorf("after resubmission: %d files, state %s, missing %v", len(d.Files), d.Request.State, d.Missing)
+	}
+}
+
+func (f *fixture) count(query string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.db.QueryRowContext(f.ctx, query, args...).Scan(&n); err != nil {
+		f.t.Fatal(err)
+	}
+	return n
 }

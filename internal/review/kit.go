@@ -13,7 +13,9 @@ import (
 
 // Spec lists 合法性审查 in cli's module list.
 var Spec = module.Spec{Name: "review", New: func(d module.Deps, _ func(string) module.Module) module.Module {
-	return NewModule(New(d.DB, d.Org, d.Auth, d.Calendar.Current))
+	s := New(d.DB, d.Org, d.Auth, d.Calendar.Current)
+	s.UseFiles(d.Files)
+	return NewModule(s)
 }}
 
 // Name is the module's folder and URL prefix.

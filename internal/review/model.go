@@ -9,6 +9,7 @@ package review
 import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/files"
 )
 
 // Kind is the kind of matter under review; each has its own checklist and period.
@@ -173,6 +174,12 @@ type Deadlines struct {
 	Feedback calendar.Date // 部门反馈采纳情况
 	Next     calendar.Date
 	NextRule string
+}
+
+// MaterialFile is a file uploaded for one checklist item (Code).
+type MaterialFile struct {
+	Code string
+	files.Upload
 }
 
 // Material is one item of the checklist as submitted.

@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
@@ -80,6 +81,13 @@ var kindInfo = map[Kind]kindDef{
 		{"opinion", "承办机构意见", false},
 	}},
 }
+
+// draftItems are the checklist items whose file is the text under review: a DOCX uploaded for
+// one of them fills the request's draft (compared between rounds, indexed for search).
+var draftItems = []string{"draft", "text", "decision"}
+
+// IsDraftItem reports whether the material code carries the text under review.
+func IsDraftItem(code string) bool { return slices.Contains(draftItems, code) }
 
 // Checklist is the list of materials a kind requires.
 func (k Kind) Checklist() []Item { return append([]Item(nil), kindInfo[k].checklist...) }

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"github.com/fazhi/fazhi/internal/files"
 	"strings"
 	"time"
 
@@ -24,7 +25,11 @@ type Service struct {
 	settings *settings.Store
 	now      func() time.Time
 	kind     *casework.Kind[*Request]
+	files    *files.Service // materials uploaded as files; nil: text only
 }
+
+// UseFiles lets departments upload their materials as files (kept as the request's attachments).
+func (s *Service) UseFiles(f *files.Service) { s.files = f }
 
 // ownerType keys the requests' events, attachments and audit entries.
 const ownerType = "review_request"
@@ -153,6 +158,7 @@ type Detail struct {
 	Opinions    []Opinion // visible ones
 	Events      []Event
 	Deadlines   []DeadlineView
+	Files       []files.Attachment // the materials uploaded, labelled with the checklist item's name
 	CanEdit     bool
 	CanSubmit   bool // department side
 	MyRole      Role
@@ -180,6 +186,11 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 		return nil, err
 	}
 	d.Missing = MissingMaterials(d.Materials)
+	if s.files != nil {
+		if d.Files, err = s.files.List(ctx, s.db, ownerType, id); err != nil {
+			return nil, err
+		}
+	}
 	if d.Status, err = assessmentStatus(ctx, s.db, id); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,10 @@ package review
 
 import (
 	"io"
-	"slices"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 

@@ -181,6 +181,7 @@ type detailPage struct {
 	Mine        []Opinion
 	Others      []Opinion
 	Today       string
+	Next        *web.NextStep
 }
 
 func (m *Module) detail(w http.ResponseWriter, r *http.Request) error {
@@ -194,6 +195,8 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 		return err
 	}
 	dp := &detailPage{Detail: d, Conclusions: Conclusions, Answers: Answers, Today: m.svc.Today().String()}
+	reviewOrgan, _ := m.svc.org.Organ(d.Request.OrganID)
+	dp.Next = nextStep(d, reviewOrgan.Name, m.svc.Today())
 	if d.CanEdit && d.Request.State.Open() {
 		if dp.Reviewers, dp.Advisors, err = m.svc.Candidates(r.Context(), d.Request); err != nil {
 			return err

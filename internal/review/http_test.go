@@ -169,6 +169,9 @@ func TestMaterialsAsFiles(t *testing.T) {
 		t.Fatalf("files %+v %v", d.Files, err)
 	}
 	page := staff.Get("/review/requests/" + id)
+	if !strings.Contains(page.Body, `class="next-step`) || !strings.Contains(page.Body, "审查送审材料：齐全则受理") || !strings.Contains(page.Body, "由青山县司法局办理") {
+		t.Error("the page does not say what comes next")
+	}
 	link := "/review/requests/" + id + "/files/" + d.Files[0].ID
 	if !strings.Contains(page.Body, link) {
 		t.Fatal("the request page does not link the file")
@@ -187,6 +190,9 @@ func TestMaterialsAsFiles(t *testing.T) {
 	if w := staff.Post("/review/requests/"+id+"/check", url.Values{"on": {"2025-03-04"}}); w.Code != 303 {
 		t.Fatalf("check %d", w.Code)
 	}
+	if page := liaison.Get("/review/requests/" + id); !strings.Contains(page.Body, "补充材料后重新报送（缺：起草单位法制机构合法性初审意见") {
+		t.Error("the department is not told what to supply")
+	}
 	w = liaison.UploadFiles("/review/requests/"+id+"/resubmit", url.Values{"on": {"2025-03-05"}}, "file_prelim", map[string][]byte{"初审意见.pdf": []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")})
 	if w.Code != 303 {
 		t.Fatalf("resubmit with a file: %d %s", w.Code, w.Body)
@@ -204,4 +210,49 @@ func (f *fixture) count(query string, args ...any) int {
 		f.t.Fatal(err)
 	}
 	return n
+}
+
+// The next step follows the request through review: assignment, each missing opinion, the
+// 审核意见书, then the department's answers; late when its deadline has passed.
+func TestNextStep(t *testing.T) {
+	due := calendar.MustDate("2025-03-20")
+	base := Request{State: StateInReview, Dual: true, SubmitterOrgan: "青山县公安局", Due: Deadlines{Review: due}}
+	cases := []struct {
+		name   string
+		mod    func(r *Request, d *Detail)
+		what   string
+		who    string
+		late   bool
+		absent bool
+	}{
+		{"unassigned", func(r *Request, d *Detail) {}, "指定审查员和法律顾问（双重审核）", "青山县司法局", false, false},
+		{"no advisor", func(r *Request, d *Detail) { r.ReviewerID = "u1" }, "指定法律顾问（双重审核）", "青山县司法局", false, false},
+		{"advisor pending", func(r *Request, d *Detail) {
+			r.ReviewerID, r.AdvisorID = "u1", "u2"
+			d.Status = map[Role]bool{RoleReviewer: true, RoleAdvisor: false}
+		}, "法律顾问提交审查意见", "青山县司法局", false, false},
+		{"all in, late", func(r *Request, d *Detail) {
+			r.ReviewerID, r.AdvisorID = "u1", "u2"
+			d.Status, d.AllIn = map[Role]bool{RoleReviewer: true, RoleAdvisor: true}, true
+			r.Due.Review = calendar.MustDate("2025-03-10")
+		}, "出具审核意见书", "青山县司法局", true, false},
+		{"answers due", func(r *Request, d *Detail) { r.State, r.Due = StateConcluded, Deadlines{Feedback: due} }, "逐条反馈审核意见的采纳情况", "青山县公安局", false, false},
+		{"answered", func(r *Request, d *Detail) { r.State, r.Due = StateConcluded, Deadlines{} }, "", "", false, true},
+		{"withdrawn", func(r *Request, d *Detail) { r.State = StateWithdrawn }, "", "", false, true},
+	}
+	for _, c := range cases {
+		r := base
+		d := &Detail{Request: &r}
+		c.mod(&r, d)
+		n := nextStep(d, "青山县司法局", calendar.MustDate("2025-03-12"))
+		if c.absent {
+			if n != nil {
+				t.Errorf("%s: %+v", c.name, n)
+			}
+			continue
+		}
+		if n == nil || n.What != c.what || n.Who != c.who || n.Late != c.late {
+			t.Errorf("%s: %+v", c.name, n)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -124,6 +125,7 @@ type heading struct {
 
 type lawData struct {
 	Law        Record
+	Status     string // as readers see it: 尚未施行 before the effective date
 	Info       []string
 	Preamble   []string
 	Articles   []articleView
@@ -146,7 +148,7 @@ func (m *Module) law(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := &lawData{Law: rec, Info: splitLines(rec.Info), Preamble: splitLines(rec.Preamble)}
+	data := &lawData{Law: rec, Info: splitLines(rec.Info), Preamble: splitLines(rec.Preamble), Status: rec.StatusOn(arts, calendar.Today())}
 	if data.Versions, err = m.lib.Versions(ctx, rec.GroupKey); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ const (
 )
 
 // parserVersion enters every content hash: a parser change re-imports every file once.
-const parserVersion = "lawlib-1"
+const parserVersion = "lawlib-2"
 
 // Library is the stored reference library: laws, their articles and their search index entries.
 type Library struct {
@@ -503,7 +503,7 @@ func insertArticles(ctx context.Context, tx *db.Tx, lawID string, arts []Article
 // positions only up to 16383, and a hit should link to its article), the lead text as the first.
 func searchDoc(r Record, arts []Article) search.Doc {
 	doc := search.Doc{Kind: search.KindLaw, RefID: r.ID, Title: r.DisplayTitle(), Date: r.Version,
-		Status: r.Status, InForce: r.InForce(), URL: r.URL()}
+		Status: r.Status, Effective: Effective(r.Version, arts), InForce: r.InForce(), URL: r.URL()}
 	if r.Preamble != "" || len(arts) == 0 {
 		doc.Parts = append(doc.Parts, search.Part{Text: r.Preamble})
 	}

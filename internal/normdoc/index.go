@@ -15,7 +15,7 @@ type searchIndex struct{ ix *search.Index }
 
 func toSearch(d IndexDoc) search.Doc {
 	out := search.Doc{Kind: search.KindNormdoc, RefID: d.RefID, Title: d.Title, Body: d.Body, OrganID: d.OrganID, Organ: d.Organ, Number: d.Number,
-		Date: d.Date.String(), Status: d.State, InForce: d.InForce, URL: d.URL}
+		Date: d.Date.String(), Effective: d.Effective.String(), Status: d.State, InForce: d.InForce, URL: d.URL}
 	for _, p := range d.Parts {
 		out.Parts = append(out.Parts, search.Part{Anchor: p.Anchor, Label: p.Label, Text: p.Text})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/search"
 )
 
 // State of a document in the register: its legal validity (有效、失效、废止 …) once published.
@@ -134,12 +135,10 @@ func (d *Doc) InForceOn(day calendar.Date) bool {
 	return d.ExpiresOn.IsZero() || !day.After(d.ExpiresOn)
 }
 
-// StateText is the status shown to readers: 尚未施行 for a published document not yet effective.
+// StateText is the status shown to readers, the same as in 法规检索 (search.StatusOn): 尚未施行 for
+// a published document not yet effective.
 func (d *Doc) StateText(today calendar.Date) string {
-	if d.State == StateInForce && today.Before(d.EffectiveOn) {
-		return "尚未施行"
-	}
-	return d.State.Label()
+	return search.StatusOn(d.State.Label(), d.EffectiveOn.String(), today)
 }
 
 // TopicList splits the topics.

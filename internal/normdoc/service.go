@@ -20,18 +20,19 @@ import (
 // IndexDoc is what the full-text index keeps of a published document. It mirrors search.Doc field
 // by field; cli adapts one to the other (see Indexer).
 type IndexDoc struct {
-	Kind    string // always "normdoc"
-	RefID   string
-	Title   string
-	Body    string
-	OrganID string
-	Organ   string
-	Number  string
-	Date    calendar.Date // publication date
-	State   string        // Chinese label: 有效, 已修改, 废止, 失效
-	InForce bool
-	URL     string
-	Parts   []IndexPart // one per article (第…条), so a hit links to the article
+	Kind      string // always "normdoc"
+	RefID     string
+	Title     string
+	Body      string
+	OrganID   string
+	Organ     string
+	Number    string
+	Date      calendar.Date // publication date
+	Effective calendar.Date // 施行日期: before it readers see 尚未施行
+	State     string        // Chinese label: 有效, 已修改, 废止, 失效
+	InForce   bool
+	URL       string
+	Parts     []IndexPart // one per article (第…条), so a hit links to the article
 }
 
 // IndexPart is one article of an indexed document (mirrors search.Part).
@@ -325,7 +326,7 @@ func (s *Service) reindex(ctx context.Context, tx *db.Tx, d *Doc) error {
 
 func indexDoc(d *Doc, body string) IndexDoc {
 	ix := IndexDoc{Kind: "normdoc", RefID: d.ID, Title: d.Title, Body: body, OrganID: d.OrganID, Organ: d.OrganName, Number: d.Number,
-		Date: d.PublishedOn, State: d.State.Label(), InForce: d.State == StateInForce, URL: "/public/normdocs/" + d.ID}
+		Date: d.PublishedOn, Effective: d.EffectiveOn, State: d.State.Label(), InForce: d.State == StateInForce, URL: "/public/normdocs/" + d.ID}
 	if arts := SplitArticles(body); len(arts) > 1 {
 		for i, a := range arts {
 			label := a.Label

@@ -39,9 +39,12 @@ type Doc struct {
 	Number  string // 文号
 	Date    string // YYYY-MM-DD: publication date, or the version date of a law
 	Status  string // 有效 / 已修订 / 已修改 / 废止 / 失效
-	InForce bool
-	URL     string
-	Parts   []Part
+	// Effective is the day the document takes effect (YYYY-MM-DD, "" unknown): before it, readers
+	// see 尚未施行 (StatusOn).
+	Effective string
+	InForce   bool
+	URL       string
+	Parts     []Part
 }
 
 // Part is one passage found and shown on its own: an article of a law, a chunk of a long document.
@@ -200,9 +203,9 @@ func (ix *Index) prepare(ctx context.Context, tx *db.Tx, doc Doc) ([]ftsRow, err
 	err = tx.QueryRowContext(ctx, `SELECT id, hash FROM search_docs WHERE kind = ? AND ref_id = ?`, doc.Kind, doc.RefID).Scan(&id, &old)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		err = tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, ref_id, title, organ_id, organ, number, date, year, status, in_force, url, hash, parts, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			doc.Kind, doc.RefID, doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO search_docs (kind, ref_id, title, organ_id, organ, number, date, year, status, in_force, url, hash, parts, updated_at, effective)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			doc.Kind, doc.RefID, doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now, doc.Effective).Scan(&id)
 		if err != nil {
 			return nil, fmt.Errorf("写入检索索引失败：%w", err)
 		}
@@ -214,8 +217,8 @@ func (ix *Index) prepare(ctx context.Context, tx *db.Tx, doc Doc) ([]ftsRow, err
 		if err := ix.deleteParts(ctx, tx, id); err != nil {
 			return nil, err
 		}
-		if err := tx.Exec(ctx, `UPDATE search_docs SET title = ?, organ_id = ?, organ = ?, number = ?, date = ?, year = ?, status = ?, in_force = ?, url = ?, hash = ?, parts = ?, updated_at = ? WHERE id = ?`,
-			doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now, id); err != nil {
+		if err := tx.Exec(ctx, `UPDATE search_docs SET title = ?, organ_id = ?, organ = ?, number = ?, date = ?, year = ?, status = ?, in_force = ?, url = ?, hash = ?, parts = ?, updated_at = ?, effective = ? WHERE id = ?`,
+			doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, year, doc.Status, db.BoolInt(doc.InForce), doc.URL, sum, len(parts), now, doc.Effective, id); err != nil {
 			return nil, fmt.Errorf("更新检索索引失败：%w", err)
 		}
 	}
@@ -415,7 +418,7 @@ func (doc Doc) hash(parts []Part) string {
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
-	for _, s := range []string{doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, doc.Status, strconv.FormatBool(doc.InForce), doc.URL} {
+	for _, s := range []string{doc.Title, doc.OrganID, doc.Organ, doc.Number, doc.Date, doc.Status, strconv.FormatBool(doc.InForce), doc.URL, doc.Effective} {
 		put(s)
 	}
 	for _, p := range parts {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 )
 
@@ -246,19 +247,22 @@ func (ix *Index) passages(ctx context.Context, r db.Querier, ids []int64) (map[i
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := r.QueryContext(ctx, `SELECT p.id, p.anchor, p.label, p.text, d.kind, d.ref_id, d.title, d.organ, d.number, d.date, d.status, d.url
+	rows, err := r.QueryContext(ctx, `SELECT p.id, p.anchor, p.label, p.text, d.kind, d.ref_id, d.title, d.organ, d.number, d.date, d.status, d.url, d.effective
 		FROM search_parts p JOIN search_docs d ON d.id = p.doc_id WHERE p.id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("读取检索结果失败：%w", err)
 	}
 	defer rows.Close()
+	today := calendar.Today()
 	for rows.Next() {
 		var id int64
 		var p passage
+		var effective string
 		h := &p.hit
-		if err := rows.Scan(&id, &p.anchor, &h.Label, &p.text, &h.Kind, &h.RefID, &h.Title, &h.Organ, &h.Number, &h.Date, &h.Status, &h.URL); err != nil {
+		if err := rows.Scan(&id, &p.anchor, &h.Label, &p.text, &h.Kind, &h.RefID, &h.Title, &h.Organ, &h.Number, &h.Date, &h.Status, &h.URL, &effective); err != nil {
 			return nil, err
 		}
+		h.Status = StatusOn(h.Status, effective, today)
 		out[id] = p
 	}
 	return out, rows.Err()

@@ -10,6 +10,7 @@ import (
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/lawlib"
+	"github.com/fazhi/fazhi/internal/litigation"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/overview"
@@ -25,6 +26,7 @@ func moduleList() []module.Spec {
 		reconsider.Spec,
 		review.Spec,
 		normdoc.Spec, // after review
+		litigation.Spec,
 	}
 }
 

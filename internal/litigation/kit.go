@@ -1,0 +1,86 @@
+package litigation
+
+import (
+	"context"
+	"embed"
+	"flag"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/settings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migrations are the module's own tables (numbers 0020–0029).
+var Migrations = mustSub(migrationFS, "migrations")
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Spec lists 行政应诉 in cli's module list.
+var Spec = module.Spec{Name: "litigation", Migrations: Migrations,
+	New: func(d module.Deps, _ func(string) module.Module) module.Module { return New(d) },
+	Commands: []module.Command{
+		{Verb: "stats", Name: "litigation", Usage: "litigation --organ CODE --year YYYY [--instance first|second|retrial|all] [--format json]",
+			Flags: func(fs *flag.FlagSet) module.Runner {
+				var a StatsArgs
+				a.Flags(fs)
+				return func(ctx context.Context, m module.Module, _ []string, out io.Writer) error {
+					return CLIStats(ctx, m.(*Module), a, out)
+				}
+			}},
+		{Verb: "import", Name: "litigation", Usage: "litigation FILE --organ CODE（应诉台账）",
+			Flags: func(fs *flag.FlagSet) module.Runner {
+				var a ImportArgs
+				a.Flags(fs)
+				return func(ctx context.Context, m module.Module, files []string, out io.Writer) error {
+					return CLIImport(audit.WithActor(ctx, audit.Actor{Username: "cli"}), m.(*Module), a, files, out)
+				}
+			}},
+	},
+}
+
+// Module is 行政应诉.
+type Module struct {
+	d        module.Deps
+	settings *settings.Store
+	kind     casework.Kind[*Case]
+	now      func() time.Time
+	cal      func() *calendar.Calendar
+}
+
+// New builds the module on the platform services.
+func New(d module.Deps) *Module {
+	m := &Module{d: d, now: time.Now, settings: settings.New(d.DB, d.Org)}
+	def := calendar.Default()
+	m.cal = func() *calendar.Calendar { return def }
+	if d.Calendar != nil {
+		m.cal = d.Calendar.Current
+	}
+	m.initKind()
+	return m
+}
+
+// SetClock replaces the clock (tests).
+func (m *Module) SetClock(now func() time.Time) { m.now = now }
+
+// SetCalendar replaces the calendar source (tests).
+func (m *Module) SetCalendar(cal func() *calendar.Calendar) { m.cal = cal }
+
+// Today is the legal date now.
+func (m *Module) Today() calendar.Date { return calendar.InShanghai(m.now()) }
+
+// Name is the module's folder and URL prefix.
+func (m *Module) Name() string { return "litigation" }

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -198,6 +199,7 @@ func (m *Module) Import(ctx context.Context, o org.Organ, filename string, r io.
 		return nil, err
 	}
 	if !res.OK() {
+		slices.SortStableFunc(res.Errors, func(a, b ledger.CellError) int { return a.Row - b.Row })
 		return nil, &LedgerError{Errors: res.Errors, Count: res.ErrorCount}
 	}
 	if len(res.Rows) == 0 {

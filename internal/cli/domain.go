@@ -39,7 +39,12 @@ func moduleVerbs(have []command) []command {
 			}
 			seen[c.Verb] = true
 			verb := c.Verb
-			out = append(out, command{verb, strings.Join(verbUsages(verb, nil), "、"), func(ctx context.Context, args []string, out, errOut io.Writer) error {
+			summary := strings.Join(verbUsages(verb, nil), "、")
+			out = append(out, command{verb, summary, func(ctx context.Context, args []string, out, errOut io.Writer) error {
+				if len(args) > 0 && isHelp(args[0]) { // help must not touch disk
+					fmt.Fprintf(out, "用法：fazhi %s %s\n", verb, summary)
+					return nil
+				}
 				return moduleCommand(ctx, verb, "子命令", args, out, errOut, nil)
 			}})
 		}

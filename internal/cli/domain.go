@@ -25,6 +25,33 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	return moduleCommand(ctx, "import", "导入", args, out, errOut, map[string]subcommand{"laws": importLaws})
 }
 
+// moduleVerbs turns a verb that only modules declare (fazhi enforce verify-draw …) into a command.
+func moduleVerbs(have []command) []command {
+	var out []command
+	seen := map[string]bool{}
+	for _, c := range have {
+		seen[c.name] = true
+	}
+	for _, spec := range moduleList() {
+		for _, c := range spec.Commands {
+			if seen[c.Verb] {
+				continue
+			}
+			seen[c.Verb] = true
+			verb := c.Verb
+			summary := strings.Join(verbUsages(verb, nil), "、")
+			out = append(out, command{verb, summary, func(ctx context.Context, args []string, out, errOut io.Writer) error {
+				if len(args) > 0 && isHelp(args[0]) { // help must not touch disk
+					fmt.Fprintf(out, "用法：fazhi %s %s\n", verb, summary)
+					return nil
+				}
+				return moduleCommand(ctx, verb, "子命令", args, out, errOut, nil)
+			}})
+		}
+	}
+	return out
+}
+
 type subcommand func(ctx context.Context, args []string, out, errOut io.Writer) error
 
 // moduleCommand runs the verb's command that a listed module declares (module.Spec.Commands),

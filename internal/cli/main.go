@@ -18,7 +18,7 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{
+	cs := []command{
 		{"serve", "启动服务（默认）", cmdServe},
 		{"migrate", "创建或升级数据库结构", cmdMigrate},
 		{"demo", "载入演示机关、人员和业务数据", cmdDemo},
@@ -32,6 +32,7 @@ func commands() []command {
 		{"backup", "在服务运行时备份数据库和附件", cmdBackup},
 		{"version", "显示版本", cmdVersion},
 	}
+	return append(cs, moduleVerbs(cs)...)
 }
 
 // ErrUsage marks a bad command line (exit status 2).

@@ -7,6 +7,7 @@ import (
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/enforce"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/lawlib"
@@ -27,6 +28,7 @@ func moduleList() []module.Spec {
 		review.Spec,
 		normdoc.Spec, // after review
 		litigation.Spec,
+		enforce.Spec,
 	}
 }
 

@@ -119,7 +119,7 @@ func (s *Spec) Parse(r io.Reader, filename string) (*Result, error) {
 		}
 		return false
 	}
-	t, err := readTable(r, filename, isHeader)
+	t, err := readTable(r, filename, isHeader, s.MaxRows)
 	if errors.Is(err, errNoHeader) {
 		return &Result{ErrorCount: 1, Errors: []CellError{{Message: "未找到表头：第一行应为列名，包括" + strings.Join(s.Headers(), "、")}}}, nil
 	}

@@ -45,6 +45,7 @@ type tableBuilder struct {
 	t        table
 	seen     int // non-empty rows before the header
 	found    bool
+	maxRows  int
 }
 
 func (b *tableBuilder) add(line int, cells []string) error {
@@ -74,8 +75,8 @@ func (b *tableBuilder) add(line int, cells []string) error {
 		}
 		return nil
 	}
-	if len(b.t.rows) >= MaxRows {
-		return fault.Invalidf("数据超过 %d 行的上限，请拆分为几个文件分别导入", MaxRows)
+	if len(b.t.rows) >= b.maxRows {
+		return fault.Invalidf("数据超过 %d 行的上限，请拆分为几个文件分别导入", b.maxRows)
 	}
 	b.t.rows = append(b.t.rows, tableRow{line: line, cells: cells})
 	return nil
@@ -85,7 +86,10 @@ var errNoHeader = errors.New("no header")
 
 // readTable reads an .xlsx or .csv within the limits. File-level problems come back as a
 // fault error with a Chinese message; a file without a recognisable header gives errNoHeader.
-func readTable(r io.Reader, filename string, isHeader func([]string) bool) (*table, error) {
+func readTable(r io.Reader, filename string, isHeader func([]string) bool, maxRows int) (*table, error) {
+	if maxRows <= 0 {
+		maxRows = MaxRows
+	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("读取上传文件失败：%w", err)
@@ -93,7 +97,7 @@ func readTable(r io.Reader, filename string, isHeader func([]string) bool) (*tab
 	if len(data) > MaxFileBytes {
 		return nil, fault.Invalidf("文件超过 %d MB 的上限，请拆分后再导入", MaxFileBytes>>20)
 	}
-	b := &tableBuilder{isHeader: isHeader}
+	b := &tableBuilder{isHeader: isHeader, maxRows: maxRows}
 	switch strings.ToLower(filepath.Ext(filename)) {
 	case ".xlsx", ".xlsm":
 		err = readXLSX(data, b)

@@ -71,6 +71,9 @@ type Spec struct {
 	Module  string // module code stored with each job: reconsider, litigation …
 	Title   string // 行政复议台账; names the template and the reports
 	Columns []Column
+	// MaxRows raises or lowers the data-row limit for this ledger (0 = MaxRows): a bulk ledger
+	// exported from an agency's own system (执法记录) is larger than a hand-kept one.
+	MaxRows int
 
 	// CheckRow adds cross-field problems of one row with r.Fail ("结案日期早于受理日期").
 	// It runs for every row; a cell that failed to parse is absent (r.Has is false).

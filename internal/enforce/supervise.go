@@ -1,0 +1,308 @@
+package enforce
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
+)
+
+// ---- 监督事项 (legal-rules-2 §c.3): 立项 → 调查 → 监督意见书 → 整改 → 整改报告 → 复查 → 办结 ----
+
+// Matter states.
+const (
+	MatterOpen     = "open"
+	MatterRectify  = "rectifying"
+	MatterReported = "reported"
+	MatterClosed   = "closed"
+)
+
+// MatterStates labels the states.
+var MatterStates = []Choice{{MatterOpen, "调查中"}, {MatterRectify, "整改中"}, {MatterReported, "已报告整改"}, {MatterClosed, "已办结"}}
+
+// MatterSources are where a matter comes from.
+var MatterSources = []Choice{{"complaint", "投诉举报"}, {"warning", "执法预警"}, {"evaluation", "案卷评查"}, {"campaign", "专项监督"}, {"routine", "日常监督"}}
+
+// Matter is a supervision matter about a body.
+type Matter struct {
+	ID         string        `json:"id"`
+	OrganID    string        `json:"organ_id"`
+	BodyID     string        `json:"body_id"`
+	Source     string        `json:"source"`
+	Title      string        `json:"title"`
+	State      string        `json:"state"`
+	OpenedOn   calendar.Date `json:"opened_on"`
+	Notes      string        `json:"notes"`
+	OpinionOn  calendar.Date `json:"opinion_on"`
+	RectifyDue calendar.Date `json:"rectify_due"`
+	ReportOn   calendar.Date `json:"report_on"`
+	ClosedOn   calendar.Date `json:"closed_on"`
+	Version    int           `json:"version"`
+}
+
+const matterCols = `id, organ_id, body_id, source, title, state, opened_on, notes, opinion_on, rectify_due, report_on, closed_on, version`
+
+func scanMatter(s db.Scanner) (*Matter, error) {
+	x := &Matter{}
+	var opened, opinion, due, report, closed string
+	err := s.Scan(&x.ID, &x.OrganID, &x.BodyID, &x.Source, &x.Title, &x.State, &opened, &x.Notes, &opinion, &due, &report, &closed, &x.Version)
+	x.OpenedOn, x.OpinionOn, x.RectifyDue, x.ReportOn, x.ClosedOn = dateOf(opened), dateOf(opinion), dateOf(due), dateOf(report), dateOf(closed)
+	return x, err
+}
+
+func (m *Module) loadMatterTx(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Matter, error) {
+	return m.Matter(ctx, tx, p, id)
+}
+
+// Matter returns a matter p may see.
+func (m *Module) Matter(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Matter, error) {
+	frag, args := m.scopeSQL(p, "organ_id")
+	x, err := scanMatter(q.QueryRowContext(ctx, `SELECT `+matterCols+` FROM enforce_matters WHERE id = ? AND `+frag, append([]any{id}, args...)...))
+	return x, db.Found(err, "监督事项")
+}
+
+// Matters lists the matters p sees.
+func (m *Module) Matters(ctx context.Context, p *auth.Principal) ([]*Matter, error) {
+	frag, args := m.scopeSQL(p, "organ_id")
+	return db.List(ctx, m.d.DB, scanMatter, `SELECT `+matterCols+` FROM enforce_matters WHERE `+frag+` ORDER BY opened_on DESC, id DESC`, args...)
+}
+
+func (m *Module) saveMatter(ctx context.Context, tx *db.Tx, x *Matter) error {
+	return tx.ExecOne(ctx, `UPDATE enforce_matters SET state = ?, notes = ?, opinion_on = ?, rectify_due = ?, report_on = ?, closed_on = ?, version = version + 1
+		WHERE id = ? AND version = ?`, x.State, x.Notes, x.OpinionOn.String(), x.RectifyDue.String(), x.ReportOn.String(), x.ClosedOn.String(), x.ID, x.Version)
+}
+
+// MatterInput opens a matter.
+type MatterInput struct {
+	casework.Step
+	BodyID string `json:"body_id" required:"true"`
+	Source string `json:"source" required:"true" doc:"complaint 投诉举报、warning 执法预警、evaluation 案卷评查、campaign 专项监督、routine 日常监督"`
+	Title  string `json:"title" required:"true"`
+}
+
+// OpenMatter is 立项.
+func (m *Module) OpenMatter(ctx context.Context, p *auth.Principal, in MatterInput) (*Matter, error) {
+	if err := in.Prepare(m.today()); err != nil {
+		return nil, err
+	}
+	var fs fault.Fields
+	if in.Title = strings.TrimSpace(in.Title); in.Title == "" {
+		fs.Add("title", "请填写监督事项名称")
+	}
+	if LabelOf(MatterSources, in.Source) == "" {
+		fs.Add("source", "来源只能是投诉举报、执法预警、案卷评查、专项监督或日常监督")
+	}
+	if err := fs.Err(); err != nil {
+		return nil, err
+	}
+	b, err := m.Body(ctx, p, in.BodyID)
+	if err != nil {
+		return nil, fault.Field("body_id", "执法主体不存在或不在您的管理范围内")
+	}
+	x := &Matter{ID: db.NewID(), OrganID: b.OrganID, BodyID: b.ID, Source: in.Source, Title: in.Title, State: MatterOpen, OpenedOn: in.On, Version: 1}
+	err = m.d.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(ctx, `INSERT INTO enforce_matters (`+matterCols+`, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', 1, ?)`,
+			x.ID, x.OrganID, x.BodyID, x.Source, x.Title, x.State, x.OpenedOn.String(), db.Now()); err != nil {
+			return err
+		}
+		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: m.matterKind.OwnerType, OwnerID: x.ID, OrganID: x.OrganID, On: in.On,
+			Action: "open", ToState: MatterOpen, Note: in.Note, ActorID: p.UserID, ActorName: p.Name}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "enforce.matter_open", ObjectType: "enforce_matter", ObjectID: x.ID,
+			Detail: map[string]any{"title": x.Title, "body_id": x.BodyID, "source": x.Source}})
+	})
+	return x, err
+}
+
+// MatterStep is one step of a matter: the note carries the investigation notes, the opinion's
+// problems, the body's report or the re-check's conclusion.
+type MatterStep struct {
+	casework.Step
+}
+
+// Advance moves a matter: note (调查记录, stays open), opinion (监督意见书 with the rectification
+// period), report (整改报告), close (复查办结).
+func (m *Module) Advance(ctx context.Context, p *auth.Principal, id, action string, in MatterStep) (*Matter, error) {
+	from := map[string][]string{"note": {MatterOpen}, "opinion": {MatterOpen}, "report": {MatterRectify}, "close": {MatterOpen, MatterReported}}[action]
+	if from == nil {
+		return nil, fault.Invalidf("未知的办理动作")
+	}
+	return m.matterKind.Run(ctx, m.d.DB, m.today(), p, id, casework.Transition[*Matter]{
+		Action: action, Step: &in.Step, From: from,
+		Apply: func(tx *db.Tx, x *Matter, ev *casework.Event) error {
+			if in.Note == "" {
+				return fault.Field("note", "请填写内容")
+			}
+			if in.On.Before(x.OpenedOn) {
+				return fault.Field("on", "日期不能早于立项日期")
+			}
+			switch action {
+			case "note":
+				x.Notes = strings.TrimSpace(x.Notes + "\n" + in.On.String() + " " + in.Note)
+			case "opinion":
+				days, err := m.set.Int(ctx, tx, x.OrganID, SettingRectifyDays)
+				if err != nil {
+					return err
+				}
+				x.State, x.OpinionOn = MatterRectify, in.On
+				// Days counted from receipt of the 监督意见书 (the day of issue here), rolled off rest days.
+				x.RectifyDue = m.d.Calendar.Current().AddCalendarDays(in.On, days)
+				ev.Detail = fmt.Sprintf("整改期限 %d 日，至 %s", days, x.RectifyDue)
+			case "report":
+				x.State, x.ReportOn = MatterReported, in.On
+			case "close":
+				x.State, x.ClosedOn = MatterClosed, in.On
+			}
+			return nil
+		},
+	})
+}
+
+// ---- 案卷评查 ----
+
+// SheetItem is one item of a scoring sheet: points, and whether failing it fails the file (否决项).
+type SheetItem struct {
+	Name   string `json:"name"`
+	Points int    `json:"points"`
+	Veto   bool   `json:"veto"`
+}
+
+// Sheet is a scoring sheet with its grade thresholds (the organ edits it: it is data).
+type Sheet struct {
+	Items     []SheetItem `json:"items"`
+	Excellent int         `json:"excellent"` // ≥ 优秀
+	Good      int         `json:"good"`      // ≥ 良好
+	Pass      int         `json:"pass"`      // ≥ 合格
+}
+
+// DefaultSheet is fazhi's starting sheet (100 points).
+var DefaultSheet = Sheet{Items: []SheetItem{
+	{"执法主体合法、执法人员持证", 15, true}, {"事实清楚、证据确凿", 25, false}, {"适用依据正确、裁量适当", 20, false},
+	{"程序合法（告知、听证、法制审核）", 20, true}, {"文书规范、送达合法", 10, false}, {"全过程记录完整、归档及时", 10, false},
+}, Excellent: 90, Good: 80, Pass: 60}
+
+// Grades label the grades.
+var Grades = []Choice{{"excellent", "优秀"}, {"good", "良好"}, {"pass", "合格"}, {"fail", "不合格"}}
+
+// Grade scores a file: the sum of points minus deductions; a failed veto item fails the file.
+func (s Sheet) Grade(deductions map[string]int, vetoed []string) (int, string, error) {
+	score := 0
+	for _, it := range s.Items {
+		d := deductions[it.Name]
+		if d < 0 || d > it.Points {
+			return 0, "", fault.Field("deductions", fmt.Sprintf("「%s」扣分应在0到%d之间", it.Name, it.Points))
+		}
+		score += it.Points - d
+	}
+	for _, v := range vetoed {
+		for _, it := range s.Items {
+			if it.Name == v && it.Veto {
+				return score, "fail", nil
+			}
+		}
+	}
+	switch {
+	case score >= s.Excellent:
+		return score, "excellent", nil
+	case score >= s.Good:
+		return score, "good", nil
+	case score >= s.Pass:
+		return score, "pass", nil
+	}
+	return score, "fail", nil
+}
+
+// CampaignInput creates an evaluation campaign.
+type CampaignInput struct {
+	Year  int    `json:"year" required:"true"`
+	Title string `json:"title" required:"true"`
+	Sheet *Sheet `json:"sheet" doc:"评分表；留空用默认评分表"`
+}
+
+// CreateCampaign starts a campaign of the organ p acts for.
+func (m *Module) CreateCampaign(ctx context.Context, p *auth.Principal, in CampaignInput) (string, error) {
+	if in.Title = strings.TrimSpace(in.Title); in.Title == "" {
+		return "", fault.Field("title", "请填写评查活动名称")
+	}
+	if in.Year < 2000 || in.Year > 2100 {
+		return "", fault.Field("year", "年度应为四位年份")
+	}
+	sheet := DefaultSheet
+	if in.Sheet != nil {
+		sheet = *in.Sheet
+	}
+	if len(sheet.Items) == 0 || !(sheet.Excellent > sheet.Good && sheet.Good > sheet.Pass && sheet.Pass > 0) {
+		return "", fault.Field("sheet", "评分表应有评分项，且优秀、良好、合格分数线依次降低")
+	}
+	raw, _ := json.Marshal(sheet)
+	id := db.NewID()
+	return id, m.d.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(ctx, `INSERT INTO enforce_campaigns (id, organ_id, year, title, sheet, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, p.OrganID, in.Year, in.Title, string(raw), db.Now()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "enforce.campaign_create", ObjectType: "enforce_campaign", ObjectID: id, Detail: map[string]any{"title": in.Title}})
+	})
+}
+
+// EvaluationInput scores one file.
+type EvaluationInput struct {
+	casework.Step
+	RecordID    string         `json:"record_id" required:"true"`
+	EvaluatorID string         `json:"evaluator_id" required:"true" doc:"评查人员（执法人员 id，不得来自被评查主体）"`
+	Deductions  map[string]int `json:"deductions" doc:"评分项名称 → 扣分"`
+	Vetoed      []string       `json:"vetoed" doc:"不符合的否决项"`
+	Findings    string         `json:"findings"`
+}
+
+// Evaluate scores a file in a campaign; the evaluator must not come from the evaluated body.
+func (m *Module) Evaluate(ctx context.Context, p *auth.Principal, campaignID string, in EvaluationInput) (string, string, error) {
+	if err := in.Prepare(m.today()); err != nil {
+		return "", "", err
+	}
+	var raw string
+	if err := m.d.DB.QueryRowContext(ctx, `SELECT sheet FROM enforce_campaigns WHERE id = ?`, campaignID).Scan(&raw); err != nil {
+		return "", "", db.Found(err, "评查活动")
+	}
+	var sheet Sheet
+	if err := json.Unmarshal([]byte(raw), &sheet); err != nil {
+		return "", "", err
+	}
+	frag, args := m.scopeSQL(p, "organ_id")
+	rec, err := scanRecord(m.d.DB.QueryRowContext(ctx, `SELECT `+recordCols+` FROM enforce_records WHERE id = ? AND `+frag, append([]any{in.RecordID}, args...)...))
+	if err != nil {
+		return "", "", fault.Field("record_id", "执法记录不存在或不在您的管理范围内")
+	}
+	ev, err := m.Officer(ctx, p, in.EvaluatorID)
+	if err != nil {
+		return "", "", fault.Field("evaluator_id", "评查人员不存在")
+	}
+	if ev.BodyID == rec.BodyID {
+		return "", "", fault.Field("evaluator_id", "评查人员不得来自被评查的执法主体")
+	}
+	score, grade, err := sheet.Grade(in.Deductions, in.Vetoed)
+	if err != nil {
+		return "", "", err
+	}
+	id := db.NewID()
+	err = m.d.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(ctx, `INSERT INTO enforce_evaluations (id, campaign_id, organ_id, record_id, evaluator_id, score, grade, findings, scored_on, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, campaignID, rec.OrganID, rec.ID, ev.ID, score, grade, strings.TrimSpace(in.Findings), in.On.String(), db.Now()); err != nil {
+			if db.IsUnique(err) {
+				return fault.Conflictf("该案卷已在本次评查中评分")
+			}
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "enforce.evaluate", ObjectType: "enforce_evaluation", ObjectID: id,
+			Detail: map[string]any{"record_id": rec.ID, "score": score, "grade": grade}})
+	})
+	return id, grade, err
+}

@@ -90,7 +90,7 @@ func TestParseReply(t *testing.T) {
 		"不予公开-属于国家秘密": "withhold_state_secret", "不予公开-国家秘密": "withhold_state_secret", "不予公开-1.属于国家秘密": "withhold_state_secret",
 		"不予公开-危及“三安全一稳定”": "withhold_security", "不予公开-三安全一稳定": "withhold_security",
 		"无法提供-没有现成信息需要另行制作": "unable_create", "无法提供-需另行制作": "unable_create",
-		"不予处理-要求行政机关确认或重新出具已获取信息": "no_action_confirm",
+		"不予处理-要求行政机关确认或重新出具已获取信息":              "no_action_confirm",
 		"其他处理-申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "other_no_amendment", "其他处理-逾期不补正": "other_no_amendment",
 		"其他处理-逾期未缴费": "other_no_fee", "其他处理-其他": "other", "（三）不予公开-属于行政查询事项": "withhold_query",
 	} {

@@ -7,6 +7,7 @@ import (
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/disclosure"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/jobs"
 	"github.com/fazhi/fazhi/internal/lawlib"
@@ -25,6 +26,7 @@ func moduleList() []module.Spec {
 		reconsider.Spec,
 		review.Spec,
 		normdoc.Spec, // after review
+		disclosure.Spec,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -285,8 +286,8 @@ func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: rec.ReceiptNo + "|" + rec.QueryCode, Path: "/public/disclosure/receipt", MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-	return web.SeeOther(w, r, "/public/disclosure/receipt?no="+strings.NewReplacer("&", "%26", "#", "%23").Replace(rec.ReceiptNo), "")
+	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: url.QueryEscape(rec.ReceiptNo + "|" + rec.QueryCode), Path: "/public/disclosure/receipt", MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	return web.SeeOther(w, r, "/public/disclosure/receipt?no="+url.QueryEscape(rec.ReceiptNo), "")
 }
 
 type receiptPage struct {
@@ -297,7 +298,8 @@ func (m *Module) receipt(w http.ResponseWriter, r *http.Request) error {
 	no := r.URL.Query().Get("no")
 	data := &receiptPage{ReceiptNo: no}
 	if c, err := r.Cookie(receiptCookie); err == nil {
-		if n, code, ok := strings.Cut(c.Value, "|"); ok && n == no {
+		v, _ := url.QueryUnescape(c.Value)
+		if n, code, ok := strings.Cut(v, "|"); ok && n == no {
 			data.QueryCode = code
 		}
 		http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: "", Path: "/public/disclosure/receipt", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})

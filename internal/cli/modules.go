@@ -7,6 +7,7 @@ import (
 	"github.com/fazhi/fazhi/internal/admin"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/disclosure"
 	"github.com/fazhi/fazhi/internal/enforce"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/jobs"
@@ -28,6 +29,7 @@ func moduleList() []module.Spec {
 		review.Spec,
 		normdoc.Spec, // after review
 		litigation.Spec,
+		disclosure.Spec,
 		enforce.Spec,
 	}
 }

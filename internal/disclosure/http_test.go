@@ -1,0 +1,100 @@
+package disclosure_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/demotest"
+	"github.com/fazhi/fazhi/internal/webtest"
+)
+
+func TestMain(m *testing.M) { demotest.Main(m) }
+
+// TestPublicIntakeAndStaffPages: the public form answers with Post/Redirect/Get (the query code is
+// shown once, a refresh shows no code and submits nothing); staff see and act on the request.
+func TestPublicIntakeAndStaffPages(t *testing.T) {
+	e := demotest.Env(t)
+	o, ok := e.Org.ByCode("990121-ZRJ")
+	if !ok {
+		t.Fatal("no organ")
+	}
+	anon := webtest.Anonymous(t, e.Web)
+	form := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"11010519491231002X"},
+		"phone": {"13900139000"}, "description": {"本村2024年征地补偿标准"}, "form": {"electronic"}, "delivery": {"online"}}
+	bad := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"123"}, "phone": {"x"}}
+	if w := anon.Post("/public/disclosure/apply", bad); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请描述所需政府信息") {
+		t.Fatalf("bad form: %d", w.Code)
+	}
+	var before int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests`).Scan(&before)
+	w := anon.Post("/public/disclosure/apply", form)
+	if w.Code != http.StatusSeeOther || w.Location() != "/public/disclosure/receipt" {
+		t.Fatalf("apply: %d %s %s", w.Code, w.Header().Get("Location"), w.Body)
+	}
+	var cookie *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "fazhi_disclosure_receipt" {
+			cookie = c
+		}
+	}
+	if cookie == nil {
+		t.Fatal("no receipt cookie")
+	}
+	v, _ := url.QueryUnescape(cookie.Value)
+	no, code, _ := strings.Cut(v, "|")
+	req := httptest.NewRequest(http.MethodGet, w.Header().Get("Location"), nil)
+	req.AddCookie(cookie)
+	page := anon.Do(req)
+	if page.Code != http.StatusOK || !strings.Contains(page.Body, no) || !strings.Contains(page.Body, code) {
+		t.Fatalf("receipt page: %d", page.Code)
+	}
+	// the refresh: the cookie was cleared, no code, no new request
+	again := anon.Get(w.Header().Get("Location"))
+	if strings.Contains(again.Body, code) || !strings.Contains(again.Body, "查询码已经显示过") {
+		t.Error("query code shown again")
+	}
+	var after int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests`).Scan(&after)
+	if after != before+1 {
+		t.Errorf("%d requests written", after-before)
+	}
+	// progress with the code; a wrong code is 404
+	if w := anon.Post("/public/disclosure/progress", url.Values{"receipt_no": {no}, "code": {"wrong"}}); w.Code != http.StatusNotFound {
+		t.Errorf("wrong code: %d", w.Code)
+	}
+	if w := anon.Post("/public/disclosure/progress", url.Values{"receipt_no": {no}, "code": {code}}); w.Code != http.StatusOK || !strings.Contains(w.Body, "审查中") {
+		t.Errorf("progress: %d", w.Code)
+	}
+
+	// the department's liaison lists it and sends a 补正 notice through /api/v1
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	list := staff.Get("/disclosure/requests")
+	if list.Code != http.StatusOK || !strings.Contains(list.Body, no) {
+		t.Fatalf("list: %d", list.Code)
+	}
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no).Scan(&id)
+	if w := staff.Get("/disclosure/requests/" + id); w.Code != http.StatusOK || !strings.Contains(w.Body, "答复期限") {
+		t.Errorf("request page: %d", w.Code)
+	}
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/amend", map[string]any{"items": "写明村名"}); w.Code != http.StatusOK || !strings.Contains(w.Body, `"state":"amending"`) {
+		t.Errorf("api amend: %d %s", w.Code, w.Body)
+	}
+	// the applicant's 补正 with the query code restarts the clock
+	if w := anon.Post("/public/disclosure/progress/amend", url.Values{"receipt_no": {no}, "code": {code}, "text": {"青山村"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("public amend: %d %s", w.Code, w.Body)
+	}
+	if w := staff.Get("/api/v1/disclosure/requests/" + id); !strings.Contains(w.Body, `"state":"registered"`) || !strings.Contains(w.Body, `"amend_received_on"`) {
+		t.Errorf("after amend: %s", w.Body)
+	}
+	// another department cannot see it; the stats page renders table 三
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Get("/disclosure/requests/" + id); w.Code != http.StatusNotFound {
+		t.Errorf("other department: %d", w.Code)
+	}
+	if w := staff.Get("/disclosure/stats"); w.Code != http.StatusOK || !strings.Contains(w.Body, "（七）总计") {
+		t.Errorf("stats page: %d", w.Code)
+	}
+}

@@ -1,0 +1,424 @@
+package disclosure
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fazhi/fazhi/internal/action"
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/ledger"
+	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+func (m *Module) registerPages(app *web.App) {
+	m.app = app
+	m.tmpl = web.ParseTemplates(templateFS, "templates/*.html")
+	app.Menu(web.MenuItem{Group: "业务", Title: "依申请公开", URL: "/disclosure/requests", Perm: PermView, Order: 40},
+		web.MenuItem{Group: "统计", Title: "政府信息公开年报", URL: "/disclosure/stats", Perm: PermView, Order: 40})
+	app.Todos(m.svc.Todos)
+	app.GET("/disclosure/requests", PermView, m.list)
+	app.GET("/disclosure/requests/new", PermEdit, m.newForm)
+	app.POST("/disclosure/requests/new", PermEdit, m.create)
+	app.GET("/disclosure/requests/{id}", PermView, m.detail)
+	m.transitions().FormRoutes(app, "/disclosure/requests/{id}", m.postAction)
+	app.GET("/disclosure/stats", PermView, m.statsPage)
+	app.GET("/public/disclosure/apply", auth.PermPublic, m.applyForm)
+	app.POST("/public/disclosure/apply", auth.PermPublic, m.apply)
+	app.GET("/public/disclosure/receipt", auth.PermPublic, m.receipt)
+	app.GET("/public/disclosure/progress", auth.PermPublic, m.progressForm)
+	app.POST("/public/disclosure/progress", auth.PermPublic, m.progress)
+	app.POST("/public/disclosure/progress/amend", auth.PermPublic, m.publicAmend)
+	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/disclosure/import", Title: "依申请公开台账导入", Perm: PermImport, Menu: true}.Register(app)
+}
+
+func (m *Module) render(w http.ResponseWriter, r *http.Request, page string, status int, title string, data any, fe *web.FormError) error {
+	return m.app.Render(w, r, m.tmpl, page, status, title, data, fe)
+}
+
+// Todos are the workbench items: every open request's next deadline with its article.
+func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, error) {
+	if !p.Can(PermEdit) {
+		return nil, nil
+	}
+	where, args := p.ScopeSQL("organ_id", "")
+	rs, err := db.List(ctx, s.db, scanRequest, `SELECT `+reqCols+` FROM disclosure_requests WHERE state IN ('registered', 'amending', 'consulting', 'fee') AND next_due <> '' AND `+where+` ORDER BY next_due LIMIT 200`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.Todo, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, web.Todo{Module: "依申请公开", Title: r.ReceiptNo + " " + r.ApplicantName, Detail: r.State.Label() + "：" + trim(r.Description, 40),
+			URL: "/disclosure/requests/" + r.ID, Due: r.Due.Next, Basis: RuleLabel(r.Due.NextRule)})
+	}
+	return out, nil
+}
+
+func trim(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return string(rs[:n]) + "…"
+}
+
+// ListFilter are the filters of the request list.
+type ListFilter struct {
+	State, Organ, ApplicantType, ReplyType string
+	DueWithin                              int // 0 = any
+	Overdue                                bool
+}
+
+type listPage struct {
+	Rows          []*Request
+	Organs        []org.Organ
+	States        []State
+	Types         []ApplicantType
+	Replies       []ReplyDef
+	Today         calendar.Date
+	RuleLabel     func(string) string
+	ReplyTitleFor func(ReplyType) string
+}
+
+// List reads the requests in p's scope that match f (newest first, at most 500).
+func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]*Request, error) {
+	where, args := p.ScopeSQL("organ_id", "")
+	q := `SELECT ` + reqCols + ` FROM disclosure_requests WHERE ` + where
+	add := func(cond string, v ...any) { q += " AND " + cond; args = append(args, v...) }
+	if f.State != "" {
+		add("state = ?", f.State)
+	}
+	if f.Organ != "" {
+		add("organ_id = ?", f.Organ)
+	}
+	if f.ApplicantType != "" {
+		add("applicant_type = ?", f.ApplicantType)
+	}
+	if f.ReplyType != "" {
+		add("reply_type = ?", f.ReplyType)
+	}
+	today := s.Today()
+	if f.DueWithin > 0 {
+		add("next_due <> '' AND next_due <= ?", s.cal().AddWorkingDays(today, f.DueWithin).String())
+	}
+	if f.Overdue {
+		add("next_due <> '' AND next_due < ?", today.String())
+	}
+	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT 500`, args...)
+}
+
+func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	q := r.URL.Query()
+	fe := &web.FormError{Values: q}
+	f := ListFilter{State: q.Get("state"), Organ: q.Get("organ"), ApplicantType: q.Get("applicant_type"), ReplyType: q.Get("reply_type"), Overdue: q.Get("overdue") == "1"}
+	if v := strings.TrimSpace(q.Get("due")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 60 {
+			fe.Add("due", "应为1至60的整数")
+		}
+		f.DueWithin = n
+	}
+	if fe.Err() != nil {
+		return m.render(w, r, "requests", http.StatusUnprocessableEntity, "依申请公开", &listPage{States: States, Types: ApplicantTypes, Replies: Replies}, fe)
+	}
+	rows, err := m.svc.List(r.Context(), p, f)
+	if err != nil {
+		return err
+	}
+	var organs []org.Organ
+	for _, o := range m.svc.org.All() {
+		if p.Covers(o.ID, o.Path, "") && o.Kind != org.KindCourt {
+			organs = append(organs, o)
+		}
+	}
+	return m.render(w, r, "requests", http.StatusOK, "依申请公开", &listPage{Rows: rows, Organs: organs, States: States, Types: ApplicantTypes,
+		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel}, fe)
+}
+
+type detailPage struct {
+	R        *Request
+	J        RequestJSON
+	D        Deadlines
+	Organ    string
+	Events   []casework.Event
+	Similar  []string
+	Actions  []string
+	Replies  []ReplyDef
+	Version  int
+	CanEdit  bool
+	Rules    []string
+	Channels []Channel
+}
+
+func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
+	p := auth.From(r.Context())
+	req, err := m.svc.Get(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	evs, err := casework.Events(r.Context(), m.svc.db, "disclosure_request", id, casework.ByLegalDate)
+	if err != nil {
+		return err
+	}
+	sim, err := m.svc.Similar(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	o, _ := m.svc.org.Organ(req.OrganID)
+	dp := &detailPage{R: req, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
+		Version: req.Version, CanEdit: p.Can(PermEdit),
+		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
+	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)
+}
+
+func (m *Module) detail(w http.ResponseWriter, r *http.Request) error {
+	return m.renderDetail(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+// postAction runs one step from its form; field messages show on the page (422).
+func (m *Module) postAction(a action.Action[*Request]) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id := r.PathValue("id")
+		if err := r.ParseForm(); err != nil {
+			return web.Errorf(http.StatusBadRequest, "表单格式有误")
+		}
+		in, fe := a.Decode(r.PostForm)
+		err := fe.Err()
+		var rec *Request
+		if err == nil {
+			rec, err = a.Run(r.Context(), auth.From(r.Context()), id, in)
+		}
+		if ffe := web.FormFrom(err, r.PostForm); ffe != nil {
+			return m.renderDetail(w, r, id, http.StatusUnprocessableEntity, ffe)
+		}
+		if err != nil {
+			return err
+		}
+		return web.SeeOther(w, r, "/disclosure/requests/"+id, a.Message(rec))
+	}
+}
+
+type newPage struct {
+	Organs   []org.Organ
+	Channels []Channel
+	Types    []ApplicantType
+	Forms    [][2]string
+	Delivs   [][2]string
+	Public   bool
+}
+
+func (m *Module) intakeOrgans(p *auth.Principal) []org.Organ {
+	var out []org.Organ
+	for _, o := range m.svc.org.All() {
+		switch o.Kind {
+		case org.KindGovernment, org.KindDepartment, org.KindOffice, org.KindJustice:
+		default:
+			continue
+		}
+		if p == nil || p.Covers(o.ID, o.Path, "") {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (m *Module) newForm(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	return m.render(w, r, "new", http.StatusOK, "登记政府信息公开申请", &newPage{Organs: m.intakeOrgans(p), Channels: Channels, Types: ApplicantTypes, Forms: Forms, Delivs: Deliveries},
+		&web.FormError{Values: map[string][]string{"received_on": {m.svc.Today().String()}, "applicant_type": {string(NaturalPerson)}}})
+}
+
+func (m *Module) create(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "表单格式有误")
+	}
+	var in Intake
+	action.DecodeForm(r.PostForm, &in)
+	rec, err := m.svc.Register(r.Context(), p, &in, false)
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
+		return m.render(w, r, "new", http.StatusUnprocessableEntity, "登记政府信息公开申请", &newPage{Organs: m.intakeOrgans(p), Channels: Channels, Types: ApplicantTypes, Forms: Forms, Delivs: Deliveries}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	flash := "已登记，收件编号 " + rec.ReceiptNo + "，查询码 " + rec.QueryCode + "（请告知申请人）"
+	if len(rec.Similar) > 0 {
+		flash += "；该申请人近90日另有申请：" + strings.Join(rec.Similar, "、")
+	}
+	return web.SeeOther(w, r, "/disclosure/requests/"+rec.RequestID, flash)
+}
+
+// The public intake: Post/Redirect/Get. The query code travels to the receipt page in a short-lived
+// cookie that the page clears, so it is shown once and a refresh neither resubmits nor shows it again.
+const receiptCookie = "fazhi_disclosure_receipt"
+
+func (m *Module) applyForm(w http.ResponseWriter, r *http.Request) error {
+	return m.render(w, r, "public_apply", http.StatusOK, "申请政府信息公开", &newPage{Organs: m.intakeOrgans(nil), Types: ApplicantTypes, Forms: Forms, Delivs: Deliveries, Public: true},
+		&web.FormError{Values: map[string][]string{"applicant_type": {string(NaturalPerson)}}})
+}
+
+func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "表单格式有误")
+	}
+	if err := m.intakeLimit(r); err != nil {
+		return err
+	}
+	var in Intake
+	action.DecodeForm(r.PostForm, &in)
+	rec, err := m.svc.Register(r.Context(), nil, &in, true)
+	if fe := web.FormFrom(err, r.PostForm); fe != nil {
+		return m.render(w, r, "public_apply", http.StatusUnprocessableEntity, "申请政府信息公开", &newPage{Organs: m.intakeOrgans(nil), Types: ApplicantTypes, Forms: Forms, Delivs: Deliveries, Public: true}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: url.QueryEscape(rec.ReceiptNo + "|" + rec.QueryCode), Path: "/public/disclosure/receipt", MaxAge: 600, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	return web.SeeOther(w, r, "/public/disclosure/receipt?no="+url.QueryEscape(rec.ReceiptNo), "")
+}
+
+type receiptPage struct {
+	ReceiptNo, QueryCode, Organ, ReceivedOn string
+}
+
+func (m *Module) receipt(w http.ResponseWriter, r *http.Request) error {
+	no := r.URL.Query().Get("no")
+	data := &receiptPage{ReceiptNo: no}
+	if c, err := r.Cookie(receiptCookie); err == nil {
+		v, _ := url.QueryUnescape(c.Value)
+		if n, code, ok := strings.Cut(v, "|"); ok && n == no {
+			data.QueryCode = code
+		}
+		http.SetCookie(w, &http.Cookie{Name: receiptCookie, Value: "", Path: "/public/disclosure/receipt", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	}
+	return m.render(w, r, "public_receipt", http.StatusOK, "申请已提交", data, nil)
+}
+
+// Progress is what the applicant sees with the receipt number and query code.
+type Progress struct {
+	R      *Request
+	Organ  string
+	Events []casework.Event
+	Due    Deadlines
+}
+
+// PublicProgress checks the receipt number and query code; a mismatch is a 404 with one message.
+func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*Progress, error) {
+	var id, hash string
+	err := s.db.QueryRowContext(ctx, `SELECT id, query_code_hash FROM disclosure_requests WHERE receipt_no = ?`, receiptNo).Scan(&id, &hash)
+	if err != nil || hash == "" || hash != queryCodeHash(receiptNo, code) {
+		return nil, fault.NotFoundf("收件编号或查询码不正确")
+	}
+	r, err := getRequest(ctx, s.db, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := casework.Events(ctx, s.db, "disclosure_request", id, casework.ByLegalDate)
+	if err != nil {
+		return nil, err
+	}
+	o, _ := s.org.Organ(r.OrganID)
+	return &Progress{R: r, Organ: o.Name, Events: evs, Due: ComputeDeadlines(r, s.cal())}, nil
+}
+
+// AmendPublic is the applicant's 补正 with the query code: it records receipt of the amended request today.
+func (s *Service) AmendPublic(ctx context.Context, receiptNo, code, text string) (*Request, error) {
+	pr, err := s.PublicProgress(ctx, receiptNo, code)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, fault.Field("text", "请填写补正内容")
+	}
+	return s.Amended(ctx, nil, pr.R.ID, &AmendedInput{Step: casework.Step{Note: "申请人在线补正"}, Text: text})
+}
+
+func (m *Module) progressForm(w http.ResponseWriter, r *http.Request) error {
+	return m.render(w, r, "public_progress", http.StatusOK, "查询申请办理进度", (*Progress)(nil), nil)
+}
+
+func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "表单格式有误")
+	}
+	if err := m.intakeLimit(r); err != nil {
+		return err
+	}
+	pr, err := m.svc.PublicProgress(r.Context(), strings.TrimSpace(r.PostFormValue("receipt_no")), strings.TrimSpace(r.PostFormValue("code")))
+	if err != nil {
+		if web.Status(err) == http.StatusNotFound {
+			return m.render(w, r, "public_progress", http.StatusNotFound, "查询申请办理进度", (*Progress)(nil), &web.FormError{Values: r.PostForm, Msg: err.Error()})
+		}
+		return err
+	}
+	return m.render(w, r, "public_progress", http.StatusOK, "查询申请办理进度", pr, &web.FormError{Values: r.PostForm})
+}
+
+func (m *Module) publicAmend(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "表单格式有误")
+	}
+	if err := m.intakeLimit(r); err != nil {
+		return err
+	}
+	_, err := m.svc.AmendPublic(r.Context(), strings.TrimSpace(r.PostFormValue("receipt_no")), strings.TrimSpace(r.PostFormValue("code")), r.PostFormValue("text"))
+	if err != nil {
+		if fe := web.FormFrom(err, r.PostForm); fe != nil || web.Status(err) == http.StatusNotFound || web.Status(err) == http.StatusConflict {
+			if fe == nil {
+				fe = &web.FormError{Values: r.PostForm, Msg: err.Error()}
+			}
+			return m.render(w, r, "public_progress", web.Status(err), "查询申请办理进度", (*Progress)(nil), fe)
+		}
+		return err
+	}
+	return web.SeeOther(w, r, "/public/disclosure/progress", "补正已提交，答复期限自今日重新起算；请凭收件编号和查询码查询进度")
+}
+
+type statsPageData struct {
+	Organs []org.Organ
+	Organ  org.Organ
+	Year   int
+	St     *Stats
+	Rows   []LabeledRow
+	Heads  []string
+	Err    string
+}
+
+func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	q := r.URL.Query()
+	data := &statsPageData{Year: m.svc.Today().Year, Heads: []string{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"}}
+	for _, o := range m.intakeOrgans(p) {
+		data.Organs = append(data.Organs, o)
+	}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y > 2007 && y < 10000 {
+		data.Year = y
+	}
+	data.Organ, _ = m.svc.org.Organ(p.OrganID)
+	if o, ok := m.svc.org.Organ(q.Get("organ")); ok && p.Covers(o.ID, o.Path, "") {
+		data.Organ = o
+	}
+	st, err := m.svc.Verified(r.Context(), Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)
+	if err != nil {
+		data.Err = err.Error()
+		st, err = m.svc.StatsFor(r.Context(), m.svc.db, Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)
+		if err != nil {
+			return err
+		}
+	}
+	data.St, data.Rows = st, Table3Rows(&st.Table3)
+	return m.render(w, r, "stats", http.StatusOK, "政府信息公开年报统计", data, nil)
+}

@@ -98,3 +98,83 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 		t.Errorf("stats page: %d", w.Code)
 	}
 }
+
+// applyOnline submits the public form and returns the receipt number and the query code.
+func applyOnline(t *testing.T, anon *webtest.Client, form url.Values) (string, string) {
+	t.Helper()
+	w := anon.Post("/public/disclosure/apply", form)
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "fazhi_disclosure_receipt" {
+			v, _ := url.QueryUnescape(c.Value)
+			no, code, _ := strings.Cut(v, "|")
+			return no, code
+		}
+	}
+	t.Fatalf("apply: %d %s", w.Code, w.Body)
+	return "", ""
+}
+
+// TestApplicantDownloads: the reply drafted by the step is issued frozen; the applicant reads it and
+// downloads the released information with the receipt number and query code, and no other
+// request's code opens them.
+func TestApplicantDownloads(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	anon := webtest.Anonymous(t, e.Web)
+	form := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"11010519491231002X"},
+		"phone": {"13900139000"}, "description": {"本村2024年征地补偿标准"}, "form": {"electronic"}, "delivery": {"online"}}
+	no1, code1 := applyOnline(t, anon, form)
+	form.Set("description", "本村道路硬化项目预算")
+	no2, code2 := applyOnline(t, anon, form)
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no1).Scan(&id)
+
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/reply", map[string]any{"type": "disclose"}); w.Code != http.StatusOK {
+		t.Fatalf("reply: %d %s", w.Code, w.Body)
+	}
+	var docID string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM official_documents WHERE owner_type = 'disclosure_request' AND owner_id = ?`, id).Scan(&docID)
+	if w := staff.Get("/disclosure/documents/" + docID); w.Code != http.StatusOK || !strings.Contains(w.Body, "行政诉讼法》第四十六条") {
+		t.Fatalf("document page: %d", w.Code)
+	}
+	// before issue the applicant sees no document
+	if w := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "document": {docID}}); w.Code != http.StatusNotFound {
+		t.Errorf("draft downloadable: %d", w.Code)
+	}
+	if w := staff.Post("/disclosure/documents/"+docID+"/issue", url.Values{}); w.Code != http.StatusSeeOther {
+		t.Fatalf("issue: %d %s", w.Code, w.Body)
+	}
+	content := []byte("2024年征地补偿标准：每亩3万元。\n")
+	if w := staff.Upload("/disclosure/requests/"+id+"/files", url.Values{"label": {"征地补偿标准"}}, "补偿标准.txt", content); w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	var fileID string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM attachments WHERE owner_type = 'disclosure_request' AND owner_id = ?`, id).Scan(&fileID)
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Upload("/disclosure/requests/"+id+"/files", url.Values{}, "x.txt", content); w.Code != http.StatusNotFound {
+		t.Errorf("another department uploaded: %d", w.Code)
+	}
+
+	page := anon.Post("/public/disclosure/progress", url.Values{"receipt_no": {no1}, "code": {code1}})
+	if !strings.Contains(page.Body, "政府信息予以公开告知书") || !strings.Contains(page.Body, "补偿标准.txt") {
+		t.Errorf("progress page lacks the reply or the file: %s", page.Body)
+	}
+	doc := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "document": {docID}})
+	if doc.Code != http.StatusOK || !strings.HasPrefix(doc.Body, "PK") {
+		t.Errorf("document download: %d", doc.Code)
+	}
+	file := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "file": {fileID}})
+	if file.Code != http.StatusOK || file.Body != string(content) {
+		t.Errorf("file download: %d %q", file.Code, file.Body)
+	}
+	// another request's receipt number and code, or a mixed pair, open nothing
+	for _, v := range []url.Values{
+		{"receipt_no": {no2}, "code": {code2}, "file": {fileID}},
+		{"receipt_no": {no2}, "code": {code2}, "document": {docID}},
+		{"receipt_no": {no1}, "code": {code2}, "file": {fileID}},
+	} {
+		if w := anon.Post("/public/disclosure/progress/download", v); w.Code != http.StatusNotFound || strings.Contains(w.Body, "每亩") {
+			t.Errorf("%v: %d", v, w.Code)
+		}
+	}
+}

@@ -14,7 +14,9 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/ledger"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -40,6 +42,14 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/disclosure/progress", auth.PermPublic, m.progressForm)
 	app.POST("/public/disclosure/progress", auth.PermPublic, m.progress)
 	app.POST("/public/disclosure/progress/amend", auth.PermPublic, m.publicAmend)
+	app.POST("/public/disclosure/progress/download", auth.PermPublic, m.publicDownload)
+	app.POST("/disclosure/requests/{id}/files", PermEdit, m.uploadRelease)
+	app.GET("/disclosure/requests/{id}/files/{file}", PermView, m.staffDownload)
+	var blobs officialdoc.Blobs
+	if m.files != nil {
+		blobs = officialdoc.FileBlobs(m.files)
+	}
+	m.svc.docs.Register(app, "/disclosure/documents", PermView, PermEdit, blobs)
 	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/disclosure/import", Title: "依申请公开台账导入", Perm: PermImport, Menu: true}.Register(app)
 }
 
@@ -149,6 +159,8 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 
 type detailPage struct {
 	R        *Request
+	Docs     []officialdoc.Document
+	Files    []files.Attachment
 	J        RequestJSON
 	D        Deadlines
 	Organ    string
@@ -176,8 +188,18 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
+	docs, err := m.svc.Documents(r.Context(), req.ID)
+	if err != nil {
+		return err
+	}
+	var atts []files.Attachment
+	if m.files != nil {
+		if atts, err = m.files.List(r.Context(), m.svc.db, OwnerType, req.ID); err != nil {
+			return err
+		}
+	}
 	o, _ := m.svc.org.Organ(req.OrganID)
-	dp := &detailPage{R: req, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
+	dp := &detailPage{R: req, Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
 		Version: req.Version, CanEdit: p.Can(PermEdit),
 		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
 	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)
@@ -309,10 +331,12 @@ func (m *Module) receipt(w http.ResponseWriter, r *http.Request) error {
 
 // Progress is what the applicant sees with the receipt number and query code.
 type Progress struct {
-	R      *Request
-	Organ  string
-	Events []casework.Event
-	Due    Deadlines
+	R        *Request
+	Organ    string
+	Events   []casework.Event
+	Due      Deadlines
+	Docs     []officialdoc.Document // issued notices addressed to the applicant
+	Released []files.Attachment     // the information released, once answered
 }
 
 // PublicProgress checks the receipt number and query code; a mismatch is a 404 with one message.
@@ -362,6 +386,9 @@ func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
 		if web.Status(err) == http.StatusNotFound {
 			return m.render(w, r, "public_progress", http.StatusNotFound, "查询申请办理进度", (*Progress)(nil), &web.FormError{Values: r.PostForm, Msg: err.Error()})
 		}
+		return err
+	}
+	if pr.Docs, pr.Released, err = m.publicFiles(r.Context(), pr.R); err != nil {
 		return err
 	}
 	return m.render(w, r, "public_progress", http.StatusOK, "查询申请办理进度", pr, &web.FormError{Values: r.PostForm})

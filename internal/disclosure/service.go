@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/settings"
@@ -27,6 +28,7 @@ type Service struct {
 	settings *settings.Store
 	now      func() time.Time
 	kind     casework.Kind[*Request]
+	docs     *officialdoc.Room[*Request] // the request's documents (docs.go)
 }
 
 // New builds the service.
@@ -52,6 +54,8 @@ func New(d *db.DB, o *org.Service, cal func() *calendar.Calendar, c *secure.Fiel
 				"replied_on": ds(r.RepliedOn), "delivered_on": ds(r.DeliveredOn), "reconsideration": r.Reconsideration, "litigation": r.Litigation.String()}
 		},
 	}
+	s.kind.After = s.draftDocuments
+	s.docs = s.documentRoom()
 	return s
 }
 

@@ -69,13 +69,13 @@ func (s *Service) documentRoom() *officialdoc.Room[*Request] {
 			if !p.Can(PermView) {
 				return nil, fault.Forbiddenf("您没有查看政府信息公开文书的权限")
 			}
-			return getRequest(ctx, q, p, id)
+			return s.getRequest(ctx, q, p, id)
 		},
 		Editable: func(p *auth.Principal, r *Request) error {
 			if !p.Can(PermEdit) {
 				return fault.Forbiddenf("您没有制作政府信息公开文书的权限")
 			}
-			if o, _ := s.org.Organ(r.OrganID); !p.Covers(o.ID, o.Path, "") {
+			if o, _ := s.org.Organ(r.OrganID); !s.covers(p, o) {
 				return fault.Forbiddenf("该申请不属于您的办理范围")
 			}
 			return nil

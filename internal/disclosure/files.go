@@ -32,7 +32,7 @@ func (s *Service) Release(ctx context.Context, p *auth.Principal, f *files.Servi
 		label = "公开的政府信息"
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		r, err := getRequest(ctx, tx, p, id)
+		r, err := s.getRequest(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}

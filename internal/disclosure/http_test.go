@@ -178,3 +178,32 @@ func TestApplicantDownloads(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficeHandlesGovernmentRequests: the demo's 政务公开 account of the county government's office
+// registers and answers a request addressed to the government; a department's liaison cannot see it.
+func TestOfficeHandlesGovernmentRequests(t *testing.T) {
+	e := demotest.Env(t)
+	gov, ok := e.Org.ByCode("990121-GOV")
+	if !ok {
+		t.Fatal("no government")
+	}
+	office := webtest.Login(t, e.Web, e.Auth, "qs_zwgk")
+	w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests", map[string]any{"organ_id": gov.ID, "channel": "in_person", "received_on": "2026-01-05",
+		"applicant_type": "business", "applicant_name": "青山商贸有限公司", "id_number": "91350100M000100Y43", "phone": "0591-87654321", "description": "县政府2025年常务会议纪要目录"})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("office registers for the government: %d %s", w.Code, w.Body)
+	}
+	var rec struct {
+		RequestID string `json:"request_id"`
+	}
+	w.JSON(t, &rec)
+	if w := office.Get("/disclosure/requests"); !strings.Contains(w.Body, "青山商贸有限公司") {
+		t.Error("the office's list lacks the government's request")
+	}
+	if w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+rec.RequestID+"/reply", map[string]any{"type": "disclose", "on": "2026-01-06"}); w.Code != http.StatusOK {
+		t.Errorf("office replies: %d %s", w.Code, w.Body)
+	}
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_zrj").Get("/disclosure/requests/" + rec.RequestID); w.Code != http.StatusNotFound {
+		t.Errorf("a department sees the government's request: %d", w.Code)
+	}
+}

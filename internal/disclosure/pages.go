@@ -62,7 +62,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	if !p.Can(PermEdit) {
 		return nil, nil
 	}
-	where, args := p.ScopeSQL("organ_id", "")
+	where, args := s.visibleSQL(p)
 	rs, err := db.List(ctx, s.db, scanRequest, `SELECT `+reqCols+` FROM disclosure_requests WHERE state IN ('registered', 'amending', 'consulting', 'fee') AND next_due <> '' AND `+where+` ORDER BY next_due LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ type listPage struct {
 
 // List reads the requests in p's scope that match f (newest first, at most 500).
 func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]*Request, error) {
-	where, args := p.ScopeSQL("organ_id", "")
+	where, args := s.visibleSQL(p)
 	q := `SELECT ` + reqCols + ` FROM disclosure_requests WHERE ` + where
 	add := func(cond string, v ...any) { q += " AND " + cond; args = append(args, v...) }
 	if f.State != "" {
@@ -149,7 +149,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	var organs []org.Organ
 	for _, o := range m.svc.org.All() {
-		if p.Covers(o.ID, o.Path, "") && o.Kind != org.KindCourt {
+		if m.svc.covers(p, o) && o.Kind != org.KindCourt {
 			organs = append(organs, o)
 		}
 	}
@@ -249,7 +249,7 @@ func (m *Module) intakeOrgans(p *auth.Principal) []org.Organ {
 		default:
 			continue
 		}
-		if p == nil || p.Covers(o.ID, o.Path, "") {
+		if p == nil || m.svc.covers(p, o) {
 			out = append(out, o)
 		}
 	}
@@ -346,7 +346,7 @@ func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*
 	if err != nil || hash == "" || hash != queryCodeHash(receiptNo, code) {
 		return nil, fault.NotFoundf("收件编号或查询码不正确")
 	}
-	r, err := getRequest(ctx, s.db, nil, id)
+	r, err := s.getRequest(ctx, s.db, nil, id)
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +435,7 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 		data.Year = y
 	}
 	data.Organ, _ = m.svc.org.Organ(p.OrganID)
-	if o, ok := m.svc.org.Organ(q.Get("organ")); ok && p.Covers(o.ID, o.Path, "") {
+	if o, ok := m.svc.org.Organ(q.Get("organ")); ok && m.svc.covers(p, o) {
 		data.Organ = o
 	}
 	st, err := m.svc.Verified(r.Context(), Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)

@@ -207,3 +207,51 @@ func TestOfficeHandlesGovernmentRequests(t *testing.T) {
 		t.Errorf("a department sees the government's request: %d", w.Code)
 	}
 }
+
+// TestAnnualReportPages: the office prepares the government's report, exports it, publishes it
+// with a 索引号; the public site lists and serves it; a department cannot open the government's.
+func TestAnnualReportPages(t *testing.T) {
+	e := demotest.Env(t)
+	gov, _ := e.Org.ByCode("990121-GOV")
+	office := webtest.Login(t, e.Web, e.Auth, "qs_zwgk")
+	page := office.Get("/disclosure/reports")
+	if page.Code != http.StatusOK || !strings.Contains(page.Body, gov.Name) || !strings.Contains(page.Body, "三、收到和处理政府信息公开申请情况") || !strings.Contains(page.Body, "四项勾稽关系均成立") {
+		t.Fatalf("report page: %d", page.Code)
+	}
+	var year string
+	if i := strings.Index(page.Body, `name="year" value="`); i > 0 {
+		year, _, _ = strings.Cut(page.Body[i+len(`name="year" value="`):], `"`)
+	}
+	q := url.Values{"organ": {gov.ID}, "year": {year}}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"本年度政务公开工作稳步推进。"}, "licensing": {"x"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "应为0以上的整数") {
+		t.Errorf("bad count: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"本年度政务公开工作稳步推进。"}, "licensing": {"321"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, w.Body)
+	}
+	if w := office.Get("/disclosure/reports/report.docx?" + q.Encode()); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("docx: %d", w.Code)
+	}
+	if w := office.Get("/disclosure/reports/report.xlsx?" + q.Encode()); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("xlsx: %d", w.Code)
+	}
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_zrj").Get("/disclosure/reports?" + q.Encode()); w.Code != http.StatusNotFound {
+		t.Errorf("a department opens the government's report: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports/publish", q); w.Code != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", w.Code, w.Body)
+	}
+	anon := webtest.Anonymous(t, e.Web)
+	list := anon.Get("/public/disclosure/reports")
+	if list.Code != http.StatusOK || !strings.Contains(list.Body, "990121-GOV/") {
+		t.Fatalf("public list: %d", list.Code)
+	}
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_reports WHERE organ_id = ?`, gov.ID).Scan(&id)
+	if w := anon.Get("/public/disclosure/reports/" + id); w.Code != http.StatusOK || !strings.Contains(w.Body, "本年度政务公开工作稳步推进") || !strings.Contains(w.Body, "321") {
+		t.Errorf("public report: %d", w.Code)
+	}
+	if w := anon.Get("/public/disclosure/reports/" + id + "/docx"); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("public docx: %d", w.Code)
+	}
+}

@@ -50,6 +50,7 @@ func (m *Module) registerPages(app *web.App) {
 		blobs = officialdoc.FileBlobs(m.files)
 	}
 	m.svc.docs.Register(app, "/disclosure/documents", PermView, PermEdit, blobs)
+	m.registerReportPages(app)
 	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/disclosure/import", Title: "依申请公开台账导入", Perm: PermImport, Menu: true}.Register(app)
 }
 

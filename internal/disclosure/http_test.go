@@ -9,6 +9,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/demotest"
 	"github.com/fazhi/fazhi/internal/webtest"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) { demotest.Main(m) }
@@ -253,5 +254,38 @@ func TestAnnualReportPages(t *testing.T) {
 	}
 	if w := anon.Get("/public/disclosure/reports/" + id + "/docx"); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
 		t.Errorf("public docx: %d", w.Code)
+	}
+}
+
+// TestListXLSX: the export holds the filtered rows the page lists, within the user's scope.
+func TestListXLSX(t *testing.T) {
+	e := demotest.Env(t)
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	w := staff.Get("/disclosure/requests.xlsx?reply_type=disclose")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Fatalf("export: %d %s", w.Code, w.Body)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(w.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	var want int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests WHERE organ_id = ? AND reply_type = 'disclose'`, o.ID).Scan(&want)
+	var got int
+	for _, r := range rows {
+		if len(r) > 13 && r[1] == o.Name {
+			got++
+			if r[13] != "予以公开" {
+				t.Errorf("row %v", r)
+			}
+		}
+	}
+	if want == 0 || got != want {
+		t.Errorf("%d rows exported, want %d", got, want)
+	}
+	if w := staff.Get("/disclosure/requests.xlsx?due=x"); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bad filter: %d", w.Code)
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
+	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/ledger"
@@ -32,6 +34,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.Todos(m.svc.Todos)
 	app.GET("/disclosure/requests", PermView, m.list)
 	app.GET("/disclosure/requests/new", PermEdit, m.newForm)
+	app.GET("/disclosure/requests.xlsx", PermView, m.listXLSX)
 	app.POST("/disclosure/requests/new", PermEdit, m.create)
 	app.GET("/disclosure/requests/{id}", PermView, m.detail)
 	m.transitions().FormRoutes(app, "/disclosure/requests/{id}", m.postAction)
@@ -100,6 +103,7 @@ type listPage struct {
 	Today         calendar.Date
 	RuleLabel     func(string) string
 	ReplyTitleFor func(ReplyType) string
+	Query         string
 }
 
 // List reads the requests in p's scope that match f (newest first, at most 500).
@@ -129,8 +133,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT 500`, args...)
 }
 
-func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
+// listFilter reads the list's filters from the query.
+func listFilter(r *http.Request) (ListFilter, *web.FormError) {
 	q := r.URL.Query()
 	fe := &web.FormError{Values: q}
 	f := ListFilter{State: q.Get("state"), Organ: q.Get("organ"), ApplicantType: q.Get("applicant_type"), ReplyType: q.Get("reply_type"), Overdue: q.Get("overdue") == "1"}
@@ -141,6 +145,55 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.DueWithin = n
 	}
+	return f, fe
+}
+
+// listXLSX exports the filtered list (the same rows as the page, at most 500), audited.
+func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request) error {
+	f, fe := listFilter(r)
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	rows, err := m.svc.List(r.Context(), auth.From(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	data, err := docgen.XLSX(m.svc.ListSheet(rows))
+	if err != nil {
+		return err
+	}
+	if err := audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "disclosure_request", Detail: map[string]any{"rows": len(rows), "query": r.URL.RawQuery}}); err != nil {
+		return err
+	}
+	return web.Download(w, "依申请公开台账-"+m.svc.Today().String()+".xlsx", xlsxType, data)
+}
+
+// ListSheet is the request list as a ledger sheet, with the columns of the ledger import first so
+// an export can be read back by fazhi import disclosure.
+func (s *Service) ListSheet(rows []*Request) docgen.Sheet {
+	sh := docgen.Sheet{Name: "依申请公开", Title: "政府信息公开申请台账",
+		Header: []string{"收件编号", "受理机关", "收到日期", "申请人", "申请人类型", "申请方式", "申请内容", "状态", "补正通知日期", "补正收到日期", "延期",
+			"答复期限", "答复日期", "答复类型", "按期答复", "信息处理费（元）", "复议", "诉讼"}}
+	for _, r := range rows {
+		o, _ := s.org.Organ(r.OrganID)
+		due := r.Due.Reply
+		if due.IsZero() {
+			due, _ = r.ReplyDue(s.cal())
+		}
+		var onTime any
+		if r.Closed() {
+			onTime = r.OnTime
+		}
+		sh.Rows = append(sh.Rows, []any{r.ReceiptNo, o.Name, r.ReceivedOn, r.ApplicantName, r.ApplicantType.Label(), r.Channel.Label(), r.Description,
+			r.State.Label(), ds(r.AmendNoticeOn), ds(r.AmendReceivedOn), map[bool]string{true: "是", false: "否"}[r.ExtensionDays > 0], ds(due), ds(r.RepliedOn),
+			r.Reply().Title(), onTime, r.FeeAmount, DisputeLabel(r.Reconsideration), r.Litigation.Label()})
+	}
+	return sh
+}
+
+func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	f, fe := listFilter(r)
 	if fe.Err() != nil {
 		return m.render(w, r, "requests", http.StatusUnprocessableEntity, "依申请公开", &listPage{States: States, Types: ApplicantTypes, Replies: Replies}, fe)
 	}
@@ -155,7 +208,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return m.render(w, r, "requests", http.StatusOK, "依申请公开", &listPage{Rows: rows, Organs: organs, States: States, Types: ApplicantTypes,
-		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel}, fe)
+		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery}, fe)
 }
 
 type detailPage struct {

@@ -95,7 +95,7 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Get("/disclosure/requests/" + id); w.Code != http.StatusNotFound {
 		t.Errorf("other department: %d", w.Code)
 	}
-	if w := staff.Get("/disclosure/stats"); w.Code != http.StatusOK || !strings.Contains(w.Body, "（七）总计") {
+	if w := staff.Get("/disclosure/stats"); w.Code != http.StatusOK || !strings.Contains(w.Body, "（七）总计") || !strings.Contains(w.Body, "<svg") {
 		t.Errorf("stats page: %d", w.Code)
 	}
 }

@@ -3,6 +3,7 @@ package disclosure
 import (
 	"context"
 	"embed"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -476,6 +477,7 @@ type statsPageData struct {
 	Rows   []LabeledRow
 	Heads  []string
 	Err    string
+	Charts []template.HTML
 }
 
 func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
@@ -501,5 +503,11 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	data.St, data.Rows = st, Table3Rows(&st.Table3)
+	months, err := m.svc.Monthly(r.Context(), Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)
+	if err != nil {
+		return err
+	}
+	data.Charts = []template.HTML{barChart("本年办理结果（表三（一）至（六））", resultBars(&st.Table3)), barChart("本年新收申请按申请人", applicantBars(&st.Table3)),
+		barChart("本年新收申请按月", monthBars(months))}
 	return m.render(w, r, "stats", http.StatusOK, "政府信息公开年报统计", data, nil)
 }

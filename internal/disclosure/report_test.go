@@ -226,3 +226,29 @@ func TestAnnualReportGolden(t *testing.T) {
 		t.Errorf("2026 上年结转 %v, 2025 结转 %v (%s)", next.Figures.Table3.CarriedOver, cli.Table3.CarriedForward, next.CheckErr)
 	}
 }
+
+// TestCharts: the monthly counts add up to 本年新收; a chart escapes its labels and scales to the largest bar.
+func TestCharts(t *testing.T) {
+	f := newFixture(t)
+	var out bytes.Buffer
+	if err := CLIImport(f.ctx, f.svc, ImportArgs{Organ: organCode}, []string{filepath.Join("testdata", "ledger_2025.csv")}, &out); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.org.ByCode(organCode)
+	_, st := f.stats(2025)
+	months := must(f.svc.Monthly(f.ctx, Scope{Organ: o}, 2025))
+	sum := 0
+	for _, n := range months {
+		sum += n
+	}
+	if sum != st.Received || st.Received == 0 {
+		t.Errorf("months %v sum %d, received %d", months, sum, st.Received)
+	}
+	svg := string(barChart("图<1>", []bar{{Label: "a<b", Value: 4}, {Label: "c", Value: 2}}))
+	if strings.Contains(svg, "a<b") || !strings.Contains(svg, "a&lt;b") || !strings.Contains(svg, `width="460"`) || !strings.Contains(svg, `width="230"`) {
+		t.Errorf("chart: %s", svg)
+	}
+	if !strings.Contains(string(barChart("空", []bar{{Label: "x"}})), "本年无数据") {
+		t.Error("empty chart")
+	}
+}

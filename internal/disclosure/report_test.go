@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 	"github.com/xuri/excelize/v2"
 )
@@ -250,5 +251,31 @@ func TestCharts(t *testing.T) {
 	}
 	if !strings.Contains(string(barChart("空", []bar{{Label: "x"}})), "本年无数据") {
 		t.Error("empty chart")
+	}
+}
+
+// TestSeedBulk: the province plan (24 a year for five years) writes every row, every reply type,
+// numbers receipts on from the counters, and each year's tables hold their four checks.
+func TestSeedBulk(t *testing.T) {
+	f := newFixture(t)
+	o, _ := f.org.ByCode(organCode)
+	n := must(f.svc.SeedBulk(f.ctx, []org.Organ{o}, 5, 24, func() string { return "王五" }))
+	if n != 120 || f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE organ_id = ?`, o.ID) != 120 ||
+		f.count(`SELECT COUNT(*) FROM case_events WHERE owner_type = 'disclosure_request' AND action = 'register'`) != 120 {
+		t.Fatalf("%d planned", n)
+	}
+	if got := f.count(`SELECT COUNT(DISTINCT reply_type) FROM disclosure_requests WHERE reply_type <> ''`); got != len(Replies) {
+		t.Errorf("%d reply types", got)
+	}
+	today := f.svc.Today()
+	for y := today.Year - 5; y <= today.Year; y++ {
+		if _, err := f.svc.Verified(f.ctx, Scope{Organ: o}, y); err != nil {
+			t.Errorf("%d: %v", y, err)
+		}
+	}
+	p := f.login("qs_zrj")
+	r := f.register(p, today.String(), ChannelInPerson)
+	if f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE receipt_no = ?`, r.ReceiptNo) != 1 || !strings.Contains(r.ReceiptNo, "〔"+strconv.Itoa(today.Year)+"〕") {
+		t.Errorf("receipt after the seed: %s", r.ReceiptNo)
 	}
 }

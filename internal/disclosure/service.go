@@ -250,11 +250,15 @@ func (s *Service) receiptNo(ctx context.Context, tx *db.Tx, organID string, year
 		return "", err
 	}
 	o, _ := s.org.Organ(organID)
+	return receiptText(o, year, n), nil
+}
+
+func receiptText(o org.Organ, year, n int) string {
 	prefix := o.DocPrefix
 	if prefix == "" {
 		prefix = o.Code
 	}
-	return fmt.Sprintf("%s依申请〔%d〕%d号", prefix, year, n), nil
+	return fmt.Sprintf("%s依申请〔%d〕%d号", prefix, year, n)
 }
 
 // similar lists the same applicant's other requests to the organ received in the 90 days before,

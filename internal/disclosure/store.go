@@ -78,16 +78,39 @@ type sensitive struct {
 	idEnc, phoneEnc, blind, queryCodeHash string
 }
 
-func insertRequest(ctx context.Context, tx *db.Tx, r *Request, s sensitive) error {
-	args := append([]any{r.ID, r.OrganID, r.ReceiptNo, s.queryCodeHash, s.idEnc, s.phoneEnc, s.blind}, requestArgs(r)...)
-	return tx.Exec(ctx, `INSERT INTO disclosure_requests (id, organ_id, receipt_no, query_code_hash, id_number_enc, phone_enc, applicant_blind,
+// insertCols are the columns of a new request, in requestRow order.
+const insertCols = `id, organ_id, receipt_no, query_code_hash, id_number_enc, phone_enc, applicant_blind,
 		channel, received_on, state, applicant_type, applicant_name, id_number_masked, phone_masked,
 		address, email, description, purpose, form, delivery, amend_notice_on, amend_items, amend_due, amend_received_on, amend_text,
 		extension_days, extension_on, extension_approver, excluded_days, fee_paused, fee_mode, fee_quantity, fee_amount, fee_notice_on,
 		fee_due, fee_paid_on, reply_type, reply_basis, reply_text, replied_on, on_time, delivered_on, delivery_note, reconsideration,
-		litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, created_at)
-		VALUES (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)+1), ", ")+`)`,
-		append(args, db.Now())...)
+		litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, created_at`
+
+func requestRow(r *Request, s sensitive, createdAt string) []any {
+	return append(append([]any{r.ID, r.OrganID, r.ReceiptNo, s.queryCodeHash, s.idEnc, s.phoneEnc, s.blind}, requestArgs(r)...), createdAt)
+}
+
+func insertRequest(ctx context.Context, tx *db.Tx, r *Request, s sensitive) error {
+	args := requestRow(r, s, db.Now())
+	return tx.Exec(ctx, `INSERT INTO disclosure_requests (`+insertCols+`) VALUES `+placeholders(1, len(args)), args...)
+}
+
+// placeholders are rows × (?, ?, …) groups for a multi-row INSERT.
+func placeholders(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+// insertBulk writes rows of cols values each with multi-row INSERTs under the engines' parameter limits.
+func insertBulk(ctx context.Context, tx *db.Tx, head string, cols int, args []any) error {
+	per := 16000 / cols
+	for start := 0; start < len(args); start += per * cols {
+		end := min(start+per*cols, len(args))
+		if err := tx.Exec(ctx, head+placeholders((end-start)/cols, cols), args[start:end]...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // getRequest reads a request within the principal's data scope (nil principal: the command line

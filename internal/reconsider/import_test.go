@@ -39,7 +39,7 @@ func TestImportBadLedger(t *testing.T) {
 	acts := strings.Join(ActTypes, "、")
 	fields := strings.Join(Fields, "、")
 	want := []string{
-		"第3行「受理日期」：日期格式应为 YYYY-MM-DD",
+		"第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05",
 		"第4行「受理日期」：受理日期不能早于收件日期（2025-03-10）",
 		"第5行「结案日期」：结案日期不能早于受理日期（2025-03-12）",
 		"第6行「结案方式」：结案方式只适用于已受理的案件",
@@ -371,7 +371,7 @@ func TestCLIImport(t *testing.T) {
 	f := ledgerFixture(t)
 	var out bytes.Buffer
 	err := CLIImport(f.ctx, f.svc, ImportArgs{Organ: "990121-GOV"}, []string{filepath.Join("testdata", "ledger_bad.csv")}, &out)
-	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 YYYY-MM-DD\n") || strings.Count(out.String(), "\n") != 17 {
+	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05\n") || strings.Count(out.String(), "\n") != 17 {
 		t.Errorf("bad ledger: err %v, output:\n%s", err, out.String())
 	}
 	out.Reset()

@@ -133,6 +133,10 @@ func (m *Module) Decide(ctx context.Context, p *auth.Principal, id string, in De
 	if _, ok := outcomeLabels[in.Outcome]; !ok {
 		return nil, fault.Field("outcome", "结案方式应为："+outcomeLabelList())
 	}
+	if len(docs) == 0 {
+		// The defendant's 签收 of the document is the service that starts the appeal period.
+		return nil, fault.Field("file_decision", "请上传"+decisionDocKind(in.Outcome)+"（被告签收之时即为送达）")
+	}
 	for i := range docs {
 		if docs[i].Kind == "" || docs[i].Kind == "裁判文书" {
 			docs[i].Kind = decisionDocKind(in.Outcome)

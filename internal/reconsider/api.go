@@ -69,6 +69,13 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("send_copy", "发送申请书副本", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.SendCopy(ctx, p, id, *in)
 		}),
+		action.New("serve", "记录送达", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ServeInput) (*Case, error) {
+			return s.RecordService(ctx, p, id, *in)
+		}).Done("已记录送达，相关期限自送达之日起计算"),
+		// The respondent's liaison signs for the copy on fazhi: that is its receipt (Art. 48).
+		action.New("sign_copy", "签收申请书副本", PermView, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.SignCopy(ctx, p, id, *in)
+		}).Done("已签收申请书副本，答复期限自今日起计算"),
 		// The respondent's liaison files the reply; staff may enter a reply received on paper.
 		action.New("reply", "答复", PermView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
 			return s.FileReply(ctx, p, id, *in)

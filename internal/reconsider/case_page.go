@@ -191,8 +191,18 @@ func available(d *Detail) map[string]bool {
 			if o.ReportedOn.IsZero() {
 				on("opinion_report")
 			}
+			if o.ReceivedOn.IsZero() {
+				on("serve")
+			}
+		}
+		if (c.State == StateAmending && c.AmendProvisional()) || (c.State.Open() && !c.CopySentOn.IsZero() && c.ReplyProvisional()) ||
+			(c.State == StateConcluded && c.Outcome.Decision() && c.DecisionServedOn.IsZero()) {
+			on("serve")
 		}
 		on("upload")
+	}
+	if replyOpen && d.CanReply && c.ReplyProvisional() {
+		on("sign_copy")
 	}
 	if replyOpen && (d.CanEdit || d.CanReply) {
 		on("reply")

@@ -230,6 +230,7 @@ func TestDraftsPerAction(t *testing.T) {
 		{"no reply", func(c *Case) (*Case, error) {
 			c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-03-04")}, Procedure: Ordinary}))
 			c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2024-03-05")}))
+			c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-03-07")}, Doc: ServedCopy, Method: ServePost}))
 			return f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-04-01")}, Outcome: DeclareUnlawful, NoReply: true})
 		}, DocDecision, []string{"被申请人未在法定期限内提出书面答复", "视为该行政行为没有证据、依据", "第七十条", "确认被申请人作出的"}, []string{"第六十五条"}},
 		{"dismiss application", func(c *Case) (*Case, error) {

@@ -49,6 +49,11 @@ func (s *Service) ReceiveAmendment(ctx context.Context, p *auth.Principal, id st
 func (s *Service) AmendmentLapsed(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
 	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "amendment_lapsed", Step: &st, From: from(StateAmending),
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			// “申请人应当自收到补正通知之日起十日内提交补正材料” (Art. 31 para 2): without the date of receipt the
+			// period's end is only an estimate, and nobody can be found to have let it lapse.
+			if c.AmendProvisional() {
+				return fault.Conflictf("补正通知尚未记录送达（待送达，补正期限按发出日估算为 %s），不能认定逾期未补正；请先记录申请人收到补正通知的日期", c.Due.Amend)
+			}
 			if !st.On.After(c.Due.Amend) {
 				return fault.Field("on", fmt.Sprintf("补正期限至 %s 届满，届满之后才能认定逾期未补正", c.Due.Amend))
 			}
@@ -328,7 +333,9 @@ func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, i
 			if err := casework.NotBefore(in.On, c.CopySentOn, "发送副本日期"); err != nil {
 				return err
 			}
-			c.ReplyOn, c.ReplyLate = in.On, in.On.After(c.Due.Reply)
+			// Late only against a period counted from a recorded receipt (Art. 48); a provisional date never
+			// makes a reply late — recording the receipt later judges it then.
+			c.ReplyOn, c.ReplyLate = in.On, !c.ReplyProvisional() && in.On.After(c.ReplyDue(s.cal()))
 			return tx.Exec(ctx, `UPDATE reconsider_cases SET reply_text = ? WHERE id = ?`, in.Text, c.ID)
 		}})
 }

@@ -80,8 +80,10 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			if err := s.cases.InState(string(c.State), string(StateInReview)); err != nil {
 				return err
 			}
-			if in.NoReply && c.ReplyOn.IsZero() == false && !c.ReplyLate {
-				return fault.Field("no_reply", "被申请人已按期答复，不适用第七十条")
+			if in.NoReply {
+				if err := s.checkNoReply(c, in.On); err != nil {
+					return err
+				}
 			}
 			if err := casework.NotBefore(in.On, c.AcceptedOn, "受理日期"); err != nil {
 				return err
@@ -100,6 +102,25 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 		}})
 }
 
+// checkNoReply: Art. 70 applies to a respondent that “不按照本法第四十八条、第五十四条的规定提出书面答复”,
+// and those periods run from its receipt of the copy; without a recorded receipt the consequence is never offered.
+func (s *Service) checkNoReply(c *Case, on calendar.Date) error {
+	if c.CopySentOn.IsZero() {
+		return fault.Field("no_reply", "尚未向被申请人发送申请书副本，不适用第七十条")
+	}
+	if c.ReplyProvisional() {
+		return fault.Field("no_reply", "申请书副本尚未记录送达被申请人（答复期限待送达，按发出日估算），不能认定被申请人逾期未答复，不适用第七十条")
+	}
+	due := c.ReplyDue(s.cal())
+	if !c.ReplyOn.IsZero() && !c.ReplyOn.After(due) {
+		return fault.Field("no_reply", "被申请人已按期答复，不适用第七十条")
+	}
+	if c.ReplyOn.IsZero() && !on.After(due) {
+		return fault.Field("no_reply", fmt.Sprintf("答复期限至 %s 届满，届满前不适用第七十条", due))
+	}
+	return nil
+}
+
 // conclude closes the case and freezes its decision due date, computed with every suspension
 // closed (a case mediated or terminated while suspended has no live due date to copy).
 func (s *Service) conclude(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date, o Outcome) error {
@@ -107,7 +128,7 @@ func (s *Service) conclude(ctx context.Context, tx *db.Tx, c *Case, on calendar.
 	if err != nil {
 		return err
 	}
-	due, ok, err := s.cal().Due(c.DecisionRule(), c.AcceptedOn, toPauses(pauses), c.Extension)
+	due, ok, err := DecisionDue(s.cal(), c.DecisionRule(), c.AcceptedOn, toPauses(pauses), c.Extension)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ type selectOption struct{ Value, Label string }
 
 type selectOptions struct {
 	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
-	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels []selectOption
+	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels, ServiceMethods []selectOption
 }
 
 var formOptions = func() *selectOptions {
@@ -88,6 +88,9 @@ var formOptions = func() *selectOptions {
 	o.Simplified = numbered(SimplifiedGrounds)
 	o.Suspend = numbered(SuspendGrounds)
 	o.Terminate = numbered(TerminateGrounds)
+	for _, m := range ServiceMethods {
+		o.ServiceMethods = append(o.ServiceMethods, selectOption{string(m), m.Label()})
+	}
 	for _, oc := range Outcomes {
 		if oc.Decision() {
 			o.Outcomes = append(o.Outcomes, selectOption{string(oc), oc.Label() + "（" + oc.Article() + "）"})
@@ -130,7 +133,7 @@ var actionLabels = map[string]string{
 	"transfer": "转送", "withdraw": "受理前撤回申请", "convert": "转为普通程序", "assign": "更换承办人", "send_copy": "发送申请书副本",
 	"reply": "被申请人答复", "suspend": "中止", "resume": "恢复审理", "extend": "延长审理期限", "decide": "作出复议决定", "mediate": "调解结案",
 	"terminate": "终止", "performed": "履行完毕", "hearing": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
-	"opinion_report": "意见书纠正情况反馈",
+	"opinion_report": "意见书纠正情况反馈", "serve": "记录送达", "sign_copy": "被申请人签收申请书副本",
 }
 
 func actionLabel(a string) string {

@@ -117,8 +117,9 @@ func TestImportLedgerFacts(t *testing.T) {
 		events    string
 		check     func(c *Case) []figure
 	}{
+		// 60 days from 01-08 = 03-09, a Sunday → 03-10; the 30 days' extension runs from there (Art. 62): 04-09.
 		{"王五", StateConcluded, "register@2025-01-06 accept@2025-01-08 extend@2025-03-10 decide@2025-03-31", func(c *Case) []figure {
-			return []figure{{"decision_due", c.DecisionDue.String(), "2025-04-08"}, {"extension", c.Extension, 30}, {"outcome", c.Outcome, Uphold},
+			return []figure{{"decision_due", c.DecisionDue.String(), "2025-04-09"}, {"extension", c.Extension, 30}, {"outcome", c.Outcome, Uphold},
 				{"imported", c.Imported, true}, {"respondent_id", c.RespondentID, f.organ("990121-GAJ").ID}, {"next_due", c.Due.Next.String(), ""}}
 		}},
 		{"王七", StateConcluded, "register@2025-02-10 accept@2025-02-12 decide@2025-03-10", func(c *Case) []figure {
@@ -219,11 +220,12 @@ func TestImportBOMAndXLSX(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.applicant, got, want)
 		}
 	}
-	// The open extended case has 60 + 30 days from 2025-03-25.
+	// The open extended case: 60 days from 2025-03-25 = 05-24, a Saturday → 05-26; + 30 days = 06-25 (Art. 62:
+	// the extension runs from the end of the original period, not 03-25 + 90 = 06-23).
 	var dueDecision string
 	f.svc.db.QueryRowContext(f.ctx, `SELECT due_decision FROM reconsider_cases WHERE applicant_name = '王五' AND extension_days = 30`).Scan(&dueDecision)
-	if dueDecision != "2025-06-23" {
-		t.Errorf("extended open case due %s, want 2025-06-23", dueDecision)
+	if dueDecision != "2025-06-25" {
+		t.Errorf("extended open case due %s, want 2025-06-25", dueDecision)
 	}
 }
 

@@ -216,23 +216,27 @@ type Case struct {
 	HandlerName    string
 	DuplicateOf    string // receipt number of a possible duplicate (same applicant, respondent, act)
 
-	AcceptStart    calendar.Date // received date, or receipt of the completed amendment
-	AmendNoticeOn  calendar.Date
-	AmendItems     string
-	AcceptedOn     calendar.Date
-	Deemed         bool // 视为受理 (Art. 30 para 3)
-	CopySentOn     calendar.Date
-	ReplyOn        calendar.Date
-	ReplyLate      bool
-	Extension      int           // approved extension in days (≤ 30)
-	ClosedOn       calendar.Date // 结案日期 / 不予受理或其他处理之日
-	Outcome        Outcome
-	CloseReason    string        // ground of 不予受理, 终止, 告知, 转送 …
-	Settled        bool          // 和解后撤回 (Art. 74)
-	Corrected      bool          // the respondent corrected its act (counts toward 综合纠错率)
-	DecisionDue    calendar.Date // frozen at conclusion, for the on-time rate
-	PerformanceDue calendar.Date
-	PerformedOn    calendar.Date
+	AcceptStart      calendar.Date // received date, or receipt of the completed amendment
+	AmendNoticeOn    calendar.Date
+	AmendItems       string
+	AmendServedOn    calendar.Date // 申请人收到补正通知之日 (Art. 31 para 2); zero = not yet recorded
+	AmendExtraDays   int           // 补正期限延长的工作日 (Art. 31 para 2: 有正当理由的，可以延长合理的补正期限)
+	AcceptedOn       calendar.Date
+	Deemed           bool // 视为受理 (Art. 30 para 3)
+	CopySentOn       calendar.Date
+	CopyServedOn     calendar.Date // 被申请人收到副本之日 (Art. 48: the reply runs from receipt); zero = not yet recorded
+	ReplyOn          calendar.Date
+	ReplyLate        bool
+	Extension        int           // approved extension in days (≤ 30)
+	ClosedOn         calendar.Date // 结案日期 / 不予受理或其他处理之日
+	Outcome          Outcome
+	CloseReason      string        // ground of 不予受理, 终止, 告知, 转送 …
+	Settled          bool          // 和解后撤回 (Art. 74)
+	Corrected        bool          // the respondent corrected its act (counts toward 综合纠错率)
+	DecisionDue      calendar.Date // frozen at conclusion, for the on-time rate
+	PerformanceDue   calendar.Date
+	PerformedOn      calendar.Date
+	DecisionServedOn calendar.Date // 决定书送达申请人之日 (Art. 75 para 2; 行政诉讼法第四十五条)
 
 	Due       Deadlines
 	Version   int

@@ -1,0 +1,219 @@
+package reconsider
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/fault"
+)
+
+// Tests of issue 9: every date below is counted by hand on the 2024–2025 holiday notices.
+
+func (f *fixture) at(day string) {
+	d := date(day)
+	f.svc.SetClock(func() time.Time { return time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, calendar.Shanghai()) })
+}
+
+// Art. 48: the reply runs from the respondent's receipt of the copy. A copy posted before the 2025
+// Spring Festival and signed for after it: the reply filed after the estimated date is on time.
+func TestReplyCountsFromReceiptAcrossSpringFestival(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-01-15", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-01-20")}, Procedure: Ordinary}))
+	c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2025-01-24")}))
+	// Provisional, from the posting on Fri 01-24: 01-26 (Sun, make-up) 1, 01-27 2, holiday 01-28..02-04,
+	// 02-05 3, 02-06 4, 02-07 5, 02-08 (Sat, make-up) 6, 02-10 7, 02-11 8, 02-12 9, 02-13 10.
+	eq(t, "reply due (provisional)", c.Due.Reply, "2025-02-13")
+	d, _ := f.svc.Detail(f.ctx, staff, c.ID)
+	provisional := false
+	for _, v := range d.Deadlines {
+		if v.Name == RuleReply.Name && v.Provisional {
+			provisional = true
+		}
+	}
+	if !provisional {
+		t.Error("the reply deadline must be shown as provisional (待送达) until the receipt is recorded")
+	}
+	// No Art. 70 decision on a provisional date, even after it has passed.
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-02-14")}, Outcome: Revoke, NoReply: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("Art. 70 must not be offered before the receipt is recorded, got %v", err)
+	}
+	if _, err := f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-01-23")}, Doc: ServedCopy, Method: ServePost}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a receipt before the sending must be refused, got %v", err)
+	}
+	// The post office's receipt (回执) is dated Wed 02-05, the first working day after the holiday (民事诉讼法第九十一条).
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-02-05")}, Doc: ServedCopy, Method: ServePost, Recipient: "青山县公安局"}))
+	// 02-06 1, 02-07 2, 02-08 (Sat, make-up) 3, 02-10 4, 02-11 5, 02-12 6, 02-13 7, 02-14 8, 02-17 9, 02-18 10.
+	eq(t, "reply due", c.Due.Reply, "2025-02-18")
+	c = must(t)(f.svc.FileReply(f.ctx, f.login("qs_gaj"), c.ID, ReplyInput{Step: Step{On: date("2025-02-17")}, Text: "处罚事实清楚"}))
+	if c.ReplyLate {
+		t.Error("a reply on 02-17 is on time: the copy was received on 02-05")
+	}
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-03-01")}, Outcome: Revoke, NoReply: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a respondent that replied in time cannot be decided against under Art. 70, got %v", err)
+	}
+	if _, err := f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-02-06")}, Doc: ServedCopy, Method: ServeDirect}); !errors.Is(err, fault.Conflict) {
+		t.Errorf("a second receipt of the same copy must be refused, got %v", err)
+	}
+}
+
+// The liaison's 签收 on fazhi is the receipt; Art. 70 only after the period from it has run.
+func TestLiaisonSignatureAndArt70(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	f.at("2025-09-26")
+	c := f.register(staff, "2025-09-22", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-09-24")}, Procedure: Ordinary}))
+	c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2025-09-25")}))
+	f.at("2025-09-30")
+	liaison := f.login("qs_gaj")
+	c = must(t)(f.svc.SignCopy(f.ctx, liaison, c.ID, Step{On: date("2025-09-01")})) // the form's date is ignored: signed now
+	if c.CopyServedOn.String() != "2025-09-30" {
+		t.Fatalf("signed for on %s, want today 2025-09-30", c.CopyServedOn)
+	}
+	// 10 WD from Tue 09-30: holiday 10-01..08, 10-09 1, 10-10 2, 10-11 (Sat, make-up) 3, 10-13 4, 10-14 5,
+	// 10-15 6, 10-16 7, 10-17 8, 10-20 9, 10-21 10.
+	eq(t, "reply due", c.Due.Reply, "2025-10-21")
+	f.at("2025-10-22")
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-10-21")}, Outcome: Revoke, NoReply: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("on the last day of the reply period Art. 70 does not apply yet, got %v", err)
+	}
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-10-22")}, Outcome: Revoke, NoReply: true}))
+	if c.Outcome != Revoke || !strings.Contains(c.CloseReason, "第七十条") {
+		t.Errorf("Art. 70 decision: %s %q", c.Outcome, c.CloseReason)
+	}
+}
+
+// Art. 31 para 2: the 补正 period runs from the applicant's receipt of the notice; no lapse on an estimate.
+func TestAmendmentCountsFromReceipt(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2024-09-26", 0, "行政处罚")
+	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-09-27")}, "申请书签名"))
+	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-12-02")}); !errors.Is(err, fault.Conflict) {
+		t.Errorf("逾期未补正 must be refused while the notice's receipt is not recorded, got %v", err)
+	}
+	// Posted 09-27, signed for Mon 09-30: 2024 holiday 10-01..07; 10-08 1, 09 2, 10 3, 11 4, 10-12 (Sat,
+	// make-up) 5, 14 6, 15 7, 16 8, 17 9, 18 10.
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-09-30")}, Doc: ServedAmendNotice, Method: ServePost}))
+	eq(t, "amend due", c.Due.Amend, "2024-10-18")
+	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-10-18")}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("not lapsed on its last day, got %v", err)
+	}
+	c = must(t)(f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-10-21")}))
+	if c.State != StateOther {
+		t.Errorf("state %s", c.State)
+	}
+}
+
+// 公告送达 (民事诉讼法第九十五条) of an 意见书: deemed served 30 days after the announcement, a period ending
+// in the 2025 National Day holiday and rolled over; the Art. 76 report is due 60 days from that.
+func TestOpinionServedByAnnouncement(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-06-02", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-06-03")}, Procedure: Ordinary}))
+	f.at("2025-12-31")
+	c = must(t)(f.svc.IssueOpinion(f.ctx, staff, c.ID, OpinionInput{Step: Step{On: date("2025-09-01")}, RecipientID: f.organ("990121-GAJ").ID, Content: "执法程序不规范"}))
+	d, _ := f.svc.Detail(f.ctx, staff, c.ID)
+	// Provisional: 09-01 + 60 = 10-31 (Friday).
+	eq(t, "report due (provisional)", d.Opinions[0].ReportDue, "2025-10-31")
+	if _, err := f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-09-03")}, Doc: ServedOpinion, Method: ServePublic, OpinionID: d.Opinions[0].ID}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("公告送达 without its reason must be refused, got %v", err)
+	}
+	must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-09-03"), Note: "受送达人拒收，经公告送达"}, Doc: ServedOpinion, Method: ServePublic, OpinionID: d.Opinions[0].ID}))
+	d, _ = f.svc.Detail(f.ctx, staff, c.ID)
+	// 09-03 + 30 = 10-03, inside the holiday 10-01..08 → 10-09; 10-09 + 60 = 12-08 (Monday).
+	eq(t, "opinion served", d.Opinions[0].ReceivedOn, "2025-10-09")
+	eq(t, "report due", d.Opinions[0].ReportDue, "2025-12-08")
+	if len(d.Services) != 1 || d.Services[0].Method != ServePublic || d.Services[0].EventOn.String() != "2025-09-03" {
+		t.Errorf("service record %+v", d.Services)
+	}
+}
+
+// The decision served on the applicant: the period to sue runs from its receipt (行政诉讼法第四十五条).
+func TestDecisionServiceShowsPeriodToSue(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-01-02", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-01-03")}, Procedure: Ordinary}))
+	must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: "2025-01-10", Record: "听取了双方意见"}))
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-01-24")}, Outcome: Revoke}))
+	// Posted 01-24, signed for 01-26 (the make-up Sunday): + 15 = 02-10 (Monday).
+	must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-01-26")}, Doc: ServedDecision, Method: ServePost}))
+	d, _ := f.svc.Detail(f.ctx, staff, c.ID)
+	found := false
+	for _, v := range d.Deadlines {
+		if strings.Contains(v.Basis, "行政诉讼法》第四十五条") {
+			found = true
+			eq(t, "period to sue", v.Due, "2025-02-10")
+		}
+	}
+	if !found {
+		t.Error("the case page does not show the period to sue")
+	}
+}
+
+// Art. 62: the approved extension (here 20 days, not 30) runs from the end of the original period as
+// the law ends it; the original period ends in the 2025 Spring Festival and rolls over.
+func TestExtensionRunsFromRolledEndAcrossSpringFestival(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2024-11-28", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-12-02")}, Procedure: Ordinary}))
+	// 12-02 + 60 = 2025-01-31, inside the holiday 01-28..02-04 → Wed 02-05.
+	eq(t, "decision due", c.Due.Decision, "2025-02-05")
+	c = must(t)(f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2025-01-20"), Note: "需要鉴定"}, Days: 20, Approver: "李主任"}))
+	// 02-05 + 20 = 02-25 (Tuesday); acceptance + 80 days would have given 02-20.
+	eq(t, "decision due after extension", c.Due.Decision, "2025-02-25")
+	if c.Extension != 20 {
+		t.Errorf("approved length %d, want 20", c.Extension)
+	}
+	ds := f.docsOf(c.ID, DocExtensionNotice)
+	if len(ds) != 1 || !strings.Contains(ds[0].Body, "延长二十日") || !strings.Contains(ds[0].Body, "2025年2月25日") {
+		t.Errorf("延期通知书 must print the approved length and the new date:\n%v", ds)
+	}
+	must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: "2025-01-10", Record: "听取了双方意见"}))
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-02-24")}, Outcome: Uphold}))
+	if c.DecisionDue.String() != "2025-02-25" {
+		t.Errorf("frozen due %s", c.DecisionDue)
+	}
+}
+
+// A simplified case converted to the ordinary procedure (Art. 55) has the ordinary 60 days from
+// acceptance, and its extension runs from their rolled end: here across the 2025 National Day.
+func TestConvertedCaseExtensionAcrossNationalDay(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	f.at("2025-12-31")
+	c := f.register(staff, "2025-08-01", 500, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-08-04")}, Procedure: Simplified, SimplifiedGround: 3}))
+	// 08-04 + 30 = 09-03 (Wednesday).
+	eq(t, "simplified due", c.Due.Decision, "2025-09-03")
+	c = must(t)(f.svc.Convert(f.ctx, staff, c.ID, ConvertInput{Step: Step{On: date("2025-08-20"), Note: "案情复杂"}, Approver: "李主任"}))
+	// 08-04 + 60 = 10-03, inside the holiday 10-01..08 → Thu 10-09.
+	eq(t, "ordinary due", c.Due.Decision, "2025-10-09")
+	c = must(t)(f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2025-09-30"), Note: "需要鉴定"}, Days: 30, Approver: "李主任"}))
+	// 10-09 + 30 = 11-08, a Saturday → Mon 11-10 (acceptance + 90 = 11-02, a Sunday, would give 11-03).
+	eq(t, "due after extension", c.Due.Decision, "2025-11-10")
+}
+
+// docsOf lists the drafted documents of a kind.
+func (f *fixture) docsOf(caseID, kind string) []Document {
+	f.t.Helper()
+	all, err := f.svc.docs.List(f.ctx, f.svc.db, caseID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []Document
+	for _, d := range all {
+		if d.Kind == kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}

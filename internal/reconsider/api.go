@@ -69,6 +69,9 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("send_copy", "发送申请书副本", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.SendCopy(ctx, p, id, *in)
 		}),
+		action.New("application_facts", "申请期限情况", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ApplicationFactsInput) (*Case, error) {
+			return s.RecordApplicationFacts(ctx, p, id, *in)
+		}).Done("已记录申请期限情况"),
 		action.New("serve", "记录送达", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ServeInput) (*Case, error) {
 			return s.RecordService(ctx, p, id, *in)
 		}).Done("已记录送达，相关期限自送达之日起计算"),
@@ -202,6 +205,21 @@ type deadlineJSON struct {
 	Period string `json:"period"`
 	Basis  string `json:"basis"`
 	Start  string `json:"start"`
+	// The period runs from a receipt not yet recorded: the date is estimated from the sending (待送达).
+	Provisional bool `json:"provisional"`
+}
+
+// periodJSON is the finding on the application period (Arts. 20–21).
+type periodJSON struct {
+	Known   bool     `json:"known"`
+	FiledOn string   `json:"filed_on"`
+	Start   string   `json:"start"`
+	Due     string   `json:"due"`
+	Cap     string   `json:"cap"`
+	Bar     string   `json:"bar"`
+	InTime  bool     `json:"in_time"`
+	Barred  bool     `json:"barred"`
+	Rules   []string `json:"rules"`
 }
 
 type eventJSON struct {
@@ -262,20 +280,21 @@ type documentJSON struct {
 }
 
 type detailJSON struct {
-	Case            caseJSON           `json:"case"`
-	Deadlines       []deadlineJSON     `json:"deadlines"`
-	Events          []eventJSON        `json:"events"`
-	Suspensions     []suspensionJSON   `json:"suspensions"`
-	Hearings        []hearingJSON      `json:"hearings"`
-	Parties         []partyJSON        `json:"parties"`
-	Opinions        []opinionJSON      `json:"opinions"`
-	Documents       []documentJSON     `json:"documents"`
-	Attachments     []files.Attachment `json:"attachments"`
-	ReplyText       string             `json:"reply_text"`
-	LateApplication bool               `json:"late_application"`
-	ApplicationDue  string             `json:"application_due"`
-	CanEdit         bool               `json:"can_edit"`
-	CanReply        bool               `json:"can_reply"`
+	Case              caseJSON           `json:"case"`
+	Deadlines         []deadlineJSON     `json:"deadlines"`
+	Events            []eventJSON        `json:"events"`
+	Suspensions       []suspensionJSON   `json:"suspensions"`
+	Hearings          []hearingJSON      `json:"hearings"`
+	Parties           []partyJSON        `json:"parties"`
+	Opinions          []opinionJSON      `json:"opinions"`
+	Documents         []documentJSON     `json:"documents"`
+	Attachments       []files.Attachment `json:"attachments"`
+	ReplyText         string             `json:"reply_text"`
+	LateApplication   bool               `json:"late_application"`
+	ApplicationDue    string             `json:"application_due"`
+	ApplicationPeriod periodJSON         `json:"application_period"`
+	CanEdit           bool               `json:"can_edit"`
+	CanReply          bool               `json:"can_reply"`
 }
 
 func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (detailJSON, error) {
@@ -284,7 +303,7 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 		Deadlines: []deadlineJSON{}, Events: []eventJSON{}, Suspensions: []suspensionJSON{}, Hearings: []hearingJSON{},
 		Parties: []partyJSON{}, Opinions: []opinionJSON{}, Documents: []documentJSON{}, Attachments: []files.Attachment{}}
 	for _, x := range d.Deadlines {
-		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start})
+		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start, x.Provisional})
 	}
 	for _, e := range d.Events {
 		out.Events = append(out.Events, eventJSON{At: e.At, On: e.On.String(), Actor: e.ActorName, Action: e.Action, ActionLabel: actionLabel(e.Action),
@@ -315,9 +334,15 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 	if out.ReplyText, err = m.svc.ReplyText(ctx, p, c.ID); err != nil {
 		return out, err
 	}
-	var due calendar.Date
-	out.LateApplication, due = m.svc.LateApplication(c)
-	out.ApplicationDue = due.String()
+	t, _, err := m.svc.Timeliness(ctx, m.svc.db, c)
+	if err != nil {
+		return out, err
+	}
+	out.LateApplication, out.ApplicationDue = (t.Known || t.Barred) && !t.InTime, t.Due.String()
+	out.ApplicationPeriod = periodJSON{t.Known, t.FiledOn.String(), t.Start.String(), t.Due.String(), t.Cap.String(), t.Bar.String(), t.InTime, t.Barred, t.Rules}
+	if out.ApplicationPeriod.Rules == nil {
+		out.ApplicationPeriod.Rules = []string{}
+	}
 	return out, nil
 }
 
@@ -419,7 +444,10 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	late, due := m.svc.LateApplication(c)
+	late, due, err := m.svc.LateApplication(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/v1/reconsider/cases/"+rec.CaseID)
 	return web.WriteJSON(w, http.StatusCreated, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
 }

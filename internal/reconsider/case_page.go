@@ -7,7 +7,6 @@ import (
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/auth"
-	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
@@ -52,8 +51,8 @@ type casePage struct {
 	Today        string
 	Urgency      web.Urgency
 	NextName     string
-	Late         bool
-	LateDue      calendar.Date
+	Period       Timeliness // Arts. 20–21
+	PeriodFacts  ApplicationFacts
 	ReplyText    string
 	Events       []eventView
 	Suspensions  []pauseView
@@ -199,6 +198,9 @@ func available(d *Detail) map[string]bool {
 			(c.State == StateConcluded && c.Outcome.Decision() && c.DecisionServedOn.IsZero()) {
 			on("serve")
 		}
+		if c.State.Open() {
+			on("application_facts")
+		}
 		on("upload")
 	}
 	if replyOpen && d.CanReply && c.ReplyProvisional() {
@@ -233,7 +235,9 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)
 	}
-	pg.Late, pg.LateDue = m.svc.LateApplication(c)
+	if pg.Period, pg.PeriodFacts, err = m.svc.Timeliness(ctx, m.svc.db, c); err != nil {
+		return err
+	}
 	if pg.ReplyText, err = m.svc.ReplyText(ctx, p, id); err != nil {
 		return err
 	}

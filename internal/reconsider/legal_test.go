@@ -217,3 +217,82 @@ func (f *fixture) docsOf(caseID, kind string) []Document {
 	}
 	return out
 }
+
+// Arts. 20–21 and 民事诉讼法第八十五条 on hand-counted dates.
+func TestApplicationPeriod(t *testing.T) {
+	cal := calendar.Default()
+	mk := func(channel Channel, act, learned, received string) *Case {
+		c := &Case{Channel: channel, ReceivedOn: date(received), LearnedOn: date(learned)}
+		if act != "" {
+			c.ActDate = date(act)
+		}
+		return c
+	}
+	cases := []struct {
+		name        string
+		c           *Case
+		f           ApplicationFacts
+		due         string
+		inTime      bool
+		barred      bool
+		ruleMention string
+	}{
+		// 2024-12-01 + 60 = 2025-01-30, inside the Spring Festival holiday 01-28..02-04 → Wed 02-05.
+		{"last day after the holiday", mk(ChannelInPerson, "2024-11-28", "2024-12-01", "2025-02-05"), ApplicationFacts{}, "2025-02-05", true, false, "第二十条第一款"},
+		{"one day late", mk(ChannelInPerson, "2024-11-28", "2024-12-01", "2025-02-06"), ApplicationFacts{}, "2025-02-05", false, false, "第二十条第一款"},
+		// Posted on the last day, received two days later: in time (期满前交邮的，不算过期).
+		{"posted on the last day", mk(ChannelPost, "2024-11-28", "2024-12-01", "2025-02-07"), ApplicationFacts{PostedOn: date("2025-02-05")}, "2025-02-05", true, false, "第八十五条第四款"},
+		// A flood 07-20..07-29 (10 days lost): 07-01 + 60 + 10 = 09-09 (Tuesday); without it 08-30 (Sat) → 09-01.
+		{"obstacle", mk(ChannelInPerson, "2025-06-30", "2025-07-01", "2025-09-09"), ApplicationFacts{ObstacleFrom: date("2025-07-20"), ObstacleTo: date("2025-07-29"), ObstacleReason: "洪灾"}, "2025-09-09", true, false, "第二十条第二款"},
+		{"no obstacle", mk(ChannelInPerson, "2025-06-30", "2025-07-01", "2025-09-02"), ApplicationFacts{}, "2025-09-01", false, false, "第二十条第一款"},
+		// Art. 20 para 3: knew the act 2024-09-20, learned of the right 2025-08-15 (+60 = 10-14), but the cap is
+		// 2025-09-20, a Saturday → Mon 09-22.
+		{"not told, capped at one year", mk(ChannelInPerson, "2024-09-19", "2024-09-20", "2025-09-22"), ApplicationFacts{NotTold: true, RightsKnownOn: date("2025-08-15")}, "2025-09-22", true, false, "第二十条第三款"},
+		{"not told, past the cap", mk(ChannelInPerson, "2024-09-19", "2024-09-20", "2025-09-23"), ApplicationFacts{NotTold: true, RightsKnownOn: date("2025-08-15")}, "2025-09-22", false, false, "最长不得超过一年"},
+		// Learned of the right 2024-11-10: + 60 = 2025-01-09 (Thursday), before the cap.
+		{"not told, learned early", mk(ChannelInPerson, "2024-09-19", "2024-09-20", "2025-01-09"), ApplicationFacts{NotTold: true, RightsKnownOn: date("2024-11-10")}, "2025-01-09", true, false, "第二十条第三款"},
+		// Art. 21: act of 2020-02-29, five years end 2025-02-28 (民法典第二百零二条: no 29 February); learned 02-20,
+		// applied 03-03, inside the 60 days but barred.
+		{"barred after five years", mk(ChannelInPerson, "2020-02-29", "2025-02-20", "2025-03-03"), ApplicationFacts{}, "2025-04-21", false, true, "第二十一条"},
+		{"immovable: twenty years", mk(ChannelInPerson, "2020-02-29", "2025-02-20", "2025-03-03"), ApplicationFacts{Immovable: true}, "2025-04-21", true, false, "二十年"},
+	}
+	for _, tc := range cases {
+		got := ApplicationPeriod(tc.c, tc.f, cal)
+		if got.Due.String() != tc.due || got.InTime != tc.inTime || got.Barred != tc.barred {
+			t.Errorf("%s: due %s in time %v barred %v, want %s %v %v", tc.name, got.Due, got.InTime, got.Barred, tc.due, tc.inTime, tc.barred)
+		}
+		if !strings.Contains(strings.Join(got.Rules, "\n"), tc.ruleMention) {
+			t.Errorf("%s: the rules applied do not name %q: %v", tc.name, tc.ruleMention, got.Rules)
+		}
+	}
+	if got := AddYears(date("2024-02-29"), 1); got.String() != "2025-02-28" {
+		t.Errorf("AddYears(2024-02-29, 1) = %s", got)
+	}
+}
+
+// The facts are recorded on the case and the case page shows the rule applied; never a refusal.
+func TestRecordApplicationFacts(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2024-03-05", 0, "行政处罚") // knew the act 2024-01-03: 60 days end 03-03 (Sun) → 03-04
+	late, due, err := f.svc.LateApplication(f.ctx, c)
+	if err != nil || !late || due.String() != "2024-03-04" {
+		t.Fatalf("late %v due %s err %v", late, due, err)
+	}
+	if _, err := f.svc.RecordApplicationFacts(f.ctx, staff, c.ID, ApplicationFactsInput{Step: Step{On: date("2024-03-05")}, ObstacleFrom: "2024-02-01"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("an obstacle without its end and reason must be refused, got %v", err)
+	}
+	if _, err := f.svc.RecordApplicationFacts(f.ctx, staff, c.ID, ApplicationFactsInput{Step: Step{On: date("2024-03-05")}, PostedOn: "2024-03-01"}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a postmark on an application handed in must be refused, got %v", err)
+	}
+	// Hospitalised 02-20..02-21: two days not counted → 03-03 + 2 = 03-05 (Tuesday).
+	c = must(t)(f.svc.RecordApplicationFacts(f.ctx, staff, c.ID, ApplicationFactsInput{Step: Step{On: date("2024-03-05")},
+		ObstacleFrom: "2024-02-20", ObstacleTo: "2024-02-21", ObstacleReason: "住院治疗"}))
+	if c.State != StateReceived {
+		t.Errorf("recording the facts never refuses the application: state %s", c.State)
+	}
+	late, due, _ = f.svc.LateApplication(f.ctx, c)
+	if late || due.String() != "2024-03-05" {
+		t.Errorf("with the obstacle: late %v due %s, want in time by 2024-03-05", late, due)
+	}
+}

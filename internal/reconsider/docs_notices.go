@@ -237,8 +237,25 @@ func (w *writer) outcomeText() string {
 		return "驳回申请人的行政复议请求。"
 	case DismissApplication:
 		return "驳回申请人的行政复议申请。"
+	case AgreementLiability:
+		return "被申请人应当承担【依法订立、继续履行、采取补救措施或者赔偿损失】等责任" + remake + "。"
+	case AgreementCompensation:
+		return "被申请人应当依法给予申请人合理补偿【请写明补偿内容】" + remake + "。"
 	}
 	return "【请写明决定内容】"
+}
+
+// compensationText is the Art. 72 part decided with the main decision.
+func (w *writer) compensationText() string {
+	switch w.c.Compensation {
+	case CompensationAward:
+		return "被申请人依法给予申请人赔偿【请写明赔偿方式和数额】（" + law + "第七十二条第一款）。"
+	case CompensationDismiss:
+		return "驳回申请人的行政赔偿请求（" + law + "第七十二条第一款）。"
+	case CompensationReturn:
+		return "责令被申请人【返还财产／解除对财产的查封、扣押、冻结措施／赔偿相应的价款】（" + law + "第七十二条第二款）。"
+	}
+	return ""
 }
 
 // noReply reports a decision under Art. 70 (the respondent did not reply).
@@ -273,6 +290,7 @@ func (w *writer) decision() string {
 		reasons,
 		"依照"+basis+"的规定，本机关决定：",
 		w.outcomeText(),
+		w.compensationText(),
 		w.remedy())
 }
 

@@ -50,6 +50,46 @@ type DecideInput struct {
 	Outcome        Outcome `json:"outcome" required:"true"`
 	PerformanceDue string  `json:"performance_due"` // the time limit set for the respondent (re-make, perform), if any
 	NoReply        bool    `json:"no_reply"`        // decided under Art. 70 because the respondent did not reply
+	// Art. 72: a compensation claim made with the application is decided with the decision.
+	CompensationClaimed bool         `json:"compensation_claimed"`
+	Compensation        Compensation `json:"compensation"`
+	// Art. 49: the reason the parties' views could not be heard, when none were heard (ordinary procedure).
+	WrittenReview string `json:"written_review"`
+}
+
+// checkCompensation applies Art. 72 to the decision's outcome.
+func checkCompensation(in DecideInput) error {
+	switch in.Compensation {
+	case CompensationNone:
+		if in.CompensationClaimed {
+			return fault.Field("compensation", "申请人一并提出行政赔偿请求的，应当在作出行政复议决定时同时决定给予赔偿或者驳回行政赔偿请求（第七十二条第一款）")
+		}
+	case CompensationAward:
+		if !in.CompensationClaimed {
+			return fault.Field("compensation", "申请人未提出行政赔偿请求的，不能决定给予赔偿；可依第七十二条第二款责令返还财产或者赔偿相应的价款")
+		}
+		switch in.Outcome {
+		case Revoke, PartialRevoke, Vary, DeclareUnlawful, DeclareVoid:
+		default:
+			return fault.Field("compensation", "给予赔偿应当在决定撤销、部分撤销、变更行政行为或者确认行政行为违法、无效时同时决定（第七十二条第一款）")
+		}
+	case CompensationDismiss:
+		if !in.CompensationClaimed {
+			return fault.Field("compensation", "申请人未提出行政赔偿请求，无需驳回")
+		}
+	case CompensationReturn:
+		if in.CompensationClaimed {
+			return fault.Field("compensation", "申请人已提出行政赔偿请求的，应当决定给予赔偿或者驳回行政赔偿请求（第七十二条第一款）")
+		}
+		switch in.Outcome {
+		case Revoke, PartialRevoke, Vary:
+		default:
+			return fault.Field("compensation", "责令返还财产或者解除查封、扣押、冻结，应当在决定撤销、部分撤销或者变更相关行政行为时同时决定（第七十二条第二款）")
+		}
+	default:
+		return fault.Field("compensation", "赔偿决定无效：应为给予赔偿、驳回行政赔偿请求或责令返还财产")
+	}
+	return nil
 }
 
 // Decide concludes the case with a decision of Arts. 63–69, 70 or 33.
@@ -64,6 +104,10 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			return nil, fault.Field("outcome", "被申请人不答复的，依第七十条应决定撤销、部分撤销、确认违法、确认无效或者责令履行")
 		}
 	}
+	if err := checkCompensation(in); err != nil {
+		return nil, err
+	}
+	in.WrittenReview = strings.TrimSpace(in.WrittenReview)
 	var perf calendar.Date
 	if strings.TrimSpace(in.PerformanceDue) != "" {
 		d, err := calendar.ParseDate(strings.TrimSpace(in.PerformanceDue))
@@ -80,6 +124,9 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			if err := s.cases.InState(string(c.State), string(StateInReview)); err != nil {
 				return err
 			}
+			if err := in.Outcome.Allowed(c.ActType); err != nil {
+				return fault.Field("outcome", err.Error())
+			}
 			if in.NoReply {
 				if err := s.checkNoReply(c, in.On); err != nil {
 					return err
@@ -94,7 +141,7 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			if err := s.conclude(ctx, tx, c, in.On, in.Outcome); err != nil {
 				return err
 			}
-			c.PerformanceDue = perf
+			c.PerformanceDue, c.Compensation = perf, in.Compensation
 			if in.NoReply {
 				c.CloseReason = "被申请人未依法提出书面答复、提交证据依据（第七十条）"
 			}

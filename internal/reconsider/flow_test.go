@@ -325,12 +325,20 @@ func TestHearingNotice(t *testing.T) {
 func TestEveryDecisionTypeAndMediationTermination(t *testing.T) {
 	f := newFixture(t)
 	staff := f.login("qs_fy")
-	accepted := func() *Case {
-		c := f.register(staff, "2024-05-06", 0, "行政处罚")
+	acceptedAs := func(actType string) *Case {
+		c := f.register(staff, "2024-05-06", 0, actType)
 		return must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-05-07")}, Procedure: Ordinary}))
 	}
+	accepted := func() *Case { return acceptedAs("行政处罚") }
 	for _, o := range Outcomes {
-		c := accepted()
+		actType := "行政处罚"
+		switch o {
+		case DismissRequest:
+			actType = ActTypeNonPerformance // Art. 69
+		case AgreementLiability, AgreementCompensation:
+			actType = "行政协议" // Art. 71
+		}
+		c := acceptedAs(actType)
 		switch o {
 		case Mediation:
 			c = must(t)(f.svc.Mediate(f.ctx, staff, c.ID, MediateInput{Step: Step{On: date("2024-06-01")}, Agreement: "被申请人减少罚款"}))

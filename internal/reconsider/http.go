@@ -56,7 +56,7 @@ type selectOption struct{ Value, Label string }
 
 type selectOptions struct {
 	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
-	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels, ServiceMethods []selectOption
+	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels, ServiceMethods, Compensations []selectOption
 }
 
 var formOptions = func() *selectOptions {
@@ -88,6 +88,13 @@ var formOptions = func() *selectOptions {
 	o.Simplified = numbered(SimplifiedGrounds)
 	o.Suspend = numbered(SuspendGrounds)
 	o.Terminate = numbered(TerminateGrounds)
+	for _, c := range []Compensation{CompensationAward, CompensationDismiss, CompensationReturn} {
+		art := "（第七十二条第一款）"
+		if c == CompensationReturn {
+			art = "（第七十二条第二款）"
+		}
+		o.Compensations = append(o.Compensations, selectOption{string(c), c.Label() + art})
+	}
 	for _, m := range ServiceMethods {
 		o.ServiceMethods = append(o.ServiceMethods, selectOption{string(m), m.Label()})
 	}

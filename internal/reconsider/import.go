@@ -307,11 +307,14 @@ func checkRow(r *ledger.Row, today calendar.Date) {
 		}
 		if outcomeText != "" {
 			o, ok := ParseOutcome(outcomeText)
-			if !ok {
-				var labels []string
-				for _, o := range Outcomes {
-					labels = append(labels, o.Label())
-				}
+			var labels []string
+			for _, o := range Outcomes {
+				labels = append(labels, o.Label())
+			}
+			switch {
+			case outcomeText == "驳回": // two different decisions of the law: never guess which
+				bad(colOutcome, "「驳回」含义不明：申请人认为被申请人不履行法定职责、被申请人没有相应职责或者已经履行的，填“驳回复议请求”（第六十九条）；受理后发现不符合受理条件的，填“驳回申请”（第三十三条）。可填："+strings.Join(labels, "、"))
+			case !ok:
 				bad(colOutcome, "「"+outcomeText+"」不是可用的结案方式，可填："+strings.Join(labels, "、"))
 			}
 			row.outcome = o

@@ -38,6 +38,7 @@ func TestImportBadLedger(t *testing.T) {
 	}
 	acts := strings.Join(ActTypes, "、")
 	fields := strings.Join(Fields, "、")
+	outcomes := "维持、撤销、部分撤销、变更、确认违法、确认无效、责令履行、驳回复议请求、驳回申请、调解、终止、责令承担协议责任、责令给予补偿"
 	want := []string{
 		"第3行「受理日期」：日期格式应为 YYYY-MM-DD",
 		"第4行「受理日期」：受理日期不能早于收件日期（2025-03-10）",
@@ -53,14 +54,15 @@ func TestImportBadLedger(t *testing.T) {
 		"第12行「结案日期」：日期不能晚于今天（2026-03-31）",
 		"第13行「受理日期」：审查结果为受理的，须填写受理日期",
 		"第14行「延期」：应为 是 或 否",
-		"第15行「结案方式」：「撤诉」不是可用的结案方式，可填：维持、撤销、部分撤销、变更、确认违法、确认无效、责令履行、驳回复议请求、驳回申请、调解、终止",
+		"第15行「结案方式」：「撤诉」不是可用的结案方式，可填：" + outcomes,
 		"第16行「结案日期」：补正中的申请尚未办结，不应填写结案日期",
 		"第17行「申请人类型」：应为 自然人、法人、其他组织 之一",
+		"第18行「结案方式」：「驳回」含义不明：申请人认为被申请人不履行法定职责、被申请人没有相应职责或者已经履行的，填“驳回复议请求”（第六十九条）；受理后发现不符合受理条件的，填“驳回申请”（第三十三条）。可填：" + outcomes,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !strings.Contains(err.Error(), "17 处错误") {
+	if !strings.Contains(err.Error(), "18 处错误") {
 		t.Errorf("summary = %q", err.Error())
 	}
 	for table, q := range map[string]string{
@@ -373,7 +375,7 @@ func TestCLIImport(t *testing.T) {
 	f := ledgerFixture(t)
 	var out bytes.Buffer
 	err := CLIImport(f.ctx, f.svc, ImportArgs{Organ: "990121-GOV"}, []string{filepath.Join("testdata", "ledger_bad.csv")}, &out)
-	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 YYYY-MM-DD\n") || strings.Count(out.String(), "\n") != 17 {
+	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 YYYY-MM-DD\n") || strings.Count(out.String(), "\n") != 18 {
 		t.Errorf("bad ledger: err %v, output:\n%s", err, out.String())
 	}
 	out.Reset()

@@ -259,9 +259,9 @@ const bulkCaseCols = `id, organ_id, receipt_no, number, query_code_hash, channel
 	amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, amend_notice_on, amend_items, accepted_on, deemed,
 	copy_sent_on, reply_on, reply_late, extension_days, closed_on, outcome, close_reason, settled, corrected, decision_due,
 	performance_due, performed_on, due_accept, due_amend, due_copy, due_reply, due_decision, due_performance, next_due, next_rule,
-	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on`
+	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on, compensation, written_review`
 
-const bulkCaseColCount = 64
+const bulkCaseColCount = 66
 
 func bulkCaseValues(c *Case, sec sensitive) []any {
 	return []any{c.ID, c.OrganID, c.ReceiptNo, c.Number, sec.queryCodeHash, string(c.Channel), c.ReceivedOn.String(), string(c.State), string(c.Procedure), string(c.ApplicantKind), c.ApplicantName,
@@ -269,7 +269,7 @@ func bulkCaseValues(c *Case, sec sensitive) []any {
 		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), db.BoolInt(c.Deemed),
 		c.CopySentOn.String(), c.ReplyOn.String(), db.BoolInt(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, db.BoolInt(c.Settled), db.BoolInt(c.Corrected), c.DecisionDue.String(),
 		c.PerformanceDue.String(), c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
-		db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt, c.CopyServedOn.String(), c.AmendServedOn.String(), c.AmendExtraDays, c.DecisionServedOn.String()}
+		db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt, c.CopyServedOn.String(), c.AmendServedOn.String(), c.AmendExtraDays, c.DecisionServedOn.String(), string(c.Compensation), c.WrittenReview}
 }
 
 // bulkPlaceholders returns "(?, ?, …), (…)" for rows of n values.
@@ -280,7 +280,7 @@ func bulkPlaceholders(rows, n int) string {
 
 // insertCaseRows writes cases with one multi-row INSERT per 200 (secs may be nil: no personal data).
 func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensitive) error {
-	const per = 200 // 200 × 64 values stays under SQLite's and PostgreSQL's parameter limits
+	const per = 200 // 200 × 66 values stays under SQLite's and PostgreSQL's parameter limits
 	for start := 0; start < len(cases); start += per {
 		end := min(start+per, len(cases))
 		args := make([]any, 0, (end-start)*bulkCaseColCount)

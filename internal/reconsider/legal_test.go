@@ -296,3 +296,58 @@ func TestRecordApplicationFacts(t *testing.T) {
 		t.Errorf("with the obstacle: late %v due %s, want in time by 2024-03-05", late, due)
 	}
 }
+
+// Art. 69 limits 驳回复议请求 to non-performance claims; Art. 71 decisions are for 行政协议; Art. 72
+// compensation is decided with the main decision.
+func TestDecisionTypesTheLawAllows(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	accepted := func(actType string) *Case {
+		c := f.register(staff, "2025-03-03", 0, actType)
+		c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Ordinary}))
+		return must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "online", HeldOn: "2025-03-20", Record: "听取意见"}))
+	}
+	on := Step{On: date("2025-04-01")}
+	for _, act := range []string{"行政处罚", "行政强制", "行政许可"} {
+		c := accepted(act)
+		_, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: on, Outcome: DismissRequest})
+		if !errors.Is(err, fault.Invalid) || !strings.Contains(fault.Message(err), "第六十九条") {
+			t.Errorf("%s: 驳回复议请求 must be refused with its reason, got %v", act, err)
+		}
+	}
+	c := accepted(ActTypeNonPerformance)
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: on, Outcome: DismissRequest}))
+	if c.Outcome != DismissRequest {
+		t.Error(c.Outcome)
+	}
+	if _, err := f.svc.Decide(f.ctx, staff, accepted("行政处罚").ID, DecideInput{Step: on, Outcome: AgreementLiability}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("Art. 71 outside a 行政协议 case must be refused, got %v", err)
+	}
+	c = must(t)(f.svc.Decide(f.ctx, staff, accepted("行政协议").ID, DecideInput{Step: on, Outcome: AgreementLiability, PerformanceDue: "2025-05-30"}))
+	if !c.Outcome.DirectCorrection() || !c.Outcome.NeedsPerformance() || c.Outcome.Article() != "第七十一条第一款" {
+		t.Errorf("Art. 71 decision: %s %v %v", c.Outcome, c.Outcome.DirectCorrection(), c.Outcome.NeedsPerformance())
+	}
+	// Art. 72.
+	bad := []DecideInput{
+		{Step: on, Outcome: Uphold, CompensationClaimed: true},                                     // a claim must be decided
+		{Step: on, Outcome: Uphold, CompensationClaimed: true, Compensation: CompensationAward},    // award only with a corrective decision
+		{Step: on, Outcome: Revoke, Compensation: CompensationAward},                               // no claim, no award
+		{Step: on, Outcome: DeclareUnlawful, Compensation: CompensationReturn},                     // para 2 only with revoke/vary
+		{Step: on, Outcome: Revoke, CompensationClaimed: true, Compensation: CompensationReturn},   // a claim is decided under para 1
+		{Step: on, Outcome: Revoke, CompensationClaimed: true, Compensation: Compensation("much")}, // unknown
+	}
+	for i, in := range bad {
+		if _, err := f.svc.Decide(f.ctx, staff, accepted("行政处罚").ID, in); !errors.Is(err, fault.Invalid) {
+			t.Errorf("bad compensation %d accepted: %v", i, err)
+		}
+	}
+	c = must(t)(f.svc.Decide(f.ctx, staff, accepted("行政处罚").ID, DecideInput{Step: on, Outcome: Uphold, CompensationClaimed: true, Compensation: CompensationDismiss}))
+	ds := f.docsOf(c.ID, DocDecision)
+	if c.Compensation != CompensationDismiss || len(ds) != 1 || !strings.Contains(ds[0].Body, "驳回申请人的行政赔偿请求（《中华人民共和国行政复议法》第七十二条第一款）") {
+		t.Errorf("驳回行政赔偿请求 with the decision: %s %v", c.Compensation, ds)
+	}
+	c = must(t)(f.svc.Decide(f.ctx, staff, accepted("行政处罚").ID, DecideInput{Step: on, Outcome: Revoke, Compensation: CompensationReturn}))
+	if got, _ := f.svc.Get(f.ctx, staff, c.ID); got.Compensation != CompensationReturn {
+		t.Errorf("stored compensation %q", got.Compensation)
+	}
+}

@@ -37,7 +37,8 @@ import (
 // OutcomeCounts counts concluded cases by outcome; JSON lists every outcome, in statistics order.
 type OutcomeCounts map[Outcome]int
 
-// MarshalJSON writes all eleven outcomes, zeros included, in the order of Outcomes.
+// MarshalJSON writes every outcome, zeros included, in the order of Outcomes (the eleven older ones first,
+// then the two of Art. 71, so the keys readers know keep their meaning).
 func (oc OutcomeCounts) MarshalJSON() ([]byte, error) {
 	var b strings.Builder
 	b.WriteByte('{')

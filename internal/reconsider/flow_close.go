@@ -233,7 +233,7 @@ type TerminateInput struct {
 	Step
 	Ground    int  `json:"ground" required:"true"`
 	Settled   bool `json:"settled"`   // withdrawal after a settlement (和解, Art. 74)
-	Corrected bool `json:"corrected"` // the respondent corrected its act before the withdrawal
+	Corrected bool `json:"corrected"` // the respondent changed its act before the withdrawal (with or without 和解): an indirect correction
 }
 
 // Terminate ends the case without a decision.
@@ -243,6 +243,10 @@ func (s *Service) Terminate(ctx context.Context, p *auth.Principal, id string, i
 	}
 	if in.Settled && in.Ground != 1 {
 		return nil, fault.Field("settled", "和解后终止的，应为申请人撤回申请（第四十一条第一项）")
+	}
+	// A correction by the respondent counts (综合纠错率) only as the reason of a withdrawal.
+	if in.Corrected && in.Ground != 1 {
+		return nil, fault.Field("corrected", "被申请人改变行政行为后终止的，应为申请人撤回申请（第四十一条第一项）")
 	}
 	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "terminate", Step: &in.Step, From: from(StateInReview, StateSuspended),
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {

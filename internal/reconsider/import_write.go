@@ -68,6 +68,7 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 		now := db.Now()
 		var cases []*Case
 		var events []casework.Event
+		var pauseArgs []any
 		flush := func(done int) error {
 			if err := insertCaseRows(ctx, tx, cases, nil); err != nil {
 				return err
@@ -75,7 +76,10 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 			if err := insertEventRows(ctx, tx, events); err != nil {
 				return err
 			}
-			cases, events = cases[:0], events[:0]
+			if err := insertRows(ctx, tx, `INSERT INTO reconsider_pauses (id, case_id, from_on, to_on, ground, reason) VALUES `, 6, pauseArgs); err != nil {
+				return err
+			}
+			cases, events, pauseArgs = cases[:0], events[:0], pauseArgs[:0]
 			if progress != nil {
 				progress(done, len(rows))
 			}
@@ -87,6 +91,9 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 				c.HandlerID, c.HandlerName = p.UserID, p.Name
 			}
 			res.ByState[c.State]++
+			for _, pz := range r.pauses { // the ledger does not say which ground of Art. 39 applied
+				pauseArgs = append(pauseArgs, db.NewID(), c.ID, pz.From.String(), pz.To.String(), len(SuspendGrounds), "台账导入，中止情形未记载")
+			}
 			cases = append(cases, c)
 			events = append(events, evs...)
 			if len(cases) == importBatch {
@@ -171,16 +178,29 @@ func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal 
 		c.State, c.Procedure, c.AcceptedOn = StateInReview, r.proc, r.accepted
 		c.Number = numbers.caseNumber(r.accepted.Year)
 		ev(r.accepted, "accept", StateReceived, StateInReview, note+"；"+c.Procedure.Label())
-		if r.extended {
-			c.Extension = RuleDecision.MaxExtension
-			on, _, _ := cal.Due(RuleDecision, r.accepted, nil, 0)
-			if !r.closed.IsZero() && r.closed.Before(on) {
+		for _, pz := range r.pauses {
+			ev(pz.From, "suspend", StateInReview, StateSuspended, note)
+			if !pz.To.IsZero() && (r.closed.IsZero() || pz.To.Before(r.closed) || (r.outcome != Terminate && r.outcome != Mediation)) {
+				ev(pz.To, "resume", StateSuspended, StateInReview, note)
+			}
+		}
+		if r.extDays > 0 {
+			c.Extension = r.extDays
+			// Recorded on the last day of the original period (the latest an extension can be approved).
+			on, ok, _ := cal.Due(c.DecisionRule(), r.accepted, r.pauses, 0)
+			if !ok || (!r.closed.IsZero() && r.closed.Before(on)) {
 				on = r.closed
 			}
-			ev(on, "extend", StateInReview, StateInReview, fmt.Sprintf("延长%d日（台账记载）", c.Extension))
+			if on.IsZero() {
+				on = r.accepted
+			}
+			ev(on, "extend", c.State, c.State, fmt.Sprintf("延长%d日（台账记载）", c.Extension))
+		}
+		if n := len(r.pauses); n > 0 && r.pauses[n-1].To.IsZero() {
+			c.State = StateSuspended
 		}
 		if !r.closed.IsZero() {
-			c.DecisionDue, _, _ = DecisionDue(cal, c.DecisionRule(), r.accepted, nil, c.Extension)
+			c.DecisionDue, _, _ = DecisionDue(cal, c.DecisionRule(), r.accepted, r.pauses, c.Extension)
 			c.State, c.ClosedOn, c.Outcome = StateConcluded, r.closed, r.outcome
 			action := "decide"
 			switch r.outcome {
@@ -194,7 +214,8 @@ func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal 
 			ev(r.closed, action, StateInReview, StateConcluded, note+"；"+r.outcome.Label())
 		}
 	}
-	c.Due = ComputeDeadlines(c, nil, cal)
+	c.Due = ComputeDeadlines(c, r.pauses, cal)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].On.Before(evs[j].On) }) // the history in the order of its dates
 	return c, evs
 }
 

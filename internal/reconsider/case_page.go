@@ -52,6 +52,7 @@ type casePage struct {
 	Urgency      web.Urgency
 	NextName     string
 	Period       Timeliness // Arts. 20–21
+	ViewsHeard   bool       // Art. 49: a views session or 听证 held (not written)
 	PeriodFacts  ApplicationFacts
 	ReplyText    string
 	Events       []eventView
@@ -248,6 +249,9 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
 	}
 	for _, s := range d.Hearings {
+		if (s.Kind == HearingViews || s.Kind == HearingFormal) && s.Mode != "written" && !s.HeldOn.After(m.svc.Today()) {
+			pg.ViewsHeard = true
+		}
 		pg.Hearings = append(pg.Hearings, hearingView{Hearing: s, KindLabel: HearingKinds[s.Kind], ModeLabel: HearingModes[s.Mode]})
 	}
 	for _, x := range d.Parties {

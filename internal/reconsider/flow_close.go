@@ -127,6 +127,9 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			if err := in.Outcome.Allowed(c.ActType); err != nil {
 				return fault.Field("outcome", err.Error())
 			}
+			if err := s.checkViewsHeard(ctx, tx, c, in.On, in.WrittenReview); err != nil {
+				return err
+			}
 			if in.NoReply {
 				if err := s.checkNoReply(c, in.On); err != nil {
 					return err
@@ -147,6 +150,32 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 			}
 			return nil
 		}})
+}
+
+// checkViewsHeard applies Art. 49 before an ordinary-procedure decision: “适用普通程序审理的行政复议案件，
+// 行政复议机构应当当面或者通过互联网、电话等方式听取当事人的意见，并将听取的意见记录在案。因当事人原因不能听取意见的，
+// 可以书面审理。” Views count when heard (in person, online or by phone; a 听证 hears them too) by the
+// decision date; otherwise the reason on the party's side must be recorded.
+func (s *Service) checkViewsHeard(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date, reason string) error {
+	if c.Procedure != Ordinary {
+		return nil
+	}
+	hs, err := listHearings(ctx, tx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range hs {
+		if (h.Kind == HearingViews || h.Kind == HearingFormal) && h.Mode != "written" && !h.HeldOn.After(on) {
+			return nil
+		}
+	}
+	if reason != "" {
+		c.WrittenReview = reason
+	}
+	if c.WrittenReview == "" {
+		return fault.Field("written_review", "适用普通程序审理的案件，应当当面或者通过互联网、电话等方式听取当事人的意见并记录在案（第四十九条），本案尚未记录听取意见；因当事人原因不能听取意见的，请写明原因，书面审理")
+	}
+	return nil
 }
 
 // checkNoReply: Art. 70 applies to a respondent that “不按照本法第四十八条、第五十四条的规定提出书面答复”,

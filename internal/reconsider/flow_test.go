@@ -177,6 +177,7 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 		t.Errorf("a second extension beyond 30 days must be refused, got %v", err)
 	}
 
+	f.heard(c.ID, "2024-12-20")
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-01-10")}, Outcome: Revoke, PerformanceDue: "2025-02-28"}))
 	if c.State != StateConcluded || c.Outcome != Revoke || c.DecisionDue.String() != "2025-01-22" {
 		t.Fatalf("concluded: %s %s %s", c.State, c.Outcome, c.DecisionDue)
@@ -194,7 +195,7 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 	for _, e := range d.Events {
 		actions = append(actions, e.Action)
 	}
-	want := []string{"register", "accept", "send_copy", "reply", "serve", "suspend", "resume", "extend", "decide", "performed"}
+	want := []string{"register", "accept", "send_copy", "reply", "serve", "suspend", "resume", "extend", "hearing", "decide", "performed"}
 	if len(actions) != len(want) {
 		t.Fatalf("events %v, want %v", actions, want)
 	}
@@ -345,6 +346,7 @@ func TestEveryDecisionTypeAndMediationTermination(t *testing.T) {
 		case Terminate:
 			c = must(t)(f.svc.Terminate(f.ctx, staff, c.ID, TerminateInput{Step: Step{On: date("2024-06-01")}, Ground: 1, Settled: true, Corrected: true}))
 		default:
+			f.heard(c.ID, "2024-05-20")
 			c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: o}))
 		}
 		if c.State != StateConcluded || c.Outcome != o {
@@ -527,6 +529,7 @@ func TestStepDatesFromText(t *testing.T) {
 	c = must(t)(f.svc.ReceiveAmendment(f.ctx, staff, c.ID, Step{OnText: "2024-10-09"}))
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{OnText: "2024-10-10"}, Procedure: Ordinary}))
 	eq(t, "accepted", c.AcceptedOn, "2024-10-10")
+	f.heard(c.ID, "2024-10-25")
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{OnText: "2024-11-01"}, Outcome: Uphold}))
 	eq(t, "closed", c.ClosedOn, "2024-11-01")
 	if _, err := f.svc.SendCopy(f.ctx, staff, c.ID, Step{OnText: "2024-13-01"}); !errors.Is(err, fault.Invalid) {

@@ -12,6 +12,14 @@ import (
 
 // Tests of issue 9: every date below is counted by hand on the 2024–2025 holiday notices.
 
+// heard records that the parties' views were heard by phone on the day (Art. 49).
+func (f *fixture) heard(id, on string) {
+	f.t.Helper()
+	if _, err := f.svc.RecordHearing(f.ctx, f.login("qs_fy"), id, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: on, Record: "电话听取双方意见"}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func (f *fixture) at(day string) {
 	d := date(day)
 	f.svc.SetClock(func() time.Time { return time.Date(d.Year, d.Month, d.Day, 10, 0, 0, 0, calendar.Shanghai()) })
@@ -79,6 +87,7 @@ func TestLiaisonSignatureAndArt70(t *testing.T) {
 	// 10-15 6, 10-16 7, 10-17 8, 10-20 9, 10-21 10.
 	eq(t, "reply due", c.Due.Reply, "2025-10-21")
 	f.at("2025-10-22")
+	f.heard(c.ID, "2025-10-15")
 	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-10-21")}, Outcome: Revoke, NoReply: true}); !errors.Is(err, fault.Invalid) {
 		t.Errorf("on the last day of the reply period Art. 70 does not apply yet, got %v", err)
 	}
@@ -350,4 +359,31 @@ func TestDecisionTypesTheLawAllows(t *testing.T) {
 	if got, _ := f.svc.Get(f.ctx, staff, c.ID); got.Compensation != CompensationReturn {
 		t.Errorf("stored compensation %q", got.Compensation)
 	}
+}
+
+// Art. 49: no ordinary-procedure decision before the parties' views are heard, unless the reason on
+// the party's side for a written review is recorded.
+func TestDecisionNeedsViewsHeard(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-03-03", 0, "行政处罚")
+	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Ordinary}))
+	on := Step{On: date("2025-04-01")}
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: on, Outcome: Uphold}); !errors.Is(err, fault.Invalid) || !strings.Contains(fault.Message(err), "第四十九条") {
+		t.Fatalf("a decision with no views heard must be refused under Art. 49, got %v", err)
+	}
+	// Written submissions are not hearing the views, and a hearing after the decision date does not count.
+	must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "written", HeldOn: "2025-03-20"}))
+	must(t)(f.svc.RecordHearing(f.ctx, staff, c.ID, HearingInput{Kind: HearingViews, Mode: "inperson", HeldOn: "2025-04-02"}))
+	if _, err := f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: on, Outcome: Uphold}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("written views or a later meeting do not satisfy Art. 49, got %v", err)
+	}
+	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: on, Outcome: Uphold, WrittenReview: "申请人电话、短信均无法联系，因申请人原因不能听取意见"}))
+	if got, _ := f.svc.Get(f.ctx, staff, c.ID); !strings.Contains(got.WrittenReview, "因申请人原因") {
+		t.Errorf("the reason for the written review is not recorded: %q", got.WrittenReview)
+	}
+	// The simplified procedure may be heard in writing (Art. 54 para 2): no such block.
+	s := f.register(staff, "2025-03-03", 200, "行政处罚")
+	s = must(t)(f.svc.Accept(f.ctx, staff, s.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Simplified, SimplifiedGround: 3}))
+	must(t)(f.svc.Decide(f.ctx, staff, s.ID, DecideInput{Step: Step{On: date("2025-03-20")}, Outcome: Uphold}))
 }

@@ -314,6 +314,21 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 			p.actType = "不履行法定职责"
 		}
 	}
+	if p.proc == Ordinary && p.hearingOn.IsZero() && p.outcome.Decision() {
+		// Art. 49: an ordinary-procedure decision follows hearing the parties' views; by phone the day after
+		// the reply (or the copy). Deterministic, so the demo's random draws do not move.
+		base := p.copyOn
+		if !p.replyOn.IsZero() {
+			base = p.replyOn
+		}
+		if base.IsZero() {
+			base = p.acceptOn
+		}
+		p.hearingOn = base.AddDays(1)
+		if p.hearingOn.After(p.concludeOn) {
+			p.hearingOn = p.concludeOn
+		}
+	}
 	if p.outcome.NeedsPerformance() {
 		p.perfDue = p.concludeOn.AddDays(between(r, 30, 60))
 		if r.IntN(100) < 85 || p.perfDue.AddDays(90).Before(today) { // a few recent ones are still awaited

@@ -48,6 +48,9 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("receive_amendment", "收到补正材料", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.ReceiveAmendment(ctx, p, id, *in)
 		}).WithFiles("补正材料"),
+		action.New("extend_amendment", "延长补正期限", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ExtendAmendmentInput) (*Case, error) {
+			return s.ExtendAmendment(ctx, p, id, *in)
+		}),
 		action.New("amendment_lapsed", "逾期未补正", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.AmendmentLapsed(ctx, p, id, *in)
 		}),

@@ -165,7 +165,7 @@ func available(d *Detail) map[string]bool {
 		case StateReceived:
 			on("request_amendment", "accept", "reject", "close_other", "add_party", "assign")
 		case StateAmending:
-			on("receive_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
+			on("receive_amendment", "extend_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
 		case StateInReview, StateSuspended:
 			on("hearing", "add_party", "mediate", "terminate", "opinion", "assign")
 			if c.State == StateInReview {

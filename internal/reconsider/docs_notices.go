@@ -89,14 +89,23 @@ func (w *writer) amendNotice() string {
 }
 
 func (w *writer) rejection() string {
-	ground, competent, _ := strings.Cut(w.c.CloseReason, "；有管辖权的行政复议机关：")
+	closeReason, prerequisite := strings.CutSuffix(w.c.CloseReason, prerequisiteMark)
+	ground, competent, _ := strings.Cut(closeReason, "；有管辖权的行政复议机关：")
 	reason := "经审查，本机关认为：" + trimEnd(ground) + "，该申请不符合" + law + "第三十条第一款规定的受理条件。"
 	if competent = trimEnd(competent); competent != "" {
 		reason += "该申请不属于本机关管辖，申请人可以向" + competent + "申请行政复议。"
 	}
+	// The remedy depends on whether reconsideration had to come first: Art. 34 gives 15 days from receipt to
+	// sue; otherwise the applicant keeps the lawsuit against the original act (行政诉讼法第四十四条第一款).
+	remedy := w.remedy()
+	if prerequisite {
+		remedy = "本案属于法律、行政法规规定应当先向行政复议机关申请行政复议的情形。申请人如不服本决定，可以依照" + law + "第三十四条的规定，自收到本决定书之日起十五日内，依法向人民法院提起行政诉讼。"
+	} else {
+		remedy += "申请人对原行政行为不服的，也可以依照《中华人民共和国行政诉讼法》的规定，就原行政行为依法向人民法院提起行政诉讼。"
+	}
 	return lines(w.parties(false), w.applied()+"。",
 		reason+"依照该法第三十条第二款的规定，本机关决定不予受理。",
-		w.remedy())
+		remedy)
 }
 
 func splitPanel(s string) []string {

@@ -161,7 +161,10 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 		t.Errorf("a reply on 10-23 is one working day late once the receipt on 10-09 is recorded: late=%v served=%s", c.ReplyLate, c.CopyServedOn)
 	}
 
-	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6}))
+	if _, err := f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6, ApplicantConsent: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("中止 for 和解 needs both parties' consent (Art. 39(6)), got %v", err)
+	}
+	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6, ApplicantConsent: true, RespondentConsent: true}))
 	if c.State != StateSuspended || !c.Due.Decision.IsZero() {
 		t.Fatalf("suspended case should have no decision date, got %s %s", c.State, c.Due.Decision)
 	}

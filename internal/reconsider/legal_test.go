@@ -387,3 +387,43 @@ func TestDecisionNeedsViewsHeard(t *testing.T) {
 	s = must(t)(f.svc.Accept(f.ctx, staff, s.ID, AcceptInput{Step: Step{On: date("2025-03-04")}, Procedure: Simplified, SimplifiedGround: 3}))
 	must(t)(f.svc.Decide(f.ctx, staff, s.ID, DecideInput{Step: Step{On: date("2025-03-20")}, Outcome: Uphold}))
 }
+
+// Art. 31 para 2: the 补正 period extended for a proper reason, across the 2025 Spring Festival.
+func TestAmendmentPeriodExtended(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c := f.register(staff, "2025-01-17", 0, "行政处罚")
+	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2025-01-20")}, "身份证明"))
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2025-01-20")}, Doc: ServedAmendNotice, Method: ServeDirect}))
+	// 01-21 1, 22 2, 23 3, 24 4, 01-26 (Sun, make-up) 5, 01-27 6, holiday 01-28..02-04, 02-05 7, 06 8, 07 9, 02-08 (Sat, make-up) 10.
+	eq(t, "amend due", c.Due.Amend, "2025-02-08")
+	if _, err := f.svc.ExtendAmendment(f.ctx, staff, c.ID, ExtendAmendmentInput{Step: Step{On: date("2025-02-07")}, Days: 5}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("an extension without its reason must be refused, got %v", err)
+	}
+	c = must(t)(f.svc.ExtendAmendment(f.ctx, staff, c.ID, ExtendAmendmentInput{Step: Step{On: date("2025-02-07"), Note: "申请人春节返乡，材料在原单位"}, Days: 5}))
+	// + 5 WD: 02-10, 11, 12, 13, 14.
+	eq(t, "amend due after extension", c.Due.Amend, "2025-02-14")
+	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2025-02-14")}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("not lapsed within the extended period, got %v", err)
+	}
+	must(t)(f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2025-02-17")}))
+}
+
+// The 不予受理决定书 tells the applicant the remedy that fits: Art. 34 where reconsideration comes first,
+// otherwise the lawsuit against the original act remains (行政诉讼法第四十四条第一款).
+func TestRejectionRemedy(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	plain := f.register(staff, "2025-03-03", 0, "行政处罚")
+	must(t)(f.svc.Reject(f.ctx, staff, plain.ID, RejectInput{Step: Step{On: date("2025-03-05")}, Ground: "超过法定申请期限且无正当理由"}))
+	first := f.register(staff, "2025-03-04", 0, "行政确认")
+	must(t)(f.svc.Reject(f.ctx, staff, first.ID, RejectInput{Step: Step{On: date("2025-03-05")}, Ground: "超过法定申请期限且无正当理由", Prerequisite: true}))
+	p := f.docsOf(plain.ID, DocRejection)
+	q := f.docsOf(first.ID, DocRejection)
+	if len(p) != 1 || !strings.Contains(p[0].Body, "就原行政行为依法向人民法院提起行政诉讼") || strings.Contains(p[0].Body, "第三十四条") {
+		t.Errorf("not 复议前置: the applicant may sue the original act:\n%v", p)
+	}
+	if len(q) != 1 || !strings.Contains(q[0].Body, "第三十四条的规定，自收到本决定书之日起十五日内") || strings.Contains(q[0].Body, "就原行政行为") || strings.Contains(q[0].Body, prerequisiteMark) {
+		t.Errorf("复议前置: Art. 34:\n%v", q)
+	}
+}

@@ -452,7 +452,8 @@ func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.Coun
 			return s.RecordHearing(ctx, who, id, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: p.hearingOn.String(), Record: "听取了申请人和被申请人的意见。"})
 		}},
 		{p.suspendOn, func() (*Case, error) {
-			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround})
+			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround,
+				ApplicantConsent: p.suspendGround == 6, RespondentConsent: p.suspendGround == 6})
 		}},
 		{p.resumeOn, func() (*Case, error) { return s.Resume(ctx, who, id, st(p.resumeOn)) }},
 		{p.extendOn, func() (*Case, error) {

@@ -220,8 +220,12 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 			to = p.resumeOn.String()
 			pauses[0].To = p.resumeOn
 		}
-		b.pauseArgs = append(b.pauseArgs, db.NewID(), c.ID, p.suspendOn.String(), to, p.suspendGround, "双方正在和解")
-		ev(p.suspendOn, "suspend", "双方正在和解", StateSuspended)
+		reason := "双方正在和解"
+		if p.suspendGround == 6 { // the consent Art. 39(6) requires, as the service records it
+			reason = "申请人、被申请人均同意中止。" + reason
+		}
+		b.pauseArgs = append(b.pauseArgs, db.NewID(), c.ID, p.suspendOn.String(), to, p.suspendGround, reason)
+		ev(p.suspendOn, "suspend", reason, StateSuspended)
 		if to == "" {
 			return b, nil
 		}

@@ -199,7 +199,7 @@ type Filing struct {
 	DocID       string
 	Round       int           // 1 = the first publication; 2 … = each re-publication after 继续有效
 	FromOn      calendar.Date // the publication the deadline counts from
-	BodyKind    string // gov / npc
+	BodyKind    string        // gov / npc
 	BodyName    string
 	BodyOrganID string
 	Days        int

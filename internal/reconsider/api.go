@@ -185,6 +185,24 @@ type caseJSON struct {
 	Version        int     `json:"version"`
 	CreatedAt      string  `json:"created_at"`
 	UpdatedAt      string  `json:"updated_at"`
+	// Receipts the periods count from (Arts. 31, 48; 行政诉讼法第四十五条); "" = not recorded (待送达).
+	CopyServedOn     string `json:"copy_served_on"`
+	AmendServedOn    string `json:"amend_served_on"`
+	AmendExtraDays   int    `json:"amend_extra_days"`
+	DecisionServedOn string `json:"decision_served_on"`
+	Compensation     string `json:"compensation"`   // Art. 72: award / dismiss / return / ""
+	WrittenReview    string `json:"written_review"` // Art. 49: why the views could not be heard
+}
+
+// serviceJSON is one recorded service (送达).
+type serviceJSON struct {
+	Doc       string `json:"doc"`
+	DocLabel  string `json:"doc_label"`
+	Method    string `json:"method"`
+	Recipient string `json:"recipient"`
+	EventOn   string `json:"event_on"`
+	ServedOn  string `json:"served_on"`
+	Basis     string `json:"basis"`
 }
 
 func (m *Module) caseJSON(c *Case) caseJSON {
@@ -199,7 +217,9 @@ func (m *Module) caseJSON(c *Case) caseJSON {
 		Extension: c.Extension, ClosedOn: c.ClosedOn.String(), Outcome: string(c.Outcome), OutcomeLabel: c.Outcome.Label(), CloseReason: c.CloseReason,
 		Settled: c.Settled, Corrected: c.Corrected, DecisionDue: c.DecisionDue.String(), PerformanceDue: c.PerformanceDue.String(),
 		PerformedOn: c.PerformedOn.String(), NextDue: c.Due.Next.String(), NextRule: c.Due.NextRule, NextName: ruleNames[c.Due.NextRule],
-		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		CopyServedOn: c.CopyServedOn.String(), AmendServedOn: c.AmendServedOn.String(), AmendExtraDays: c.AmendExtraDays,
+		DecisionServedOn: c.DecisionServedOn.String(), Compensation: string(c.Compensation), WrittenReview: c.WrittenReview}
 }
 
 type deadlineJSON struct {
@@ -296,6 +316,7 @@ type detailJSON struct {
 	LateApplication   bool               `json:"late_application"`
 	ApplicationDue    string             `json:"application_due"`
 	ApplicationPeriod periodJSON         `json:"application_period"`
+	Services          []serviceJSON      `json:"services"`
 	CanEdit           bool               `json:"can_edit"`
 	CanReply          bool               `json:"can_reply"`
 }
@@ -342,6 +363,10 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 		return out, err
 	}
 	out.LateApplication, out.ApplicationDue = (t.Known || t.Barred) && !t.InTime, t.Due.String()
+	out.Services = []serviceJSON{}
+	for _, x := range d.Services {
+		out.Services = append(out.Services, serviceJSON{string(x.Doc), x.Doc.Label(), string(x.Method), x.Recipient, x.EventOn.String(), x.ServedOn.String(), x.Method.Basis()})
+	}
 	out.ApplicationPeriod = periodJSON{t.Known, t.FiledOn.String(), t.Start.String(), t.Due.String(), t.Cap.String(), t.Bar.String(), t.InTime, t.Barred, t.Rules}
 	if out.ApplicationPeriod.Rules == nil {
 		out.ApplicationPeriod.Rules = []string{}

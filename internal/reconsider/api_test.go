@@ -173,6 +173,16 @@ func TestAPIMainPath(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,hearing,hearing,decide,performed" {
 		t.Errorf("events %s", got)
 	}
+	// The copy was never recorded as served: its reply deadline was provisional and the detail says so.
+	if cs, _ := detail["case"].(map[string]any); cs["copy_served_on"] != "" || cs["compensation"] != "" {
+		t.Errorf("service facts in the case JSON: %v", cs)
+	}
+	if svc, ok := detail["services"].([]any); !ok || len(svc) != 0 {
+		t.Errorf("services %v", detail["services"])
+	}
+	if ap, _ := detail["application_period"].(map[string]any); ap["known"] != true || ap["in_time"] != true || ap["due"] != "2025-08-01" {
+		t.Errorf("application period %v", detail["application_period"])
+	}
 	hearings, _ := detail["hearings"].([]any)
 	if len(hearings) != 2 || str(hearings[0].(map[string]any), "kind") != "views" || str(hearings[1].(map[string]any), "held_on") != "2025-07-07" {
 		t.Errorf("hearings %v", detail["hearings"])

@@ -53,6 +53,7 @@ type casePage struct {
 	NextName     string
 	Period       Timeliness // Arts. 20–21
 	ViewsHeard   bool       // Art. 49: a views session or 听证 held (not written)
+	NextEstimate bool       // the next deadline counts from a receipt not yet recorded: never 已逾期
 	PeriodFacts  ApplicationFacts
 	ReplyText    string
 	Events       []eventView
@@ -232,6 +233,7 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		}
 	}
 	pg.Staff = p.Can(PermRead)
+	pg.NextEstimate = provisionalMark(c) != ""
 	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)

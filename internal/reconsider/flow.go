@@ -29,6 +29,7 @@ func (s *Service) RequestAmendment(ctx context.Context, p *auth.Principal, id st
 				return fault.Field("on", fmt.Sprintf("补正通知应当自收到申请之日起五个工作日内发出（%s），期限已于 %s 届满", RuleAmendNotice.Basis, limit))
 			}
 			c.State, c.AmendNoticeOn, c.AmendItems = StateAmending, st.On, items
+			c.AmendServedOn, c.AmendExtraDays = calendar.Date{}, 0 // a new notice is served and extended afresh
 			return nil
 		}})
 }

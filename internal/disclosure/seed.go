@@ -2,6 +2,8 @@ package disclosure
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,6 +142,14 @@ func (s *Service) writeSeed(ctx context.Context, tx *db.Tx, rs []*Request, count
 	var reqArgs, consArgs, evArgs []any
 	for _, r := range rs {
 		key := r.OrganID + "/" + strconv.Itoa(r.ReceivedOn.Year)
+		if _, ok := counters[key]; !ok { // continue the organ's numbering of the year
+			var v int
+			err := tx.QueryRowContext(ctx, `SELECT value FROM counters WHERE organ_id = ? AND kind = 'disclosure.receipt' AND year = ?`, r.OrganID, r.ReceivedOn.Year).Scan(&v)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			counters[key] = v
+		}
 		counters[key]++
 		o, _ := s.org.Organ(r.OrganID)
 		r.ReceiptNo = receiptText(o, r.ReceivedOn.Year, counters[key])

@@ -69,6 +69,9 @@ type RequestJSON struct {
 	NextRule        string `json:"next_rule,omitempty"`
 	Reconsideration string `json:"reconsideration,omitempty"`
 	Litigation      string `json:"litigation,omitempty"`
+	DisputeRef      string `json:"dispute_ref,omitempty"`
+	ReconsiderCase  string `json:"reconsider_case_id,omitempty"`
+	LitigationRef   string `json:"litigation_ref,omitempty"`
 	Version         int    `json:"version"`
 }
 
@@ -80,7 +83,8 @@ func (m *Module) toJSON(r *Request) RequestJSON {
 		ExtensionDays: r.ExtensionDays, ExcludedDays: dl.Excluded, FeeAmount: r.FeeAmount, FeeDue: ds(r.FeeDue), FeePaused: r.FeePaused,
 		ReplyType: string(r.ReplyType), ReplyRow: r.Reply().Title(), ReplyBasis: r.ReplyBasis, RepliedOn: ds(r.RepliedOn), OnTime: r.OnTime,
 		DueAmendNotice: ds(dl.AmendNotice), DueReply: ds(dl.Reply), Paused: dl.Paused, NextDue: ds(dl.Next), NextRule: dl.NextRule,
-		Reconsideration: r.Reconsideration, Litigation: r.Litigation.String(), Version: r.Version}
+		Reconsideration: r.Reconsideration, Litigation: r.Litigation.String(), DisputeRef: r.DisputeRef, ReconsiderCase: r.ReconsiderCaseID,
+		LitigationRef: r.LitigationRef, Version: r.Version}
 }
 
 func (m *Module) mount() action.Mount[*Request] {

@@ -289,3 +289,33 @@ func TestListXLSX(t *testing.T) {
 		t.Errorf("bad filter: %d", w.Code)
 	}
 }
+
+// TestDisputeLinks: a 复议 with fazhi's case number links the request to that case (seen on the
+// request page); an external number is kept as entered; a number without a result is refused.
+func TestDisputeLinks(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	var caseID, number string
+	e.DB.QueryRowContext(t.Context(), `SELECT id, number FROM reconsider_cases WHERE respondent_id = ? AND number <> '' ORDER BY number LIMIT 1`, o.ID).Scan(&caseID, &number)
+	if caseID == "" {
+		t.Skip("the demo has no reconsideration case against this department")
+	}
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE organ_id = ? AND state = 'replied' ORDER BY receipt_no LIMIT 1`, o.ID).Scan(&id)
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number}); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("number without a result: %d", w.Code)
+	}
+	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "pending", "ref": number})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body, `"reconsider_case_id":"`+caseID+`"`) {
+		t.Fatalf("link: %d %s", w.Code, w.Body)
+	}
+	if p := staff.Get("/disclosure/requests/" + id); !strings.Contains(p.Body, `href="/reconsider/cases/`+caseID+`"`) {
+		t.Error("the request page does not link the case")
+	}
+	w = staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "upheld", "ref": "示范市政复〔2026〕9号",
+		"litigation": "after:pending", "litigation_ref": "（2026）示0121行初12号"})
+	if w.Code != http.StatusOK || strings.Contains(w.Body, "reconsider_case_id") || !strings.Contains(w.Body, "行初12号") {
+		t.Errorf("external: %d %s", w.Code, w.Body)
+	}
+}

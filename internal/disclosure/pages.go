@@ -213,20 +213,21 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 type detailPage struct {
-	R        *Request
-	Docs     []officialdoc.Document
-	Files    []files.Attachment
-	J        RequestJSON
-	D        Deadlines
-	Organ    string
-	Events   []casework.Event
-	Similar  []string
-	Actions  []string
-	Replies  []ReplyDef
-	Version  int
-	CanEdit  bool
-	Rules    []string
-	Channels []Channel
+	R          *Request
+	ReconLabel string
+	Docs       []officialdoc.Document
+	Files      []files.Attachment
+	J          RequestJSON
+	D          Deadlines
+	Organ      string
+	Events     []casework.Event
+	Similar    []string
+	Actions    []string
+	Replies    []ReplyDef
+	Version    int
+	CanEdit    bool
+	Rules      []string
+	Channels   []Channel
 }
 
 func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
@@ -254,7 +255,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 		}
 	}
 	o, _ := m.svc.org.Organ(req.OrganID)
-	dp := &detailPage{R: req, Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
+	dp := &detailPage{R: req, ReconLabel: DisputeLabel(req.Reconsideration), Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
 		Version: req.Version, CanEdit: p.Can(PermEdit),
 		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
 	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)

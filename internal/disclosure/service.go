@@ -22,15 +22,16 @@ import (
 
 // Service is the business layer of 依申请公开.
 type Service struct {
-	db       *db.DB
-	org      *org.Service
-	cal      func() *calendar.Calendar
-	cipher   *secure.FieldCipher
-	settings *settings.Store
-	now      func() time.Time
-	kind     casework.Kind[*Request]
-	docs     *officialdoc.Room[*Request] // the request's documents (docs.go)
-	normdoc  *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
+	db         *db.DB
+	org        *org.Service
+	cal        func() *calendar.Calendar
+	cipher     *secure.FieldCipher
+	settings   *settings.Store
+	now        func() time.Time
+	kind       casework.Kind[*Request]
+	docs       *officialdoc.Room[*Request] // the request's documents (docs.go)
+	normdoc    *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
+	reconsider ReconsiderLookup            // fazhi's reconsideration cases, for dispute links (nil: none)
 }
 
 // New builds the service.

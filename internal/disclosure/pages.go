@@ -93,7 +93,11 @@ type ListFilter struct {
 	State, Organ, ApplicantType, ReplyType string
 	DueWithin                              int // 0 = any
 	Overdue                                bool
+	Limit, Offset                          int // rows (0 = 50; at most 10,000, the export) and rows skipped
 }
+
+// pageSize is the list page's rows per page.
+const pageSize = 50
 
 type listPage struct {
 	Rows          []*Request
@@ -105,6 +109,8 @@ type listPage struct {
 	RuleLabel     func(string) string
 	ReplyTitleFor func(ReplyType) string
 	Query         string
+	Page          int
+	Prev, Next    string
 }
 
 // List reads the requests in p's scope that match f (newest first, at most 500).
@@ -131,7 +137,11 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	if f.Overdue {
 		add("next_due <> '' AND next_due < ?", today.String())
 	}
-	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT 500`, args...)
+	if f.Limit <= 0 {
+		f.Limit = pageSize
+	}
+	f.Limit, f.Offset = min(f.Limit, 10000), max(f.Offset, 0)
+	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset), args...)
 }
 
 // listFilter reads the list's filters from the query.
@@ -146,15 +156,23 @@ func listFilter(r *http.Request) (ListFilter, *web.FormError) {
 		}
 		f.DueWithin = n
 	}
+	if v := strings.TrimSpace(q.Get("page")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			fe.Add("page", "页码应为正整数")
+		}
+		f.Offset = (max(n, 1) - 1) * pageSize
+	}
 	return f, fe
 }
 
-// listXLSX exports the filtered list (the same rows as the page, at most 500), audited.
+// listXLSX exports every row of the filtered list (at most 10,000), audited.
 func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request) error {
 	f, fe := listFilter(r)
 	if err := fe.Err(); err != nil {
 		return err
 	}
+	f.Limit, f.Offset = 10000, 0
 	rows, err := m.svc.List(r.Context(), auth.From(r.Context()), f)
 	if err != nil {
 		return err
@@ -198,9 +216,23 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	if fe.Err() != nil {
 		return m.render(w, r, "requests", http.StatusUnprocessableEntity, "依申请公开", &listPage{States: States, Types: ApplicantTypes, Replies: Replies}, fe)
 	}
+	f.Limit = pageSize + 1 // one more tells whether a next page exists
 	rows, err := m.svc.List(r.Context(), p, f)
 	if err != nil {
 		return err
+	}
+	page := f.Offset/pageSize + 1
+	q := r.URL.Query()
+	link := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return "/disclosure/requests?" + q.Encode()
+	}
+	var prev, next string
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if len(rows) > pageSize {
+		rows, next = rows[:pageSize], link(page+1)
 	}
 	var organs []org.Organ
 	for _, o := range m.svc.org.All() {
@@ -209,7 +241,7 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return m.render(w, r, "requests", http.StatusOK, "依申请公开", &listPage{Rows: rows, Organs: organs, States: States, Types: ApplicantTypes,
-		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery}, fe)
+		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery, Page: page, Prev: prev, Next: next}, fe)
 }
 
 type detailPage struct {

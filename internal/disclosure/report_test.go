@@ -278,4 +278,10 @@ func TestSeedBulk(t *testing.T) {
 	if f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE receipt_no = ?`, r.ReceiptNo) != 1 || !strings.Contains(r.ReceiptNo, "〔"+strconv.Itoa(today.Year)+"〕") {
 		t.Errorf("receipt after the seed: %s", r.ReceiptNo)
 	}
+	// the list pages through all 121, newest first
+	first := must(f.svc.List(f.ctx, p, ListFilter{}))
+	last := must(f.svc.List(f.ctx, p, ListFilter{Offset: 100}))
+	if len(first) != pageSize || len(last) != 21 || first[0].ID != r.ID || last[20].ReceivedOn.After(first[49].ReceivedOn) {
+		t.Errorf("pages: %d, %d", len(first), len(last))
+	}
 }

@@ -119,6 +119,17 @@ func (m *Module) registerAPI(app *web.App, reg *api.Registry) {
 				}
 				return web.WriteJSON(w, http.StatusOK, m.toJSON(rec))
 			}},
+		{Op: api.Op{Method: http.MethodGet, Path: "/disclosure/reports", Tag: tag, Perm: PermView, Summary: "政府信息公开工作年度报告的数字",
+			Description: "国办公开办函〔2021〕30号格式的表二、表三、表四及正文；check_error 非空时四项勾稽关系不成立，不能导出或发布。人民政府的报告统计本级政府及其所属机关。",
+			Query:       ReportQuery{}, Response: ReportJSON{}},
+			Handler: func(w http.ResponseWriter, r *http.Request) error {
+				organ, year := m.reportTarget(r)
+				rep, v, err := m.svc.AnnualReport(r.Context(), auth.From(r.Context()), organ, year)
+				if err != nil {
+					return err
+				}
+				return web.WriteJSON(w, http.StatusOK, ReportJSON{ReportView: v, CheckError: v.CheckErr, Published: !rep.PublishedOn.IsZero()})
+			}},
 		{Op: api.Op{Method: http.MethodPost, Path: "/public/disclosure/requests", Tag: tag, Perm: auth.PermPublic, Summary: "在线提交政府信息公开申请",
 			Description: "无需登录；收到日期为提交之日（条例第三十一条第（三）项）。返回收件编号和查询码（只返回一次）。", Request: Intake{}, Response: Receipt{}},
 			Handler: func(w http.ResponseWriter, r *http.Request) error {
@@ -150,4 +161,17 @@ func (m *Module) intakeLimit(r *http.Request) error {
 		return web.Errorf(http.StatusTooManyRequests, "提交过于频繁，请一小时后再试")
 	}
 	return nil
+}
+
+// ReportQuery are the parameters of the report API.
+type ReportQuery struct {
+	Organ string `query:"organ" doc:"机关 ID；缺省为当前机关（政府办公室的工作人员为本级人民政府）"`
+	Year  int    `query:"year" doc:"年度；缺省为上一年"`
+}
+
+// ReportJSON is the report as the API answers: the figures of ReportView and the checks.
+type ReportJSON struct {
+	*ReportView
+	CheckError string `json:"check_error,omitempty"`
+	Published  bool   `json:"published"`
 }

@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/demotest"
+	"github.com/fazhi/fazhi/internal/disclosure"
 	"github.com/fazhi/fazhi/internal/webtest"
 	"github.com/xuri/excelize/v2"
 )
@@ -317,5 +319,32 @@ func TestDisputeLinks(t *testing.T) {
 		"litigation": "after:pending", "litigation_ref": "（2026）示0121行初12号"})
 	if w.Code != http.StatusOK || strings.Contains(w.Body, "reconsider_case_id") || !strings.Contains(w.Body, "行初12号") {
 		t.Errorf("external: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestReportAPI: the API gives the same figures as `fazhi stats disclosure` and the checks.
+func TestReportAPI(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	svc := disclosureService(t, e)
+	year := svc.Today().AddDays(-60).Year // a year the demo has requests in
+	w := staff.Get("/api/v1/disclosure/reports?organ=" + o.ID + "&year=" + strconv.Itoa(year))
+	var got struct {
+		Figures struct {
+			Table3 disclosure.Table3 `json:"table3"`
+		} `json:"figures"`
+		CheckError string `json:"check_error"`
+	}
+	w.JSON(t, &got)
+	st, err := svc.Verified(t.Context(), disclosure.Scope{Organ: o}, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != http.StatusOK || got.Figures.Table3 != st.Table3 || got.CheckError != "" || st.Table3.New.Total == 0 {
+		t.Errorf("api: %d %s", w.Code, w.Body)
+	}
+	if w := staff.Get("/api/v1/disclosure/reports?year=1990"); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bad year: %d", w.Code)
 	}
 }

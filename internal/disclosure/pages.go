@@ -3,6 +3,7 @@ package disclosure
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -77,7 +78,35 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		out = append(out, web.Todo{Module: "依申请公开", Title: r.ReceiptNo + " " + r.ApplicantName, Detail: r.State.Label() + "：" + trim(r.Description, 40),
 			URL: "/disclosure/requests/" + r.ID, Due: r.Due.Next, Basis: RuleLabel(r.Due.NextRule)})
 	}
-	return out, nil
+	rt, err := s.reportTodo(ctx, p)
+	if err != nil || rt == nil {
+		return out, err
+	}
+	return append(out, *rt), nil
+}
+
+// reportTodo is last year's annual report while unpublished in the first half of the year: due
+// 31 January for a department, 31 March for the government's report, which its office prepares
+// (条例第四十九条).
+func (s *Service) reportTodo(ctx context.Context, p *auth.Principal) (*web.Todo, error) {
+	today := s.Today()
+	if today.Month > 6 {
+		return nil, nil
+	}
+	o, ok := s.officeGovernment(p)
+	due, basis := calendar.Date{Year: today.Year, Month: 3, Day: 31}, regl+"第四十九条第二款（人民政府年度报告，3月31日前公布）"
+	if !ok {
+		if o, ok = s.org.Organ(p.OrganID); !ok || !ReportOrgan(o) || o.Kind == org.KindGovernment {
+			return nil, nil
+		}
+		due, basis = calendar.Date{Year: today.Year, Month: 1, Day: 31}, regl+"第四十九条第一款（部门年度报告，1月31日前报送并公布）"
+	}
+	rep, err := s.loadReport(ctx, s.db, o.ID, today.Year-1, false)
+	if err != nil || !rep.PublishedOn.IsZero() {
+		return nil, err
+	}
+	return &web.Todo{Module: "依申请公开", Title: fmt.Sprintf("%s%d年政府信息公开工作年度报告", o.Name, today.Year-1), Detail: "编制、核对四项勾稽关系并发布",
+		URL: fmt.Sprintf("/disclosure/reports?organ=%s&year=%d", o.ID, today.Year-1), Due: due, Basis: basis}, nil
 }
 
 func trim(s string, n int) string {

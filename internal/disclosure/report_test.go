@@ -285,3 +285,20 @@ func TestSeedBulk(t *testing.T) {
 		t.Errorf("pages: %d, %d", len(first), len(last))
 	}
 }
+
+// TestReportTodo: in the first half of the year last year's unpublished report is on the workbench,
+// due 31 January for a department and 31 March for the government (prepared by its office).
+func TestReportTodo(t *testing.T) {
+	f := newFixture(t) // clock: 2026-03-31
+	rt := must(f.svc.reportTodo(f.ctx, f.login("qs_zrj")))
+	if rt == nil || rt.Due.String() != "2026-01-31" || !strings.Contains(rt.URL, "year=2025") || !strings.Contains(rt.Basis, "第四十九条第一款") {
+		t.Fatalf("department: %+v", rt)
+	}
+	p := f.login("qs_zrj")
+	o, _ := f.org.ByCode(organCode)
+	must(f.svc.SaveReport(f.ctx, p, o.ID, 2025, ReportInput{Overview: "无申请。"}))
+	must(f.svc.PublishReport(f.ctx, p, o.ID, 2025))
+	if rt := must(f.svc.reportTodo(f.ctx, p)); rt != nil {
+		t.Errorf("published, still a todo: %+v", rt)
+	}
+}

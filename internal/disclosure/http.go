@@ -175,3 +175,18 @@ type ReportJSON struct {
 	CheckError string `json:"check_error,omitempty"`
 	Published  bool   `json:"published"`
 }
+
+// lookupRule bounds the progress look-ups and downloads with a query code per address: enough for
+// an applicant reading replies and fetching files, far too few to guess a code.
+var lookupRule = ratelimit.Rule{Max: 120, Window: time.Hour}
+
+func (m *Module) lookupLimit(r *http.Request) error {
+	res, err := m.limits.Hit(r.Context(), "disclosure-lookup:"+web.ClientIP(r), lookupRule)
+	if err != nil {
+		return err
+	}
+	if !res.Allowed {
+		return web.Errorf(http.StatusTooManyRequests, "查询过于频繁，请一小时后再试")
+	}
+	return nil
+}

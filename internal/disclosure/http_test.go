@@ -244,6 +244,12 @@ func TestAnnualReportPages(t *testing.T) {
 	if w := office.Post("/disclosure/reports/publish", q); w.Code != http.StatusSeeOther {
 		t.Fatalf("publish: %d %s", w.Code, w.Body)
 	}
+	if w := office.Get("/disclosure/reports?" + q.Encode()); w.Code != http.StatusOK || !strings.Contains(w.Body, "索引号 990121-GOV/") || !strings.Contains(w.Body, "readonly") {
+		t.Errorf("published report page: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"改"}}); w.Code != http.StatusConflict {
+		t.Errorf("edit after publication: %d", w.Code)
+	}
 	anon := webtest.Anonymous(t, e.Web)
 	list := anon.Get("/public/disclosure/reports")
 	if list.Code != http.StatusOK || !strings.Contains(list.Body, "990121-GOV/") {

@@ -123,7 +123,7 @@ func (m *Module) Seeder() demo.Seeder {
 		}
 		n, err := m.svc.SeedOfficeStaff(ctx, m.auth, w)
 		if n > 0 {
-			note += fmt.Sprintf("，政务公开办公室账户 %d 个", n)
+			note += fmt.Sprintf("；政府办公室政务公开账户 %d 个（qs_zwgk、ls_zwgk，办理向县人民政府提出的申请并编制其年度报告）", n)
 		}
 		return note, err
 	}

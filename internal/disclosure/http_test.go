@@ -354,3 +354,16 @@ func TestReportAPI(t *testing.T) {
 		t.Errorf("bad year: %d", w.Code)
 	}
 }
+
+// TestDemoDocuments: the demo's requests carry the drafts their steps call for, one reply notice
+// per answered request.
+func TestDemoDocuments(t *testing.T) {
+	e := demotest.Env(t)
+	var replied, replies, amends int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests WHERE replied_on <> ''`).Scan(&replied)
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM official_documents WHERE owner_type = 'disclosure_request' AND kind LIKE 'reply_%'`).Scan(&replies)
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM official_documents WHERE owner_type = 'disclosure_request' AND kind = 'amend_notice'`).Scan(&amends)
+	if replied == 0 || replies != replied || amends == 0 {
+		t.Errorf("%d answered, %d reply notices, %d 补正告知书", replied, replies, amends)
+	}
+}

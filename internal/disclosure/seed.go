@@ -38,7 +38,16 @@ func (s *Service) Seed(ctx context.Context, w *demo.World) (string, error) {
 				rs = append(rs, s.planYear(o, oi, today.AddDays(-330-365*y), today, perYear, w.PersonName)...)
 			}
 		}
-		if err := s.db.Tx(ctx, func(tx *db.Tx) error { return s.writeSeed(ctx, tx, rs, counters) }); err != nil {
+		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+			if err := s.writeSeed(ctx, tx, rs, counters); err != nil {
+				return err
+			}
+			if w.Scale == "province" {
+				return nil
+			}
+			return s.seedDrafts(ctx, tx, rs)
+		})
+		if err != nil {
 			return "", err
 		}
 		total += len(rs)
@@ -134,6 +143,32 @@ func (s *Service) planYear(o org.Organ, oi int, start, today calendar.Date, n in
 		out = append(out, r)
 	}
 	return out
+}
+
+// seedDrafts drafts the documents the demo requests' steps would have drafted (county scale), so
+// the demo shows them: the notices of 补正, 延期, 征求意见, 收费 and the reply.
+func (s *Service) seedDrafts(ctx context.Context, tx *db.Tx, rs []*Request) error {
+	for _, r := range rs {
+		steps := []struct {
+			action string
+			on     calendar.Date
+		}{{"amend", r.AmendNoticeOn}, {"extend", r.ExtensionOn}, {"fee", r.FeeNoticeOn}, {"reply", r.RepliedOn}}
+		if len(r.Consultations) > 0 {
+			steps = append(steps, struct {
+				action string
+				on     calendar.Date
+			}{"consult", r.Consultations[0].SentOn})
+		}
+		for _, st := range steps {
+			if st.on.IsZero() {
+				continue
+			}
+			if _, err := s.docs.Draft(ctx, tx, nil, r, st.on, docsFor(st.action, r)...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeSeed numbers and inserts planned requests with their consultations and registration events.

@@ -135,7 +135,7 @@ func TestModuleList(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"reconsider", "review", "normdoc"} {
+	for _, name := range []string{"reconsider", "review", "normdoc", "litigation"} {
 		if _, ok := e.module(name).(module.Reporting); !ok {
 			t.Errorf("%s does not report figures (module.Reporting)", name)
 		}

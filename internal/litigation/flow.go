@@ -43,6 +43,7 @@ type Doc struct {
 	Kind     string // 起诉状副本, 应诉通知书, 答辩状 …
 	Filename string
 	Data     []byte
+	Staged   *files.Upload // already checked and stored (form uploads through files.StageForm)
 }
 
 // PlaintiffInput is one plaintiff as registered.
@@ -87,7 +88,7 @@ func (m *Module) RegisterCase(ctx context.Context, p *auth.Principal, in Registe
 	}
 	c := &Case{ID: db.NewID(), Instance: dk.Instance(), Docket: dk.String(), DocketYear: dk.Year, CourtCode: dk.Court, DocketKind: dk.Kind, DocketNo: dk.Number,
 		Act: strings.TrimSpace(in.Act), Cause: strings.TrimSpace(in.Cause), ActType: in.ActType, Field: in.Field, DraftDays: RuleDraft.Length,
-		ReconsiderResult: in.ReconsiderResult, ReconsiderCaseID: strings.TrimSpace(in.ReconsiderCaseID), Version: 1, CreatedAt: db.Now()}
+		ReconsiderResult: in.ReconsiderResult, ReconsiderCaseID: strings.TrimSpace(in.ReconsiderCaseID), Version: 1, CreatedAt: db.Timestamp(m.now())}
 	c.MatterID = c.ID
 	c.Reconsidered = in.ReconsiderResult != "" || c.ReconsiderCaseID != ""
 	if !contains(ActTypes, c.ActType) {
@@ -285,6 +286,10 @@ type stagedDoc struct {
 func (m *Module) stage(ctx context.Context, docs []Doc) ([]stagedDoc, error) {
 	var out []stagedDoc
 	for _, d := range docs {
+		if d.Staged != nil {
+			out = append(out, stagedDoc{kind: d.Kind, up: *d.Staged})
+			continue
+		}
 		if m.d.Files == nil {
 			// No file store (unit tests): keep the hash so the delivery is still immutable.
 			sum := sha256.Sum256(d.Data)
@@ -312,7 +317,7 @@ func (m *Module) deliver(ctx context.Context, tx *db.Tx, p *auth.Principal, c *C
 	}
 	organ, _ := m.d.Org.Organ(p.OrganID)
 	return tx.Exec(ctx, `INSERT INTO litigation_deliveries (id, case_id, kind, direction, attachment_id, filename, sha256, sender_id, sender_name, sender_organ, recipients, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), c.ID, s.kind, direction, attID, s.up.Filename, s.up.SHA256, p.UserID, p.Name, organ.Name, recipients, db.Now())
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db.NewID(), c.ID, s.kind, direction, attID, s.up.Filename, s.up.SHA256, p.UserID, p.Name, organ.Name, recipients, db.Timestamp(m.now()))
 }
 
 // Delivery is one document sent between the court and the defendant side.
@@ -391,9 +396,9 @@ func (m *Module) allowJustice(p *auth.Principal, c *Case) error {
 }
 
 // signDeliveries marks the unsigned deliveries of one direction signed by p; it returns how many.
-func signDeliveries(ctx context.Context, tx *db.Tx, p *auth.Principal, caseID, direction string) (int, error) {
+func signDeliveries(ctx context.Context, tx *db.Tx, p *auth.Principal, caseID, direction, at string) (int, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE litigation_deliveries SET signed_at = ?, signed_by = ?, signer_name = ? WHERE case_id = ? AND direction = ? AND signed_at = ''`,
-		db.Now(), p.UserID, p.Name, caseID, direction)
+		at, p.UserID, p.Name, caseID, direction)
 	if err != nil {
 		return 0, err
 	}
@@ -412,7 +417,7 @@ func (m *Module) Sign(ctx context.Context, p *auth.Principal, id string, in Sign
 		Action: "sign", Step: &in.Step, From: []string{string(StateRegistered), string(StateAssigned), string(StateAnswered), string(StateHearing), string(StateDecided)},
 		Allow: m.allowDefendant,
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
-			n, err := signDeliveries(ctx, tx, p, c.ID, "to_defendant")
+			n, err := signDeliveries(ctx, tx, p, c.ID, "to_defendant", db.Timestamp(m.now()))
 			if err != nil {
 				return err
 			}
@@ -420,7 +425,7 @@ func (m *Module) Sign(ctx context.Context, p *auth.Principal, id string, in Sign
 				return fault.Conflictf("没有待签收的送达文书")
 			}
 			if c.State == StateRegistered {
-				c.State, c.ReceivedOn, c.ServedAt = StateAssigned, in.On, db.Now()
+				c.State, c.ReceivedOn, c.ServedAt = StateAssigned, in.On, db.Timestamp(m.now())
 			}
 			if c.State == StateDecided && c.DecisionServedOn.IsZero() {
 				c.DecisionServedOn = in.On // the judgment or ruling served: the appeal clock starts
@@ -510,7 +515,7 @@ func (m *Module) CourtSign(ctx context.Context, p *auth.Principal, id string, in
 	return m.kind.Run(ctx, m.d.DB, m.Today(), p, id, casework.Transition[*Case]{
 		Action: "court_sign", Step: &in.Step, Allow: m.allowCourt,
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
-			n, err := signDeliveries(ctx, tx, p, c.ID, "to_court")
+			n, err := signDeliveries(ctx, tx, p, c.ID, "to_court", db.Timestamp(m.now()))
 			if err != nil {
 				return err
 			}

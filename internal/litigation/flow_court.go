@@ -133,6 +133,15 @@ func (m *Module) Decide(ctx context.Context, p *auth.Principal, id string, in De
 	if _, ok := outcomeLabels[in.Outcome]; !ok {
 		return nil, fault.Field("outcome", "结案方式应为："+outcomeLabelList())
 	}
+	if len(docs) == 0 {
+		// The defendant's 签收 of the document is the service that starts the appeal period.
+		return nil, fault.Field("file_decision", "请上传"+decisionDocKind(in.Outcome)+"（被告签收之时即为送达）")
+	}
+	for i := range docs {
+		if docs[i].Kind == "" || docs[i].Kind == "裁判文书" {
+			docs[i].Kind = decisionDocKind(in.Outcome)
+		}
+	}
 	staged, err := m.stage(ctx, docs)
 	if err != nil {
 		return nil, err
@@ -186,6 +195,54 @@ func (m *Module) DecideAppeal(ctx context.Context, p *auth.Principal, id string,
 			} else {
 				ev.Note = "决定不上诉，批准人：" + c.AppealApprover
 			}
+			return nil
+		},
+	})
+}
+
+// PerformInput is the defendant's report that it carried out an effective decision.
+type PerformInput struct{ casework.Step }
+
+// Perform records that the defendant performed the effective judgment, ruling or 调解书
+// (行政诉讼法第九十四条).
+func (m *Module) Perform(ctx context.Context, p *auth.Principal, id string, in PerformInput) (*Case, error) {
+	return m.kind.Run(ctx, m.d.DB, m.Today(), p, id, casework.Transition[*Case]{
+		Action: "perform", Step: &in.Step, From: []string{string(StateEffective)}, Allow: m.allowDefendant,
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if !c.Outcome.NeedsPerformance() {
+				return fault.Conflictf("%s无需被告履行", c.Outcome.Label())
+			}
+			if err := casework.NotBefore(in.On, c.EffectiveOn, "裁判生效之日"); err != nil {
+				return err
+			}
+			c.PerformedOn, c.State = in.On, StatePerformed
+			return nil
+		},
+	})
+}
+
+// EffectiveInput records that a decision became effective: neither party appealed within the
+// period (行政诉讼法第八十五条: 逾期不提起上诉的，第一审判决或者裁定发生法律效力).
+type EffectiveInput struct{ casework.Step }
+
+// Effective records the date the decision took effect (the court, or the 司法局 from the court's notice).
+func (m *Module) Effective(ctx context.Context, p *auth.Principal, id string, in EffectiveInput) (*Case, error) {
+	return m.kind.Run(ctx, m.d.DB, m.Today(), p, id, casework.Transition[*Case]{
+		Action: "effective", Step: &in.Step, From: []string{string(StateDecided)},
+		Allow: func(p *auth.Principal, c *Case) error {
+			if m.allowCourt(p, c) == nil || m.allowJustice(p, c) == nil {
+				return nil
+			}
+			return fault.Forbiddenf("只有受理本案的法院联络员或指导应诉的司法局可以记录裁判生效")
+		},
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if c.Appealed {
+				return fault.Conflictf("被告已上诉，本审级裁判未生效")
+			}
+			if c.DecisionServedOn.IsZero() || !in.On.After(c.AppealDue) {
+				return fault.Field("on", fmt.Sprintf("上诉期限届满（%s）后裁判方发生法律效力（行政诉讼法第八十五条）", c.AppealDue))
+			}
+			c.State, c.EffectiveOn, c.AppealDecided = StateEffective, in.On, true
 			return nil
 		},
 	})

@@ -11,8 +11,10 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/settings"
+	"github.com/fazhi/fazhi/internal/web"
 )
 
 //go:embed migrations/*.sql
@@ -59,6 +61,7 @@ type Module struct {
 	kind     casework.Kind[*Case]
 	now      func() time.Time
 	cal      func() *calendar.Calendar
+	app      *web.App
 }
 
 // New builds the module on the platform services.
@@ -84,3 +87,32 @@ func (m *Module) Today() calendar.Date { return calendar.InShanghai(m.now()) }
 
 // Name is the module's folder and URL prefix.
 func (m *Module) Name() string { return "litigation" }
+
+// Redate recomputes the open cases' deadlines after a holiday-calendar change (module.Redating):
+// the answer and draft milestones of cases in their answer period and the appeal period of
+// decisions served and not yet decided on.
+func (m *Module) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) ([]calendar.Moved, error) {
+	return casework.Redate(ctx, tx, cal, casework.Redating[*Case]{
+		Open: func(ctx context.Context, tx *db.Tx) ([]*Case, error) {
+			return queryCases(ctx, tx, `(state = 'assigned' OR (state = 'decided' AND appeal_decided = 0 AND decision_served_on <> ''))`, nil, Filter{Limit: 10000})
+		},
+		Deadlines: func(c *Case) []casework.Deadline {
+			if c.State == StateDecided {
+				return []casework.Deadline{{What: AppealRule(c.Outcome).Name + "期限", On: c.AppealDue}}
+			}
+			return []casework.Deadline{{What: RuleDraft.Name, On: c.DraftDue}, {What: "答辩期限", On: c.AnswerDue}}
+		},
+		Recompute: func(ctx context.Context, tx *db.Tx, c *Case, cal *calendar.Calendar) error {
+			c.Recompute(cal)
+			return nil
+		},
+		Save: func(ctx context.Context, tx *db.Tx, c *Case) error {
+			// Only the running period is written: a concluded step keeps the deadline it was judged by.
+			if c.State == StateDecided {
+				return tx.ExecOne(ctx, `UPDATE litigation_cases SET appeal_due = ?, version = version + 1 WHERE id = ?`, dateText(c.AppealDue), c.ID)
+			}
+			return tx.ExecOne(ctx, `UPDATE litigation_cases SET answer_due = ?, draft_due = ?, version = version + 1 WHERE id = ?`, dateText(c.AnswerDue), dateText(c.DraftDue), c.ID)
+		},
+		Name: func(c *Case) (string, string) { return "行政应诉 " + c.Docket, caseURL(c.ID) },
+	})
+}

@@ -20,6 +20,10 @@ var (
 	// send hearing notices and decisions.
 	PermCourt = auth.Declare(auth.PermDef{Perm: "litigation.court", Label: "法院送达与签收", CaseContent: true,
 		Roles: []auth.Role{auth.RoleCourtLiaison}})
+	// PermRegister registers a new case: the court liaison with the court's documents, or the
+	// 司法局's staff for a paper-served case.
+	PermRegister = auth.Declare(auth.PermDef{Perm: "litigation.register", Label: "登记应诉案件（法院或司法局）", CaseContent: true,
+		Roles: []auth.Role{auth.RoleCourtLiaison, auth.RoleReconsider}})
 	PermImport = auth.Declare(auth.PermDef{Perm: "litigation.import", Label: "导入应诉台账", CaseContent: true,
 		Roles: []auth.Role{auth.RoleReconsider}})
 	PermStats = auth.Declare(auth.PermDef{Perm: "litigation.stats", Label: "应诉统计", CaseContent: true,

@@ -199,11 +199,27 @@ type Filter struct {
 	State, Instance, Field, ActType, Defendant, Court string
 	Lost                                              bool
 	HearingWithin, AnswerWithin                       int // days from today; 0 = no filter
-	Limit                                             int
+	Limit, Offset                                     int
 }
 
 // listCases returns the cases p may see, newest first.
 func listCases(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today calendar.Date) ([]*Case, error) {
+	where, args := filterSQL(p, f, today)
+	return queryCases(ctx, q, where, args, f)
+}
+
+// listPaged is one page of the list and the number of cases the filter selects.
+func listPaged(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today calendar.Date) ([]*Case, int, error) {
+	where, args := filterSQL(p, f, today)
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM litigation_cases WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	cs, err := queryCases(ctx, q, where, args, f)
+	return cs, total, err
+}
+
+func filterSQL(p *auth.Principal, f Filter, today calendar.Date) (string, []any) {
 	where, args := scopeSQL(p, "")
 	add := func(cond string, a ...any) { where += " AND " + cond; args = append(args, a...) }
 	if f.State != "" {
@@ -239,11 +255,16 @@ func listCases(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 	if f.AnswerWithin > 0 {
 		add("answered_on = '' AND answer_due <> '' AND answer_due <= ? AND state IN ('registered', 'assigned')", today.AddDays(f.AnswerWithin).String())
 	}
+	return where, args
+}
+
+func queryCases(ctx context.Context, q db.Querier, where string, args []any, f Filter) ([]*Case, error) {
 	limit := f.Limit
-	if limit <= 0 || limit > 2000 {
+	if limit <= 0 || limit > 10000 {
 		limit = 500
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY received_on DESC, docket DESC LIMIT `+strconv.Itoa(limit), args...)
+	// Cases not yet signed for have no receipt date: they come first (they wait for someone).
+	rows, err := q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY CASE WHEN received_on = '' THEN 0 ELSE 1 END, received_on DESC, created_at DESC, docket DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 // Package overview is the leader's page (/overview): what is overdue or due this week across the
 // modules and organs in the leader's scope, and this year's key figures beside last year's; and
-// the court liaison's work area (/court) until the 行政应诉 module exists.
+// the old address of the court liaison's work area (/court), which now leads to the 行政应诉 cases.
 package overview
 
 import (
@@ -22,7 +22,7 @@ var templateFS embed.FS
 
 var pages = web.ParseTemplates(templateFS, "templates/*.html")
 
-// PermCourt opens the court liaison's work area; no case content behind it yet.
+// PermCourt follows /court (bookmarks, old messages) to the 行政应诉 case list; no case content here.
 var PermCourt = auth.Declare(auth.PermDef{Perm: "court.view", Label: "查看行政应诉工作区",
 	Roles: []auth.Role{auth.RoleCourtLiaison, auth.RoleLeader, auth.RoleReconsider}})
 
@@ -51,8 +51,7 @@ func (pg *Page) Register(app *web.App) {
 	pg.app = app
 	app.GET("/overview", auth.PermStatsRead, pg.overview)
 	app.GET("/court", PermCourt, pg.court)
-	app.Menu(web.MenuItem{Group: "统计", Title: "领导概览", URL: "/overview", Perm: auth.PermStatsRead, Order: 5},
-		web.MenuItem{Group: "业务", Title: "行政应诉", URL: "/court", Perm: PermCourt, Order: 100})
+	app.Menu(web.MenuItem{Group: "统计", Title: "领导概览", URL: "/overview", Perm: auth.PermStatsRead, Order: 5})
 }
 
 // caseRoles are the roles whose todos a leader oversees: the workbench sources list a handler's
@@ -227,12 +226,18 @@ func change(this, last stats.Figure) string {
 	return sign + strconv.FormatFloat(diff, 'f', -1, 64)
 }
 
+// court leads to the 行政应诉 case list, where a court liaison sees only its own court's cases
+// (the module's data scope) and what it must sign for first.
 func (pg *Page) court(w http.ResponseWriter, r *http.Request) error {
-	return pg.app.Render(w, r, pages, "court", http.StatusOK, "行政应诉", nil, nil)
+	http.Redirect(w, r, CourtCases, http.StatusSeeOther)
+	return nil
 }
 
+// CourtCases is the 行政应诉 case list (internal/litigation), the court liaison's view.
+const CourtCases = "/litigation/cases"
+
 // Labels are the Chinese names of the modules for the overview's headings.
-var Labels = map[string]string{"reconsider": "行政复议", "review": "合法性审查", "normdoc": "行政规范性文件"}
+var Labels = map[string]string{"reconsider": "行政复议", "review": "合法性审查", "normdoc": "行政规范性文件", "litigation": "行政应诉"}
 
 // Label names a module by its folder name, the name itself when unknown.
 func Label(name string) string {

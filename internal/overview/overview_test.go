@@ -91,6 +91,20 @@ func (e *env) get(user, path string) (int, string) {
 	return w.Code, w.Body.String()
 }
 
+// location is a GET's status and redirect target.
+func (e *env) location(user, path string) (int, string) {
+	e.t.Helper()
+	tok, err := e.auth.Login(context.Background(), user, demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", path, nil)
+	r.AddCookie(&http.Cookie{Name: "fazhi_session", Value: tok})
+	w := httptest.NewRecorder()
+	e.app.ServeHTTP(w, r)
+	return w.Code, w.Header().Get("Location")
+}
+
 // A leader had no page of his own: the workbench lists a handler's work and a leader holds none.
 func TestLeaderOverview(t *testing.T) {
 	old := today
@@ -122,12 +136,12 @@ func TestLeaderOverview(t *testing.T) {
 	}
 }
 
-// The court liaison's menu led nowhere: /court says what the 行政应诉 module will bring.
+// /court was the court liaison's placeholder: it now leads to the 行政应诉 case list.
 func TestCourtArea(t *testing.T) {
 	e := newEnv(t)
-	code, body := e.get("qs_fyll", "/court")
-	if code != http.StatusOK || !strings.Contains(body, "行政应诉模块正在建设") || !strings.Contains(body, "第六十七条") || !strings.Contains(body, `href="/court"`) {
-		t.Fatalf("/court: %d\n%s", code, body)
+	code, loc := e.location("qs_fyll", "/court")
+	if code != http.StatusSeeOther || loc != "/litigation/cases" {
+		t.Fatalf("/court: %d → %q", code, loc)
 	}
 	if code, _ := e.get("qs_sc", "/court"); code != http.StatusForbidden {
 		t.Errorf("reviewer on /court: %d", code)

@@ -207,6 +207,12 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return tx.tx.QueryRowContext(ctx, tx.db.Rebind(q), args...)
 }
 
+// PrepareContext prepares a statement reused inside the transaction (bulk writes send one
+// multi-row INSERT many times); the caller closes it.
+func (tx *Tx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(ctx, tx.db.Rebind(q))
+}
+
 // Exec is ExecContext that only reports the error.
 func (tx *Tx) Exec(ctx context.Context, q string, args ...any) error {
 	_, err := tx.ExecContext(ctx, q, args...)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/demotest"
 	"github.com/fazhi/fazhi/internal/webtest"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) { demotest.Main(m) }
@@ -94,7 +95,197 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Get("/disclosure/requests/" + id); w.Code != http.StatusNotFound {
 		t.Errorf("other department: %d", w.Code)
 	}
-	if w := staff.Get("/disclosure/stats"); w.Code != http.StatusOK || !strings.Contains(w.Body, "（七）总计") {
+	if w := staff.Get("/disclosure/stats"); w.Code != http.StatusOK || !strings.Contains(w.Body, "（七）总计") || !strings.Contains(w.Body, "<svg") {
 		t.Errorf("stats page: %d", w.Code)
+	}
+}
+
+// applyOnline submits the public form and returns the receipt number and the query code.
+func applyOnline(t *testing.T, anon *webtest.Client, form url.Values) (string, string) {
+	t.Helper()
+	w := anon.Post("/public/disclosure/apply", form)
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "fazhi_disclosure_receipt" {
+			v, _ := url.QueryUnescape(c.Value)
+			no, code, _ := strings.Cut(v, "|")
+			return no, code
+		}
+	}
+	t.Fatalf("apply: %d %s", w.Code, w.Body)
+	return "", ""
+}
+
+// TestApplicantDownloads: the reply drafted by the step is issued frozen; the applicant reads it and
+// downloads the released information with the receipt number and query code, and no other
+// request's code opens them.
+func TestApplicantDownloads(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	anon := webtest.Anonymous(t, e.Web)
+	form := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"11010519491231002X"},
+		"phone": {"13900139000"}, "description": {"本村2024年征地补偿标准"}, "form": {"electronic"}, "delivery": {"online"}}
+	no1, code1 := applyOnline(t, anon, form)
+	form.Set("description", "本村道路硬化项目预算")
+	no2, code2 := applyOnline(t, anon, form)
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no1).Scan(&id)
+
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/reply", map[string]any{"type": "disclose"}); w.Code != http.StatusOK {
+		t.Fatalf("reply: %d %s", w.Code, w.Body)
+	}
+	var docID string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM official_documents WHERE owner_type = 'disclosure_request' AND owner_id = ?`, id).Scan(&docID)
+	if w := staff.Get("/disclosure/documents/" + docID); w.Code != http.StatusOK || !strings.Contains(w.Body, "行政诉讼法》第四十六条") {
+		t.Fatalf("document page: %d", w.Code)
+	}
+	// before issue the applicant sees no document
+	if w := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "document": {docID}}); w.Code != http.StatusNotFound {
+		t.Errorf("draft downloadable: %d", w.Code)
+	}
+	if w := staff.Post("/disclosure/documents/"+docID+"/issue", url.Values{}); w.Code != http.StatusSeeOther {
+		t.Fatalf("issue: %d %s", w.Code, w.Body)
+	}
+	content := []byte("2024年征地补偿标准：每亩3万元。\n")
+	if w := staff.Upload("/disclosure/requests/"+id+"/files", url.Values{"label": {"征地补偿标准"}}, "补偿标准.txt", content); w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	var fileID string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM attachments WHERE owner_type = 'disclosure_request' AND owner_id = ?`, id).Scan(&fileID)
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_gaj").Upload("/disclosure/requests/"+id+"/files", url.Values{}, "x.txt", content); w.Code != http.StatusNotFound {
+		t.Errorf("another department uploaded: %d", w.Code)
+	}
+
+	page := anon.Post("/public/disclosure/progress", url.Values{"receipt_no": {no1}, "code": {code1}})
+	if !strings.Contains(page.Body, "政府信息予以公开告知书") || !strings.Contains(page.Body, "补偿标准.txt") {
+		t.Errorf("progress page lacks the reply or the file: %s", page.Body)
+	}
+	doc := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "document": {docID}})
+	if doc.Code != http.StatusOK || !strings.HasPrefix(doc.Body, "PK") {
+		t.Errorf("document download: %d", doc.Code)
+	}
+	file := anon.Post("/public/disclosure/progress/download", url.Values{"receipt_no": {no1}, "code": {code1}, "file": {fileID}})
+	if file.Code != http.StatusOK || file.Body != string(content) {
+		t.Errorf("file download: %d %q", file.Code, file.Body)
+	}
+	// another request's receipt number and code, or a mixed pair, open nothing
+	for _, v := range []url.Values{
+		{"receipt_no": {no2}, "code": {code2}, "file": {fileID}},
+		{"receipt_no": {no2}, "code": {code2}, "document": {docID}},
+		{"receipt_no": {no1}, "code": {code2}, "file": {fileID}},
+	} {
+		if w := anon.Post("/public/disclosure/progress/download", v); w.Code != http.StatusNotFound || strings.Contains(w.Body, "每亩") {
+			t.Errorf("%v: %d", v, w.Code)
+		}
+	}
+}
+
+// TestOfficeHandlesGovernmentRequests: the demo's 政务公开 account of the county government's office
+// registers and answers a request addressed to the government; a department's liaison cannot see it.
+func TestOfficeHandlesGovernmentRequests(t *testing.T) {
+	e := demotest.Env(t)
+	gov, ok := e.Org.ByCode("990121-GOV")
+	if !ok {
+		t.Fatal("no government")
+	}
+	office := webtest.Login(t, e.Web, e.Auth, "qs_zwgk")
+	w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests", map[string]any{"organ_id": gov.ID, "channel": "in_person", "received_on": "2026-01-05",
+		"applicant_type": "business", "applicant_name": "青山商贸有限公司", "id_number": "91350100M000100Y43", "phone": "0591-87654321", "description": "县政府2025年常务会议纪要目录"})
+	if w.Code != http.StatusCreated {
+		t.Fatalf("office registers for the government: %d %s", w.Code, w.Body)
+	}
+	var rec struct {
+		RequestID string `json:"request_id"`
+	}
+	w.JSON(t, &rec)
+	if w := office.Get("/disclosure/requests"); !strings.Contains(w.Body, "青山商贸有限公司") {
+		t.Error("the office's list lacks the government's request")
+	}
+	if w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+rec.RequestID+"/reply", map[string]any{"type": "disclose", "on": "2026-01-06"}); w.Code != http.StatusOK {
+		t.Errorf("office replies: %d %s", w.Code, w.Body)
+	}
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_zrj").Get("/disclosure/requests/" + rec.RequestID); w.Code != http.StatusNotFound {
+		t.Errorf("a department sees the government's request: %d", w.Code)
+	}
+}
+
+// TestAnnualReportPages: the office prepares the government's report, exports it, publishes it
+// with a 索引号; the public site lists and serves it; a department cannot open the government's.
+func TestAnnualReportPages(t *testing.T) {
+	e := demotest.Env(t)
+	gov, _ := e.Org.ByCode("990121-GOV")
+	office := webtest.Login(t, e.Web, e.Auth, "qs_zwgk")
+	page := office.Get("/disclosure/reports")
+	if page.Code != http.StatusOK || !strings.Contains(page.Body, gov.Name) || !strings.Contains(page.Body, "三、收到和处理政府信息公开申请情况") || !strings.Contains(page.Body, "四项勾稽关系均成立") {
+		t.Fatalf("report page: %d", page.Code)
+	}
+	var year string
+	if i := strings.Index(page.Body, `name="year" value="`); i > 0 {
+		year, _, _ = strings.Cut(page.Body[i+len(`name="year" value="`):], `"`)
+	}
+	q := url.Values{"organ": {gov.ID}, "year": {year}}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"本年度政务公开工作稳步推进。"}, "licensing": {"x"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "应为0以上的整数") {
+		t.Errorf("bad count: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"本年度政务公开工作稳步推进。"}, "licensing": {"321"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, w.Body)
+	}
+	if w := office.Get("/disclosure/reports/report.docx?" + q.Encode()); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("docx: %d", w.Code)
+	}
+	if w := office.Get("/disclosure/reports/report.xlsx?" + q.Encode()); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("xlsx: %d", w.Code)
+	}
+	if w := webtest.Login(t, e.Web, e.Auth, "qs_zrj").Get("/disclosure/reports?" + q.Encode()); w.Code != http.StatusNotFound {
+		t.Errorf("a department opens the government's report: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports/publish", q); w.Code != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", w.Code, w.Body)
+	}
+	anon := webtest.Anonymous(t, e.Web)
+	list := anon.Get("/public/disclosure/reports")
+	if list.Code != http.StatusOK || !strings.Contains(list.Body, "990121-GOV/") {
+		t.Fatalf("public list: %d", list.Code)
+	}
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_reports WHERE organ_id = ?`, gov.ID).Scan(&id)
+	if w := anon.Get("/public/disclosure/reports/" + id); w.Code != http.StatusOK || !strings.Contains(w.Body, "本年度政务公开工作稳步推进") || !strings.Contains(w.Body, "321") {
+		t.Errorf("public report: %d", w.Code)
+	}
+	if w := anon.Get("/public/disclosure/reports/" + id + "/docx"); w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Errorf("public docx: %d", w.Code)
+	}
+}
+
+// TestListXLSX: the export holds the filtered rows the page lists, within the user's scope.
+func TestListXLSX(t *testing.T) {
+	e := demotest.Env(t)
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	w := staff.Get("/disclosure/requests.xlsx?reply_type=disclose")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Body, "PK") {
+		t.Fatalf("export: %d %s", w.Code, w.Body)
+	}
+	x, err := excelize.OpenReader(strings.NewReader(w.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	var want int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests WHERE organ_id = ? AND reply_type = 'disclose'`, o.ID).Scan(&want)
+	var got int
+	for _, r := range rows {
+		if len(r) > 13 && r[1] == o.Name {
+			got++
+			if r[13] != "予以公开" {
+				t.Errorf("row %v", r)
+			}
+		}
+	}
+	if want == 0 || got != want {
+		t.Errorf("%d rows exported, want %d", got, want)
+	}
+	if w := staff.Get("/disclosure/requests.xlsx?due=x"); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bad filter: %d", w.Code)
 	}
 }

@@ -7,18 +7,21 @@ import (
 	"context"
 	"embed"
 	"flag"
+	"fmt"
 	"io"
 	"io/fs"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/audit"
+	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/ratelimit"
 	"github.com/fazhi/fazhi/internal/stats"
@@ -41,8 +44,13 @@ func mustSub(f fs.FS, dir string) fs.FS {
 
 // Spec lists 依申请公开 in cli's module list.
 var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,
-	New: func(d module.Deps, _ func(string) module.Module) module.Module {
-		return NewModule(New(d.DB, d.Org, d.Calendar.Current, d.Cipher), d.Files)
+	New: func(d module.Deps, built func(string) module.Module) module.Module {
+		m := NewModule(New(d.DB, d.Org, d.Calendar.Current, d.Cipher), d.Files)
+		m.auth = d.Auth
+		if nd, ok := built("normdoc").(*normdoc.Module); ok && nd != nil {
+			m.svc.normdoc = nd.Service()
+		}
+		return m
 	},
 	Commands: []module.Command{
 		{Verb: "stats", Name: "disclosure", Usage: "disclosure --organ CODE --year YYYY [--sub] [--format json]（政府信息公开年报表三、表四）",
@@ -68,6 +76,7 @@ var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,
 type Module struct {
 	svc    *Service
 	files  *files.Service
+	auth   *auth.Service // demo accounts of the 政务公开 office
 	limits *ratelimit.Limiter
 	app    *web.App
 	tmpl   *web.Templates
@@ -101,8 +110,20 @@ func (m *Module) Figures(ctx context.Context, o org.Organ, year int) ([]stats.Fi
 	return m.svc.Figures(ctx, o, year)
 }
 
-// Seeder is the demo year of requests (module.Seeding).
-func (m *Module) Seeder() demo.Seeder { return m.svc.Seed }
+// Seeder is the demo year of requests and the 政务公开 office's accounts (module.Seeding).
+func (m *Module) Seeder() demo.Seeder {
+	return func(ctx context.Context, w *demo.World) (string, error) {
+		note, err := m.svc.Seed(ctx, w)
+		if err != nil || m.auth == nil {
+			return note, err
+		}
+		n, err := m.svc.SeedOfficeStaff(ctx, m.auth, w)
+		if n > 0 {
+			note += fmt.Sprintf("，政务公开办公室账户 %d 个", n)
+		}
+		return note, err
+	}
+}
 
 // Jobs are the periodic scans (module.Scheduled).
 func (m *Module) Jobs() []module.Job {

@@ -3,18 +3,23 @@ package disclosure
 import (
 	"context"
 	"embed"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
+	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/ledger"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -30,6 +35,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.Todos(m.svc.Todos)
 	app.GET("/disclosure/requests", PermView, m.list)
 	app.GET("/disclosure/requests/new", PermEdit, m.newForm)
+	app.GET("/disclosure/requests.xlsx", PermView, m.listXLSX)
 	app.POST("/disclosure/requests/new", PermEdit, m.create)
 	app.GET("/disclosure/requests/{id}", PermView, m.detail)
 	m.transitions().FormRoutes(app, "/disclosure/requests/{id}", m.postAction)
@@ -40,6 +46,15 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/disclosure/progress", auth.PermPublic, m.progressForm)
 	app.POST("/public/disclosure/progress", auth.PermPublic, m.progress)
 	app.POST("/public/disclosure/progress/amend", auth.PermPublic, m.publicAmend)
+	app.POST("/public/disclosure/progress/download", auth.PermPublic, m.publicDownload)
+	app.POST("/disclosure/requests/{id}/files", PermEdit, m.uploadRelease)
+	app.GET("/disclosure/requests/{id}/files/{file}", PermView, m.staffDownload)
+	var blobs officialdoc.Blobs
+	if m.files != nil {
+		blobs = officialdoc.FileBlobs(m.files)
+	}
+	m.svc.docs.Register(app, "/disclosure/documents", PermView, PermEdit, blobs)
+	m.registerReportPages(app)
 	ledger.Importer{Spec: m.svc.LedgerSpec(), Base: "/disclosure/import", Title: "依申请公开台账导入", Perm: PermImport, Menu: true}.Register(app)
 }
 
@@ -52,7 +67,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 	if !p.Can(PermEdit) {
 		return nil, nil
 	}
-	where, args := p.ScopeSQL("organ_id", "")
+	where, args := s.visibleSQL(p)
 	rs, err := db.List(ctx, s.db, scanRequest, `SELECT `+reqCols+` FROM disclosure_requests WHERE state IN ('registered', 'amending', 'consulting', 'fee') AND next_due <> '' AND `+where+` ORDER BY next_due LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
@@ -89,11 +104,12 @@ type listPage struct {
 	Today         calendar.Date
 	RuleLabel     func(string) string
 	ReplyTitleFor func(ReplyType) string
+	Query         string
 }
 
 // List reads the requests in p's scope that match f (newest first, at most 500).
 func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]*Request, error) {
-	where, args := p.ScopeSQL("organ_id", "")
+	where, args := s.visibleSQL(p)
 	q := `SELECT ` + reqCols + ` FROM disclosure_requests WHERE ` + where
 	add := func(cond string, v ...any) { q += " AND " + cond; args = append(args, v...) }
 	if f.State != "" {
@@ -118,8 +134,8 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT 500`, args...)
 }
 
-func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
-	p := auth.From(r.Context())
+// listFilter reads the list's filters from the query.
+func listFilter(r *http.Request) (ListFilter, *web.FormError) {
 	q := r.URL.Query()
 	fe := &web.FormError{Values: q}
 	f := ListFilter{State: q.Get("state"), Organ: q.Get("organ"), ApplicantType: q.Get("applicant_type"), ReplyType: q.Get("reply_type"), Overdue: q.Get("overdue") == "1"}
@@ -130,6 +146,55 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.DueWithin = n
 	}
+	return f, fe
+}
+
+// listXLSX exports the filtered list (the same rows as the page, at most 500), audited.
+func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request) error {
+	f, fe := listFilter(r)
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	rows, err := m.svc.List(r.Context(), auth.From(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	data, err := docgen.XLSX(m.svc.ListSheet(rows))
+	if err != nil {
+		return err
+	}
+	if err := audit.Log(r.Context(), m.svc.db, audit.Entry{Action: "export", ObjectType: "disclosure_request", Detail: map[string]any{"rows": len(rows), "query": r.URL.RawQuery}}); err != nil {
+		return err
+	}
+	return web.Download(w, "依申请公开台账-"+m.svc.Today().String()+".xlsx", xlsxType, data)
+}
+
+// ListSheet is the request list as a ledger sheet, with the columns of the ledger import first so
+// an export can be read back by fazhi import disclosure.
+func (s *Service) ListSheet(rows []*Request) docgen.Sheet {
+	sh := docgen.Sheet{Name: "依申请公开", Title: "政府信息公开申请台账",
+		Header: []string{"收件编号", "受理机关", "收到日期", "申请人", "申请人类型", "申请方式", "申请内容", "状态", "补正通知日期", "补正收到日期", "延期",
+			"答复期限", "答复日期", "答复类型", "按期答复", "信息处理费（元）", "复议", "诉讼"}}
+	for _, r := range rows {
+		o, _ := s.org.Organ(r.OrganID)
+		due := r.Due.Reply
+		if due.IsZero() {
+			due, _ = r.ReplyDue(s.cal())
+		}
+		var onTime any
+		if r.Closed() {
+			onTime = r.OnTime
+		}
+		sh.Rows = append(sh.Rows, []any{r.ReceiptNo, o.Name, r.ReceivedOn, r.ApplicantName, r.ApplicantType.Label(), r.Channel.Label(), r.Description,
+			r.State.Label(), ds(r.AmendNoticeOn), ds(r.AmendReceivedOn), map[bool]string{true: "是", false: "否"}[r.ExtensionDays > 0], ds(due), ds(r.RepliedOn),
+			r.Reply().Title(), onTime, r.FeeAmount, DisputeLabel(r.Reconsideration), r.Litigation.Label()})
+	}
+	return sh
+}
+
+func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	f, fe := listFilter(r)
 	if fe.Err() != nil {
 		return m.render(w, r, "requests", http.StatusUnprocessableEntity, "依申请公开", &listPage{States: States, Types: ApplicantTypes, Replies: Replies}, fe)
 	}
@@ -139,16 +204,18 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	var organs []org.Organ
 	for _, o := range m.svc.org.All() {
-		if p.Covers(o.ID, o.Path, "") && o.Kind != org.KindCourt {
+		if m.svc.covers(p, o) && o.Kind != org.KindCourt {
 			organs = append(organs, o)
 		}
 	}
 	return m.render(w, r, "requests", http.StatusOK, "依申请公开", &listPage{Rows: rows, Organs: organs, States: States, Types: ApplicantTypes,
-		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel}, fe)
+		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery}, fe)
 }
 
 type detailPage struct {
 	R        *Request
+	Docs     []officialdoc.Document
+	Files    []files.Attachment
 	J        RequestJSON
 	D        Deadlines
 	Organ    string
@@ -176,8 +243,18 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
+	docs, err := m.svc.Documents(r.Context(), req.ID)
+	if err != nil {
+		return err
+	}
+	var atts []files.Attachment
+	if m.files != nil {
+		if atts, err = m.files.List(r.Context(), m.svc.db, OwnerType, req.ID); err != nil {
+			return err
+		}
+	}
 	o, _ := m.svc.org.Organ(req.OrganID)
-	dp := &detailPage{R: req, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
+	dp := &detailPage{R: req, Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
 		Version: req.Version, CanEdit: p.Can(PermEdit),
 		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
 	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)
@@ -227,7 +304,7 @@ func (m *Module) intakeOrgans(p *auth.Principal) []org.Organ {
 		default:
 			continue
 		}
-		if p == nil || p.Covers(o.ID, o.Path, "") {
+		if p == nil || m.svc.covers(p, o) {
 			out = append(out, o)
 		}
 	}
@@ -309,10 +386,12 @@ func (m *Module) receipt(w http.ResponseWriter, r *http.Request) error {
 
 // Progress is what the applicant sees with the receipt number and query code.
 type Progress struct {
-	R      *Request
-	Organ  string
-	Events []casework.Event
-	Due    Deadlines
+	R        *Request
+	Organ    string
+	Events   []casework.Event
+	Due      Deadlines
+	Docs     []officialdoc.Document // issued notices addressed to the applicant
+	Released []files.Attachment     // the information released, once answered
 }
 
 // PublicProgress checks the receipt number and query code; a mismatch is a 404 with one message.
@@ -322,7 +401,7 @@ func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*
 	if err != nil || hash == "" || hash != queryCodeHash(receiptNo, code) {
 		return nil, fault.NotFoundf("收件编号或查询码不正确")
 	}
-	r, err := getRequest(ctx, s.db, nil, id)
+	r, err := s.getRequest(ctx, s.db, nil, id)
 	if err != nil {
 		return nil, err
 	}
@@ -364,6 +443,9 @@ func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if pr.Docs, pr.Released, err = m.publicFiles(r.Context(), pr.R); err != nil {
+		return err
+	}
 	return m.render(w, r, "public_progress", http.StatusOK, "查询申请办理进度", pr, &web.FormError{Values: r.PostForm})
 }
 
@@ -395,6 +477,7 @@ type statsPageData struct {
 	Rows   []LabeledRow
 	Heads  []string
 	Err    string
+	Charts []template.HTML
 }
 
 func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
@@ -408,7 +491,7 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 		data.Year = y
 	}
 	data.Organ, _ = m.svc.org.Organ(p.OrganID)
-	if o, ok := m.svc.org.Organ(q.Get("organ")); ok && p.Covers(o.ID, o.Path, "") {
+	if o, ok := m.svc.org.Organ(q.Get("organ")); ok && m.svc.covers(p, o) {
 		data.Organ = o
 	}
 	st, err := m.svc.Verified(r.Context(), Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)
@@ -420,5 +503,11 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	data.St, data.Rows = st, Table3Rows(&st.Table3)
+	months, err := m.svc.Monthly(r.Context(), Scope{Organ: data.Organ, Subordinates: data.Organ.Kind == org.KindGovernment}, data.Year)
+	if err != nil {
+		return err
+	}
+	data.Charts = []template.HTML{barChart("本年办理结果（表三（一）至（六））", resultBars(&st.Table3)), barChart("本年新收申请按申请人", applicantBars(&st.Table3)),
+		barChart("本年新收申请按月", monthBars(months))}
 	return m.render(w, r, "stats", http.StatusOK, "政府信息公开年报统计", data, nil)
 }

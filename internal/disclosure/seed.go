@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
@@ -104,4 +105,32 @@ func (s *Service) Seed(ctx context.Context, w *demo.World) (string, error) {
 		}
 	}
 	return fmt.Sprintf("依申请公开 %d 件", total), nil
+}
+
+// SeedOfficeStaff gives the 政府办公室 of the first two demo counties a 政务公开 account
+// (qs_zwgk, ls_zwgk): a liaison of the office, who handles the requests addressed to the
+// government itself and its annual report (perms.go).
+func (s *Service) SeedOfficeStaff(ctx context.Context, a *auth.Service, w *demo.World) (int, error) {
+	n := 0
+	for i, c := range w.Counties[:min(2, len(w.Counties))] {
+		var office org.Organ
+		for _, o := range s.org.Children(c.Government.ID) {
+			if o.Kind == org.KindOffice {
+				office = o
+			}
+		}
+		if office.ID == "" {
+			continue
+		}
+		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+			_, err := a.CreateUser(ctx, tx, auth.NewUser{Username: []string{"qs", "ls"}[i] + "_zwgk", Name: w.PersonName(), OrganID: office.ID,
+				Title: "政务公开科科长", Password: demo.Password, Memberships: []auth.Membership{{OrganID: office.ID, Role: auth.RoleLiaison, Scope: auth.ScopeOrgan}}})
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("创建政务公开演示账户：%w", err)
+		}
+		n++
+	}
+	return n, nil
 }

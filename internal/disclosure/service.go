@@ -13,6 +13,8 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/normdoc"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/settings"
@@ -27,6 +29,8 @@ type Service struct {
 	settings *settings.Store
 	now      func() time.Time
 	kind     casework.Kind[*Request]
+	docs     *officialdoc.Room[*Request] // the request's documents (docs.go)
+	normdoc  *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
 }
 
 // New builds the service.
@@ -35,7 +39,7 @@ func New(d *db.DB, o *org.Service, cal func() *calendar.Calendar, c *secure.Fiel
 	s.kind = casework.Kind[*Request]{
 		OwnerType: "disclosure_request", Table: "disclosure_requests", Noun: "申请", Audit: "disclosure",
 		Load: func(ctx context.Context, tx *db.Tx, p *auth.Principal, id string) (*Request, error) {
-			return getRequest(ctx, tx, p, id)
+			return s.getRequest(ctx, tx, p, id)
 		},
 		Save: updateRequest,
 		Facts: func(r *Request) casework.Facts {
@@ -52,6 +56,8 @@ func New(d *db.DB, o *org.Service, cal func() *calendar.Calendar, c *secure.Fiel
 				"replied_on": ds(r.RepliedOn), "delivered_on": ds(r.DeliveredOn), "reconsideration": r.Reconsideration, "litigation": r.Litigation.String()}
 		},
 	}
+	s.kind.After = s.draftDocuments
+	s.docs = s.documentRoom()
 	return s
 }
 
@@ -66,7 +72,7 @@ func (s *Service) Calendar() *calendar.Calendar { return s.cal() }
 
 // Get reads a request within p's scope.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id string) (*Request, error) {
-	return getRequest(ctx, s.db, p, id)
+	return s.getRequest(ctx, s.db, p, id)
 }
 
 // Intake is a request as the applicant fills it in online or staff register it (条例第二十九条).
@@ -188,7 +194,7 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in *Intake, p
 		return Receipt{}, err
 	}
 	if p != nil && !public {
-		if o, _ := s.org.Organ(in.OrganID); !p.Covers(o.ID, o.Path, "") {
+		if o, _ := s.org.Organ(in.OrganID); !s.covers(p, o) {
 			return Receipt{}, fault.Forbiddenf("您不能为%s登记申请", o.Name)
 		}
 	}

@@ -92,10 +92,10 @@ func insertRequest(ctx context.Context, tx *db.Tx, r *Request, s sensitive) erro
 
 // getRequest reads a request within the principal's data scope (nil principal: the command line
 // and the public pages, which check the query code themselves), with its consultations.
-func getRequest(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Request, error) {
+func (s *Service) getRequest(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Request, error) {
 	where, args := "1 = 1", []any(nil)
 	if p != nil {
-		where, args = p.ScopeSQL("organ_id", "")
+		where, args = s.visibleSQL(p)
 	}
 	r, err := scanRequest(q.QueryRowContext(ctx, `SELECT `+reqCols+` FROM disclosure_requests WHERE id = ? AND `+where, append([]any{id}, args...)...))
 	if err != nil {

@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 }
 
 type fixture struct {
-	t    *testing.T
+	t    testing.TB
 	ctx  context.Context
 	m    *Module
 	org  *org.Service
@@ -29,7 +29,7 @@ type fixture struct {
 }
 
 // newFixture opens a database with the demo org tree (no module seeders); today is 2025-12-31.
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	d := dbtest.Open(t)

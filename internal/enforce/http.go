@@ -35,6 +35,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/enforce/certificates", auth.PermPublic, m.publicLookup)
 	app.GET("/public/enforce/draws/{id}", auth.PermPublic, m.publicDraw)
 	app.GET("/public/enforce/draws/{id}/data.json", auth.PermPublic, m.publicDrawJSON)
+	m.registerMatterPages(app)
 	app.Todos(m.todos)
 }
 
@@ -314,8 +315,8 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 			return web.WriteJSON(w, http.StatusOK, d)
 		}},
 	}
-	for _, a := range []struct{ action, summary string }{{"note", "记录调查情况"}, {"opinion", "制发行政执法监督意见书"}, {"report", "报送整改报告"}, {"close", "复查办结"}} {
-		eps = append(eps, endpoint{op("POST", "/enforce/matters/{id}/"+a.action, a.summary, PermSupervise, MatterStep{}, Matter{}), matterStep(a.action)})
+	for _, a := range MatterActions {
+		eps = append(eps, endpoint{op("POST", "/enforce/matters/{id}/"+a.Action, a.Label+"（起草相应文书）", PermSupervise, MatterStep{}, Matter{}), matterStep(a.Action)})
 	}
 	out := make([]api.Endpoint, len(eps))
 	for i, e := range eps {

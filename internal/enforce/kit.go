@@ -18,6 +18,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -69,6 +70,7 @@ type Module struct {
 	set        *settings.Store
 	certKind   casework.Kind[*Certificate]
 	matterKind casework.Kind[*Matter]
+	docs       *officialdoc.Room[*Matter]
 	today      func() calendar.Date
 	app        *web.App
 }
@@ -91,7 +93,9 @@ func New(d module.Deps, _ func(string) module.Module) module.Module {
 			return casework.Facts{ID: x.ID, OrganID: x.OrganID, State: x.State, Version: x.Version}
 		},
 		StateLabel: func(s string) string { return LabelOf(MatterStates, s) },
+		After:      m.draftDocument,
 	}
+	m.docs = m.documentRoom()
 	return m
 }
 

@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/audit"
@@ -36,7 +37,7 @@ func (r *Record) row() []any {
 // bodies and each organ's publication periods.
 type checker struct {
 	m       *Module
-	cal     *calendar.Calendar
+	cal     Days
 	today   calendar.Date
 	certs   map[string]*Certificate
 	bodies  map[string]*Body // by id
@@ -56,7 +57,7 @@ func (m *Module) newChecker(ctx context.Context, q db.Querier) (*checker, error)
 	for _, b := range list {
 		bodies[b.ID] = b
 	}
-	return &checker{m: m, cal: m.d.Calendar.Current(), today: m.today(), certs: certs, bodies: bodies, periods: map[string]Periods{}}, nil
+	return &checker{m: m, cal: newDayMemo(m.d.Calendar.Current()), today: m.today(), certs: certs, bodies: bodies, periods: map[string]Periods{}}, nil
 }
 
 func (c *checker) periodsOf(ctx context.Context, q db.Querier, organID string) (Periods, error) {
@@ -90,26 +91,62 @@ func (c *checker) check(ctx context.Context, q db.Querier, r *Record) ([]Violati
 	return Check(c.cal, p, sector, r, func(no string) *Certificate { return c.certs[no] }, c.today), nil
 }
 
-// batchRows is how many records one INSERT carries (19 columns: well inside both engines' limits).
-const batchRows = 400
+// maxParams is the most bind parameters one statement may carry: SQLite's
+// SQLITE_MAX_VARIABLE_NUMBER (32766 in the modernc build) and PostgreSQL's 65535.
+func maxParams(d db.Dialect) int {
+	if d == db.Postgres {
+		return 65535
+	}
+	return 32766
+}
 
-// insertMany writes rows with multi-row INSERTs.
+// batchOf is how many rows of ncol columns one INSERT carries.
+func batchOf(d db.Dialect, ncol int) int { return maxParams(d) / ncol }
+
+// insertMany writes rows with multi-row INSERTs as large as the parameter limit allows; every
+// full batch reuses one prepared statement (the statement is compiled once, not per batch).
 func insertMany(ctx context.Context, tx *db.Tx, head string, ncol int, rows [][]any) error {
-	for start := 0; start < len(rows); start += batchRows {
-		end := min(start+batchRows, len(rows))
+	per := batchOf(tx.Dialect(), ncol)
+	one := "(" + strings.Repeat("?, ", ncol-1) + "?)"
+	text := func(n int) string {
 		var b strings.Builder
+		b.Grow(len(head) + 8 + n*(len(one)+2))
 		b.WriteString(head)
 		b.WriteString(" VALUES ")
-		one := "(" + strings.Repeat("?, ", ncol-1) + "?)"
-		args := make([]any, 0, (end-start)*ncol)
-		for i := start; i < end; i++ {
-			if i > start {
+		for i := 0; i < n; i++ {
+			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(one)
-			args = append(args, rows[i]...)
 		}
-		if err := tx.Exec(ctx, b.String(), args...); err != nil {
+		return b.String()
+	}
+	args := make([]any, 0, min(per, len(rows))*ncol)
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		args = args[:0]
+		for _, r := range rows[start:end] {
+			args = append(args, r...)
+		}
+		if end-start < per {
+			if err := tx.Exec(ctx, text(end-start), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, text(per)); err != nil {
+				return err
+			}
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
@@ -161,36 +198,44 @@ func (m *Module) writeRecords(ctx context.Context, tx *db.Tx, c *checker, recs [
 	return len(fresh), nil
 }
 
+// existingIDs finds the records already on file under the same body and 案号, looking up only
+// the ledger's numbers (through the unique index), never a body's whole history.
 func existingIDs(ctx context.Context, tx *db.Tx, recs []*Record) (map[string]string, error) {
-	bodies := map[string]bool{}
+	byBody := map[string][]any{}
 	for _, r := range recs {
-		bodies[r.BodyID] = true
+		byBody[r.BodyID] = append(byBody[r.BodyID], r.CaseNo)
 	}
 	out := map[string]string{}
-	for b := range bodies {
-		rows, err := tx.QueryContext(ctx, `SELECT id, case_no FROM enforce_records WHERE body_id = ?`, b)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, no string
-			if err := rows.Scan(&id, &no); err != nil {
-				rows.Close()
+	per := maxParams(tx.Dialect()) - 1
+	for b, nos := range byBody {
+		for start := 0; start < len(nos); start += per {
+			part := nos[start:min(start+per, len(nos))]
+			rows, err := tx.QueryContext(ctx, `SELECT id, case_no FROM enforce_records WHERE body_id = ? AND case_no IN (`+
+				strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, append([]any{b}, part...)...)
+			if err != nil {
 				return nil, err
 			}
-			out[b+"\x00"+no] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			for rows.Next() {
+				var id, no string
+				if err := rows.Scan(&id, &no); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[b+"\x00"+no] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
 }
 
 func deleteWarnings(ctx context.Context, tx *db.Tx, ids []string) error {
-	for start := 0; start < len(ids); start += batchRows {
-		end := min(start+batchRows, len(ids))
+	per := maxParams(tx.Dialect())
+	for start := 0; start < len(ids); start += per {
+		end := min(start+per, len(ids))
 		args := make([]any, 0, end-start)
 		for _, id := range ids[start:end] {
 			args = append(args, id)

@@ -95,9 +95,51 @@ func PublishPeriod(p Periods, sector, category string) (int, string) {
 	return p.Other, SettingPublishOther.Basis
 }
 
+// Days is the part of the calendar the checks read: a *calendar.Calendar, or dayMemo over one
+// when thousands of records share a few hundred decision dates.
+type Days interface {
+	AddWorkingDays(from calendar.Date, n int) calendar.Date
+	AddCalendarDays(from calendar.Date, n int) calendar.Date
+}
+
+// dayMemo remembers a calendar's answers (an import asks about the same dates again and again).
+type dayMemo struct {
+	cal    *calendar.Calendar
+	wd, cd map[dayKey]calendar.Date
+}
+
+type dayKey struct {
+	d calendar.Date
+	n int
+}
+
+func newDayMemo(cal *calendar.Calendar) *dayMemo {
+	return &dayMemo{cal: cal, wd: map[dayKey]calendar.Date{}, cd: map[dayKey]calendar.Date{}}
+}
+
+func (m *dayMemo) AddWorkingDays(from calendar.Date, n int) calendar.Date {
+	k := dayKey{from, n}
+	d, ok := m.wd[k]
+	if !ok {
+		d = m.cal.AddWorkingDays(from, n)
+		m.wd[k] = d
+	}
+	return d
+}
+
+func (m *dayMemo) AddCalendarDays(from calendar.Date, n int) calendar.Date {
+	k := dayKey{from, n}
+	d, ok := m.cd[k]
+	if !ok {
+		d = m.cal.AddCalendarDays(from, n)
+		m.cd[k] = d
+	}
+	return d
+}
+
 // PublishDue is the last day to publish a decided record: n working days after the decision on
 // the fazhi calendar (the decision day is not counted; 调休 make-up days count).
-func PublishDue(cal *calendar.Calendar, p Periods, sector string, r *Record) calendar.Date {
+func PublishDue(cal Days, p Periods, sector string, r *Record) calendar.Date {
 	if r.DecidedOn.IsZero() {
 		return calendar.Date{}
 	}
@@ -109,7 +151,7 @@ func PublishDue(cal *calendar.Calendar, p Periods, sector string, r *Record) cal
 type CertLookup func(number string) *Certificate
 
 // Check lists every rule the record breaks as of today. certs resolves certificate numbers.
-func Check(cal *calendar.Calendar, p Periods, sector string, r *Record, certs CertLookup, today calendar.Date) []Violation {
+func Check(cal Days, p Periods, sector string, r *Record, certs CertLookup, today calendar.Date) []Violation {
 	var out []Violation
 	add := func(kind, basis string, due calendar.Date, format string, a ...any) {
 		out = append(out, Violation{Kind: kind, Message: fmt.Sprintf(format, a...), Basis: basis, Due: due})

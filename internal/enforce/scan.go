@@ -40,7 +40,7 @@ func (m *Module) redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar) 
 	if err != nil {
 		return nil, err
 	}
-	c.cal = cal
+	c.cal = newDayMemo(cal)
 	var moved []calendar.Moved
 	old := make(map[string]calendar.Date, len(recs))
 	for _, r := range recs {

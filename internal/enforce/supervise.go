@@ -44,16 +44,21 @@ type Matter struct {
 	RectifyDue calendar.Date `json:"rectify_due"`
 	ReportOn   calendar.Date `json:"report_on"`
 	ClosedOn   calendar.Date `json:"closed_on"`
+	DecisionOn calendar.Date `json:"decision_on"`
 	Version    int           `json:"version"`
+
+	stepNote    string // the note of the step being run, for the document it drafts
+	rectifyDays int    // the rectification period in force at that step
 }
 
-const matterCols = `id, organ_id, body_id, source, title, state, opened_on, notes, opinion_on, rectify_due, report_on, closed_on, version`
+const matterCols = `id, organ_id, body_id, source, title, state, opened_on, notes, opinion_on, rectify_due, report_on, closed_on, decision_on, version`
 
 func scanMatter(s db.Scanner) (*Matter, error) {
 	x := &Matter{}
-	var opened, opinion, due, report, closed string
-	err := s.Scan(&x.ID, &x.OrganID, &x.BodyID, &x.Source, &x.Title, &x.State, &opened, &x.Notes, &opinion, &due, &report, &closed, &x.Version)
+	var opened, opinion, due, report, closed, decision string
+	err := s.Scan(&x.ID, &x.OrganID, &x.BodyID, &x.Source, &x.Title, &x.State, &opened, &x.Notes, &opinion, &due, &report, &closed, &decision, &x.Version)
 	x.OpenedOn, x.OpinionOn, x.RectifyDue, x.ReportOn, x.ClosedOn = dateOf(opened), dateOf(opinion), dateOf(due), dateOf(report), dateOf(closed)
+	x.DecisionOn = dateOf(decision)
 	return x, err
 }
 
@@ -75,8 +80,9 @@ func (m *Module) Matters(ctx context.Context, p *auth.Principal) ([]*Matter, err
 }
 
 func (m *Module) saveMatter(ctx context.Context, tx *db.Tx, x *Matter) error {
-	return tx.ExecOne(ctx, `UPDATE enforce_matters SET state = ?, notes = ?, opinion_on = ?, rectify_due = ?, report_on = ?, closed_on = ?, version = version + 1
-		WHERE id = ? AND version = ?`, x.State, x.Notes, x.OpinionOn.String(), x.RectifyDue.String(), x.ReportOn.String(), x.ClosedOn.String(), x.ID, x.Version)
+	return tx.ExecOne(ctx, `UPDATE enforce_matters SET state = ?, notes = ?, opinion_on = ?, rectify_due = ?, report_on = ?, closed_on = ?, decision_on = ?,
+		version = version + 1 WHERE id = ? AND version = ?`, x.State, x.Notes, x.OpinionOn.String(), x.RectifyDue.String(), x.ReportOn.String(), x.ClosedOn.String(),
+		x.DecisionOn.String(), x.ID, x.Version)
 }
 
 // MatterInput opens a matter.
@@ -108,7 +114,7 @@ func (m *Module) OpenMatter(ctx context.Context, p *auth.Principal, in MatterInp
 	}
 	x := &Matter{ID: db.NewID(), OrganID: b.OrganID, BodyID: b.ID, Source: in.Source, Title: in.Title, State: MatterOpen, OpenedOn: in.On, Version: 1}
 	err = m.d.DB.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.Exec(ctx, `INSERT INTO enforce_matters (`+matterCols+`, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', 1, ?)`,
+		if err := tx.Exec(ctx, `INSERT INTO enforce_matters (`+matterCols+`, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '', '', '', '', 1, ?)`,
 			x.ID, x.OrganID, x.BodyID, x.Source, x.Title, x.State, x.OpenedOn.String(), db.Now()); err != nil {
 			return err
 		}
@@ -128,10 +134,29 @@ type MatterStep struct {
 	casework.Step
 }
 
-// Advance moves a matter: note (调查记录, stays open), opinion (监督意见书 with the rectification
-// period), report (整改报告), close (复查办结).
+// MatterActions are the steps of a matter after 立项, with the states they apply to: note (调查记录,
+// stays open), opinion (监督意见书 with the rectification period), decision (监督决定书, at once or
+// when a re-check finds the rectification missing or not done; the period runs anew), report
+// (整改报告), close (复查办结).
+var MatterActions = []struct {
+	Action, Label string
+	From          []string
+}{
+	{"note", "记录调查情况", []string{MatterOpen}},
+	{"opinion", "制发行政执法监督意见书", []string{MatterOpen}},
+	{"decision", "制发行政执法监督决定书", []string{MatterOpen, MatterRectify, MatterReported}},
+	{"report", "报送整改报告", []string{MatterRectify}},
+	{"close", "复查办结", []string{MatterOpen, MatterReported}},
+}
+
+// Advance moves a matter by one of MatterActions.
 func (m *Module) Advance(ctx context.Context, p *auth.Principal, id, action string, in MatterStep) (*Matter, error) {
-	from := map[string][]string{"note": {MatterOpen}, "opinion": {MatterOpen}, "report": {MatterRectify}, "close": {MatterOpen, MatterReported}}[action]
+	var from []string
+	for _, a := range MatterActions {
+		if a.Action == action {
+			from = a.From
+		}
+	}
 	if from == nil {
 		return nil, fault.Invalidf("未知的办理动作")
 	}
@@ -147,14 +172,20 @@ func (m *Module) Advance(ctx context.Context, p *auth.Principal, id, action stri
 			switch action {
 			case "note":
 				x.Notes = strings.TrimSpace(x.Notes + "\n" + in.On.String() + " " + in.Note)
-			case "opinion":
+			case "opinion", "decision":
 				days, err := m.set.Int(ctx, tx, x.OrganID, SettingRectifyDays)
 				if err != nil {
 					return err
 				}
-				x.State, x.OpinionOn = MatterRectify, in.On
-				// Days counted from receipt of the 监督意见书 (the day of issue here), rolled off rest days.
+				x.State = MatterRectify
+				if action == "opinion" {
+					x.OpinionOn = in.On
+				} else {
+					x.DecisionOn, x.ReportOn = in.On, calendar.Date{}
+				}
+				// Days counted from receipt of the document (the day of issue here), rolled off rest days.
 				x.RectifyDue = m.d.Calendar.Current().AddCalendarDays(in.On, days)
+				x.stepNote, x.rectifyDays = in.Note, days
 				ev.Detail = fmt.Sprintf("整改期限 %d 日，至 %s", days, x.RectifyDue)
 			case "report":
 				x.State, x.ReportOn = MatterReported, in.On

@@ -37,6 +37,9 @@ const (
 // (2024-02-30) is refused with its own message. Month-first forms (1/5/2024) are refused as
 // ambiguous; excelize renders Excel's built-in date formats year first (see readXLSX).
 func ParseDate(s string) (calendar.Date, error) {
+	if isISODate(s) { // the common 2025-03-01 needs no folding or regexp
+		return checkYMD(atoi(s[0:4]), atoi(s[5:7]), atoi(s[8:10]), s)
+	}
 	s = strings.TrimSpace(width.Fold.String(s))
 	var y, m, d int
 	switch {
@@ -57,6 +60,24 @@ func ParseDate(s string) (calendar.Date, error) {
 	default:
 		return calendar.Date{}, ErrDateFormat
 	}
+	return checkYMD(y, m, d, s)
+}
+
+// isISODate reports whether s is exactly YYYY-MM-DD in ASCII digits.
+func isISODate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i := 0; i < 10; i++ {
+		if i != 4 && i != 7 && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkYMD is the date y-m-d when it exists.
+func checkYMD(y, m, d int, s string) (calendar.Date, error) {
 	if y < 1900 || m < 1 || m > 12 || d < 1 || d > 31 {
 		return calendar.Date{}, ErrDateFormat
 	}

@@ -22,6 +22,7 @@ package ledger
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -145,6 +146,12 @@ func normValue(s string) string { return normHeader(s) }
 
 // lookup returns the choice a cell names.
 func (c *Column) lookup(v string) (Choice, bool) {
+	// A cell written exactly as a value, label or alias (the common case) needs no folding.
+	for _, ch := range c.Choices {
+		if v == ch.Value || v == ch.Label || slices.Contains(ch.Aliases, v) {
+			return ch, true
+		}
+	}
 	n := normValue(v)
 	for _, ch := range c.Choices {
 		if normValue(ch.Value) == n || normValue(ch.Label) == n {

@@ -8,6 +8,7 @@ import (
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -31,6 +32,12 @@ func (m *Module) transitions() action.List[*Doc] {
 		action.New("evaluate", "有效期届满前评估", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *EvaluateInput) (*Doc, error) {
 			return s.Evaluate(ctx, p, id, *in)
 		}).Describe("evaluation：continue 继续有效（重新计算有效期）、amend 需要修改、expire 到期失效。").Done("已记录评估结论"),
+		action.New("publish_renewal", "继续有效后重新公布", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *RenewalInput) (*Doc, error) {
+			return s.PublishRenewal(ctx, p, id, *in)
+		}).Describe("评估为继续有效的文件须重新公布（on 为公布日期，不晚于有效期届满之日）；有效期自原期限届满次日起重新计算，并重新生成备案期限。").Done("已重新公布，备案期限已生成"),
+		action.New("legacy_filings", "录入历史文件备案情况", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *casework.Step) (*Doc, error) {
+			return s.LegacyFilings(ctx, p, id, *in)
+		}).Describe("为登记为历史文件的规范性文件生成备案记录，以便录入报送、接收和审查意见。").Done("已生成备案记录，请录入报送情况"),
 		action.New("end", "废止或宣布失效", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *EndInput) (*Doc, error) {
 			return s.End(ctx, p, id, *in)
 		}).Describe("status：repealed 废止、expired 宣布失效；basis 为决定文号或会议。").Done("已记录文件状态变化"),

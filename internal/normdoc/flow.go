@@ -11,6 +11,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
@@ -278,7 +279,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, id string, in 
 		d.WarnOn = WarnOf(d.ExpiresOn, months)
 		d.State, d.StateOn = StateInForce, eff
 		if !d.Legacy {
-			if err := s.openFilings(ctx, tx, d); err != nil {
+			if err := s.openFilings(ctx, tx, d, d.PublishedOn, 1); err != nil {
 				return err
 			}
 		}
@@ -330,7 +331,8 @@ func (s *Service) FilingBodies(ctx context.Context, q db.Querier, o org.Organ) (
 	return out, nil
 }
 
-func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc) error {
+// openFilings opens round's 备案 with each filing body, due from the publication on published.
+func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc, published calendar.Date, round int) error {
 	o, _ := s.org.Organ(d.OrganID)
 	bodies, err := s.FilingBodies(ctx, tx, o)
 	if err != nil {
@@ -340,12 +342,16 @@ func (s *Service) openFilings(ctx context.Context, tx *db.Tx, d *Doc) error {
 	if err != nil {
 		return err
 	}
-	due, _, err := s.cal().Due(FilingRule(days), d.PublishedOn, nil, 0)
+	due, _, err := s.cal().Due(FilingRule(days), published, nil, 0)
 	if err != nil {
 		return err
 	}
+	from := calendar.Date{}
+	if round > 1 {
+		from = published
+	}
 	for _, b := range bodies {
-		if err := insertFiling(ctx, tx, Filing{ID: db.NewID(), DocID: d.ID, BodyKind: b.Kind, BodyName: b.Name, BodyOrganID: b.OrganID, Days: days, DueOn: due}); err != nil {
+		if err := insertFiling(ctx, tx, Filing{ID: db.NewID(), DocID: d.ID, Round: round, FromOn: from, BodyKind: b.Kind, BodyName: b.Name, BodyOrganID: b.OrganID, Days: days, DueOn: due}); err != nil {
 			return err
 		}
 	}
@@ -358,6 +364,9 @@ func (s *Service) applyAmendment(ctx context.Context, tx *db.Tx, p *auth.Princip
 	return s.kind.RunTx(ctx, tx, s.Today(), p, aID, casework.Transition[*Doc]{Action: "amended", Apply: func(tx *db.Tx, a *Doc, ev *casework.Event) error {
 		if a.State != StateInForce {
 			return fault.Field("amends_id", "被修改的文件《"+a.Title+"》已不是现行有效文件")
+		}
+		if a.RenewalSeq > 0 {
+			return fault.Field("amends_id", "被修改的文件《"+a.Title+"》经评估继续有效、待重新公布，请先重新公布")
 		}
 		a.CurrentVersion++
 		if err := insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: a.ID, Seq: a.CurrentVersion, Title: b.Title, Body: text, Note: "依" + b.Number + "修改",

@@ -371,8 +371,30 @@ func TestValidityWarningEvaluationAndExpiry(t *testing.T) {
 		t.Errorf("%d evaluation todos, want 2", n)
 	}
 	a = must(t)(f.svc.Evaluate(f.ctx, staff, a.ID, EvaluateInput{Step: casework.Step{On: date("2025-12-01"), Note: "实施效果良好"}, Evaluation: EvalContinue}))
+	// 继续有效 is a new version to be re-published and filed: until then the old period stands.
+	eq(t, "a expiry before re-publication", a.ExpiresOn, "2026-01-31")
+	if a.RenewalSeq != 2 || a.CurrentVersion != 1 {
+		t.Errorf("renewal version %d, current %d", a.RenewalSeq, a.CurrentVersion)
+	}
+	if _, err := f.svc.PublishRenewal(f.ctx, staff, a.ID, RenewalInput{Step: casework.Step{On: date("2025-12-01")}}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("a re-publication without its channel must be refused, got %v", err)
+	}
+	a = must(t)(f.svc.PublishRenewal(f.ctx, staff, a.ID, RenewalInput{Step: casework.Step{On: date("2025-12-01")}, Channel: "青山县人民政府门户网站"}))
 	eq(t, "a renewed expiry", a.ExpiresOn, "2031-01-31")
 	eq(t, "a renewed warn", a.WarnOn, "2030-07-31")
+	if a.CurrentVersion != 2 || a.RenewalSeq != 0 || a.RenewedOn.String() != "2025-12-01" {
+		t.Errorf("after re-publication: current %d renewal %d renewed %s", a.CurrentVersion, a.RenewalSeq, a.RenewedOn)
+	}
+	// Filed like any other: 30 days from 12-01 = 12-31 (Wednesday), with each filing body.
+	fs := mustDetail(t, f, staff, a.ID).Filings
+	if len(fs) == 0 {
+		t.Fatal("the re-published version has no filing deadline")
+	}
+	for _, fl := range fs {
+		if fl.Round != 2 || fl.DueOn.String() != "2025-12-31" || fl.FromOn.String() != "2025-12-01" {
+			t.Errorf("renewal filing %+v", fl)
+		}
+	}
 	b = must(t)(f.svc.Evaluate(f.ctx, staff, b.ID, EvaluateInput{Step: casework.Step{On: date("2025-12-01")}, Evaluation: EvalExpire}))
 	todos, _ = f.svc.Todos(f.ctx, staff)
 	if n := countPrefix(todos, "有效期届满前评估"); n != 0 {

@@ -110,6 +110,9 @@ func (s *Service) ReviseText(ctx context.Context, p *auth.Principal, id string, 
 			if cur.Body == in.Body && cur.Title == in.Title {
 				return fault.Field("body", "文本没有变化")
 			}
+			if d.RenewalSeq > 0 {
+				return fault.Conflictf("该文件经评估继续有效，第%d版待重新公布；请先重新公布，再修订文本", d.RenewalSeq)
+			}
 			d.CurrentVersion++
 			d.Title, d.Provisional = in.Title, IsProvisional(in.Title)
 			return insertVersion(ctx, tx, &Version{ID: db.NewID(), DocID: d.ID, Seq: d.CurrentVersion, Title: in.Title, Body: in.Body, Note: ev.Note, EffectiveOn: in.On, CreatedAt: db.Now(), CreatedBy: p.Name})
@@ -122,9 +125,10 @@ type EvaluateInput struct {
 	Evaluation Evaluation `json:"evaluation" required:"true"`
 }
 
-// Evaluate records the evaluation of a document whose validity is running out: 继续有效 renews the
-// validity from the day after expiry (the document is re-published with a new period), 需要修改 flags
-// it for amendment, 到期失效 lets it lapse at expiry.
+// Evaluate records the evaluation of a document whose validity is running out: 继续有效 makes a new
+// version that must be re-published (PublishRenewal) and filed like any other before the validity runs
+// on — until then the old period ends as before; 需要修改 flags it for amendment, 到期失效 lets it lapse.
+// (The validity, the evaluation and re-publication are local rules — legal-rules.md §4, organ settings.)
 func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in EvaluateInput) (*Doc, error) {
 	if in.Evaluation.Label() == "" {
 		return nil, fault.Field("evaluation", "请选择评估结论")
@@ -142,14 +146,24 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 		d.EvaluatedOn, d.EvaluationNote = in.On, ev.Note
 		switch in.Evaluation {
 		case EvalContinue:
-			months, err := s.settings.Int(ctx, tx, d.OrganID, settingDef(KeyWarnMonths))
+			if d.RenewalSeq > 0 {
+				return fault.Conflictf("已评估为继续有效，待重新公布（第%d版）", d.RenewalSeq)
+			}
+			cur, err := getVersion(ctx, tx, d.ID, d.CurrentVersion)
 			if err != nil {
 				return err
 			}
-			d.ExpiresOn = ExpiryOf(d.ExpiresOn.AddDays(1), d.ValidYears)
-			d.WarnOn = WarnOf(d.ExpiresOn, months)
-			d.Evaluation, d.PendingAmend = "", false
-			ev.Note += "，有效期延续至" + d.ExpiresOn.Chinese()
+			seq, err := nextVersionSeq(ctx, tx, d.ID)
+			if err != nil {
+				return err
+			}
+			v := &Version{ID: db.NewID(), DocID: d.ID, Seq: seq, Title: cur.Title, Body: cur.Body, Note: "评估后继续有效，待重新公布、报送备案",
+				EffectiveOn: d.ExpiresOn.AddDays(1), CreatedAt: db.Now(), CreatedBy: p.Name}
+			if err := insertVersion(ctx, tx, v); err != nil {
+				return err
+			}
+			d.RenewalSeq, d.Evaluation, d.PendingAmend = seq, EvalContinue, false
+			ev.Note += fmt.Sprintf("，形成第%d版，须于有效期届满（%s）前重新公布并报送备案", seq, d.ExpiresOn)
 		case EvalAmend:
 			d.Evaluation, d.PendingAmend = EvalAmend, true
 		case EvalExpire:
@@ -157,6 +171,85 @@ func (s *Service) Evaluate(ctx context.Context, p *auth.Principal, id string, in
 		}
 		return nil
 	}})
+}
+
+// nextVersionSeq is the next free version number of a document.
+func nextVersionSeq(ctx context.Context, tx *db.Tx, docID string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM normdoc_versions WHERE doc_id = ?`, docID).Scan(&n)
+	return n + 1, err
+}
+
+// RenewalInput is the re-publication of a document evaluated 继续有效.
+type RenewalInput struct {
+	casework.Step
+	Channel string `json:"channel" required:"true"` // 公布载体
+}
+
+// PublishRenewal re-publishes the new version made by 继续有效: the validity runs on from the day after
+// the old period ends, and the version is filed again with every filing body, due from this publication.
+func (s *Service) PublishRenewal(ctx context.Context, p *auth.Principal, id string, in RenewalInput) (*Doc, error) {
+	in.Channel = strings.TrimSpace(in.Channel)
+	if in.Channel == "" {
+		return nil, fault.Field("channel", "请填写公布载体；继续有效的文件须重新公布")
+	}
+	in.Note = in.Channel
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "publish_renewal", Step: &in.Step, From: []string{string(StateInForce)}, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+		if d.RenewalSeq == 0 {
+			return fault.Conflictf("该文件没有待重新公布的继续有效版本")
+		}
+		if in.On.After(d.ExpiresOn) {
+			return fault.Field("on", fmt.Sprintf("有效期已于 %s 届满，不能再以继续有效重新公布；需要的，应作为新文件制定、登记", d.ExpiresOn))
+		}
+		if in.On.Before(d.EvaluatedOn) {
+			return fault.Field("on", "重新公布日期不能早于评估日期 "+d.EvaluatedOn.String())
+		}
+		months, err := s.settings.Int(ctx, tx, d.OrganID, settingDef(KeyWarnMonths))
+		if err != nil {
+			return err
+		}
+		var round int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(round), 0) FROM normdoc_filings WHERE doc_id = ?`, d.ID).Scan(&round); err != nil {
+			return err
+		}
+		if err := s.openFilings(ctx, tx, d, in.On, max(round, 1)+1); err != nil {
+			return err
+		}
+		d.ExpiresOn = ExpiryOf(d.ExpiresOn.AddDays(1), d.ValidYears)
+		d.WarnOn = WarnOf(d.ExpiresOn, months)
+		d.CurrentVersion, d.RenewalSeq, d.Evaluation, d.RenewedOn, d.Channel = d.RenewalSeq, 0, "", in.On, in.Channel
+		ev.Note = in.Channel + "重新公布，有效期延续至" + d.ExpiresOn.Chinese() + "，已生成备案期限"
+		return nil
+	}})
+}
+
+// LegacyFilings opens the 备案 of a document entered as historical, so that what happened can be
+// recorded (报送、接收、审查意见); until then its page says 历史文件，备案情况未录入.
+func (s *Service) LegacyFilings(ctx context.Context, p *auth.Principal, id string, st casework.Step) (*Doc, error) {
+	return s.run(ctx, p, id, casework.Transition[*Doc]{Action: "legacy_filings", Step: &st, Apply: func(tx *db.Tx, d *Doc, ev *casework.Event) error {
+		if !d.Legacy || !d.Published() {
+			return fault.Conflictf("只有已公布的历史文件才需要补录备案情况")
+		}
+		fs, err := listFilings(ctx, tx, d.ID)
+		if err != nil {
+			return err
+		}
+		if len(fs) > 0 {
+			return fault.Conflictf("备案情况已录入")
+		}
+		return s.openFilings(ctx, tx, d, d.PublishedOn, 1)
+	}})
+}
+
+// FilingStateText is the 备案 state shown for a document with no filing on record.
+func (d *Doc) FilingStateText(filings int) string {
+	if filings > 0 || !d.Published() {
+		return ""
+	}
+	if d.Legacy {
+		return "历史文件，备案情况未录入"
+	}
+	return "未生成备案记录"
 }
 
 // FilingInput records a step of a 备案.

@@ -211,6 +211,14 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		out = append(out, web.Todo{Module: "规范性文件", Title: "有效期届满前评估：" + d.Title, Detail: fmt.Sprintf("%s，有效期至%s", d.Number, d.ExpiresOn.Chinese()),
 			URL: "/normdoc/docs/" + d.ID, Due: d.ExpiresOn, Basis: basisValidity})
 	}
+	docs, err = queryDocs(ctx, s.db, `SELECT `+docCols+` FROM normdocs d WHERE `+a+` AND d.status = 'in_force' AND d.renewal_seq > 0 ORDER BY d.expires_on LIMIT 200`, aa...)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		out = append(out, web.Todo{Module: "规范性文件", Title: "继续有效后重新公布：" + d.Title, Detail: fmt.Sprintf("%s，有效期至%s", d.Number, d.ExpiresOn.Chinese()),
+			URL: "/normdoc/docs/" + d.ID, Due: d.ExpiresOn, Basis: basisValidity})
+	}
 	cs, err := s.Cleanups(ctx, p)
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func ParseState(v string) (State, bool) {
 type Evaluation string
 
 const (
-	EvalContinue Evaluation = "continue" // 继续有效（重新公布，有效期重新计算）
+	EvalContinue Evaluation = "continue" // 继续有效: a new version, re-published and filed like any other
 	EvalAmend    Evaluation = "amend"    // 需要修改
 	EvalExpire   Evaluation = "expire"   // 到期失效
 )
@@ -116,6 +116,8 @@ type Doc struct {
 	EvaluatedOn    calendar.Date
 	EvaluationNote string
 	CurrentVersion int
+	RenewalSeq     int           // the version awaiting re-publication after 继续有效 (0 = none)
+	RenewedOn      calendar.Date // the latest re-publication after 继续有效
 	Version        int
 	CreatedAt      string
 	UpdatedAt      string
@@ -187,14 +189,16 @@ func (e Event) ActionLabel() string {
 var actionLabels = map[string]string{
 	"register": "登记编号", "publish": "公布", "revise": "修订文本", "amended": "被修改", "amends": "修改其他文件", "repeal": "废止",
 	"expire": "失效", "expire_due": "有效期届满失效", "evaluate": "有效期届满前评估", "renew": "评估后继续有效", "filing_sent": "报送备案",
-	"filing_received": "备案机关接收", "filing_feedback": "备案审查意见", "cleanup": "清理决定", "cleanup_keep": "清理：继续有效", "cleanup_amend": "清理：列入修改",
+	"publish_renewal": "继续有效后重新公布", "legacy_filings": "录入历史文件备案情况", "filing_received": "备案机关接收", "filing_feedback": "备案审查意见", "cleanup": "清理决定", "cleanup_keep": "清理：继续有效", "cleanup_amend": "清理：列入修改",
 }
 
 // Filing is one 备案 of a document with a filing body.
 type Filing struct {
 	ID          string
 	DocID       string
-	BodyKind    string // gov / npc
+	Round       int           // 1 = the first publication; 2 … = each re-publication after 继续有效
+	FromOn      calendar.Date // the publication the deadline counts from
+	BodyKind    string        // gov / npc
 	BodyName    string
 	BodyOrganID string
 	Days        int

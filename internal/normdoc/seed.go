@@ -199,6 +199,17 @@ func (s *Service) seedCounty(ctx context.Context, rnd *rand.Rand, cast *demo.Pla
 				if d, err = s.Evaluate(ctx, staff, d.ID, EvaluateInput{Step: casework.Step{On: d.WarnOn.AddDays(20), Note: "实施情况良好，经评估继续有效"}, Evaluation: EvalContinue}); err != nil {
 					return n, err
 				}
+				// 继续有效 is re-published and filed like any other document; a recent one still waits.
+				on := d.WarnOn.AddDays(30)
+				if on.After(today) {
+					break
+				}
+				if d, err = s.PublishRenewal(ctx, staff, d.ID, RenewalInput{Step: casework.Step{On: on}, Channel: gov.Name + "门户网站"}); err != nil {
+					return n, err
+				}
+				if err := s.seedRenewalFilings(ctx, staff, d, on.AddDays(10), today); err != nil {
+					return n, err
+				}
 			}
 		default:
 			if d.WarnOn.AddDays(30).Before(today) && d.ExpiresOn.Before(today) {
@@ -391,6 +402,26 @@ func (s *Service) seedCleanups(ctx context.Context, rnd *rand.Rand, staff *auth.
 	for i, it := range cd.Items {
 		if i%2 == 0 {
 			if err := s.Propose(ctx, staff, c.ID, ItemInput{ItemID: it.ID, Decision: Keep}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// seedRenewalFilings sends the filings of a re-published document on the day given (deterministic, so
+// the demo's random draws stay where they were).
+func (s *Service) seedRenewalFilings(ctx context.Context, staff *auth.Principal, d *Doc, sent, today calendar.Date) error {
+	if sent.After(today) {
+		return nil
+	}
+	fs, err := listFilings(ctx, s.db, d.ID)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.SentOn.IsZero() {
+			if _, err := s.RecordFiling(ctx, staff, d.ID, f.ID, FilingInput{Step: casework.Step{On: sent}, Stage: "sent"}); err != nil {
 				return err
 			}
 		}

@@ -373,7 +373,9 @@ func (s *Service) Redate(ctx context.Context, tx *db.Tx, cal *calendar.Calendar)
 }
 
 func openFilings(ctx context.Context, tx *db.Tx) ([]*openFiling, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.days, f.due_on, d.published_on, d.title, d.id FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id WHERE f.sent_on = ''`)
+	// A re-publication's filing counts from that publication (from_on), the first from the document's.
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.days, f.due_on, CASE WHEN f.from_on <> '' THEN f.from_on ELSE d.published_on END, d.title, d.id
+		FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id WHERE f.sent_on = ''`)
 	if err != nil {
 		return nil, err
 	}

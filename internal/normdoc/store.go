@@ -15,18 +15,22 @@ import (
 const docCols = `d.id, d.organ_id, d.organ_name, d.drafter_organ_id, d.reg_organ_id, d.review_id, d.legacy, d.title, d.number, d.number_year, d.number_seq,
 	d.provisional, d.keywords, d.topics, d.signed_on, d.published_on, d.publish_channel, d.effective_on, d.valid_years, d.expires_on, d.warn_on,
 	d.status, d.status_on, d.ended_on, d.amended_by_id, d.amends_id, d.pending_amend, d.evaluation, d.evaluated_on, d.evaluation_note,
-	d.current_version, d.version, d.created_at, d.updated_at`
+	d.current_version, d.version, d.created_at, d.updated_at, d.renewal_seq, d.renewed_on`
 
 func scanDoc(sc interface{ Scan(...any) error }) (*Doc, error) {
 	d := &Doc{}
 	var dt [9]string
+	var renewed string
 	var legacy, prov, pending int
 	err := sc.Scan(&d.ID, &d.OrganID, &d.OrganName, &d.DrafterOrganID, &d.RegOrganID, &d.ReviewID, &legacy, &d.Title, &d.Number, &d.NumberYear, &d.NumberSeq,
 		&prov, &d.Keywords, &d.Topics, &dt[0], &dt[1], &d.Channel, &dt[2], &d.ValidYears, &dt[3], &dt[4],
 		&d.State, &dt[5], &dt[6], &d.AmendedByID, &d.AmendsID, &pending, &d.Evaluation, &dt[7], &d.EvaluationNote,
-		&d.CurrentVersion, &d.Version, &d.CreatedAt, &d.UpdatedAt)
+		&d.CurrentVersion, &d.Version, &d.CreatedAt, &d.UpdatedAt, &d.RenewalSeq, &renewed)
 	if err != nil {
 		return nil, err
+	}
+	if renewed != "" {
+		d.RenewedOn, _ = calendar.ParseDate(renewed)
 	}
 	targets := []*calendar.Date{&d.SignedOn, &d.PublishedOn, &d.EffectiveOn, &d.ExpiresOn, &d.WarnOn, &d.StateOn, &d.EndedOn, &d.EvaluatedOn}
 	for i, t := range targets {
@@ -43,15 +47,15 @@ func scanDoc(sc interface{ Scan(...any) error }) (*Doc, error) {
 const insertDocSQL = `INSERT INTO normdocs (id, organ_id, organ_name, drafter_organ_id, reg_organ_id, review_id, legacy, title, number, number_year, number_seq,
 	provisional, keywords, topics, signed_on, published_on, publish_channel, effective_on, valid_years, expires_on, warn_on,
 	status, status_on, ended_on, amended_by_id, amends_id, pending_amend, evaluation, evaluated_on, evaluation_note,
-	current_version, version, created_at, updated_at)`
+	current_version, version, created_at, updated_at, renewal_seq, renewed_on)`
 
-const docPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const docPlaceholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func docArgs(d *Doc) []any {
 	return []any{d.ID, d.OrganID, d.OrganName, d.DrafterOrganID, d.RegOrganID, d.ReviewID, db.BoolInt(d.Legacy), d.Title, d.Number, d.NumberYear, d.NumberSeq,
 		db.BoolInt(d.Provisional), d.Keywords, d.Topics, d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(),
 		string(d.State), d.StateOn.String(), d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote,
-		d.CurrentVersion, d.Version, d.CreatedAt, d.UpdatedAt}
+		d.CurrentVersion, d.Version, d.CreatedAt, d.UpdatedAt, d.RenewalSeq, d.RenewedOn.String()}
 }
 
 func insertDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
@@ -63,11 +67,11 @@ func updateDoc(ctx context.Context, tx *db.Tx, d *Doc) error {
 	err := tx.ExecOne(ctx, `UPDATE normdocs SET title = ?, number = ?, number_year = ?, number_seq = ?, provisional = ?, keywords = ?, topics = ?,
 		signed_on = ?, published_on = ?, publish_channel = ?, effective_on = ?, valid_years = ?, expires_on = ?, warn_on = ?, status = ?, status_on = ?,
 		ended_on = ?, amended_by_id = ?, amends_id = ?, pending_amend = ?, evaluation = ?, evaluated_on = ?, evaluation_note = ?, current_version = ?,
-		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		renewal_seq = ?, renewed_on = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		d.Title, d.Number, d.NumberYear, d.NumberSeq, db.BoolInt(d.Provisional), d.Keywords, d.Topics,
 		d.SignedOn.String(), d.PublishedOn.String(), d.Channel, d.EffectiveOn.String(), d.ValidYears, d.ExpiresOn.String(), d.WarnOn.String(), string(d.State), d.StateOn.String(),
 		d.EndedOn.String(), d.AmendedByID, d.AmendsID, db.BoolInt(d.PendingAmend), string(d.Evaluation), d.EvaluatedOn.String(), d.EvaluationNote, d.CurrentVersion,
-		db.Now(), d.ID, d.Version)
+		d.RenewalSeq, d.RenewedOn.String(), db.Now(), d.ID, d.Version)
 	if errors.Is(err, db.ErrConflict) {
 		return fault.Conflictf("该文件已被他人更新，请刷新后重试")
 	}
@@ -113,19 +117,19 @@ func listVersions(ctx context.Context, q db.Querier, docID string) ([]Version, e
 	return db.List(ctx, q, scanVersion, `SELECT id, doc_id, seq, title, '', note, source_doc_id, source_number, effective_on, created_at, created_by FROM normdoc_versions WHERE doc_id = ? ORDER BY seq`, docID)
 }
 
-const filingCols = `id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on`
+const filingCols = `id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on, round, from_on`
 
 func scanFiling(sc interface{ Scan(...any) error }) (Filing, error) {
 	var f Filing
-	var due, sent, recv, fb string
-	err := sc.Scan(&f.ID, &f.DocID, &f.BodyKind, &f.BodyName, &f.BodyOrganID, &f.Days, &due, &sent, &recv, &f.Result, &f.Feedback, &fb)
+	var due, sent, recv, fb, from string
+	err := sc.Scan(&f.ID, &f.DocID, &f.BodyKind, &f.BodyName, &f.BodyOrganID, &f.Days, &due, &sent, &recv, &f.Result, &f.Feedback, &fb, &f.Round, &from)
 	if err != nil {
 		return f, err
 	}
 	for _, x := range []struct {
 		s string
 		d *calendar.Date
-	}{{due, &f.DueOn}, {sent, &f.SentOn}, {recv, &f.ReceivedOn}, {fb, &f.FeedbackOn}} {
+	}{{due, &f.DueOn}, {sent, &f.SentOn}, {recv, &f.ReceivedOn}, {fb, &f.FeedbackOn}, {from, &f.FromOn}} {
 		if x.s != "" {
 			*x.d, _ = calendar.ParseDate(x.s)
 		}
@@ -134,13 +138,13 @@ func scanFiling(sc interface{ Scan(...any) error }) (Filing, error) {
 }
 
 func insertFiling(ctx context.Context, tx *db.Tx, f Filing) error {
-	return tx.Exec(ctx, `INSERT INTO normdoc_filings (id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.DocID, f.BodyKind, f.BodyName, f.BodyOrganID, f.Days, f.DueOn.String(), f.SentOn.String(), f.ReceivedOn.String(),
-		f.Result, f.Feedback, f.FeedbackOn.String(), db.Now())
+	return tx.Exec(ctx, `INSERT INTO normdoc_filings (id, doc_id, body_kind, body_name, body_organ_id, days, due_on, sent_on, received_on, result, feedback, feedback_on, created_at, round, from_on)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.DocID, f.BodyKind, f.BodyName, f.BodyOrganID, f.Days, f.DueOn.String(), f.SentOn.String(), f.ReceivedOn.String(),
+		f.Result, f.Feedback, f.FeedbackOn.String(), db.Now(), max(f.Round, 1), f.FromOn.String())
 }
 
 func listFilings(ctx context.Context, q db.Querier, docID string) ([]Filing, error) {
-	return db.List(ctx, q, scanFiling, `SELECT `+filingCols+` FROM normdoc_filings WHERE doc_id = ? ORDER BY body_kind`, docID)
+	return db.List(ctx, q, scanFiling, `SELECT `+filingCols+` FROM normdoc_filings WHERE doc_id = ? ORDER BY round, body_kind`, docID)
 }
 
 // Filter selects documents for the register and the public database.

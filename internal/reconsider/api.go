@@ -48,6 +48,9 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("receive_amendment", "收到补正材料", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.ReceiveAmendment(ctx, p, id, *in)
 		}).WithFiles("补正材料"),
+		action.New("extend_amendment", "延长补正期限", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ExtendAmendmentInput) (*Case, error) {
+			return s.ExtendAmendment(ctx, p, id, *in)
+		}),
 		action.New("amendment_lapsed", "逾期未补正", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.AmendmentLapsed(ctx, p, id, *in)
 		}),
@@ -69,6 +72,16 @@ func (m *Module) caseActions() action.List[*Case] {
 		action.New("send_copy", "发送申请书副本", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
 			return s.SendCopy(ctx, p, id, *in)
 		}),
+		action.New("application_facts", "申请期限情况", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ApplicationFactsInput) (*Case, error) {
+			return s.RecordApplicationFacts(ctx, p, id, *in)
+		}).Done("已记录申请期限情况"),
+		action.New("serve", "记录送达", PermEdit, func(ctx context.Context, p *auth.Principal, id string, in *ServeInput) (*Case, error) {
+			return s.RecordService(ctx, p, id, *in)
+		}).Done("已记录送达，相关期限自送达之日起计算"),
+		// The respondent's liaison signs for the copy on fazhi: that is its receipt (Art. 48).
+		action.New("sign_copy", "签收申请书副本", PermView, func(ctx context.Context, p *auth.Principal, id string, in *Step) (*Case, error) {
+			return s.SignCopy(ctx, p, id, *in)
+		}).Done("已签收申请书副本，答复期限自今日起计算"),
 		// The respondent's liaison files the reply; staff may enter a reply received on paper.
 		action.New("reply", "答复", PermView, func(ctx context.Context, p *auth.Principal, id string, in *ReplyInput) (*Case, error) {
 			return s.FileReply(ctx, p, id, *in)
@@ -172,6 +185,24 @@ type caseJSON struct {
 	Version        int     `json:"version"`
 	CreatedAt      string  `json:"created_at"`
 	UpdatedAt      string  `json:"updated_at"`
+	// Receipts the periods count from (Arts. 31, 48; 行政诉讼法第四十五条); "" = not recorded (待送达).
+	CopyServedOn     string `json:"copy_served_on"`
+	AmendServedOn    string `json:"amend_served_on"`
+	AmendExtraDays   int    `json:"amend_extra_days"`
+	DecisionServedOn string `json:"decision_served_on"`
+	Compensation     string `json:"compensation"`   // Art. 72: award / dismiss / return / ""
+	WrittenReview    string `json:"written_review"` // Art. 49: why the views could not be heard
+}
+
+// serviceJSON is one recorded service (送达).
+type serviceJSON struct {
+	Doc       string `json:"doc"`
+	DocLabel  string `json:"doc_label"`
+	Method    string `json:"method"`
+	Recipient string `json:"recipient"`
+	EventOn   string `json:"event_on"`
+	ServedOn  string `json:"served_on"`
+	Basis     string `json:"basis"`
 }
 
 func (m *Module) caseJSON(c *Case) caseJSON {
@@ -186,7 +217,9 @@ func (m *Module) caseJSON(c *Case) caseJSON {
 		Extension: c.Extension, ClosedOn: c.ClosedOn.String(), Outcome: string(c.Outcome), OutcomeLabel: c.Outcome.Label(), CloseReason: c.CloseReason,
 		Settled: c.Settled, Corrected: c.Corrected, DecisionDue: c.DecisionDue.String(), PerformanceDue: c.PerformanceDue.String(),
 		PerformedOn: c.PerformedOn.String(), NextDue: c.Due.Next.String(), NextRule: c.Due.NextRule, NextName: ruleNames[c.Due.NextRule],
-		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+		Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		CopyServedOn: c.CopyServedOn.String(), AmendServedOn: c.AmendServedOn.String(), AmendExtraDays: c.AmendExtraDays,
+		DecisionServedOn: c.DecisionServedOn.String(), Compensation: string(c.Compensation), WrittenReview: c.WrittenReview}
 }
 
 type deadlineJSON struct {
@@ -195,6 +228,21 @@ type deadlineJSON struct {
 	Period string `json:"period"`
 	Basis  string `json:"basis"`
 	Start  string `json:"start"`
+	// The period runs from a receipt not yet recorded: the date is estimated from the sending (待送达).
+	Provisional bool `json:"provisional"`
+}
+
+// periodJSON is the finding on the application period (Arts. 20–21).
+type periodJSON struct {
+	Known   bool     `json:"known"`
+	FiledOn string   `json:"filed_on"`
+	Start   string   `json:"start"`
+	Due     string   `json:"due"`
+	Cap     string   `json:"cap"`
+	Bar     string   `json:"bar"`
+	InTime  bool     `json:"in_time"`
+	Barred  bool     `json:"barred"`
+	Rules   []string `json:"rules"`
 }
 
 type eventJSON struct {
@@ -255,20 +303,22 @@ type documentJSON struct {
 }
 
 type detailJSON struct {
-	Case            caseJSON           `json:"case"`
-	Deadlines       []deadlineJSON     `json:"deadlines"`
-	Events          []eventJSON        `json:"events"`
-	Suspensions     []suspensionJSON   `json:"suspensions"`
-	Hearings        []hearingJSON      `json:"hearings"`
-	Parties         []partyJSON        `json:"parties"`
-	Opinions        []opinionJSON      `json:"opinions"`
-	Documents       []documentJSON     `json:"documents"`
-	Attachments     []files.Attachment `json:"attachments"`
-	ReplyText       string             `json:"reply_text"`
-	LateApplication bool               `json:"late_application"`
-	ApplicationDue  string             `json:"application_due"`
-	CanEdit         bool               `json:"can_edit"`
-	CanReply        bool               `json:"can_reply"`
+	Case              caseJSON           `json:"case"`
+	Deadlines         []deadlineJSON     `json:"deadlines"`
+	Events            []eventJSON        `json:"events"`
+	Suspensions       []suspensionJSON   `json:"suspensions"`
+	Hearings          []hearingJSON      `json:"hearings"`
+	Parties           []partyJSON        `json:"parties"`
+	Opinions          []opinionJSON      `json:"opinions"`
+	Documents         []documentJSON     `json:"documents"`
+	Attachments       []files.Attachment `json:"attachments"`
+	ReplyText         string             `json:"reply_text"`
+	LateApplication   bool               `json:"late_application"`
+	ApplicationDue    string             `json:"application_due"`
+	ApplicationPeriod periodJSON         `json:"application_period"`
+	Services          []serviceJSON      `json:"services"`
+	CanEdit           bool               `json:"can_edit"`
+	CanReply          bool               `json:"can_reply"`
 }
 
 func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (detailJSON, error) {
@@ -277,7 +327,7 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 		Deadlines: []deadlineJSON{}, Events: []eventJSON{}, Suspensions: []suspensionJSON{}, Hearings: []hearingJSON{},
 		Parties: []partyJSON{}, Opinions: []opinionJSON{}, Documents: []documentJSON{}, Attachments: []files.Attachment{}}
 	for _, x := range d.Deadlines {
-		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start})
+		out.Deadlines = append(out.Deadlines, deadlineJSON{x.Name, x.Due.String(), x.Period, x.Basis, x.Start, x.Provisional})
 	}
 	for _, e := range d.Events {
 		out.Events = append(out.Events, eventJSON{At: e.At, On: e.On.String(), Actor: e.ActorName, Action: e.Action, ActionLabel: actionLabel(e.Action),
@@ -308,9 +358,19 @@ func (m *Module) detailJSON(ctx context.Context, p *auth.Principal, d *Detail) (
 	if out.ReplyText, err = m.svc.ReplyText(ctx, p, c.ID); err != nil {
 		return out, err
 	}
-	var due calendar.Date
-	out.LateApplication, due = m.svc.LateApplication(c)
-	out.ApplicationDue = due.String()
+	t, _, err := m.svc.Timeliness(ctx, m.svc.db, c)
+	if err != nil {
+		return out, err
+	}
+	out.LateApplication, out.ApplicationDue = (t.Known || t.Barred) && !t.InTime, t.Due.String()
+	out.Services = []serviceJSON{}
+	for _, x := range d.Services {
+		out.Services = append(out.Services, serviceJSON{string(x.Doc), x.Doc.Label(), string(x.Method), x.Recipient, x.EventOn.String(), x.ServedOn.String(), x.Method.Basis()})
+	}
+	out.ApplicationPeriod = periodJSON{t.Known, t.FiledOn.String(), t.Start.String(), t.Due.String(), t.Cap.String(), t.Bar.String(), t.InTime, t.Barred, t.Rules}
+	if out.ApplicationPeriod.Rules == nil {
+		out.ApplicationPeriod.Rules = []string{}
+	}
 	return out, nil
 }
 
@@ -412,7 +472,10 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	late, due := m.svc.LateApplication(c)
+	late, due, err := m.svc.LateApplication(r.Context(), c)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", "/api/v1/reconsider/cases/"+rec.CaseID)
 	return web.WriteJSON(w, http.StatusCreated, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
 }

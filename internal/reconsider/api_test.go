@@ -137,6 +137,9 @@ func TestAPIMainPath(t *testing.T) {
 		{office, "session", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-03","panel":"赵一、钱二、孙三"}`, http.StatusUnprocessableEntity, nil}, // the old name
 		{office, "hearing", `{"kind":"hearing","notice_on":"2025-06-30","held_on":"2025-07-07","panel":"赵一、钱二、孙三","place":"听证室"}`, http.StatusOK, nil},
 		{office, "suspend", `{"on":"2025-06-30","ground":11}`, http.StatusUnprocessableEntity, nil},
+		// Art. 49: the 听证 is only scheduled (07-07); no views heard by 06-30, no reason for a written review.
+		{office, "decide", `{"on":"2025-06-30","outcome":"revoke"}`, http.StatusUnprocessableEntity, nil},
+		{office, "hearing", `{"kind":"views","mode":"phone","held_on":"2025-06-30","record":"电话听取双方意见"}`, http.StatusOK, nil},
 		{office, "decide", `{"on":"2025-06-30","outcome":"revoke","performance_due":"2025-07-30"}`, http.StatusOK,
 			func(c map[string]any) bool {
 				return c["state"] == "concluded" && c["closed_on"] == "2025-06-30" && c["outcome_label"] == "撤销"
@@ -167,11 +170,21 @@ func TestAPIMainPath(t *testing.T) {
 	for _, ev := range events {
 		actions = append(actions, str(ev.(map[string]any), "action"))
 	}
-	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,hearing,decide,performed" {
+	if got := strings.Join(actions, ","); got != "register,accept,send_copy,reply,hearing,hearing,decide,performed" {
 		t.Errorf("events %s", got)
 	}
+	// The copy was never recorded as served: its reply deadline was provisional and the detail says so.
+	if cs, _ := detail["case"].(map[string]any); cs["copy_served_on"] != "" || cs["compensation"] != "" {
+		t.Errorf("service facts in the case JSON: %v", cs)
+	}
+	if svc, ok := detail["services"].([]any); !ok || len(svc) != 0 {
+		t.Errorf("services %v", detail["services"])
+	}
+	if ap, _ := detail["application_period"].(map[string]any); ap["known"] != true || ap["in_time"] != true || ap["due"] != "2025-08-01" {
+		t.Errorf("application period %v", detail["application_period"])
+	}
 	hearings, _ := detail["hearings"].([]any)
-	if len(hearings) != 1 || str(hearings[0].(map[string]any), "held_on") != "2025-07-07" {
+	if len(hearings) != 2 || str(hearings[0].(map[string]any), "kind") != "views" || str(hearings[1].(map[string]any), "held_on") != "2025-07-07" {
 		t.Errorf("hearings %v", detail["hearings"])
 	}
 

@@ -164,6 +164,10 @@ func TestSeedCounty(t *testing.T) {
 	share := func(where string) float64 {
 		return float64(svcWorld.count(t, `SELECT COUNT(*) FROM reconsider_cases WHERE `+where)) / float64(total)
 	}
+	// 驳回复议请求 answers only a claim of non-performance (Art. 69): never a penalty, a coercive measure or a licence.
+	if n := svcWorld.count(t, `SELECT COUNT(*) FROM reconsider_cases WHERE outcome = 'dismiss_request' AND act_type <> ?`, ActTypeNonPerformance); n != 0 {
+		t.Errorf("%d demo cases dismiss the request of a claim that is not about non-performance", n)
+	}
 	concluded := svcWorld.count(t, `SELECT COUNT(*) FROM reconsider_cases WHERE state = 'concluded'`)
 	outcome := func(o Outcome) float64 {
 		return float64(svcWorld.count(t, `SELECT COUNT(*) FROM reconsider_cases WHERE state = 'concluded' AND outcome = ?`, string(o))) / float64(concluded)

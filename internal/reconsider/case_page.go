@@ -7,7 +7,6 @@ import (
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/auth"
-	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
@@ -52,8 +51,10 @@ type casePage struct {
 	Today        string
 	Urgency      web.Urgency
 	NextName     string
-	Late         bool
-	LateDue      calendar.Date
+	Period       Timeliness // Arts. 20–21
+	ViewsHeard   bool       // Art. 49: a views session or 听证 held (not written)
+	NextEstimate bool       // the next deadline counts from a receipt not yet recorded: never 已逾期
+	PeriodFacts  ApplicationFacts
 	ReplyText    string
 	Events       []eventView
 	Suspensions  []pauseView
@@ -165,7 +166,7 @@ func available(d *Detail) map[string]bool {
 		case StateReceived:
 			on("request_amendment", "accept", "reject", "close_other", "add_party", "assign")
 		case StateAmending:
-			on("receive_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
+			on("receive_amendment", "extend_amendment", "amendment_lapsed", "close_other", "add_party", "assign")
 		case StateInReview, StateSuspended:
 			on("hearing", "add_party", "mediate", "terminate", "opinion", "assign")
 			if c.State == StateInReview {
@@ -191,8 +192,21 @@ func available(d *Detail) map[string]bool {
 			if o.ReportedOn.IsZero() {
 				on("opinion_report")
 			}
+			if o.ReceivedOn.IsZero() {
+				on("serve")
+			}
+		}
+		if (c.State == StateAmending && c.AmendProvisional()) || (c.State.Open() && !c.CopySentOn.IsZero() && c.ReplyProvisional()) ||
+			(c.State == StateConcluded && c.Outcome.Decision() && c.DecisionServedOn.IsZero()) {
+			on("serve")
+		}
+		if c.State.Open() {
+			on("application_facts")
 		}
 		on("upload")
+	}
+	if replyOpen && d.CanReply && c.ReplyProvisional() {
+		on("sign_copy")
 	}
 	if replyOpen && (d.CanEdit || d.CanReply) {
 		on("reply")
@@ -219,11 +233,14 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		}
 	}
 	pg.Staff = p.Can(PermRead)
+	pg.NextEstimate = provisionalMark(c) != ""
 	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)
 	}
-	pg.Late, pg.LateDue = m.svc.LateApplication(c)
+	if pg.Period, pg.PeriodFacts, err = m.svc.Timeliness(ctx, m.svc.db, c); err != nil {
+		return err
+	}
 	if pg.ReplyText, err = m.svc.ReplyText(ctx, p, id); err != nil {
 		return err
 	}
@@ -234,6 +251,9 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		pg.Suspensions = append(pg.Suspensions, pauseView{Suspension: s, Ground: groundLabel(SuspendGrounds, s.Ground)})
 	}
 	for _, s := range d.Hearings {
+		if (s.Kind == HearingViews || s.Kind == HearingFormal) && s.Mode != "written" && !s.HeldOn.After(m.svc.Today()) {
+			pg.ViewsHeard = true
+		}
 		pg.Hearings = append(pg.Hearings, hearingView{Hearing: s, KindLabel: HearingKinds[s.Kind], ModeLabel: HearingModes[s.Mode]})
 	}
 	for _, x := range d.Parties {

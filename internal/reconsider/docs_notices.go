@@ -89,14 +89,23 @@ func (w *writer) amendNotice() string {
 }
 
 func (w *writer) rejection() string {
-	ground, competent, _ := strings.Cut(w.c.CloseReason, "；有管辖权的行政复议机关：")
+	closeReason, prerequisite := strings.CutSuffix(w.c.CloseReason, prerequisiteMark)
+	ground, competent, _ := strings.Cut(closeReason, "；有管辖权的行政复议机关：")
 	reason := "经审查，本机关认为：" + trimEnd(ground) + "，该申请不符合" + law + "第三十条第一款规定的受理条件。"
 	if competent = trimEnd(competent); competent != "" {
 		reason += "该申请不属于本机关管辖，申请人可以向" + competent + "申请行政复议。"
 	}
+	// The remedy depends on whether reconsideration had to come first: Art. 34 gives 15 days from receipt to
+	// sue; otherwise the applicant keeps the lawsuit against the original act (行政诉讼法第四十四条第一款).
+	remedy := w.remedy()
+	if prerequisite {
+		remedy = "本案属于法律、行政法规规定应当先向行政复议机关申请行政复议的情形。申请人如不服本决定，可以依照" + law + "第三十四条的规定，自收到本决定书之日起十五日内，依法向人民法院提起行政诉讼。"
+	} else {
+		remedy += "申请人对原行政行为不服的，也可以依照《中华人民共和国行政诉讼法》的规定，就原行政行为依法向人民法院提起行政诉讼。"
+	}
 	return lines(w.parties(false), w.applied()+"。",
 		reason+"依照该法第三十条第二款的规定，本机关决定不予受理。",
-		w.remedy())
+		remedy)
 }
 
 func splitPanel(s string) []string {
@@ -237,8 +246,25 @@ func (w *writer) outcomeText() string {
 		return "驳回申请人的行政复议请求。"
 	case DismissApplication:
 		return "驳回申请人的行政复议申请。"
+	case AgreementLiability:
+		return "被申请人应当承担【依法订立、继续履行、采取补救措施或者赔偿损失】等责任" + remake + "。"
+	case AgreementCompensation:
+		return "被申请人应当依法给予申请人合理补偿【请写明补偿内容】" + remake + "。"
 	}
 	return "【请写明决定内容】"
+}
+
+// compensationText is the Art. 72 part decided with the main decision.
+func (w *writer) compensationText() string {
+	switch w.c.Compensation {
+	case CompensationAward:
+		return "被申请人依法给予申请人赔偿【请写明赔偿方式和数额】（" + law + "第七十二条第一款）。"
+	case CompensationDismiss:
+		return "驳回申请人的行政赔偿请求（" + law + "第七十二条第一款）。"
+	case CompensationReturn:
+		return "责令被申请人【返还财产／解除对财产的查封、扣押、冻结措施／赔偿相应的价款】（" + law + "第七十二条第二款）。"
+	}
+	return ""
 }
 
 // noReply reports a decision under Art. 70 (the respondent did not reply).
@@ -273,6 +299,7 @@ func (w *writer) decision() string {
 		reasons,
 		"依照"+basis+"的规定，本机关决定：",
 		w.outcomeText(),
+		w.compensationText(),
 		w.remedy())
 }
 

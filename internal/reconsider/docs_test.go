@@ -230,10 +230,13 @@ func TestDraftsPerAction(t *testing.T) {
 		{"no reply", func(c *Case) (*Case, error) {
 			c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-03-04")}, Procedure: Ordinary}))
 			c = must(t)(f.svc.SendCopy(f.ctx, staff, c.ID, Step{On: date("2024-03-05")}))
+			c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-03-07")}, Doc: ServedCopy, Method: ServePost}))
+			f.heard(c.ID, "2024-03-25")
 			return f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-04-01")}, Outcome: DeclareUnlawful, NoReply: true})
 		}, DocDecision, []string{"被申请人未在法定期限内提出书面答复", "视为该行政行为没有证据、依据", "第七十条", "确认被申请人作出的"}, []string{"第六十五条"}},
 		{"dismiss application", func(c *Case) (*Case, error) {
 			c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-03-04")}, Procedure: Ordinary}))
+			f.heard(c.ID, "2024-03-25")
 			return f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-04-01")}, Outcome: DismissApplication})
 		}, DocDecision, []string{"第三十三条", "驳回申请人的行政复议申请。"}, nil},
 	}
@@ -331,6 +334,7 @@ func TestIssueNumbersPerKind(t *testing.T) {
 		t.Errorf("the first reply notice is %s", d.Number)
 	}
 	// A failed issue (placeholder left) must not use up a number.
+	f.heard(cases[0].ID, "2025-03-28")
 	c := must(t)(f.svc.Decide(f.ctx, staff, cases[0].ID, DecideInput{Step: Step{On: date("2025-04-01")}, Outcome: Uphold}))
 	dec := docByKind(t, f.docs(c.ID), DocDecision)
 	var fe *fault.Fields
@@ -480,6 +484,7 @@ func goldenCase(t *testing.T, f *fixture) (*Case, Document) {
 	must(t)(f.svc.SendCopy(f.ctx, staff, id, Step{On: date("2025-03-06")}))
 	must(t)(f.svc.FileReply(f.ctx, staff, id, ReplyInput{Step: Step{On: date("2025-03-14")},
 		Text: "申请人的违法事实有现场笔录、证人证言等证据证实；作出处罚决定前已依法告知申请人陈述、申辩的权利。请求维持该处罚决定。"}))
+	f.heard(id, "2025-04-18")
 	c := must(t)(f.svc.Decide(f.ctx, staff, id, DecideInput{Step: Step{On: date("2025-04-25")}, Outcome: Uphold}))
 	return c, docByKind(t, f.docs(id), DocDecision)
 }

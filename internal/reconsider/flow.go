@@ -29,6 +29,7 @@ func (s *Service) RequestAmendment(ctx context.Context, p *auth.Principal, id st
 				return fault.Field("on", fmt.Sprintf("补正通知应当自收到申请之日起五个工作日内发出（%s），期限已于 %s 届满", RuleAmendNotice.Basis, limit))
 			}
 			c.State, c.AmendNoticeOn, c.AmendItems = StateAmending, st.On, items
+			c.AmendServedOn, c.AmendExtraDays = calendar.Date{}, 0 // a new notice is served and extended afresh
 			return nil
 		}})
 }
@@ -45,10 +46,40 @@ func (s *Service) ReceiveAmendment(ctx context.Context, p *auth.Principal, id st
 		}})
 }
 
+// ExtendAmendmentInput extends the 补正 period for a proper reason (Art. 31 para 2).
+type ExtendAmendmentInput struct {
+	Step
+	Days int `json:"days"` // working days added to the period
+}
+
+// ExtendAmendment applies Art. 31 para 2: “有正当理由不能按期补正的，行政复议机关可以延长合理的补正期限。”
+func (s *Service) ExtendAmendment(ctx context.Context, p *auth.Principal, id string, in ExtendAmendmentInput) (*Case, error) {
+	if in.Days < 1 || in.Days > 60 {
+		return nil, fault.Field("days", "请填写延长的工作日数（1至60）")
+	}
+	if strings.TrimSpace(in.Note) == "" {
+		return nil, fault.Field("note", "请写明申请人不能按期补正的正当理由（第三十一条第二款）")
+	}
+	in.Note = fmt.Sprintf("补正期限延长%d个工作日；理由：%s", in.Days, strings.TrimSpace(in.Note))
+	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "extend_amendment", Step: &in.Step, From: from(StateAmending),
+		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			if err := casework.NotBefore(in.On, c.AmendNoticeOn, "补正通知日期"); err != nil {
+				return err
+			}
+			c.AmendExtraDays += in.Days
+			return nil
+		}})
+}
+
 // AmendmentLapsed closes an application whose applicant did not amend in time without good reason (Art. 31 para 2).
 func (s *Service) AmendmentLapsed(ctx context.Context, p *auth.Principal, id string, st Step) (*Case, error) {
 	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "amendment_lapsed", Step: &st, From: from(StateAmending),
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {
+			// “申请人应当自收到补正通知之日起十日内提交补正材料” (Art. 31 para 2): without the date of receipt the
+			// period's end is only an estimate, and nobody can be found to have let it lapse.
+			if c.AmendProvisional() {
+				return fault.Conflictf("补正通知尚未记录送达（待送达，补正期限按发出日估算为 %s），不能认定逾期未补正；请先记录申请人收到补正通知的日期", c.Due.Amend)
+			}
 			if !st.On.After(c.Due.Amend) {
 				return fault.Field("on", fmt.Sprintf("补正期限至 %s 届满，届满之后才能认定逾期未补正", c.Due.Amend))
 			}
@@ -194,7 +225,12 @@ type RejectInput struct {
 	Step
 	Ground    string `json:"ground" required:"true"` // which condition of Art. 30 para 1 is not met
 	Competent string `json:"competent"`              // the competent organ, when jurisdiction is the reason
+	// 复议前置: a law or administrative regulation requires reconsideration before a lawsuit (Art. 34).
+	Prerequisite bool `json:"prerequisite"`
 }
+
+// prerequisiteMark ends the 不予受理 reason of a case where reconsideration comes first (Art. 34).
+const prerequisiteMark = "；法律、行政法规规定应当先申请行政复议"
 
 // Reject refuses the application within the review period.
 func (s *Service) Reject(ctx context.Context, p *auth.Principal, id string, in RejectInput) (*Case, error) {
@@ -210,6 +246,9 @@ func (s *Service) Reject(ctx context.Context, p *auth.Principal, id string, in R
 			reason := in.Ground
 			if c := strings.TrimSpace(in.Competent); c != "" {
 				reason += "；有管辖权的行政复议机关：" + c
+			}
+			if in.Prerequisite {
+				reason += prerequisiteMark
 			}
 			c.State, c.ClosedOn, c.CloseReason = StateNotAccepted, in.On, reason
 			return nil
@@ -328,7 +367,9 @@ func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, i
 			if err := casework.NotBefore(in.On, c.CopySentOn, "发送副本日期"); err != nil {
 				return err
 			}
-			c.ReplyOn, c.ReplyLate = in.On, in.On.After(c.Due.Reply)
+			// Late only against a period counted from a recorded receipt (Art. 48); a provisional date never
+			// makes a reply late — recording the receipt later judges it then.
+			c.ReplyOn, c.ReplyLate = in.On, !c.ReplyProvisional() && in.On.After(c.ReplyDue(s.cal()))
 			return tx.Exec(ctx, `UPDATE reconsider_cases SET reply_text = ? WHERE id = ?`, in.Text, c.ID)
 		}})
 }
@@ -337,6 +378,9 @@ func (s *Service) FileReply(ctx context.Context, p *auth.Principal, id string, i
 type SuspendInput struct {
 	Step
 	Ground int `json:"ground" required:"true"`
+	// Ground 6 (调解、和解) needs both parties' consent, recorded: “申请人和被申请人同意中止”.
+	ApplicantConsent  bool `json:"applicant_consent"`
+	RespondentConsent bool `json:"respondent_consent"`
 }
 
 // Suspend stops the decision clock.
@@ -346,6 +390,12 @@ func (s *Service) Suspend(ctx context.Context, p *auth.Principal, id string, in 
 	}
 	if in.Ground == 10 && strings.TrimSpace(in.Note) == "" {
 		return nil, fault.Field("note", "“其他情形”须写明中止理由")
+	}
+	if in.Ground == 6 {
+		if !in.ApplicantConsent || !in.RespondentConsent {
+			return nil, fault.Field("ground", "因调解、和解中止的，须申请人和被申请人均同意中止（第三十九条第一款第六项），请记录双方的同意")
+		}
+		in.Note = strings.TrimSpace("申请人、被申请人均同意中止。" + in.Note)
 	}
 	return s.run(ctx, p, id, casework.Transition[*Case]{Action: "suspend", Step: &in.Step, From: from(StateInReview),
 		Apply: func(tx *db.Tx, c *Case, ev *casework.Event) error {

@@ -152,11 +152,19 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 
 	liaison := f.login("qs_gaj")
 	c = must(t)(f.svc.FileReply(f.ctx, liaison, c.ID, ReplyInput{Step: Step{On: date("2024-10-23")}, Text: "处罚事实清楚"}))
-	if !c.ReplyLate {
-		t.Error("a reply on 10-23 is one working day late")
+	if c.ReplyLate {
+		t.Error("no receipt of the copy is recorded: the reply period is only an estimate and the reply cannot be late (Art. 48)")
+	}
+	// The copy was handed over on 10-09 (送达回证 signed that day): the period ran 10-10 … 10-22, so 10-23 is late.
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-10-09")}, Doc: ServedCopy, Method: ServeDirect}))
+	if !c.ReplyLate || c.CopyServedOn.String() != "2024-10-09" {
+		t.Errorf("a reply on 10-23 is one working day late once the receipt on 10-09 is recorded: late=%v served=%s", c.ReplyLate, c.CopyServedOn)
 	}
 
-	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6}))
+	if _, err := f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6, ApplicantConsent: true}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("中止 for 和解 needs both parties' consent (Art. 39(6)), got %v", err)
+	}
+	c = must(t)(f.svc.Suspend(f.ctx, staff, c.ID, SuspendInput{Step: Step{On: date("2024-10-20")}, Ground: 6, ApplicantConsent: true, RespondentConsent: true}))
 	if c.State != StateSuspended || !c.Due.Decision.IsZero() {
 		t.Fatalf("suspended case should have no decision date, got %s %s", c.State, c.Due.Decision)
 	}
@@ -165,14 +173,16 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 	eq(t, "decision due after suspension", c.Due.Decision, "2024-12-23")
 
 	c = must(t)(f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2024-12-01"), Note: "案情复杂"}, Days: 30, Approver: "李局长"}))
-	// 90 days from 10-08 = 2025-01-06, + 15 paused = 2025-01-21 (Tuesday).
-	eq(t, "decision due after extension", c.Due.Decision, "2025-01-21")
+	// Art. 62: the 30 days run from the end of the original period as the law ends it, 12-23 (Monday, after
+	// the Sunday 12-22 rolled over): 12-23 + 30 = 2025-01-22 (Wednesday). Not acceptance + 90 + 15 = 01-21.
+	eq(t, "decision due after extension", c.Due.Decision, "2025-01-22")
 	if _, err := f.svc.Extend(f.ctx, staff, c.ID, ExtendInput{Step: Step{On: date("2024-12-02"), Note: "再延"}, Days: 1, Approver: "李局长"}); !errors.Is(err, fault.Invalid) {
 		t.Errorf("a second extension beyond 30 days must be refused, got %v", err)
 	}
 
+	f.heard(c.ID, "2024-12-20")
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2025-01-10")}, Outcome: Revoke, PerformanceDue: "2025-02-28"}))
-	if c.State != StateConcluded || c.Outcome != Revoke || c.DecisionDue.String() != "2025-01-21" {
+	if c.State != StateConcluded || c.Outcome != Revoke || c.DecisionDue.String() != "2025-01-22" {
 		t.Fatalf("concluded: %s %s %s", c.State, c.Outcome, c.DecisionDue)
 	}
 	eq(t, "performance due", c.Due.Performance, "2025-02-28")
@@ -188,7 +198,7 @@ func TestOrdinaryPathDeadlines(t *testing.T) {
 	for _, e := range d.Events {
 		actions = append(actions, e.Action)
 	}
-	want := []string{"register", "accept", "send_copy", "reply", "suspend", "resume", "extend", "decide", "performed"}
+	want := []string{"register", "accept", "send_copy", "reply", "serve", "suspend", "resume", "extend", "hearing", "decide", "performed"}
 	if len(actions) != len(want) {
 		t.Fatalf("events %v, want %v", actions, want)
 	}
@@ -234,7 +244,9 @@ func TestAmendmentRestartsAcceptance(t *testing.T) {
 		t.Errorf("a 补正通知 after the five working days must be refused, got %v", err)
 	}
 	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-09")}, "身份证明；行政行为文书"))
-	// 10 WD from 02-09: 02-18, 19, 20, 21, 22, 23, 26, 27, 28, 29.
+	// 10 WD from 02-09 (handed to the applicant that day): 02-18, 19, 20, 21, 22, 23, 26, 27, 28, 29.
+	eq(t, "amend due (provisional)", c.Due.Amend, "2024-02-29")
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-02-09")}, Doc: ServedAmendNotice, Method: ServeDirect}))
 	eq(t, "amend due", c.Due.Amend, "2024-02-29")
 	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-02-29")}); !errors.Is(err, fault.Invalid) {
 		t.Errorf("the period has not lapsed on its last day, got %v", err)
@@ -261,6 +273,7 @@ func TestAmendmentLapsedAndOtherHandling(t *testing.T) {
 	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-03-04")}, "申请书签名"))
 	// 10 WD from Mon 03-04: 03-05 … 03-08 (4), 03-11 … 03-15 (9), 03-18 (10).
 	eq(t, "amend due", c.Due.Amend, "2024-03-18")
+	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-03-04")}, Doc: ServedAmendNotice, Method: ServeElectronic}))
 	c = must(t)(f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-03-19")}))
 	if c.State != StateOther {
 		t.Fatalf("state %s", c.State)
@@ -316,18 +329,27 @@ func TestHearingNotice(t *testing.T) {
 func TestEveryDecisionTypeAndMediationTermination(t *testing.T) {
 	f := newFixture(t)
 	staff := f.login("qs_fy")
-	accepted := func() *Case {
-		c := f.register(staff, "2024-05-06", 0, "行政处罚")
+	acceptedAs := func(actType string) *Case {
+		c := f.register(staff, "2024-05-06", 0, actType)
 		return must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{On: date("2024-05-07")}, Procedure: Ordinary}))
 	}
+	accepted := func() *Case { return acceptedAs("行政处罚") }
 	for _, o := range Outcomes {
-		c := accepted()
+		actType := "行政处罚"
+		switch o {
+		case DismissRequest:
+			actType = ActTypeNonPerformance // Art. 69
+		case AgreementLiability, AgreementCompensation:
+			actType = "行政协议" // Art. 71
+		}
+		c := acceptedAs(actType)
 		switch o {
 		case Mediation:
 			c = must(t)(f.svc.Mediate(f.ctx, staff, c.ID, MediateInput{Step: Step{On: date("2024-06-01")}, Agreement: "被申请人减少罚款"}))
 		case Terminate:
 			c = must(t)(f.svc.Terminate(f.ctx, staff, c.ID, TerminateInput{Step: Step{On: date("2024-06-01")}, Ground: 1, Settled: true, Corrected: true}))
 		default:
+			f.heard(c.ID, "2024-05-20")
 			c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-06-01")}, Outcome: o}))
 		}
 		if c.State != StateConcluded || c.Outcome != o {
@@ -510,6 +532,7 @@ func TestStepDatesFromText(t *testing.T) {
 	c = must(t)(f.svc.ReceiveAmendment(f.ctx, staff, c.ID, Step{OnText: "2024-10-09"}))
 	c = must(t)(f.svc.Accept(f.ctx, staff, c.ID, AcceptInput{Step: Step{OnText: "2024-10-10"}, Procedure: Ordinary}))
 	eq(t, "accepted", c.AcceptedOn, "2024-10-10")
+	f.heard(c.ID, "2024-10-25")
 	c = must(t)(f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{OnText: "2024-11-01"}, Outcome: Uphold}))
 	eq(t, "closed", c.ClosedOn, "2024-11-01")
 	if _, err := f.svc.SendCopy(f.ctx, staff, c.ID, Step{OnText: "2024-13-01"}); !errors.Is(err, fault.Invalid) {

@@ -56,7 +56,7 @@ type selectOption struct{ Value, Label string }
 
 type selectOptions struct {
 	Channels, Kinds, ActTypes, Fields, States, Procedures, Simplified, Suspend, Terminate, Outcomes,
-	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels []selectOption
+	HearingKinds, HearingModes, PartyRoles, OtherKinds, FileLabels, ServiceMethods, Compensations []selectOption
 }
 
 var formOptions = func() *selectOptions {
@@ -88,6 +88,16 @@ var formOptions = func() *selectOptions {
 	o.Simplified = numbered(SimplifiedGrounds)
 	o.Suspend = numbered(SuspendGrounds)
 	o.Terminate = numbered(TerminateGrounds)
+	for _, c := range []Compensation{CompensationAward, CompensationDismiss, CompensationReturn} {
+		art := "（第七十二条第一款）"
+		if c == CompensationReturn {
+			art = "（第七十二条第二款）"
+		}
+		o.Compensations = append(o.Compensations, selectOption{string(c), c.Label() + art})
+	}
+	for _, m := range ServiceMethods {
+		o.ServiceMethods = append(o.ServiceMethods, selectOption{string(m), m.Label()})
+	}
 	for _, oc := range Outcomes {
 		if oc.Decision() {
 			o.Outcomes = append(o.Outcomes, selectOption{string(oc), oc.Label() + "（" + oc.Article() + "）"})
@@ -130,7 +140,7 @@ var actionLabels = map[string]string{
 	"transfer": "转送", "withdraw": "受理前撤回申请", "convert": "转为普通程序", "assign": "更换承办人", "send_copy": "发送申请书副本",
 	"reply": "被申请人答复", "suspend": "中止", "resume": "恢复审理", "extend": "延长审理期限", "decide": "作出复议决定", "mediate": "调解结案",
 	"terminate": "终止", "performed": "履行完毕", "hearing": "听取意见、听证或委员会咨询", "add_party": "追加参加人", "opinion": "制发意见书",
-	"opinion_report": "意见书纠正情况反馈",
+	"opinion_report": "意见书纠正情况反馈", "serve": "记录送达", "sign_copy": "被申请人签收申请书副本", "application_facts": "记录申请期限情况", "extend_amendment": "延长补正期限",
 }
 
 func actionLabel(a string) string {

@@ -281,7 +281,13 @@ func TestCasePagesMainPath(t *testing.T) {
 		t.Fatalf("hearing: %d\n%s", r.Code, r.Body)
 	}
 
+	// Art. 49: the 听证 is only scheduled; deciding before any views are heard is refused with the article.
 	r = act("decide", url.Values{"on": {"2025-06-30"}, "outcome": {"revoke"}, "performance_due": {"2025-07-30"}})
+	if r.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("decide without views: %d", r.Code)
+	}
+	mustContain(t, "decide without views", r.Body, "第四十九条")
+	r = act("decide", url.Values{"on": {"2025-06-30"}, "outcome": {"revoke"}, "performance_due": {"2025-07-30"}, "written_review": {"申请人明确表示不陈述意见，因申请人原因不能听取意见"}})
 	if r.Code != http.StatusSeeOther {
 		t.Fatalf("decide: %d\n%s", r.Code, r.Body)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -35,11 +36,14 @@ const (
 	colOutcome    = "结案方式"
 	colTermReason = "终止原因"
 	colExtended   = "延期"
+	colExtDays    = "延期天数" // the approved length (Art. 62: up to 30 days, not always 30)
+	colSuspended  = "中止日期" // one date per 中止, several separated by 、；; or line breaks
+	colResumed    = "恢复日期" // the matching resumptions, in the same order
 )
 
 // LedgerHeaders are the columns of the import template.
 var LedgerHeaders = []string{colReceived, colApplicant, colKind, colRespondent, colActType, colField, colReview,
-	colAccepted, colProcedure, colClosed, colOutcome, colTermReason, colExtended}
+	colAccepted, colProcedure, colClosed, colOutcome, colTermReason, colExtended, colExtDays, colSuspended, colResumed}
 
 // ReviewResults are the values of 审查结果 and the state each leaves the case in.
 var ReviewResults = []string{"受理", "不予受理", "告知", "转送", "补正"}
@@ -54,6 +58,8 @@ var TerminateReasons = []struct {
 	{"申请人撤回", 1, false, false},
 	{"和解撤回", 1, true, false},
 	{"被申请人纠正后撤回", 1, true, true},
+	// A withdrawal after the respondent changed its act without a formal 和解 is an indirect correction too.
+	{"被申请人改变行为后撤回", 1, false, true},
 	{"申请人死亡", 2, false, false},
 	{"申请人终止", 3, false, false},
 	{"刑事强制措施", 4, false, false},
@@ -137,6 +143,7 @@ func ledgerColumns() []ledger.Column {
 		{Key: colField, Header: colField, Kind: ledger.Enum, Noun: "领域", Choices: choices(Fields)},
 		{Key: colReview, Header: colReview, Required: true, Kind: ledger.Enum, Invalid: reviewMsg, Empty: reviewMsg, Choices: choices(ReviewResults)},
 		text(colAccepted), text(colProcedure), text(colClosed), text(colOutcome), text(colTermReason), text(colExtended),
+		text(colExtDays), text(colSuspended), text(colResumed),
 	}
 }
 
@@ -158,7 +165,8 @@ type ledgerRow struct {
 	ground       int
 	settled      bool
 	corrected    bool
-	extended     bool
+	extDays      int              // approved extension in days, 0 = none
+	pauses       []calendar.Pause // 中止 … 恢复 (a zero To: still suspended)
 }
 
 // Ledger is a checked ledger, ready to import for one 复议机关.
@@ -307,11 +315,14 @@ func checkRow(r *ledger.Row, today calendar.Date) {
 		}
 		if outcomeText != "" {
 			o, ok := ParseOutcome(outcomeText)
-			if !ok {
-				var labels []string
-				for _, o := range Outcomes {
-					labels = append(labels, o.Label())
-				}
+			var labels []string
+			for _, o := range Outcomes {
+				labels = append(labels, o.Label())
+			}
+			switch {
+			case outcomeText == "驳回": // two different decisions of the law: never guess which
+				bad(colOutcome, "「驳回」含义不明：申请人认为被申请人不履行法定职责、被申请人没有相应职责或者已经履行的，填“驳回复议请求”（第六十九条）；受理后发现不符合受理条件的，填“驳回申请”（第三十三条）。可填："+strings.Join(labels, "、"))
+			case !ok:
 				bad(colOutcome, "「"+outcomeText+"」不是可用的结案方式，可填："+strings.Join(labels, "、"))
 			}
 			row.outcome = o
@@ -354,21 +365,121 @@ func checkRow(r *ledger.Row, today calendar.Date) {
 		bad(colTermReason, "只有结案方式为终止的才填写终止原因")
 	}
 
-	// 延期: only an accepted case under the ordinary procedure (Art. 62; Art. 55 for the simplified one).
-	switch v := cell(colExtended); v {
+	// 延期 and 延期天数: only an accepted case under the ordinary procedure (Art. 62; Art. 55 for the simplified one).
+	// 延期 = 是 without a length keeps its old meaning, the full 30 days.
+	ext := cell(colExtended)
+	days := 0
+	if v := cell(colExtDays); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > RuleDecision.MaxExtension {
+			bad(colExtDays, "应为 1 至 30 之间的整数（第六十二条第一款：延长期限最多不得超过三十日）")
+		} else {
+			days = n
+		}
+	}
+	switch ext {
 	case "", "否":
+		if ext == "否" && cell(colExtDays) != "" {
+			bad(colExtDays, "延期为“否”的，不应填写延期天数")
+			days = 0
+		}
 	case "是":
-		switch {
-		case !accepted:
-			bad(colExtended, "只有已受理的案件才能延期")
-		case row.proc == Simplified:
-			bad(colExtended, "简易程序案件不能延长审理期限（第六十二条第二款）")
-		default:
-			row.extended = true
+		if days == 0 && cell(colExtDays) == "" {
+			days = RuleDecision.MaxExtension
 		}
 	default:
 		bad(colExtended, "应为 是 或 否")
 	}
+	if days > 0 {
+		col := colExtDays
+		if ext != "" {
+			col = colExtended
+		}
+		switch {
+		case !accepted:
+			bad(col, "只有已受理的案件才能延期")
+		case row.proc == Simplified:
+			bad(col, "简易程序案件不能延长审理期限（第六十二条第二款）")
+		default:
+			row.extDays = days
+		}
+	}
+
+	// 中止日期 / 恢复日期: several pairs, in order (Art. 39; the decision period does not run while suspended).
+	row.pauses = checkPauses(r, row, today)
+}
+
+// splitDates reads the dates of a cell holding several, separated by 、；; , or line breaks.
+func splitDates(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool {
+		return r == '、' || r == '；' || r == ';' || r == ',' || r == '，' || r == '\n' || r == ' '
+	})
+}
+
+// checkPauses pairs the 中止 and 恢复 dates of a row and checks their order.
+func checkPauses(r *ledger.Row, row *ledgerRow, today calendar.Date) []calendar.Pause {
+	from, to := splitDates(r.Cells[colSuspended]), splitDates(r.Cells[colResumed])
+	if len(from) == 0 && len(to) == 0 {
+		return nil
+	}
+	if row.review != "受理" {
+		r.Fail(colSuspended, "只有已受理的案件才能中止")
+		return nil
+	}
+	if len(to) > len(from) || len(to) < len(from)-1 {
+		r.Fail(colResumed, fmt.Sprintf("中止日期 %d 个、恢复日期 %d 个，无法配对：每次中止应有恢复日期，只有最后一次中止可以尚未恢复", len(from), len(to)))
+		return nil
+	}
+	parse := func(col, v string) (calendar.Date, bool) {
+		d, err := ledger.ParseDate(v)
+		if err != nil {
+			r.Fail(col, "「"+v+"」："+err.Error())
+			return calendar.Date{}, false
+		}
+		if d.After(today) {
+			r.Fail(col, fmt.Sprintf("日期不能晚于今天（%s）", today))
+			return calendar.Date{}, false
+		}
+		return d, true
+	}
+	var out []calendar.Pause
+	prev := row.accepted
+	for i, v := range from {
+		f, ok := parse(colSuspended, v)
+		if !ok {
+			return nil
+		}
+		p := calendar.Pause{From: f}
+		if i < len(to) {
+			if p.To, ok = parse(colResumed, to[i]); !ok {
+				return nil
+			}
+		}
+		switch {
+		case !prev.IsZero() && f.Before(prev):
+			r.Fail(colSuspended, fmt.Sprintf("第%d次中止日期 %s 早于受理日期或上一次恢复日期（%s）", i+1, f, prev))
+			return nil
+		case !p.To.IsZero() && p.To.Before(f):
+			r.Fail(colResumed, fmt.Sprintf("第%d次恢复日期 %s 早于中止日期 %s", i+1, p.To, f))
+			return nil
+		case !row.closed.IsZero() && f.After(row.closed):
+			r.Fail(colSuspended, fmt.Sprintf("第%d次中止日期 %s 晚于结案日期 %s", i+1, f, row.closed))
+			return nil
+		case !row.closed.IsZero() && !p.To.IsZero() && p.To.After(row.closed):
+			r.Fail(colResumed, fmt.Sprintf("第%d次恢复日期 %s 晚于结案日期 %s", i+1, p.To, row.closed))
+			return nil
+		}
+		if p.To.IsZero() && !row.closed.IsZero() {
+			if row.outcome != Terminate && row.outcome != Mediation {
+				r.Fail(colResumed, "中止期间不能作出复议决定：已以决定结案的，请填写最后一次中止的恢复日期")
+				return nil
+			}
+			p.To = row.closed // mediated or terminated while suspended: the suspension ends that day
+		}
+		out = append(out, p)
+		prev = p.To
+	}
+	return out
 }
 
 // duplicates reports rows already imported for the organ (same receipt day, applicant, respondent and act

@@ -38,12 +38,13 @@ func TestImportBadLedger(t *testing.T) {
 	}
 	acts := strings.Join(ActTypes, "、")
 	fields := strings.Join(Fields, "、")
+	outcomes := "维持、撤销、部分撤销、变更、确认违法、确认无效、责令履行、驳回复议请求、驳回申请、调解、终止、责令承担协议责任、责令给予补偿"
 	want := []string{
 		"第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05",
 		"第4行「受理日期」：受理日期不能早于收件日期（2025-03-10）",
 		"第5行「结案日期」：结案日期不能早于受理日期（2025-03-12）",
 		"第6行「结案方式」：结案方式只适用于已受理的案件",
-		"第7行「终止原因」：结案方式为终止的，须填写终止原因，可填：申请人撤回、和解撤回、被申请人纠正后撤回、申请人死亡、申请人终止、刑事强制措施、中止满六十日",
+		"第7行「终止原因」：结案方式为终止的，须填写终止原因，可填：申请人撤回、和解撤回、被申请人纠正后撤回、被申请人改变行为后撤回、申请人死亡、申请人终止、刑事强制措施、中止满六十日",
 		"第8行「延期」：简易程序案件不能延长审理期限（第六十二条第二款）",
 		"第9行「行政行为类别」：「行政命令」不是可用的类别，可填：" + acts,
 		"第9行「领域」：「税务」不是可用的领域，可填：" + fields,
@@ -53,14 +54,15 @@ func TestImportBadLedger(t *testing.T) {
 		"第12行「结案日期」：日期不能晚于今天（2026-03-31）",
 		"第13行「受理日期」：审查结果为受理的，须填写受理日期",
 		"第14行「延期」：应为 是 或 否",
-		"第15行「结案方式」：「撤诉」不是可用的结案方式，可填：维持、撤销、部分撤销、变更、确认违法、确认无效、责令履行、驳回复议请求、驳回申请、调解、终止",
+		"第15行「结案方式」：「撤诉」不是可用的结案方式，可填：" + outcomes,
 		"第16行「结案日期」：补正中的申请尚未办结，不应填写结案日期",
 		"第17行「申请人类型」：应为 自然人、法人、其他组织 之一",
+		"第18行「结案方式」：「驳回」含义不明：申请人认为被申请人不履行法定职责、被申请人没有相应职责或者已经履行的，填“驳回复议请求”（第六十九条）；受理后发现不符合受理条件的，填“驳回申请”（第三十三条）。可填：" + outcomes,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if !strings.Contains(err.Error(), "17 处错误") {
+	if !strings.Contains(err.Error(), "18 处错误") {
 		t.Errorf("summary = %q", err.Error())
 	}
 	for table, q := range map[string]string{
@@ -117,8 +119,9 @@ func TestImportLedgerFacts(t *testing.T) {
 		events    string
 		check     func(c *Case) []figure
 	}{
+		// 60 days from 01-08 = 03-09, a Sunday → 03-10; the 30 days' extension runs from there (Art. 62): 04-09.
 		{"王五", StateConcluded, "register@2025-01-06 accept@2025-01-08 extend@2025-03-10 decide@2025-03-31", func(c *Case) []figure {
-			return []figure{{"decision_due", c.DecisionDue.String(), "2025-04-08"}, {"extension", c.Extension, 30}, {"outcome", c.Outcome, Uphold},
+			return []figure{{"decision_due", c.DecisionDue.String(), "2025-04-09"}, {"extension", c.Extension, 30}, {"outcome", c.Outcome, Uphold},
 				{"imported", c.Imported, true}, {"respondent_id", c.RespondentID, f.organ("990121-GAJ").ID}, {"next_due", c.Due.Next.String(), ""}}
 		}},
 		{"王七", StateConcluded, "register@2025-02-10 accept@2025-02-12 decide@2025-03-10", func(c *Case) []figure {
@@ -219,11 +222,12 @@ func TestImportBOMAndXLSX(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.applicant, got, want)
 		}
 	}
-	// The open extended case has 60 + 30 days from 2025-03-25.
+	// The open extended case: 60 days from 2025-03-25 = 05-24, a Saturday → 05-26; + 30 days = 06-25 (Art. 62:
+	// the extension runs from the end of the original period, not 03-25 + 90 = 06-23).
 	var dueDecision string
 	f.svc.db.QueryRowContext(f.ctx, `SELECT due_decision FROM reconsider_cases WHERE applicant_name = '王五' AND extension_days = 30`).Scan(&dueDecision)
-	if dueDecision != "2025-06-23" {
-		t.Errorf("extended open case due %s, want 2025-06-23", dueDecision)
+	if dueDecision != "2025-06-25" {
+		t.Errorf("extended open case due %s, want 2025-06-25", dueDecision)
 	}
 }
 
@@ -371,7 +375,7 @@ func TestCLIImport(t *testing.T) {
 	f := ledgerFixture(t)
 	var out bytes.Buffer
 	err := CLIImport(f.ctx, f.svc, ImportArgs{Organ: "990121-GOV"}, []string{filepath.Join("testdata", "ledger_bad.csv")}, &out)
-	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05\n") || strings.Count(out.String(), "\n") != 17 {
+	if err == nil || !strings.Contains(out.String(), "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05\n") || strings.Count(out.String(), "\n") != 18 {
 		t.Errorf("bad ledger: err %v, output:\n%s", err, out.String())
 	}
 	out.Reset()

@@ -68,6 +68,7 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 		now := db.Now()
 		var cases []*Case
 		var events []casework.Event
+		var pauseArgs []any
 		flush := func(done int) error {
 			if err := insertCaseRows(ctx, tx, cases, nil); err != nil {
 				return err
@@ -75,7 +76,10 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 			if err := insertEventRows(ctx, tx, events); err != nil {
 				return err
 			}
-			cases, events = cases[:0], events[:0]
+			if err := insertRows(ctx, tx, `INSERT INTO reconsider_pauses (id, case_id, from_on, to_on, ground, reason) VALUES `, 6, pauseArgs); err != nil {
+				return err
+			}
+			cases, events, pauseArgs = cases[:0], events[:0], pauseArgs[:0]
 			if progress != nil {
 				progress(done, len(rows))
 			}
@@ -87,6 +91,9 @@ func (s *Service) writeLedger(ctx context.Context, tx *db.Tx, p *auth.Principal,
 				c.HandlerID, c.HandlerName = p.UserID, p.Name
 			}
 			res.ByState[c.State]++
+			for _, pz := range r.pauses { // the ledger does not say which ground of Art. 39 applied
+				pauseArgs = append(pauseArgs, db.NewID(), c.ID, pz.From.String(), pz.To.String(), len(SuspendGrounds), "台账导入，中止情形未记载")
+			}
 			cases = append(cases, c)
 			events = append(events, evs...)
 			if len(cases) == importBatch {
@@ -171,16 +178,29 @@ func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal 
 		c.State, c.Procedure, c.AcceptedOn = StateInReview, r.proc, r.accepted
 		c.Number = numbers.caseNumber(r.accepted.Year)
 		ev(r.accepted, "accept", StateReceived, StateInReview, note+"；"+c.Procedure.Label())
-		if r.extended {
-			c.Extension = RuleDecision.MaxExtension
-			on, _, _ := cal.Due(RuleDecision, r.accepted, nil, 0)
-			if !r.closed.IsZero() && r.closed.Before(on) {
+		for _, pz := range r.pauses {
+			ev(pz.From, "suspend", StateInReview, StateSuspended, note)
+			if !pz.To.IsZero() && (r.closed.IsZero() || pz.To.Before(r.closed) || (r.outcome != Terminate && r.outcome != Mediation)) {
+				ev(pz.To, "resume", StateSuspended, StateInReview, note)
+			}
+		}
+		if r.extDays > 0 {
+			c.Extension = r.extDays
+			// Recorded on the last day of the original period (the latest an extension can be approved).
+			on, ok, _ := cal.Due(c.DecisionRule(), r.accepted, r.pauses, 0)
+			if !ok || (!r.closed.IsZero() && r.closed.Before(on)) {
 				on = r.closed
 			}
-			ev(on, "extend", StateInReview, StateInReview, fmt.Sprintf("延长%d日（台账记载）", c.Extension))
+			if on.IsZero() {
+				on = r.accepted
+			}
+			ev(on, "extend", c.State, c.State, fmt.Sprintf("延长%d日（台账记载）", c.Extension))
+		}
+		if n := len(r.pauses); n > 0 && r.pauses[n-1].To.IsZero() {
+			c.State = StateSuspended
 		}
 		if !r.closed.IsZero() {
-			c.DecisionDue, _, _ = cal.Due(c.DecisionRule(), r.accepted, nil, c.Extension)
+			c.DecisionDue, _, _ = DecisionDue(cal, c.DecisionRule(), r.accepted, r.pauses, c.Extension)
 			c.State, c.ClosedOn, c.Outcome = StateConcluded, r.closed, r.outcome
 			action := "decide"
 			switch r.outcome {
@@ -194,7 +214,8 @@ func (s *Service) ledgerCase(r ledgerRow, gov org.Organ, numbers *numberer, cal 
 			ev(r.closed, action, StateInReview, StateConcluded, note+"；"+r.outcome.Label())
 		}
 	}
-	c.Due = ComputeDeadlines(c, nil, cal)
+	c.Due = ComputeDeadlines(c, r.pauses, cal)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].On.Before(evs[j].On) }) // the history in the order of its dates
 	return c, evs
 }
 
@@ -259,9 +280,9 @@ const bulkCaseCols = `id, organ_id, receipt_no, number, query_code_hash, channel
 	amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, amend_notice_on, amend_items, accepted_on, deemed,
 	copy_sent_on, reply_on, reply_late, extension_days, closed_on, outcome, close_reason, settled, corrected, decision_due,
 	performance_due, performed_on, due_accept, due_amend, due_copy, due_reply, due_decision, due_performance, next_due, next_rule,
-	imported, version, created_at, updated_at`
+	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on, compensation, written_review`
 
-const bulkCaseColCount = 60
+const bulkCaseColCount = 66
 
 func bulkCaseValues(c *Case, sec sensitive) []any {
 	return []any{c.ID, c.OrganID, c.ReceiptNo, c.Number, sec.queryCodeHash, string(c.Channel), c.ReceivedOn.String(), string(c.State), string(c.Procedure), string(c.ApplicantKind), c.ApplicantName,
@@ -269,7 +290,7 @@ func bulkCaseValues(c *Case, sec sensitive) []any {
 		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), db.BoolInt(c.Deemed),
 		c.CopySentOn.String(), c.ReplyOn.String(), db.BoolInt(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, db.BoolInt(c.Settled), db.BoolInt(c.Corrected), c.DecisionDue.String(),
 		c.PerformanceDue.String(), c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
-		db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt}
+		db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt, c.CopyServedOn.String(), c.AmendServedOn.String(), c.AmendExtraDays, c.DecisionServedOn.String(), string(c.Compensation), c.WrittenReview}
 }
 
 // bulkPlaceholders returns "(?, ?, …), (…)" for rows of n values.
@@ -280,7 +301,7 @@ func bulkPlaceholders(rows, n int) string {
 
 // insertCaseRows writes cases with one multi-row INSERT per 200 (secs may be nil: no personal data).
 func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensitive) error {
-	const per = 200 // 200 × 60 values stays under SQLite's and PostgreSQL's parameter limits
+	const per = 200 // 200 × 66 values stays under SQLite's and PostgreSQL's parameter limits
 	for start := 0; start < len(cases); start += per {
 		end := min(start+per, len(cases))
 		args := make([]any, 0, (end-start)*bulkCaseColCount)

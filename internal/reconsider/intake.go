@@ -189,14 +189,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// LateApplication tells whether the 60-day application period of Art. 20 had run out on receipt.
-// It is shown to the handler as a warning for the acceptance review, never enforced at intake.
-func (s *Service) LateApplication(c *Case) (late bool, due calendar.Date) {
-	if c.LearnedOn.IsZero() {
-		return false, calendar.Date{}
+// LateApplication tells whether the application period of Arts. 20–21 had run out when the application
+// was made, with the facts recorded for the case (ApplicationPeriod). It is shown to the handler as a
+// warning for the acceptance review, never enforced at intake.
+func (s *Service) LateApplication(ctx context.Context, c *Case) (late bool, due calendar.Date, err error) {
+	t, _, err := s.Timeliness(ctx, s.db, c)
+	if err != nil {
+		return false, calendar.Date{}, err
 	}
-	due = s.cal().AddCalendarDays(c.LearnedOn, 60)
-	return c.ReceivedOn.After(due), due
+	return (t.Known || t.Barred) && !t.InTime, t.Due, nil
 }
 
 // Register records an application: a public online one (p == nil) or one staff received on paper,

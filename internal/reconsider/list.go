@@ -67,7 +67,7 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			if basis == "" {
 				basis = law + "第七十七条"
 			}
-			out = append(out, web.Todo{Module: "行政复议", Title: ruleNames[c.Due.NextRule] + "：" + caseName(c), Detail: c.ApplicantName + " 不服 " + c.Respondent + " " + c.ActType,
+			out = append(out, web.Todo{Module: "行政复议", Title: ruleNames[c.Due.NextRule] + provisionalMark(c) + "：" + caseName(c), Detail: c.ApplicantName + " 不服 " + c.Respondent + " " + c.ActType,
 				URL: "/reconsider/cases/" + c.ID, Due: c.Due.Next, Basis: basis})
 		}
 		if err := rows.Err(); err != nil {
@@ -79,7 +79,11 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			return nil, err
 		}
 		for _, o := range ops {
-			out = append(out, web.Todo{Module: "行政复议", Title: "意见书纠正情况报送：" + o.Recipient, URL: "/reconsider/cases/" + o.CaseID, Due: o.ReportDue, Basis: RuleOpinionReport.Basis})
+			mark := ""
+			if o.ReceivedOn.IsZero() {
+				mark = "（" + ProvisionalNote + "）"
+			}
+			out = append(out, web.Todo{Module: "行政复议", Title: "意见书纠正情况报送" + mark + "：" + o.Recipient, URL: "/reconsider/cases/" + o.CaseID, Due: o.ReportDue, Basis: RuleOpinionReport.Basis})
 		}
 	}
 	if p.Can(PermReply) {
@@ -93,7 +97,11 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, web.Todo{Module: "行政复议", Title: "提交书面答复：" + caseName(c), Detail: "申请人 " + c.ApplicantName + "，" + c.ActTitle,
+			title := "提交书面答复"
+			if c.ReplyProvisional() {
+				title = "签收申请书副本并提交书面答复（" + ProvisionalNote + "）"
+			}
+			out = append(out, web.Todo{Module: "行政复议", Title: title + "：" + caseName(c), Detail: "申请人 " + c.ApplicantName + "，" + c.ActTitle,
 				URL: "/reconsider/cases/" + c.ID, Due: c.Due.Reply, Basis: c.replyRule().Basis})
 		}
 		if err := rows.Err(); err != nil {
@@ -101,6 +109,16 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		}
 	}
 	return out, nil
+}
+
+// provisionalMark flags a next deadline counted from a receipt not yet recorded (Arts. 31, 48).
+func provisionalMark(c *Case) string {
+	switch {
+	case c.Due.NextRule == RuleAmend.Code && c.AmendProvisional(),
+		(c.Due.NextRule == RuleReply.Code || c.Due.NextRule == RuleReplySimplified.Code) && c.ReplyProvisional():
+		return "（" + ProvisionalNote + "）"
+	}
+	return ""
 }
 
 func caseName(c *Case) string {

@@ -4,6 +4,8 @@
 package reconsider
 
 import (
+	"fmt"
+
 	"github.com/fazhi/fazhi/internal/calendar"
 )
 
@@ -107,10 +109,14 @@ const (
 	DismissApplication Outcome = "dismiss_application" // 驳回申请 (Art. 33)
 	Mediation          Outcome = "mediation"           // 调解 (Art. 73)
 	Terminate          Outcome = "terminate"           // 终止 (Art. 41)
+	// 行政协议 (Art. 71): listed after the older outcomes so existing statistics columns keep their places.
+	AgreementLiability    Outcome = "agreement_liability"    // 决定被申请人承担依法订立、继续履行、采取补救措施或者赔偿损失等责任 (Art. 71 para 1)
+	AgreementCompensation Outcome = "agreement_compensation" // 决定被申请人依法给予合理补偿 (Art. 71 para 2)
 )
 
 // Outcomes in the order of the statistics.
-var Outcomes = []Outcome{Uphold, Revoke, PartialRevoke, Vary, DeclareUnlawful, DeclareVoid, OrderPerformance, DismissRequest, DismissApplication, Mediation, Terminate}
+var Outcomes = []Outcome{Uphold, Revoke, PartialRevoke, Vary, DeclareUnlawful, DeclareVoid, OrderPerformance, DismissRequest, DismissApplication, Mediation, Terminate,
+	AgreementLiability, AgreementCompensation}
 
 // Label is the Chinese name.
 func (o Outcome) Label() string { return outcomeInfo[o].label }
@@ -127,10 +133,30 @@ func (o Outcome) DirectCorrection() bool { return outcomeInfo[o].corrects }
 // NeedsPerformance reports outcomes the respondent must carry out (履行 is followed up).
 func (o Outcome) NeedsPerformance() bool {
 	switch o {
-	case Revoke, PartialRevoke, Vary, OrderPerformance, Mediation:
+	case Revoke, PartialRevoke, Vary, OrderPerformance, Mediation, AgreementLiability, AgreementCompensation:
 		return true
 	}
 	return false
+}
+
+// ActTypeNonPerformance is the act type of a claim that the respondent failed to perform a statutory duty.
+const ActTypeNonPerformance = "不履行法定职责"
+
+// Allowed tells whether the law allows outcome o for a case about actType, and why not.
+func (o Outcome) Allowed(actType string) error {
+	switch o {
+	case DismissRequest:
+		// Art. 69: “受理申请人认为被申请人不履行法定职责的行政复议申请后，发现被申请人没有相应法定职责或者在受理前已经履行法定职责的，
+		// 决定驳回申请人的行政复议请求。”
+		if actType != ActTypeNonPerformance {
+			return fmt.Errorf("驳回复议请求只适用于申请人认为被申请人不履行法定职责、而被申请人没有相应法定职责或者在受理前已经履行的情形（第六十九条）；本案行政行为类别为“%s”，应当依照第六十三条至第六十八条作出决定", actType)
+		}
+	case AgreementLiability, AgreementCompensation:
+		if actType != "行政协议" {
+			return fmt.Errorf("%s只适用于行政协议案件（第七十一条）；本案行政行为类别为“%s”", o.Label(), actType)
+		}
+	}
+	return nil
 }
 
 // ParseOutcome reads a Chinese ledger label or a code.
@@ -139,9 +165,6 @@ func ParseOutcome(s string) (Outcome, bool) {
 		if s == string(o) || s == in.label {
 			return o, true
 		}
-	}
-	if s == "驳回" { // ledgers that do not distinguish mean the request
-		return DismissRequest, true
 	}
 	return "", false
 }
@@ -161,6 +184,25 @@ var outcomeInfo = map[Outcome]struct {
 	DismissApplication: {"驳回申请", "第三十三条", false},
 	Mediation:          {"调解", "第七十三条", false},
 	Terminate:          {"终止", "第四十一条", false},
+	// Both find the respondent's handling of the agreement unlawful or its compensation missing: a correction.
+	AgreementLiability:    {"责令承担协议责任", "第七十一条第一款", true},
+	AgreementCompensation: {"责令给予补偿", "第七十一条第二款", true},
+}
+
+// Compensation is the decision on 行政赔偿 taken with the main decision (Art. 72).
+type Compensation string
+
+const (
+	CompensationNone    Compensation = ""        // no claim and nothing to return
+	CompensationAward   Compensation = "award"   // 决定被申请人依法给予赔偿 (Art. 72 para 1)
+	CompensationDismiss Compensation = "dismiss" // 驳回行政赔偿请求 (Art. 72 para 1)
+	CompensationReturn  Compensation = "return"  // 责令返还财产、解除查封扣押冻结或者赔偿相应的价款 (Art. 72 para 2, no claim)
+)
+
+// Label is the Chinese wording of the decision.
+func (c Compensation) Label() string {
+	return map[Compensation]string{CompensationNone: "", CompensationAward: "决定被申请人依法给予赔偿", CompensationDismiss: "驳回行政赔偿请求",
+		CompensationReturn: "责令被申请人返还财产、解除对财产的查封、扣押、冻结措施或者赔偿相应的价款"}[c]
 }
 
 // SuspendGrounds are the grounds of Art. 39 (index+1 = the item number).
@@ -216,23 +258,29 @@ type Case struct {
 	HandlerName    string
 	DuplicateOf    string // receipt number of a possible duplicate (same applicant, respondent, act)
 
-	AcceptStart    calendar.Date // received date, or receipt of the completed amendment
-	AmendNoticeOn  calendar.Date
-	AmendItems     string
-	AcceptedOn     calendar.Date
-	Deemed         bool // 视为受理 (Art. 30 para 3)
-	CopySentOn     calendar.Date
-	ReplyOn        calendar.Date
-	ReplyLate      bool
-	Extension      int           // approved extension in days (≤ 30)
-	ClosedOn       calendar.Date // 结案日期 / 不予受理或其他处理之日
-	Outcome        Outcome
-	CloseReason    string        // ground of 不予受理, 终止, 告知, 转送 …
-	Settled        bool          // 和解后撤回 (Art. 74)
-	Corrected      bool          // the respondent corrected its act (counts toward 综合纠错率)
-	DecisionDue    calendar.Date // frozen at conclusion, for the on-time rate
-	PerformanceDue calendar.Date
-	PerformedOn    calendar.Date
+	AcceptStart      calendar.Date // received date, or receipt of the completed amendment
+	AmendNoticeOn    calendar.Date
+	AmendItems       string
+	AmendServedOn    calendar.Date // 申请人收到补正通知之日 (Art. 31 para 2); zero = not yet recorded
+	AmendExtraDays   int           // 补正期限延长的工作日 (Art. 31 para 2: 有正当理由的，可以延长合理的补正期限)
+	AcceptedOn       calendar.Date
+	Deemed           bool // 视为受理 (Art. 30 para 3)
+	CopySentOn       calendar.Date
+	CopyServedOn     calendar.Date // 被申请人收到副本之日 (Art. 48: the reply runs from receipt); zero = not yet recorded
+	ReplyOn          calendar.Date
+	ReplyLate        bool
+	Extension        int           // approved extension in days (≤ 30)
+	ClosedOn         calendar.Date // 结案日期 / 不予受理或其他处理之日
+	Outcome          Outcome
+	CloseReason      string        // ground of 不予受理, 终止, 告知, 转送 …
+	Settled          bool          // 和解后撤回 (Art. 74)
+	Corrected        bool          // the respondent corrected its act (counts toward 综合纠错率)
+	DecisionDue      calendar.Date // frozen at conclusion, for the on-time rate
+	PerformanceDue   calendar.Date
+	PerformedOn      calendar.Date
+	DecisionServedOn calendar.Date // 决定书送达申请人之日 (Art. 75 para 2; 行政诉讼法第四十五条)
+	Compensation     Compensation  // 行政赔偿 decided with the decision (Art. 72)
+	WrittenReview    string        // why the parties' views could not be heard (Art. 49: 因当事人原因不能听取意见的，可以书面审理)
 
 	Due       Deadlines
 	Version   int

@@ -178,7 +178,8 @@ type Opinion struct {
 	Recipient   string
 	IssuedOn    calendar.Date
 	Content     string
-	ReportDue   calendar.Date
+	ReportDue   calendar.Date // from ReceivedOn (Art. 76); estimated from IssuedOn until the receipt is recorded
+	ReceivedOn  calendar.Date
 	ReportedOn  calendar.Date
 	Report      string
 	DocumentID  string
@@ -234,7 +235,7 @@ func (s *Service) ReportOpinion(ctx context.Context, p *auth.Principal, id, opin
 }
 
 func listOpinions(ctx context.Context, q db.Querier, where string, args ...any) ([]Opinion, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, case_id, organ_id, recipient_id, recipient, issued_on, content, report_due, reported_on, report, document_id FROM reconsider_opinions WHERE `+where+` ORDER BY issued_on`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT id, case_id, organ_id, recipient_id, recipient, issued_on, content, report_due, reported_on, report, document_id, received_on FROM reconsider_opinions WHERE `+where+` ORDER BY issued_on`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +243,12 @@ func listOpinions(ctx context.Context, q db.Querier, where string, args ...any) 
 	var out []Opinion
 	for rows.Next() {
 		var x Opinion
-		var issued, due, reported string
-		if err := rows.Scan(&x.ID, &x.CaseID, &x.OrganID, &x.RecipientID, &x.Recipient, &issued, &x.Content, &due, &reported, &x.Report, &x.DocumentID); err != nil {
+		var issued, due, reported, received string
+		if err := rows.Scan(&x.ID, &x.CaseID, &x.OrganID, &x.RecipientID, &x.Recipient, &issued, &x.Content, &due, &reported, &x.Report, &x.DocumentID, &received); err != nil {
 			return nil, err
+		}
+		if received != "" {
+			x.ReceivedOn, _ = calendar.ParseDate(received)
 		}
 		x.IssuedOn, _ = calendar.ParseDate(issued)
 		x.ReportDue, _ = calendar.ParseDate(due)

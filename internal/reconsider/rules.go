@@ -73,20 +73,24 @@ func (c *Case) DecisionRule() calendar.Rule {
 
 // ComputeDeadlines derives every live deadline of c from its facts, its suspensions and the calendar.
 // It is pure: the same facts always give the same dates, so a calendar change can recompute them.
+//
+// The 补正 and the reply periods run from receipt (Art. 31 para 2: “自收到补正通知之日起十日内”; Art. 48:
+// “自收到行政复议申请书副本或者行政复议申请笔录复印件之日起十日内”). Until the receipt is recorded they
+// are estimated from the day the notice or copy was sent (Provisional).
 func ComputeDeadlines(c *Case, pauses []calendar.Pause, cal *calendar.Calendar) Deadlines {
 	var d Deadlines
 	switch c.State {
 	case StateReceived:
 		d.Accept = cal.AddWorkingDays(c.AcceptStart, RuleAccept.Length)
 	case StateAmending:
-		d.Amend = cal.AddWorkingDays(c.AmendNoticeOn, RuleAmend.Length)
+		d.Amend = c.AmendDue(cal)
 	case StateInReview, StateSuspended:
 		if c.CopySentOn.IsZero() {
 			d.Copy = cal.AddWorkingDays(c.AcceptedOn, c.copyRule().Length)
 		} else if c.ReplyOn.IsZero() {
-			d.Reply = cal.AddWorkingDays(c.CopySentOn, c.replyRule().Length)
+			d.Reply = c.ReplyDue(cal)
 		}
-		if due, ok, err := cal.Due(c.DecisionRule(), c.AcceptedOn, pauses, c.Extension); ok && err == nil {
+		if due, ok, err := DecisionDue(cal, c.DecisionRule(), c.AcceptedOn, pauses, c.Extension); ok && err == nil {
 			d.Decision = due
 		}
 	case StateConcluded:
@@ -103,4 +107,55 @@ func ComputeDeadlines(c *Case, pauses []calendar.Pause, cal *calendar.Calendar) 
 		}
 	}
 	return d
+}
+
+// ReplyDue is the end of the respondent's reply period: 10 (simplified: 5) working days from its
+// receipt of the copy, or, while that receipt is not recorded, estimated from the day the copy was sent.
+func (c *Case) ReplyDue(cal *calendar.Calendar) calendar.Date {
+	if c.CopySentOn.IsZero() {
+		return calendar.Date{}
+	}
+	from := c.CopyServedOn
+	if from.IsZero() {
+		from = c.CopySentOn
+	}
+	return cal.AddWorkingDays(from, c.replyRule().Length)
+}
+
+// ReplyProvisional: the copy's receipt is not recorded, so the reply due date is only an estimate
+// and a reply can never be found late on it.
+func (c *Case) ReplyProvisional() bool { return c.CopyServedOn.IsZero() }
+
+// AmendDue is the end of the applicant's 补正 period: 10 working days from receipt of the notice, plus
+// any extension granted for a proper reason (Art. 31 para 2), estimated from the notice's date until
+// its receipt is recorded.
+func (c *Case) AmendDue(cal *calendar.Calendar) calendar.Date {
+	if c.AmendNoticeOn.IsZero() {
+		return calendar.Date{}
+	}
+	from := c.AmendServedOn
+	if from.IsZero() {
+		from = c.AmendNoticeOn
+	}
+	return cal.AddWorkingDays(from, RuleAmend.Length+c.AmendExtraDays)
+}
+
+// AmendProvisional: the receipt of the 补正通知 is not recorded.
+func (c *Case) AmendProvisional() bool { return c.AmendServedOn.IsZero() }
+
+// DecisionDue is the decision period of Art. 62 with its extension. The extension (“经行政复议机构的负责人
+// 批准，可以适当延长……延长期限最多不得超过三十日”) runs from the end of the original period as the law ends it
+// — after a rest-day end has rolled to the next working day (民事诉讼法第八十五条, via Art. 88) — not from
+// acceptance + 90 days; suspended days inside the extension are not counted either.
+func DecisionDue(cal *calendar.Calendar, r calendar.Rule, accepted calendar.Date, pauses []calendar.Pause, extension int) (calendar.Date, bool, error) {
+	if extension > r.MaxExtension {
+		return cal.Due(r, accepted, pauses, extension) // the calendar's own message
+	}
+	due, ok, err := cal.Due(r, accepted, pauses, 0)
+	if !ok || err != nil || extension == 0 {
+		return due, ok, err
+	}
+	ext := calendar.Rule{Code: r.Code + ".extension", Name: r.Name + "（延长）", Length: extension, Unit: calendar.CalendarDays,
+		Basis: r.Basis, StartEvent: "原期限届满之日", Pausable: r.Pausable}
+	return cal.Due(ext, due, pauses, 0)
 }

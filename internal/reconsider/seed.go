@@ -309,8 +309,24 @@ func (s *Service) planCase(r *rand.Rand, c *demo.County, start, today calendar.D
 			p.settled, p.corrected = true, r.IntN(2) == 0
 		}
 	case OrderPerformance, DismissRequest:
-		if r.IntN(2) == 0 {
+		// 驳回复议请求 only answers a claim of non-performance (Art. 69); the draw stays, so the demo's other cases do not move.
+		if r.IntN(2) == 0 || p.outcome == DismissRequest {
 			p.actType = "不履行法定职责"
+		}
+	}
+	if p.proc == Ordinary && p.hearingOn.IsZero() && p.outcome.Decision() {
+		// Art. 49: an ordinary-procedure decision follows hearing the parties' views; by phone the day after
+		// the reply (or the copy). Deterministic, so the demo's random draws do not move.
+		base := p.copyOn
+		if !p.replyOn.IsZero() {
+			base = p.replyOn
+		}
+		if base.IsZero() {
+			base = p.acceptOn
+		}
+		p.hearingOn = base.AddDays(1)
+		if p.hearingOn.After(p.concludeOn) {
+			p.hearingOn = p.concludeOn
 		}
 	}
 	if p.outcome.NeedsPerformance() {
@@ -406,6 +422,9 @@ func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.Coun
 		{p.amendOn, func() (*Case, error) {
 			return s.RequestAmendment(ctx, who, id, st(p.amendOn), "身份证明复印件；被申请行政复议的行政行为的决定书")
 		}},
+		{p.amendOn, func() (*Case, error) { // handed over and signed for the same day (民事诉讼法第八十七条)
+			return s.RecordService(ctx, who, id, ServeInput{Step: st(p.amendOn), Doc: ServedAmendNotice, Method: ServeDirect, Recipient: "申请人"})
+		}},
 		{p.amendBackOn, func() (*Case, error) { return s.ReceiveAmendment(ctx, who, id, st(p.amendBackOn)) }},
 		{p.lapsedOn, func() (*Case, error) { return s.AmendmentLapsed(ctx, who, id, st(p.lapsedOn)) }},
 		{p.closeOn, func() (*Case, error) {
@@ -423,6 +442,9 @@ func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.Coun
 			return s.Accept(ctx, who, id, AcceptInput{Step: st(p.acceptOn), Procedure: p.proc, SimplifiedGround: p.simplifiedGround})
 		}},
 		{p.copyOn, func() (*Case, error) { return s.SendCopy(ctx, who, id, st(p.copyOn)) }},
+		{p.copyOn, func() (*Case, error) { // sent through the platform, arriving the same day (民事诉讼法第九十条第二款)
+			return s.RecordService(ctx, who, id, ServeInput{Step: st(p.copyOn), Doc: ServedCopy, Method: ServeElectronic})
+		}},
 		{p.replyOn, func() (*Case, error) {
 			return s.FileReply(ctx, who, id, ReplyInput{Step: st(p.replyOn), Text: "被申请人认为，该行政行为认定事实清楚，证据确凿，适用依据正确，程序合法，请求予以维持。"})
 		}},
@@ -430,7 +452,8 @@ func (s *Service) runPlan(ctx context.Context, who *auth.Principal, c *demo.Coun
 			return s.RecordHearing(ctx, who, id, HearingInput{Kind: HearingViews, Mode: "phone", HeldOn: p.hearingOn.String(), Record: "听取了申请人和被申请人的意见。"})
 		}},
 		{p.suspendOn, func() (*Case, error) {
-			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround})
+			return s.Suspend(ctx, who, id, SuspendInput{Step: Step{On: p.suspendOn, Note: "双方正在和解"}, Ground: p.suspendGround,
+				ApplicantConsent: p.suspendGround == 6, RespondentConsent: p.suspendGround == 6})
 		}},
 		{p.resumeOn, func() (*Case, error) { return s.Resume(ctx, who, id, st(p.resumeOn)) }},
 		{p.extendOn, func() (*Case, error) {

@@ -56,7 +56,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 	cases := make([]*Case, 0, len(plans))
 	secs := make([]sensitive, 0, len(plans))
 	var events []casework.Event
-	var pauseArgs, hearingArgs []any
+	var pauseArgs, hearingArgs, serviceArgs []any
 	for _, p := range plans {
 		bc, err := s.emulate(p, c.Government, people[p.handler%len(people)], today, counters)
 		if err != nil {
@@ -67,6 +67,7 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 		events = append(events, bc.events...)
 		pauseArgs = append(pauseArgs, bc.pauseArgs...)
 		hearingArgs = append(hearingArgs, bc.hearingArgs...)
+		serviceArgs = append(serviceArgs, bc.serviceArgs...)
 	}
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := insertCaseRows(ctx, tx, cases, secs); err != nil {
@@ -76,6 +77,9 @@ func (s *Service) writeBulk(ctx context.Context, c *demo.County, plans []*seedPl
 			return err
 		}
 		if err := insertRows(ctx, tx, `INSERT INTO reconsider_pauses (id, case_id, from_on, to_on, ground, reason) VALUES `, 6, pauseArgs); err != nil {
+			return err
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO reconsider_services (id, case_id, doc, ref_id, recipient, method, sent_on, event_on, served_on, note, actor_name, created_at) VALUES `, 12, serviceArgs); err != nil {
 			return err
 		}
 		return insertRows(ctx, tx, `INSERT INTO reconsider_sessions (id, case_id, kind, mode, notice_on, held_on, place, panel, record, created_at) VALUES `, 10, hearingArgs)
@@ -100,6 +104,7 @@ type bulkCase struct {
 	sec                    sensitive
 	events                 []casework.Event
 	pauseArgs, hearingArgs []any
+	serviceArgs            []any
 }
 
 func seedStamp(d calendar.Date, minute int) string {
@@ -148,6 +153,9 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 	if due(p.amendOn) {
 		c.AmendNoticeOn, c.AmendItems = p.amendOn, "身份证明复印件；被申请行政复议的行政行为的决定书"
 		ev(p.amendOn, "request_amendment", "", StateAmending)
+		c.AmendServedOn = p.amendOn // signed for on the day, as the step-by-step demo records it
+		b.serve(c, ServedAmendNotice, ServeDirect, "申请人", p.amendOn, who.name, seedStamp(p.amendOn, len(b.events)))
+		ev(p.amendOn, "serve", serviceNote(ServedAmendNotice, ServeDirect, p.amendOn, ""), c.State)
 	} else if !p.amendOn.IsZero() {
 		return b, nil
 	}
@@ -189,10 +197,12 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 	if !due(p.copyOn) {
 		return b, nil
 	}
-	c.CopySentOn = p.copyOn
+	c.CopySentOn, c.CopyServedOn = p.copyOn, p.copyOn
 	ev(p.copyOn, "send_copy", "", c.State)
+	b.serve(c, ServedCopy, ServeElectronic, c.Respondent, p.copyOn, who.name, seedStamp(p.copyOn, len(b.events)))
+	ev(p.copyOn, "serve", serviceNote(ServedCopy, ServeElectronic, p.copyOn, ""), c.State)
 	if due(p.replyOn) {
-		c.ReplyOn, c.ReplyLate = p.replyOn, p.replyOn.After(cal.AddWorkingDays(p.copyOn, c.replyRule().Length))
+		c.ReplyOn, c.ReplyLate = p.replyOn, p.replyOn.After(c.ReplyDue(cal))
 		ev(p.replyOn, "reply", "", c.State)
 	} else if !p.replyOn.IsZero() {
 		return b, nil
@@ -210,8 +220,12 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 			to = p.resumeOn.String()
 			pauses[0].To = p.resumeOn
 		}
-		b.pauseArgs = append(b.pauseArgs, db.NewID(), c.ID, p.suspendOn.String(), to, p.suspendGround, "双方正在和解")
-		ev(p.suspendOn, "suspend", "双方正在和解", StateSuspended)
+		reason := "双方正在和解"
+		if p.suspendGround == 6 { // the consent Art. 39(6) requires, as the service records it
+			reason = "申请人、被申请人均同意中止。" + reason
+		}
+		b.pauseArgs = append(b.pauseArgs, db.NewID(), c.ID, p.suspendOn.String(), to, p.suspendGround, reason)
+		ev(p.suspendOn, "suspend", reason, StateSuspended)
 		if to == "" {
 			return b, nil
 		}
@@ -228,7 +242,7 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 	if !due(p.concludeOn) {
 		return b, nil
 	}
-	c.DecisionDue, _, _ = cal.Due(c.DecisionRule(), c.AcceptedOn, pauses, c.Extension)
+	c.DecisionDue, _, _ = DecisionDue(cal, c.DecisionRule(), c.AcceptedOn, pauses, c.Extension)
 	c.ClosedOn, c.Outcome, c.PerformanceDue = p.concludeOn, p.outcome, p.perfDue
 	switch p.outcome {
 	case Mediation:
@@ -245,4 +259,10 @@ func (s *Service) emulate(p *seedPlan, gov org.Organ, who seedPerson, today cale
 		ev(p.performedOn, "performed", "", c.State)
 	}
 	return b, nil
+}
+
+// serve adds the reconsider_services row of a service on the day of the event.
+func (b *bulkCase) serve(c *Case, doc ServedDoc, m ServiceMethod, recipient string, on calendar.Date, actor, at string) {
+	b.serviceArgs = append(b.serviceArgs, db.NewID(), c.ID, string(doc), "", recipient, string(m), "", on.String(), on.String(),
+		serviceNote(doc, m, on, ""), actor, at)
 }

@@ -2,6 +2,7 @@ package reconsider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -103,19 +104,25 @@ type Detail struct {
 	Parties   []Party
 	Documents []Document
 	Opinions  []Opinion
+	Services  []ServiceRecord
 	Deadlines []DeadlineView
 	CanEdit   bool
 	CanReply  bool
 }
 
-// DeadlineView is a live deadline with its legal basis, as shown on the case page.
+// DeadlineView is a live deadline with its legal basis, as shown on the case page. Provisional: the
+// period runs from a receipt not yet recorded, so the date is estimated from the day of sending.
 type DeadlineView struct {
-	Name   string
-	Due    calendar.Date
-	Period string
-	Basis  string
-	Start  string
+	Name        string
+	Due         calendar.Date
+	Period      string
+	Basis       string
+	Start       string
+	Provisional bool
 }
+
+// ProvisionalNote is shown beside a deadline counted from a receipt not yet recorded.
+const ProvisionalNote = "待送达，按发出日估算"
 
 // Detail loads the case page.
 func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*Detail, error) {
@@ -142,7 +149,10 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 	if d.Opinions, err = listOpinions(ctx, s.db, "case_id = ?", id); err != nil {
 		return nil, err
 	}
-	d.Deadlines = deadlineViews(c)
+	if d.Services, err = listServices(ctx, s.db, id); err != nil {
+		return nil, err
+	}
+	d.Deadlines = deadlineViews(c, s.cal())
 	d.CanEdit = p.Can(PermEdit) && s.editable(p, c)
 	d.CanReply = p.Can(PermReply) && c.RespondentID == p.OrganID
 	return d, nil
@@ -154,20 +164,38 @@ func (s *Service) editable(p *auth.Principal, c *Case) bool {
 	return ok && p.Covers(o.ID, o.Path, c.HandlerID)
 }
 
-func deadlineViews(c *Case) []DeadlineView {
+func deadlineViews(c *Case, cal *calendar.Calendar) []DeadlineView {
 	var out []DeadlineView
-	add := func(d calendar.Date, r calendar.Rule) {
+	add := func(d calendar.Date, r calendar.Rule, provisional bool) {
 		if !d.IsZero() {
-			out = append(out, DeadlineView{Name: r.Name, Due: d, Period: r.Period(), Basis: r.Basis, Start: r.StartEvent})
+			out = append(out, DeadlineView{Name: r.Name, Due: d, Period: r.Period(), Basis: r.Basis, Start: r.StartEvent, Provisional: provisional})
 		}
 	}
-	add(c.Due.Accept, RuleAccept)
-	add(c.Due.Amend, RuleAmend)
-	add(c.Due.Copy, c.copyRule())
-	add(c.Due.Reply, c.replyRule())
-	add(c.Due.Decision, c.DecisionRule())
+	add(c.Due.Accept, RuleAccept, false)
+	if !c.Due.Amend.IsZero() {
+		v := DeadlineView{Name: RuleAmend.Name, Due: c.Due.Amend, Period: RuleAmend.Period(), Basis: RuleAmend.Basis, Start: RuleAmend.StartEvent, Provisional: c.AmendProvisional()}
+		if c.AmendExtraDays > 0 {
+			v.Period += fmt.Sprintf("，延长%d个工作日", c.AmendExtraDays)
+		}
+		out = append(out, v)
+	}
+	add(c.Due.Copy, c.copyRule(), false)
+	add(c.Due.Reply, c.replyRule(), c.ReplyProvisional())
+	if !c.Due.Decision.IsZero() {
+		r := c.DecisionRule()
+		v := DeadlineView{Name: r.Name, Due: c.Due.Decision, Period: r.Period(), Basis: r.Basis, Start: r.StartEvent}
+		if c.Extension > 0 {
+			v.Period += fmt.Sprintf("，经批准延长%d日（自原期限届满之日起算）", c.Extension)
+		}
+		out = append(out, v)
+	}
 	if !c.Due.Performance.IsZero() {
 		out = append(out, DeadlineView{Name: "履行复议决定", Due: c.Due.Performance, Period: "决定书确定的期限", Basis: law + "第七十七条", Start: "决定书确定"})
+	}
+	if !c.DecisionServedOn.IsZero() && c.Outcome.Decision() {
+		// The parties' remedy on the decision runs from its receipt: “可以在收到复议决定书之日起十五日内向人民法院提起诉讼”.
+		out = append(out, DeadlineView{Name: "申请人不服决定提起行政诉讼", Due: cal.AddCalendarDays(c.DecisionServedOn, 15), Period: "15日",
+			Basis: "《中华人民共和国行政诉讼法》第四十五条（法律另有规定的除外）", Start: "收到复议决定书之日"})
 	}
 	return out
 }

@@ -29,7 +29,7 @@ import (
 //	concluded       审结：state concluded, closed in the period (decisions, 驳回申请, mediation, termination)
 //	pending         未审结：accepted by the end of the period and not concluded by then
 //	direct_correction_rate        直接纠错率 = (撤销+部分撤销+变更+确认违法+确认无效+责令履行) ÷ 审结
-//	comprehensive_correction_rate 综合纠错率 = (直接纠错 + 调解 + 和解撤回且被申请人已纠正的终止) ÷ 审结
+//	comprehensive_correction_rate 综合纠错率 = (直接纠错 + 调解 + 被申请人改变行政行为后申请人撤回的终止，和解与否不论) ÷ 审结
 //	on_time_rate                  法定期限内结案率 = 结案日期 ≤ 决定期限（审结时冻结，含批准延长、扣除中止）÷ 审结
 //
 // carried_over + accepted = concluded + pending always holds.
@@ -37,7 +37,8 @@ import (
 // OutcomeCounts counts concluded cases by outcome; JSON lists every outcome, in statistics order.
 type OutcomeCounts map[Outcome]int
 
-// MarshalJSON writes all eleven outcomes, zeros included, in the order of Outcomes.
+// MarshalJSON writes every outcome, zeros included, in the order of Outcomes (the eleven older ones first,
+// then the two of Art. 71, so the keys readers know keep their meaning).
 func (oc OutcomeCounts) MarshalJSON() ([]byte, error) {
 	var b strings.Builder
 	b.WriteByte('{')
@@ -69,7 +70,7 @@ type StatsFigures struct {
 	ComprehensiveCorrected int `json:"comprehensive_corrected"`
 	OnTime                 int `json:"on_time"`
 
-	settledCorrected int // terminations after a settlement in which the respondent corrected its act
+	withdrawnCorrected int // withdrawals after the respondent changed its act, with or without a formal 和解
 }
 
 func (f *StatsFigures) add(o StatsFigures) {
@@ -81,7 +82,7 @@ func (f *StatsFigures) add(o StatsFigures) {
 	f.Concluded += o.Concluded
 	f.Pending += o.Pending
 	f.OnTime += o.OnTime
-	f.settledCorrected += o.settledCorrected
+	f.withdrawnCorrected += o.withdrawnCorrected
 	if f.Outcomes == nil {
 		f.Outcomes = OutcomeCounts{}
 	}
@@ -101,7 +102,7 @@ func (f *StatsFigures) finish() {
 			f.DirectCorrected += f.Outcomes[o]
 		}
 	}
-	f.ComprehensiveCorrected = f.DirectCorrected + f.Outcomes[Mediation] + f.settledCorrected
+	f.ComprehensiveCorrected = f.DirectCorrected + f.Outcomes[Mediation] + f.withdrawnCorrected
 	f.DirectCorrectionRate = stats.Rate(f.DirectCorrected, f.Concluded)
 	f.ComprehensiveCorrectionRate = stats.Rate(f.ComprehensiveCorrected, f.Concluded)
 	f.OnTimeRate = stats.Rate(f.OnTime, f.Concluded)
@@ -144,7 +145,7 @@ const statsSQL = `SELECT respondent, field, act_type, outcome,
   SUM(CASE WHEN accepted_on <> '' AND accepted_on < :f AND NOT (state = 'concluded' AND closed_on < :f) THEN 1 ELSE 0 END),
   SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t THEN 1 ELSE 0 END),
   SUM(CASE WHEN accepted_on <> '' AND accepted_on <= :t AND NOT (state = 'concluded' AND closed_on <= :t) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND settled = 1 AND corrected = 1 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND corrected = 1 THEN 1 ELSE 0 END),
   SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND (decision_due = '' OR closed_on <= decision_due) THEN 1 ELSE 0 END)
 FROM reconsider_cases
 WHERE organ_id IN (:organs) AND received_on <= :t AND (closed_on = '' OR closed_on >= :f)
@@ -217,7 +218,7 @@ func (s *Service) Stats(ctx context.Context, organIDs []string, from, to calenda
 		if concluded > 0 {
 			f.Outcomes[Outcome(outcome)] = int(concluded)
 			if Outcome(outcome) == Terminate {
-				f.settledCorrected = int(counts[6])
+				f.withdrawnCorrected = int(counts[6])
 			}
 		}
 		st.add(f)

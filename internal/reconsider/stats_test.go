@@ -216,7 +216,8 @@ func TestStatsJSON(t *testing.T) {
 	if err := json.Unmarshal(m["outcomes"], &outcomes); err != nil {
 		t.Fatal(err)
 	}
-	if len(outcomes) != 11 || outcomes["uphold"] != 2 || outcomes["terminate"] != 2 || outcomes["declare_void"] != 1 {
+	// Eleven outcomes as before, then the two of Art. 71 added after them.
+	if len(outcomes) != 13 || outcomes["agreement_liability"] != 0 || outcomes["uphold"] != 2 || outcomes["terminate"] != 2 || outcomes["declare_void"] != 1 {
 		t.Errorf("outcomes = %v", outcomes)
 	}
 	var groups []map[string]any
@@ -401,7 +402,7 @@ func TestImportPages(t *testing.T) {
 		return fy.Upload("/reconsider/import", url.Values{"organ": {f.organ("990121-GOV").ID}}, name, data)
 	}
 	rec := upload("ledger_bad.csv")
-	if rec.Code != 422 || !strings.Contains(rec.Body, "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05") || !strings.Contains(rec.Body, "检查发现 17 处错误") {
+	if rec.Code != 422 || !strings.Contains(rec.Body, "第3行「受理日期」：日期格式应为 年-月-日，例如 2026-01-05") || !strings.Contains(rec.Body, "检查发现 18 处错误") {
 		t.Errorf("bad ledger: %d", rec.Code)
 	}
 	rec = upload("ledger_seed002.csv")

@@ -18,7 +18,7 @@ const caseCols = `id, organ_id, receipt_no, number, channel, received_on, state,
 	amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, amend_notice_on, amend_items, accepted_on, deemed,
 	copy_sent_on, reply_on, reply_late, extension_days, closed_on, outcome, close_reason, settled, corrected, decision_due,
 	performance_due, performed_on, due_accept, due_amend, due_copy, due_reply, due_decision, due_performance, next_due, next_rule,
-	imported, version, created_at, updated_at`
+	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on, compensation, written_review`
 
 type dateField struct {
 	s string
@@ -28,15 +28,23 @@ type dateField struct {
 func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 	c := &Case{}
 	var dates [19]string
+	var served [3]string
 	var deemed, late, settled, corrected, imported int
 	err := sc.Scan(&c.ID, &c.OrganID, &c.ReceiptNo, &c.Number, &c.Channel, &dates[0], &c.State, &c.Procedure, &c.ApplicantKind, &c.ApplicantName,
 		&c.IDNumberMasked, &c.Phone, &c.Address, &c.Agent, &c.RespondentID, &c.Respondent, &c.ActType, &c.Field, &c.ActTitle, &dates[1], &dates[2],
 		&c.Amount, &c.Requests, &c.Facts, &c.HandlerID, &c.HandlerName, &c.DuplicateOf, &dates[3], &dates[4], &c.AmendItems, &dates[5], &deemed,
 		&dates[6], &dates[7], &late, &c.Extension, &dates[8], &c.Outcome, &c.CloseReason, &settled, &corrected, &dates[9],
 		&dates[10], &dates[11], &dates[12], &dates[13], &dates[14], &dates[15], &dates[16], &dates[17], &dates[18], &c.Due.NextRule,
-		&imported, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+		&imported, &c.Version, &c.CreatedAt, &c.UpdatedAt, &served[0], &served[1], &c.AmendExtraDays, &served[2], &c.Compensation, &c.WrittenReview)
 	if err != nil {
 		return nil, err
+	}
+	for i, t := range []*calendar.Date{&c.CopyServedOn, &c.AmendServedOn, &c.DecisionServedOn} {
+		if served[i] != "" {
+			if *t, err = calendar.ParseDate(served[i]); err != nil {
+				return nil, fmt.Errorf("案件 %s 的送达日期损坏：%w", c.ID, err)
+			}
+		}
 	}
 	targets := []*calendar.Date{&c.ReceivedOn, &c.ActDate, &c.LearnedOn, &c.AcceptStart, &c.AmendNoticeOn, &c.AcceptedOn, &c.CopySentOn, &c.ReplyOn,
 		&c.ClosedOn, &c.DecisionDue, &c.PerformanceDue, &c.PerformedOn, &c.Due.Accept, &c.Due.Amend, &c.Due.Copy, &c.Due.Reply, &c.Due.Decision, &c.Due.Performance, &c.Due.Next}
@@ -69,11 +77,13 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 		handler_id = ?, handler_name = ?, accept_start = ?, amend_notice_on = ?, amend_items = ?, accepted_on = ?, deemed = ?, copy_sent_on = ?, reply_on = ?,
 		reply_late = ?, extension_days = ?, closed_on = ?, outcome = ?, close_reason = ?, settled = ?, corrected = ?, decision_due = ?, performance_due = ?,
 		performed_on = ?, due_accept = ?, due_amend = ?, due_copy = ?, due_reply = ?, due_decision = ?, due_performance = ?, next_due = ?, next_rule = ?,
+		copy_served_on = ?, amend_served_on = ?, amend_extra_days = ?, decision_served_on = ?, compensation = ?, written_review = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		c.Number, string(c.State), string(c.Procedure), c.RespondentID, c.Respondent, c.ActType, c.Field,
 		c.HandlerID, c.HandlerName, c.AcceptStart.String(), c.AmendNoticeOn.String(), c.AmendItems, c.AcceptedOn.String(), db.BoolInt(c.Deemed), c.CopySentOn.String(), c.ReplyOn.String(),
 		db.BoolInt(c.ReplyLate), c.Extension, c.ClosedOn.String(), string(c.Outcome), c.CloseReason, db.BoolInt(c.Settled), db.BoolInt(c.Corrected), c.DecisionDue.String(), c.PerformanceDue.String(),
 		c.PerformedOn.String(), c.Due.Accept.String(), c.Due.Amend.String(), c.Due.Copy.String(), c.Due.Reply.String(), c.Due.Decision.String(), c.Due.Performance.String(), c.Due.Next.String(), c.Due.NextRule,
+		c.CopyServedOn.String(), c.AmendServedOn.String(), c.AmendExtraDays, c.DecisionServedOn.String(), string(c.Compensation), c.WrittenReview,
 		db.Now(), c.ID, c.Version)
 	if errors.Is(err, db.ErrConflict) {
 		return fault.Conflictf("该案件已被他人更新，请刷新后重试")

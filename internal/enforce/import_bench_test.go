@@ -1,0 +1,109 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/db"
+)
+
+// benchRows is the size of one benchmarked ledger.
+const benchRows = 20000
+
+// BenchmarkImport is `fazhi import enforcement` on a generated ledger (parse, checks, warnings,
+// write); each iteration imports fresh 案号 so every row is an INSERT. It reports rows/s.
+func BenchmarkImport(b *testing.B) {
+	f := newBenchFixture(b)
+	ledgers := make([]string, b.N)
+	for i := range ledgers {
+		ledgers[i] = bulkLedgerFrom(i*benchRows, benchRows)
+	}
+	b.ResetTimer()
+	cpu := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.m.Import(f.ctx, f.organ("990121-GOV"), "bench.csv", strings.NewReader(ledgers[i])); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRates(b, cpu)
+}
+
+// BenchmarkImportFloor is the floor of the same run: the same number of rows with the same
+// columns written by a bare multi-row INSERT loop in one transaction, nothing parsed or checked.
+func BenchmarkImportFloor(b *testing.B) {
+	f := newBenchFixture(b)
+	ctx := context.Background()
+	body := f.gaj.ID
+	b.ResetTimer()
+	cpu := cpuTime()
+	for i := 0; i < b.N; i++ {
+		rows := make([][]any, benchRows)
+		now := db.Now()
+		for j := range rows {
+			r := &Record{ID: db.NewID(), OrganID: f.gaj.OrganID, BodyID: body, Category: CatInspection, CaseNo: "floor" + itoa(int64(i*benchRows+j)),
+				Subject: "对象", SubjectType: "法人", Officers: []string{"G1", "G2"}, FullRecord: true}
+			rows[j] = append(r.row(), "bench", now, now)
+		}
+		if err := f.m.d.DB.Tx(ctx, func(tx *db.Tx) error {
+			return insertMany(ctx, tx, `INSERT INTO enforce_records (`+recordCols+`, source, created_at, updated_at)`, 22, rows)
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRates(b, cpu)
+}
+
+type benchFixture struct {
+	*fixture
+	gaj *Body
+}
+
+// newBenchFixture is the county with 青山县公安局 and two certified officers (G1, G2).
+func newBenchFixture(b *testing.B) *benchFixture {
+	b.Helper()
+	f := newFixture(b)
+	p := f.login("qs_sc")
+	gaj := f.body(p, "990121-GAJ", "青山县公安局", "")
+	f.certified(p, gaj, "张伟", "G1", "2024-01-01", "2027-12-31")
+	f.certified(p, gaj, "刘洋", "G2", "2024-01-01", "2027-12-31")
+	return &benchFixture{fixture: f, gaj: gaj}
+}
+
+// bulkLedgerFrom is n rows like bulkLedger's, numbered from first+1; every tenth row is a
+// penalty decided late or published late so warnings are written too.
+func bulkLedgerFrom(first, n int) string {
+	var b strings.Builder
+	b.Grow(n * 170)
+	b.WriteString(ledgerHead)
+	for i := first + 1; i <= first+n; i++ {
+		decided := fmt.Sprintf("2025-%02d-%02d", 1+i%12, 1+i%28)
+		if i%10 == 0 {
+			fmt.Fprintf(&b, "青山县公安局,行政处罚,公罚〔2025〕%d号,对象%d,自然人,%s,%s,G1,200,否,,,,否\n", i, i, decided, decided)
+			continue
+		}
+		fmt.Fprintf(&b, "青山县公安局,行政检查,公查〔2025〕%d号,对象%d,法人,,%s,G1、G2,,否,,%s,,是\n", i, i, decided, decided)
+	}
+	return b.String()
+}
+
+// cpuTime is the process's user+system CPU time: on a shared machine rows per CPU-second is
+// steadier than rows per wall-second, so both are reported.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func reportRates(b *testing.B, cpuStart time.Duration) {
+	rows := float64(b.N * benchRows)
+	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
+	if cpu := cpuTime() - cpuStart; cpu > 0 {
+		b.ReportMetric(rows/cpu.Seconds(), "rows/cpu-s")
+	}
+}

@@ -46,6 +46,8 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/litigation/cases/{id}/deliveries/{did}", PermView, m.download)
 	m.transitions().FormRoutes(app, "/litigation/cases/{id}", m.postAction)
 	m.registerDocuments(app)
+	app.Menu(web.MenuItem{Group: "业务", Title: "应诉统计", URL: "/litigation/stats", Perm: PermStats, Order: 102})
+	app.GET("/litigation/stats", PermStats, m.statsPage)
 	m.registerRecPages(app)
 	m.settings.Mount(app, settings.Screen{Path: "/litigation/settings", Perm: PermEdit, Title: "行政应诉设置",
 		Hint:  "未设置的项目沿用上级机关的设置或平台默认值。答辩状初稿节点只影响此后收案的案件；败诉口径立即用于统计。",

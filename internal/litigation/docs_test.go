@@ -416,3 +416,50 @@ func TestDocumentPages(t *testing.T) {
 		t.Error("二审 page lacks the 一审 or still offers the link")
 	}
 }
+
+// The hearing calendar lists the hearings of the week or the month in their day cells, for the
+// people who may see the case only.
+func TestHearingCalendar(t *testing.T) {
+	f := newFixture(t)
+	app := f.app()
+	court, justice := f.login("qs_fyll"), f.login("qs_fy")
+	gaj := f.organ("990121-GAJ")
+	c, err := f.m.RegisterCase(f.ctx, justice, RegisterInput{Docket: "（2026）豫0182行初40号", Court: "青山县人民法院", Plaintiffs: []PlaintiffInput{{Name: "郑一", Kind: Natural}},
+		DefendantID: gaj.ID, ActType: "行政处罚", ReceivedOn: "2026-03-20"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Notices on 03-31: hearings on Fri 04-03 (mandatory) and Tue 04-14.
+	if _, err := f.m.ScheduleHearing(f.ctx, court, c.ID, HearingInput{HeldOn: "2026-04-03", Mandatory: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.ScheduleHearing(f.ctx, court, c.ID, HearingInput{HeldOn: "2026-04-14"}); err != nil {
+		t.Fatal(err)
+	}
+	hs, err := f.m.HearingsBetween(f.ctx, justice, d("2026-03-30"), d("2026-04-05"))
+	if err != nil || len(hs) != 1 || hs[0].HeldOn != d("2026-04-03") || !hs[0].Mandatory || hs[0].Docket != c.Docket {
+		t.Fatalf("week: %v %+v", err, hs)
+	}
+	if hs, _ := f.m.HearingsBetween(f.ctx, f.login("ls_fyll"), d("2026-03-01"), d("2026-04-30")); len(hs) != 0 {
+		t.Errorf("another county's court sees %d hearings", len(hs))
+	}
+	from, to, _ := calRange("month", d("2026-04-14"))
+	if from != d("2026-03-30") || to != d("2026-05-03") {
+		t.Errorf("April grid %s–%s", from, to)
+	}
+	agency := webtest.Login(t, app, f.auth, "qs_gaj")
+	w := agency.Get("/litigation/hearings?view=week&date=2026-04-01")
+	if w.Code != 200 || !strings.Contains(w.Body, "共 1 次开庭") || !strings.Contains(w.Body, "行初40号") || !strings.Contains(w.Body, "负责人出庭") {
+		t.Errorf("week page %d", w.Code)
+	}
+	w = agency.Get("/litigation/hearings?view=month&date=2026-04-20")
+	if !strings.Contains(w.Body, "2026年4月") || !strings.Contains(w.Body, "共 2 次开庭") || !strings.Contains(w.Body, "window.print()") {
+		t.Errorf("month page %d", w.Code)
+	}
+	if w := agency.Get("/litigation/hearings?date=2026-13-01"); w.Code != 422 {
+		t.Errorf("bad date: %d", w.Code)
+	}
+	if w := webtest.Login(t, app, f.auth, "ls_gaj").Get("/litigation/hearings?view=month&date=2026-04-20"); strings.Contains(w.Body, "行初40号") {
+		t.Error("another county's agency sees the hearing")
+	}
+}

@@ -48,6 +48,7 @@ func (m *Module) registerPages(app *web.App) {
 	m.registerDocuments(app)
 	app.Menu(web.MenuItem{Group: "业务", Title: "应诉统计", URL: "/litigation/stats", Perm: PermStats, Order: 102})
 	app.GET("/litigation/stats", PermStats, m.statsPage)
+	app.GET("/litigation/hearings", PermView, m.hearingCalendar)
 	m.registerRecPages(app)
 	m.settings.Mount(app, settings.Screen{Path: "/litigation/settings", Perm: PermEdit, Title: "行政应诉设置",
 		Hint:  "未设置的项目沿用上级机关的设置或平台默认值。答辩状初稿节点只影响此后收案的案件；败诉口径立即用于统计。",
@@ -64,6 +65,7 @@ type listPage struct {
 	Instances                          []Instance
 	ActTypes, Fields                   []string
 	CanRegister, CanEdit, CourtLiaison bool
+	CanRecs                            bool
 }
 
 type listRow struct {
@@ -147,7 +149,8 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, fe := parseFilter(q)
 	lp := &listPage{States: States, Instances: Instances, ActTypes: ActTypes, Fields: Fields,
-		CanRegister: m.canRegister(p), CanEdit: p.Can(PermEdit), CourtLiaison: p.Has(auth.RoleCourtLiaison)}
+		CanRegister: m.canRegister(p), CanEdit: p.Can(PermEdit), CourtLiaison: p.Has(auth.RoleCourtLiaison),
+		CanRecs: p.Can(PermAnswer) && !p.Has(auth.RoleCourtLiaison)}
 	status := http.StatusOK
 	if len(fe.Fields) > 0 {
 		status = http.StatusUnprocessableEntity

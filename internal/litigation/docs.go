@@ -134,9 +134,10 @@ func (w docWriter) act() string {
 	return w.c.Act
 }
 
-// caseLine is how the documents name the case: 原告张三诉青山县公安局行政处罚一案（（2026）豫0182行初7号）.
+// caseLine is how the documents name the case, 案号 first as courts write it:
+// （2026）豫0182行初7号原告张三诉青山县公安局行政处罚一案.
 func (w docWriter) caseLine() string {
-	return fmt.Sprintf("原告%s诉%s%s一案（%s）", w.c.Plaintiff, w.c.Defendant, w.c.ActType, w.c.Docket)
+	return fmt.Sprintf("%s原告%s诉%s%s一案", w.c.Docket, w.c.Plaintiff, w.c.Defendant, w.c.ActType)
 }
 
 func (w docWriter) partyLines(label string) []string {

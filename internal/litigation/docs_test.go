@@ -1,8 +1,13 @@
 package litigation
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -461,5 +466,67 @@ func TestHearingCalendar(t *testing.T) {
 	}
 	if w := webtest.Login(t, app, f.auth, "ls_gaj").Get("/litigation/hearings?view=month&date=2026-04-20"); strings.Contains(w.Body, "行初40号") {
 		t.Error("another county's agency sees the hearing")
+	}
+}
+
+// The issued 行政答辩状 of a fixed case as word/document.xml (GB/T 9704 through docgen): the
+// defendant's name over the title, its 文号, the party lines flush left, the court as 主送.
+func TestAnswerGolden(t *testing.T) {
+	f := newFixture(t)
+	court, agency := f.login("qs_fyll"), f.login("qs_gaj")
+	gaj := f.organ("990121-GAJ")
+	c, err := f.m.RegisterCase(f.ctx, court, RegisterInput{Docket: "（2026）豫0182行初9号", Plaintiffs: []PlaintiffInput{{Name: "钱七", Kind: Natural}},
+		DefendantID: gaj.ID, Act: "青公（治）行罚决字〔2026〕15号行政处罚决定", ActType: "行政处罚", Field: "公安"}, courtDocsFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.Sign(f.ctx, agency, c.ID, SignInput{}); err != nil {
+		t.Fatal(err)
+	}
+	ans := f.caseDocs(c.ID)[DocAnswer]
+	if _, err := f.m.docs.Save(f.ctx, agency, ans.ID, officialdoc.Input{Title: ans.Title, Recipient: ans.Recipient, Body: fill(ans.Body)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.docs.Issue(f.ctx, agency, ans.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, data, err := f.m.docs.DOCX(f.ctx, agency, ans.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, zf := range zr.File {
+		if zf.Name == "word/document.xml" {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			got = string(b)
+		}
+	}
+	path := filepath.Join("testdata", "answer.golden")
+	if os.Getenv("FAZHI_UPDATE_GOLDEN") == "1" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (FAZHI_UPDATE_GOLDEN=1 go test -run TestAnswerGolden writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("word/document.xml differs from %s (rewrite with FAZHI_UPDATE_GOLDEN=1 after checking the change)", path)
+	}
+	for _, w := range []string{`<w:pgSz w:w="11906" w:h="16838"/>`, `w:top="2098"`, gaj.Name + `</w:t><w:br/><w:t xml:space="preserve">行政答辩状`,
+		gaj.DocPrefix + "应答〔2026〕1号", `<w:p><w:r><w:t xml:space="preserve">答辩人：` + gaj.Name, "青山县人民法院：", "2026年3月31日"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("document.xml lacks %s", w)
+		}
+	}
+	if os.Getenv("FAZHI_RENDER") == "1" {
+		os.WriteFile(filepath.Join(os.TempDir(), "litigation-answer.docx"), data, 0o644)
 	}
 }

@@ -175,9 +175,21 @@ func (w *writer) reconsiderationOrgan() string {
 }
 
 // remedies state the applicant's remedies with their periods (行政复议法第二十条, 行政诉讼法第四十六条).
+// A refusal to disclose must go to 复议 first, and the notice must say so (行政复议法第二十三条第一款
+// 第（四）项、第二款); the suit then runs 15 days from the 复议决定 (行政诉讼法第四十五条). A 部分公开
+// refuses a part: that part takes the same route.
 func (w *writer) remedies() string {
-	return "如对本答复不服，可以自收到本告知书之日起六十日内向" + w.reconsiderationOrgan() +
+	either := "可以自收到本告知书之日起六十日内向" + w.reconsiderationOrgan() +
 		"申请行政复议（《中华人民共和国行政复议法》第二十条），或者自收到本告知书之日起六个月内向有管辖权的人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。"
+	first := "应当先自收到本告知书之日起六十日内向" + w.reconsiderationOrgan() +
+		"申请行政复议（《中华人民共和国行政复议法》第二十条、第二十三条第一款第（四）项）；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内向有管辖权的人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十五条）。"
+	switch {
+	case w.r.Reply().Group == GroupWithhold:
+		return "如对本答复不服，" + first
+	case w.r.ReplyType == "partial":
+		return "如对本答复中不予公开的部分不服，" + first + "如对本答复的其他内容不服，" + either
+	}
+	return "如对本答复不服，" + either
 }
 
 // contact is the organ's address and phone from its profile (nothing when not recorded).

@@ -45,8 +45,16 @@ func TestReplyDocuments(t *testing.T) {
 			t.Fatalf("%s: drafted %+v", def.Type, ds)
 		}
 		body := ds[0].Body
-		for _, want := range []string{def.Bases[0], "六十日内向" + gov.Name + "申请行政复议（《中华人民共和国行政复议法》第二十条）",
-			"六个月内向有管辖权的人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）", "联系地址：青山县人民路1号（邮政编码：100001）；联系电话：0100-1234567", x.ReceiptNo} {
+		remedies := []string{"六十日内向" + gov.Name + "申请行政复议（《中华人民共和国行政复议法》第二十条）",
+			"六个月内向有管辖权的人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）"}
+		if def.Group == GroupWithhold { // 复议前置 (行政复议法第二十三条第一款第（四）项): no direct suit offered
+			remedies = []string{"应当先自收到本告知书之日起六十日内向" + gov.Name + "申请行政复议（《中华人民共和国行政复议法》第二十条、第二十三条第一款第（四）项）",
+				"自收到行政复议决定书之日起十五日内向有管辖权的人民法院提起行政诉讼（《中华人民共和国行政诉讼法》第四十五条）"}
+			if strings.Contains(body, "第四十六条") {
+				t.Errorf("%s: a refusal offers a direct suit", def.Type)
+			}
+		}
+		for _, want := range append(remedies, def.Bases[0], "联系地址：青山县人民路1号（邮政编码：100001）；联系电话：0100-1234567", x.ReceiptNo) {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: body lacks %q:\n%s", def.Type, want, body)
 			}
@@ -65,7 +73,8 @@ func TestReplyDocuments(t *testing.T) {
 	x := f.register(p, "2025-06-03", ChannelOnline)
 	x = must(f.svc.Reply(f.ctx, p, x.ID, &ReplyInput{Step: st("2025-06-10"), Type: "partial", Text: "第3页涉及个人隐私的姓名、身份证号已作遮盖处理（第十五条）"}))
 	d := docs(x.ID)[0]
-	if !strings.Contains(d.Body, "第3页涉及个人隐私") || d.Title != "政府信息部分公开告知书" {
+	if !strings.Contains(d.Body, "第3页涉及个人隐私") || d.Title != "政府信息部分公开告知书" ||
+		!strings.Contains(d.Body, "如对本答复中不予公开的部分不服，应当先") || !strings.Contains(d.Body, "如对本答复的其他内容不服，可以") {
 		t.Errorf("partial: %s %s", d.Title, d.Body)
 	}
 	is := must(f.svc.Room().Issue(f.ctx, p, d.ID, nil))

@@ -357,6 +357,12 @@ func (c Consultation) KindLabel() string {
 // Reply returns the request's reply definition (zero when not answered).
 func (r *Request) Reply() ReplyDef { d, _ := Reply(r.ReplyType); return d }
 
+// ReviewFirst reports whether the reply refuses disclosure, wholly or in part, so that a 复议 must
+// come before a suit (行政复议法第二十三条第一款第（四）项).
+func (r *Request) ReviewFirst() bool {
+	return r.Reply().Group == GroupWithhold || r.ReplyType == "partial"
+}
+
 // Closed reports whether the request has been answered or otherwise closed.
 func (r *Request) Closed() bool { return r.State == StateReplied || r.State == StateDelivered }
 

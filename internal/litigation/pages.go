@@ -326,6 +326,7 @@ type casePage struct {
 	Events     []eventView
 	Recs       []Recommendation
 	Docs       []officialdoc.Document
+	IssuedDocs []officialdoc.Document // offered with the answer
 	DocsBase   string
 	Matter     []*Case // the other instances of the same matter
 	CanLink    bool
@@ -397,6 +398,11 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		return err
 	}
 	cp.DocsBase = docsBase
+	for _, d := range cp.Docs {
+		if d.Issued() && deliveryKinds[d.Kind] != "" {
+			cp.IssuedDocs = append(cp.IssuedDocs, d)
+		}
+	}
 	if cp.Matter, err = m.matterCases(ctx, p, c); err != nil {
 		return err
 	}

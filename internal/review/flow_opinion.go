@@ -149,12 +149,16 @@ func (s *Service) Extend(ctx context.Context, p *auth.Principal, id string, in E
 	}
 	in.Note = fmt.Sprintf("延长%d个工作日；批准人：%s；理由：%s", in.Days, strings.TrimSpace(in.Approver), strings.TrimSpace(in.Note))
 	return s.step(ctx, p, id, &in.Step, casework.Transition[*Request]{Action: "extend", From: from(StateInReview), Allow: s.asStaff, Apply: func(tx *db.Tx, r *Request, _ *casework.Event) error {
-		limit, err := s.settings.Int(ctx, tx, r.OrganID, settingDef(KeyExtension))
+		def := settingDef(extensionKey(r.Kind))
+		limit, err := s.settings.Int(ctx, tx, r.OrganID, def)
 		if err != nil {
 			return err
 		}
+		if in.Days >= 1 && limit == 0 {
+			return fault.Field("days", fmt.Sprintf("%s审核期限不得延长（%s；本机关设置可延长0个工作日）", r.Kind.Label(), def.Basis))
+		}
 		if in.Days < 1 || r.Extension+in.Days > limit {
-			return fault.Field("days", fmt.Sprintf("审查期限累计最多延长%d个工作日（已延长%d个）", limit, r.Extension))
+			return fault.Field("days", fmt.Sprintf("审查期限累计最多延长%d个工作日（已延长%d个；依据：%s）", limit, r.Extension, def.Basis))
 		}
 		if !r.Due.Review.IsZero() && in.On.After(r.Due.Review) {
 			return fault.Field("on", fmt.Sprintf("审查期限已于 %s 届满，不能再延长", r.Due.Review))

@@ -202,6 +202,16 @@ func TestReviewPeriodAcrossHolidays(t *testing.T) {
 	if !errors.As(err, &fe) || !strings.Contains(fe.Fields["on"], "2025-10-10") {
 		t.Fatalf("a conclusion inside the minimum period must be refused, got %v", err)
 	}
+	// 115号: 15 working days at most; without a province setting allowing more, no extension.
+	_, err = f.svc.Extend(f.ctx, staff, r.ID, ExtendInput{Step: Step{On: date("2025-10-09"), Note: "涉及多部门职责"}, Days: 5, Approver: "局长"})
+	if !errors.As(err, &fe) || !strings.Contains(fe.Fields["days"], "不得延长") || !strings.Contains(fe.Fields["days"], "115号") {
+		t.Fatalf("an extension of a normative document's review without a setting: %v", err)
+	}
+	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
+		return f.svc.settings.Set(f.ctx, tx, r.OrganID, settingDef(KeyNormdocExtension), "10")
+	}); err != nil {
+		t.Fatal(err)
+	}
 	r = must(t)(f.svc.Extend(f.ctx, staff, r.ID, ExtendInput{Step: Step{On: date("2025-10-09"), Note: "涉及多部门职责"}, Days: 5, Approver: "局长"}))
 	// +5 WD: 10-24, 10-27..30.
 	eq(t, "review due after extension", r.Due.Review, "2025-10-30")

@@ -104,6 +104,10 @@ const (
 	KeyCheckDays    = "review.check.days"    // working days for the completeness check
 	KeyFeedbackDays = "review.feedback.days" // working days for the department's answers
 	KeyExtension    = "review.extension.max" // working days an approved extension may add
+	// KeyNormdocExtension bounds extensions of a normative document's review: 115号 sets 15 working
+	// days as the maximum (recalled, unverified nationally), so none by default; a province whose
+	// rules allow more sets it.
+	KeyNormdocExtension = "review.extension.normdoc.max"
 )
 
 // SettingDefs lists every organ setting of the module with its default and basis, for the settings page.
@@ -121,9 +125,19 @@ func SettingDefs() []settings.Def {
 	out = append(out,
 		settings.Def{Key: KeyCheckDays, Name: "材料完整性审查期限", Unit: "个工作日", Default: 3, Min: 1, Max: 20, Basis: basisHere},
 		settings.Def{Key: KeyExtension, Name: "审查期限最长可延长", Unit: "个工作日", Default: 10, Min: 0, Max: 30, Basis: basisHere},
+		settings.Def{Key: KeyNormdocExtension, Name: "行政规范性文件审核期限最长可延长", Unit: "个工作日", Default: 0, Min: 0, Max: 30,
+			Basis: basis115 + "规定审核时间一般不超过15个工作日（全国统一规定未核实）；省级规定允许延长的，按其设置"},
 		settings.Def{Key: KeyFeedbackDays, Name: "起草单位反馈意见采纳情况期限", Unit: "个工作日", Default: 10, Min: 1, Max: 60, Basis: basisHere},
 	)
 	return out
+}
+
+// extensionKey is the setting that bounds the extensions of a kind's review.
+func extensionKey(k Kind) string {
+	if k == KindNormdoc {
+		return KeyNormdocExtension
+	}
+	return KeyExtension
 }
 
 // settingDef is the definition of one of the module's settings.

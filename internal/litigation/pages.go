@@ -48,6 +48,7 @@ func (m *Module) registerPages(app *web.App) {
 	m.registerDocuments(app)
 	app.Menu(web.MenuItem{Group: "业务", Title: "应诉统计", URL: "/litigation/stats", Perm: PermStats, Order: 102})
 	app.GET("/litigation/stats", PermStats, m.statsPage)
+	app.LongGET("/litigation/stats/export.xlsx", PermStats, m.statsExport)
 	app.GET("/litigation/hearings", PermView, m.hearingCalendar)
 	m.registerRecPages(app)
 	m.settings.Mount(app, settings.Screen{Path: "/litigation/settings", Perm: PermEdit, Title: "行政应诉设置",

@@ -263,6 +263,13 @@ func TestYearOnYear(t *testing.T) {
 			t.Errorf("stats page lacks %q (%d)", want, w.Code)
 		}
 	}
+	x := c.Get("/litigation/stats/export.xlsx?year=2025")
+	if x.Code != 200 || !strings.HasPrefix(x.Body, "PK") {
+		t.Errorf("stats export %d", x.Code)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'litigation_stats'`); n != 1 {
+		t.Errorf("%d audited exports", n)
+	}
 	if w := c.Get("/litigation/stats?organ=" + f.organ("990122-GOV").ID); w.Code != 403 {
 		t.Errorf("another county's statistics: %d", w.Code)
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -528,5 +529,59 @@ func TestAnswerGolden(t *testing.T) {
 	}
 	if os.Getenv("FAZHI_RENDER") == "1" {
 		os.WriteFile(filepath.Join(os.TempDir(), "litigation-answer.docx"), data, 0o644)
+	}
+}
+
+// The issued 答辩状 goes to the court as its frozen DOCX: the delivery carries the document's hash,
+// and only issued documents of this very case are accepted.
+func TestAnswerWithIssuedDocument(t *testing.T) {
+	f := newFixture(t)
+	court, agency := f.login("qs_fyll"), f.login("qs_gaj")
+	gaj := f.organ("990121-GAJ")
+	reg := func(n int) *Case {
+		c, err := f.m.RegisterCase(f.ctx, court, RegisterInput{Docket: fmt.Sprintf("（2026）豫0182行初%d号", n), Plaintiffs: []PlaintiffInput{{Name: "冯二", Kind: Natural}},
+			DefendantID: gaj.ID, ActType: "行政处罚"}, courtDocsFor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = f.m.Sign(f.ctx, agency, c.ID, SignInput{}); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c, other := reg(50), reg(51)
+	ans := f.caseDocs(c.ID)[DocAnswer]
+	if _, err := f.m.SubmitAnswer(f.ctx, agency, c.ID, AnswerInput{DocumentIDs: []string{ans.ID}}, nil); err == nil || !strings.Contains(fault.Message(err), "已印发") {
+		t.Fatalf("draft submitted: %v", err)
+	}
+	if _, err := f.m.docs.Save(f.ctx, agency, ans.ID, officialdoc.Input{Title: ans.Title, Recipient: ans.Recipient, Body: fill(ans.Body)}); err != nil {
+		t.Fatal(err)
+	}
+	issued, err := f.m.docs.Issue(f.ctx, agency, ans.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.SubmitAnswer(f.ctx, agency, other.ID, AnswerInput{DocumentIDs: []string{ans.ID}}, nil); err == nil {
+		t.Error("another case's 答辩状 submitted")
+	}
+	c, err = f.m.SubmitAnswer(f.ctx, agency, c.ID, AnswerInput{DocumentIDs: []string{ans.ID}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != StateAnswered {
+		t.Errorf("state %s", c.State)
+	}
+	ds, err := f.m.Deliveries(f.ctx, f.db, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, x := range ds {
+		if x.Direction == "to_court" && x.Kind == "答辩状" && x.SHA256 == issued.SHA256 && strings.HasSuffix(x.Filename, issued.Number+".docx") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no delivery of the issued 答辩状 (%s): %+v", issued.SHA256, ds)
 	}
 }

@@ -484,17 +484,49 @@ func (m *Module) Review(ctx context.Context, p *auth.Principal, id string, in Re
 	})
 }
 
-// AnswerInput is the answer filed with the court.
-type AnswerInput struct{ casework.Step }
+// AnswerInput is the answer filed with the court: uploads, and issued documents of the case.
+type AnswerInput struct {
+	casework.Step
+	DocumentIDs []string `json:"document_ids"` // issued 答辩状, 证据目录 … of this case, sent as their frozen DOCX
+}
 
-// SubmitAnswer files the 答辩状 and 证据目录 with the court (uploaded documents, one delivery each).
+// deliveryKinds names the case documents in the exchange.
+var deliveryKinds = map[string]string{DocAnswer: "答辩状", DocEvidence: "证据目录", DocIdentity: "法定代表人身份证明", DocMandate: "授权委托书", DocAbsence: "不能出庭情况说明"}
+
+// issuedDocs reads the frozen files of issued case documents as deliveries (the download is audited).
+func (m *Module) issuedDocs(ctx context.Context, p *auth.Principal, caseID string, ids []string) ([]Doc, error) {
+	var out []Doc
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			continue
+		}
+		d, err := m.docs.Get(ctx, m.d.DB, id, false)
+		if err != nil || d.OwnerID != caseID || !d.Issued() {
+			return nil, fault.Field("document_ids", "只能提交本案已印发的应诉文书")
+		}
+		name, data, err := m.docs.DOCX(ctx, p, id, m.blobs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Doc{Kind: deliveryKinds[d.Kind], Filename: name, Data: data})
+	}
+	return out, nil
+}
+
+// SubmitAnswer files the 答辩状 and 证据目录 with the court (uploaded documents or issued case
+// documents, one delivery each).
 func (m *Module) SubmitAnswer(ctx context.Context, p *auth.Principal, id string, in AnswerInput, docs []Doc) (*Case, error) {
+	issued, err := m.issuedDocs(ctx, p, id, in.DocumentIDs)
+	if err != nil {
+		return nil, err
+	}
+	docs = append(issued, docs...)
 	have := map[string]bool{}
 	for _, d := range docs {
 		have[d.Kind] = true
 	}
 	if !have["答辩状"] {
-		return nil, fault.Field("files", "请上传答辩状（证据目录、规范性文件依据一并上传）")
+		return nil, fault.Field("files", "请上传答辩状或选择已印发的答辩状（证据目录、规范性文件依据一并提交）")
 	}
 	staged, err := m.stage(ctx, docs)
 	if err != nil {

@@ -48,6 +48,7 @@ func (m *Module) registerPages(app *web.App) {
 	m.registerDocuments(app)
 	app.Menu(web.MenuItem{Group: "业务", Title: "应诉统计", URL: "/litigation/stats", Perm: PermStats, Order: 102})
 	app.GET("/litigation/stats", PermStats, m.statsPage)
+	app.LongGET("/litigation/stats/export.xlsx", PermStats, m.statsExport)
 	app.GET("/litigation/hearings", PermView, m.hearingCalendar)
 	m.registerRecPages(app)
 	m.settings.Mount(app, settings.Screen{Path: "/litigation/settings", Perm: PermEdit, Title: "行政应诉设置",
@@ -326,6 +327,7 @@ type casePage struct {
 	Events     []eventView
 	Recs       []Recommendation
 	Docs       []officialdoc.Document
+	IssuedDocs []officialdoc.Document // offered with the answer
 	DocsBase   string
 	Matter     []*Case // the other instances of the same matter
 	CanLink    bool
@@ -397,6 +399,11 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 		return err
 	}
 	cp.DocsBase = docsBase
+	for _, d := range cp.Docs {
+		if d.Issued() && deliveryKinds[d.Kind] != "" {
+			cp.IssuedDocs = append(cp.IssuedDocs, d)
+		}
+	}
 	if cp.Matter, err = m.matterCases(ctx, p, c); err != nil {
 		return err
 	}

@@ -32,6 +32,15 @@ func (m *Module) Seeder() demo.Seeder {
 			}
 			total, recs = total+n, recs+r
 		}
+		if w.Scale == "province" {
+			for _, c := range w.Counties[min(demo.RecordCounties, len(w.Counties)):] {
+				n, r, err := m.seedBulk(ctx, w.Rand, c, bulkPerYear, bulkYears)
+				if err != nil {
+					return "", fmt.Errorf("%s行政应诉演示数据：%w", c.Government.Name, err)
+				}
+				total, recs = total+n, recs+r
+			}
+		}
 		return fmt.Sprintf("行政应诉：%d 件案件，%d 份司法建议、检察建议", total, recs), nil
 	}
 }

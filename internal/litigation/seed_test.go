@@ -2,6 +2,7 @@ package litigation
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -81,5 +82,52 @@ func TestSeed(t *testing.T) {
 		if w := cl.Get("/litigation/cases"); w.Code != 200 || !strings.Contains(w.Body, "共 40 件") {
 			t.Errorf("%s: demo list %d", u, w.Code)
 		}
+	}
+}
+
+// The province-scale writer on one county: the years of cases land with consistent facts, unique
+// 案号 and the figures the statistics read; a county's total matches what was asked for.
+func TestSeedBulk(t *testing.T) {
+	f := newFixture(t)
+	gov := f.organ("990122-GOV")
+	county := &demo.County{Government: gov}
+	for _, o := range f.org.Subtree(gov.ID) {
+		if o.Kind == org.KindDepartment {
+			county.Departments = append(county.Departments, o)
+		}
+	}
+	n, r, err := f.m.seedBulk(f.ctx, rand.New(rand.NewPCG(1, 2)), county, 20, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 100 || r != 2 {
+		t.Fatalf("wrote %d cases, %d recommendations", n, r)
+	}
+	if got := f.count(`SELECT COUNT(*) FROM litigation_cases WHERE gov_id = ?`, gov.ID); got != 100 {
+		t.Errorf("%d cases stored", got)
+	}
+	if got := f.count(`SELECT COUNT(DISTINCT docket) FROM litigation_cases WHERE gov_id = ?`, gov.ID); got != 100 {
+		t.Errorf("%d distinct 案号", got)
+	}
+	if got := f.count(`SELECT COUNT(*) FROM litigation_parties p JOIN litigation_cases c ON c.id = p.case_id WHERE c.gov_id = ?`, gov.ID); got != 200 {
+		t.Errorf("%d parties", got)
+	}
+	// Concluded cases carry an outcome and a closing date after receipt; open ones neither.
+	if got := f.count(`SELECT COUNT(*) FROM litigation_cases WHERE gov_id = ? AND ((outcome = '') <> (closed_on = '') OR (closed_on <> '' AND closed_on < received_on))`, gov.ID); got != 0 {
+		t.Errorf("%d cases with inconsistent outcome and closing date", got)
+	}
+	all := 0
+	for y := f.m.Today().Year - 5; y <= f.m.Today().Year; y++ {
+		st, err := f.m.StatsForYear(f.ctx, gov.ID, y, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		all += st.Received
+		if st.CarriedOver+st.Received != st.Concluded+st.Pending {
+			t.Errorf("%d: carried %d + received %d ≠ concluded %d + pending %d", y, st.CarriedOver, st.Received, st.Concluded, st.Pending)
+		}
+	}
+	if all != 100 {
+		t.Errorf("received over the years: %d", all)
 	}
 }

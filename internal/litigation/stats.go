@@ -509,5 +509,25 @@ func CLIStats(ctx context.Context, m *Module, a StatsArgs, out io.Writer) error 
 		}
 		fmt.Fprintf(out, "  %s%s  %s\n", label, strings.Repeat(" ", max(0, 20-w)), f.Text())
 	}
+	// Year on year (the seeds' 双下降), in the text only: the JSON keys stay those of the issue.
+	prev, err := m.StatsForYear(ctx, o.ID, a.Year-1, a.Instance)
+	if err != nil {
+		return err
+	}
+	y := yearChange(a.Year, st, prev)
+	fmt.Fprintf(out, "同比（%d年 → %d年）\n", y.PrevYear, y.Year)
+	if y.HasReceivedChange {
+		fmt.Fprintf(out, "  发案量  %d → %d 件，%+.2f%%\n", y.PrevReceived, y.Received, float64(y.ReceivedChange))
+	} else {
+		fmt.Fprintf(out, "  发案量  %d → %d 件（上年无新收，不计同比）\n", y.PrevReceived, y.Received)
+	}
+	if y.HasLossRateChange {
+		fmt.Fprintf(out, "  败诉率  %s（%d/%d）→ %s（%d/%d），%+.2f 个百分点\n", y.PrevLossRate, y.PrevLost, y.PrevConcluded, y.LossRate, y.Lost, y.Concluded, y.LossRatePoints)
+	} else {
+		fmt.Fprintf(out, "  败诉率  有一年无审结案件，不计同比\n")
+	}
+	if y.DoubleDecline {
+		fmt.Fprintln(out, "  发案量、败诉率双下降")
+	}
 	return nil
 }

@@ -246,6 +246,14 @@ func TestYearOnYear(t *testing.T) {
 	if none.HasReceivedChange || none.HasLossRateChange || none.DoubleDecline {
 		t.Errorf("no base: %+v", none)
 	}
+	// The command's text shows them too (its JSON keeps the issue's keys).
+	var out bytes.Buffer
+	if err := CLIStats(f.ctx, f.m, StatsArgs{Organ: "990121-SFJ", Year: 2025, Instance: "first", Format: "text"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "4 → 6 件，+50.00%") || !strings.Contains(out.String(), "100.00%（1/1）→ 42.86%（3/7），-57.14 个百分点") {
+		t.Errorf("text output:\n%s", out.String())
+	}
 	// The page shows both counts and both changes.
 	app := f.app()
 	c := webtest.Login(t, app, f.auth, "qs_fy")
@@ -254,6 +262,13 @@ func TestYearOnYear(t *testing.T) {
 		if !strings.Contains(w.Body, want) {
 			t.Errorf("stats page lacks %q (%d)", want, w.Code)
 		}
+	}
+	x := c.Get("/litigation/stats/export.xlsx?year=2025")
+	if x.Code != 200 || !strings.HasPrefix(x.Body, "PK") {
+		t.Errorf("stats export %d", x.Code)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'litigation_stats'`); n != 1 {
+		t.Errorf("%d audited exports", n)
 	}
 	if w := c.Get("/litigation/stats?organ=" + f.organ("990122-GOV").ID); w.Code != 403 {
 		t.Errorf("another county's statistics: %d", w.Code)

@@ -182,7 +182,8 @@ type registerUpload struct {
 // answerUpload is the multipart body of the answer step.
 type answerUpload struct {
 	Version          int      `json:"version" doc:"读取时的版本（0 = 不校验）"`
-	FileAnswer       api.File `json:"file_answer" required:"true" doc:"答辩状"`
+	DocumentIDs      []string `json:"document_ids" doc:"本案已印发的应诉文书 ID（以定稿 DOCX 送达，可重复）"`
+	FileAnswer       api.File `json:"file_answer" doc:"答辩状（未选已印发的答辩状时必传）"`
 	FileEvidenceList api.File `json:"file_evidence_list" doc:"证据目录"`
 	FileBasis        api.File `json:"file_basis" doc:"规范性文件依据"`
 	FileEvidence     api.File `json:"file_evidence" doc:"证据材料（可重复）"`

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -97,6 +98,9 @@ func TestAnnualReportGolden(t *testing.T) {
 	data, err := ReportDOCX(v)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if os.Getenv("FAZHI_RENDER") == "1" { // for docs/screenshots: soffice --convert-to png
+		os.WriteFile(filepath.Join(os.TempDir(), "disclosure-annual-report.docx"), data, 0o644)
 	}
 	texts := docxTexts(t, data)
 	has := map[string]bool{}

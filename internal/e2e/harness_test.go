@@ -178,7 +178,7 @@ func startServer(t *testing.T, bin, data, dsn string) *server {
 	}
 	go func() { s.cmd.Wait(); close(s.done) }()
 	t.Cleanup(s.Kill)
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(180 * time.Second)
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
 		select {
@@ -195,7 +195,7 @@ func startServer(t *testing.T, bin, data, dsn string) *server {
 		}
 		if time.Now().After(deadline) {
 			s.Kill()
-			t.Fatalf("fazhi serve 在 90 秒内未就绪（/healthz）：\n%s", s.out.String())
+			t.Fatalf("fazhi serve 在 180 秒内未就绪（/healthz）：\n%s", s.out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -464,6 +466,13 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	// Idempotency-Key: a client retrying a create it did not hear back from gets the first case.
+	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {
+		if len(key) > 100 {
+			return fault.Invalidf("Idempotency-Key 不能超过100个字符")
+		}
+		in.SubmitKey = "api:" + p.UserID + ":" + key
+	}
 	rec, err := m.svc.Register(r.Context(), p, in)
 	if err != nil {
 		return err
@@ -477,7 +486,11 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/reconsider/cases/"+rec.CaseID)
-	return web.WriteJSON(w, http.StatusCreated, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
+	status := http.StatusCreated
+	if rec.Repeat {
+		status = http.StatusOK
+	}
+	return web.WriteJSON(w, status, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
 }
 
 func (m *Module) apiDetail(w http.ResponseWriter, r *http.Request) error {

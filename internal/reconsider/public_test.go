@@ -1,0 +1,50 @@
+package reconsider
+
+import (
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/action"
+)
+
+// An application sent twice — online within minutes, or by an API client with the same
+// Idempotency-Key — is one case; a later or a different one is another.
+func TestRepeatedApplicationIsOneCase(t *testing.T) {
+	e := newWebEnv(t)
+	in := Intake{}
+	action.DecodeForm(e.goodIntake(), &in)
+	first, err := e.svc.Register(e.ctx, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.svc.Register(e.ctx, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Repeat || again.CaseID != first.CaseID || again.QueryCode != first.QueryCode {
+		t.Fatalf("resent online application: %+v, first %+v", again, first)
+	}
+	other := in
+	other.ActTitle = "青公（城）行罚决字〔2025〕002号"
+	if r, err := e.svc.Register(e.ctx, nil, other); err != nil || r.Repeat {
+		t.Fatalf("another act is another application: %+v %v", r, err)
+	}
+
+	staff := e.principal("qs_fy")
+	keyed := in
+	keyed.Channel, keyed.ReceivedText, keyed.SubmitKey = ChannelInPerson, "2025-06-30", "api:"+staff.UserID+":k1"
+	a, err := e.svc.Register(e.ctx, staff, keyed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.svc.Register(e.ctx, staff, keyed)
+	if err != nil || !b.Repeat || b.CaseID != a.CaseID || b.QueryCode != "" {
+		t.Fatalf("same Idempotency-Key: %+v %v (first %+v)", b, err, a)
+	}
+	keyed.SubmitKey = ""
+	if c, err := e.svc.Register(e.ctx, staff, keyed); err != nil || c.Repeat {
+		t.Fatalf("staff registering a paper application again is flagged, not merged: %+v %v", c, err)
+	}
+	if n := e.count("reconsider_cases"); n != 4 {
+		t.Fatalf("%d cases, want 4", n)
+	}
+}

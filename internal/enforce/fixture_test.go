@@ -15,9 +15,13 @@ import (
 	"github.com/fazhi/fazhi/internal/org"
 )
 
+// RunTests runs the package's tests; pages_test.go (package enforce_test, which may import
+// demotest without a cycle) sets it to demotest.Run so the demo templates are removed at the end.
+var RunTests = func(m *testing.M) int { return m.Run() }
+
 func TestMain(m *testing.M) {
 	auth.SetTestingCost()
-	os.Exit(m.Run())
+	os.Exit(RunTests(m))
 }
 
 type fixture struct {

@@ -350,7 +350,7 @@ func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 	if d.Matters, err = m.Matters(r.Context(), p); err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "home.html", http.StatusOK, "行政执法监督", d, nil)
+	return m.app.Render(w, r, tmpl, "home", http.StatusOK, "行政执法监督", d, nil)
 }
 
 type bodyData struct {
@@ -369,7 +369,7 @@ func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "body.html", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs}, nil)
+	return m.app.Render(w, r, tmpl, "body", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs}, nil)
 }
 
 func (m *Module) recordPage(w http.ResponseWriter, r *http.Request) error {
@@ -377,7 +377,7 @@ func (m *Module) recordPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "record.html", http.StatusOK, v.CaseNo, v, nil)
+	return m.app.Render(w, r, tmpl, "record", http.StatusOK, v.CaseNo, v, nil)
 }
 
 func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
@@ -394,7 +394,7 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "stats.html", http.StatusOK, "行政执法统计", st, nil)
+	return m.app.Render(w, r, tmpl, "stats", http.StatusOK, "行政执法统计", st, nil)
 }
 
 type planData struct {
@@ -413,7 +413,7 @@ func (m *Module) planPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "plan.html", http.StatusOK, pl.Title, planData{pl, did}, nil)
+	return m.app.Render(w, r, tmpl, "plan", http.StatusOK, pl.Title, planData{pl, did}, nil)
 }
 
 func (m *Module) drawForm(w http.ResponseWriter, r *http.Request) error {
@@ -429,7 +429,7 @@ func (m *Module) publicBodies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "public_bodies.html", http.StatusOK, "行政执法主体公示", bs, nil)
+	return m.app.Render(w, r, tmpl, "public_bodies", http.StatusOK, "行政执法主体公示", bs, nil)
 }
 
 type lookupData struct {
@@ -451,7 +451,7 @@ func (m *Module) publicLookup(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return m.app.Render(w, r, tmpl, "public_lookup.html", http.StatusOK, "执法证查询", d, nil)
+	return m.app.Render(w, r, tmpl, "public_lookup", http.StatusOK, "执法证查询", d, nil)
 }
 
 func (m *Module) publicDraw(w http.ResponseWriter, r *http.Request) error {
@@ -459,7 +459,7 @@ func (m *Module) publicDraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "public_draw.html", http.StatusOK, "双随机抽取结果", d, nil)
+	return m.app.Render(w, r, tmpl, "public_draw", http.StatusOK, "双随机抽取结果", d, nil)
 }
 
 func (m *Module) publicDrawJSON(w http.ResponseWriter, r *http.Request) error {

@@ -65,7 +65,7 @@ func (m *Module) renderMatter(w http.ResponseWriter, r *http.Request, id string,
 	if d.Events, err = casework.Events(r.Context(), m.d.DB, m.matterKind.OwnerType, x.ID, casework.ByEntry); err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "matter.html", status, x.Title, d, fe)
+	return m.app.Render(w, r, tmpl, "matter", status, x.Title, d, fe)
 }
 
 func (m *Module) matterStepForm(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +92,7 @@ func (m *Module) newMatterPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "matter_new.html", http.StatusOK, "监督事项立项", openMatterData{bs, MatterSources}, nil)
+	return m.app.Render(w, r, tmpl, "matter_new", http.StatusOK, "监督事项立项", openMatterData{bs, MatterSources}, nil)
 }
 
 func (m *Module) openMatterForm(w http.ResponseWriter, r *http.Request) error {
@@ -109,7 +109,7 @@ func (m *Module) openMatterForm(w http.ResponseWriter, r *http.Request) error {
 		if berr != nil {
 			return berr
 		}
-		return m.app.Render(w, r, tmpl, "matter_new.html", http.StatusUnprocessableEntity, "监督事项立项", openMatterData{bs, MatterSources}, fe)
+		return m.app.Render(w, r, tmpl, "matter_new", http.StatusUnprocessableEntity, "监督事项立项", openMatterData{bs, MatterSources}, fe)
 	}
 	return web.SeeOther(w, r, "/enforce/matters/"+url.PathEscape(x.ID), "已立项")
 }

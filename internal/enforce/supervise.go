@@ -300,7 +300,8 @@ func (m *Module) Evaluate(ctx context.Context, p *auth.Principal, campaignID str
 		return "", "", err
 	}
 	var raw string
-	if err := m.d.DB.QueryRowContext(ctx, `SELECT sheet FROM enforce_campaigns WHERE id = ?`, campaignID).Scan(&raw); err != nil {
+	cfrag, cargs := m.scopeSQL(p, "organ_id") // a campaign of another county is not there for p
+	if err := m.d.DB.QueryRowContext(ctx, `SELECT sheet FROM enforce_campaigns WHERE id = ? AND `+cfrag, append([]any{campaignID}, cargs...)...).Scan(&raw); err != nil {
 		return "", "", db.Found(err, "评查活动")
 	}
 	var sheet Sheet

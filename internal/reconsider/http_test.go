@@ -239,7 +239,8 @@ func TestCasePagesMainPath(t *testing.T) {
 		t.Fatalf("accept: %d\n%s", r.Code, r.Body)
 	}
 	page = staff.Get(r.Header().Get("Location"))
-	mustContain(t, "accepted", page.Body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定")
+	mustContain(t, "accepted", page.Body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定",
+		`<p class="next-step" role="status"><b>下一步</b>　行政复议受理通知书尚未印发`)
 
 	// A stale version is refused with the reason, not applied.
 	stale := staff.Post("/reconsider/cases/"+id+"/send_copy", url.Values{"on": {"2025-06-30"}, "version": {"1"}})
@@ -259,7 +260,7 @@ func TestCasePagesMainPath(t *testing.T) {
 	}
 	mustContain(t, "liaison page", lp.Body, "提交答复")
 	mustContain(t, "staff page", staff.Get("/reconsider/cases/"+id).Body, "申请可能超过申请期限", "草稿")
-	mustNotContain(t, "liaison page", lp.Body, "作出决定", "申请可能超过申请期限", "草稿")
+	mustNotContain(t, "liaison page", lp.Body, "作出决定", "申请可能超过申请期限", "草稿", "下一步")
 	if r := liaison.Post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.Code != http.StatusForbidden {
 		t.Errorf("liaison decide: %d", r.Code)
 	}

@@ -186,7 +186,7 @@ func parseFilter(q url.Values) (Filter, *web.FormError) {
 		if v := strings.TrimSpace(q.Get(x.key)); v != "" {
 			d, err := calendar.ParseDate(v)
 			if err != nil {
-				fe.Add(x.key, "日期格式应为 YYYY-MM-DD")
+				fe.Add(x.key, calendar.FormatHint)
 				continue
 			}
 			*x.dst = d

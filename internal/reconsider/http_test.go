@@ -181,7 +181,7 @@ func TestCasePagesMainPath(t *testing.T) {
 		`name="applicant_name" value="" maxlength="100"></label><span class="err">请填写申请人姓名或名称</span>`,
 		`name="phone" value="12345" autocomplete="off"></label><span class="err">联系电话应为11位手机号码或带区号的固定电话</span>`,
 		`name="amount" value="五百" inputmode="decimal"></label><span class="err">请填写数字</span>`,
-		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的 YYYY-MM-DD</span>`,
+		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）</span>`,
 		`value="青公（治）决字〔2025〕15号"`, "申请未登记")
 	for _, table := range []string{"reconsider_cases", "case_events", "attachments"} {
 		if n := e.count(table); n != 0 {

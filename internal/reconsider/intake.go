@@ -87,7 +87,7 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 		case in.ReceivedText == "":
 			fe.Add("received_on", "请填写收件日期（邮寄的为签收之日）")
 		case err != nil:
-			fe.Add("received_on", "收件日期格式应为 YYYY-MM-DD")
+			fe.Add("received_on", "收件"+calendar.FormatHint)
 		case d.After(today):
 			fe.Add("received_on", "收件日期不能晚于今天")
 		default:
@@ -142,14 +142,14 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 	if in.ActDateText != "" {
 		d, err := calendar.ParseDate(in.ActDateText)
 		if err != nil || d.After(today) {
-			fe.Add("act_date", "行政行为作出日期应为不晚于今天的 YYYY-MM-DD")
+			fe.Add("act_date", "行政行为作出日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）")
 		}
 		actDate = d
 	}
 	if in.LearnedText == "" {
 		fe.Add("learned_on", "请填写知道该行政行为的日期")
 	} else if d, err := calendar.ParseDate(in.LearnedText); err != nil || d.After(today) {
-		fe.Add("learned_on", "知道行政行为的日期应为不晚于今天的 YYYY-MM-DD")
+		fe.Add("learned_on", "知道行政行为的日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）")
 	} else {
 		learned = d
 		if !actDate.IsZero() && learned.Before(actDate) {

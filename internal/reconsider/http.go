@@ -40,6 +40,7 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.GET("/reconsider/cases/{id}", PermView, m.showCase)
 	app.GET("/reconsider/cases/{id}/files/{file}", PermView, m.caseDownload)
 	app.POST("/reconsider/cases/{id}/files", PermView, m.caseUpload)
+	app.POST("/reconsider/cases/{id}/query_code", PermEdit, m.reissueQueryCode)
 	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
 	// 听证 was the action "session" until the glossary rename; pages saved or scripted before
 	// still post there.

@@ -1,6 +1,7 @@
 package reconsider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/action"
@@ -46,5 +47,47 @@ func TestRepeatedApplicationIsOneCase(t *testing.T) {
 	}
 	if n := e.count("reconsider_cases"); n != 4 {
 		t.Fatalf("%d cases, want 4", n)
+	}
+}
+
+// Staff re-issue a lost query code after checking the applicant's ID: the old code and its links
+// stop working, the new one works, the act is audited; a wrong number changes nothing.
+func TestReissueQueryCode(t *testing.T) {
+	e := newWebEnv(t)
+	in := Intake{}
+	action.DecodeForm(e.goodIntake(), &in)
+	rec, err := e.svc.Register(e.ctx, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldLink, err := e.svc.publicLink(e.ctx, "progress", rec.CaseID, progressLinkTTL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := e.principal("qs_fy")
+	if _, err := e.svc.ReissueQueryCode(e.ctx, staff, rec.CaseID, "11010519491231002X"); err == nil || !strings.Contains(err.Error(), "不一致") {
+		t.Fatalf("wrong ID number: %v", err)
+	}
+	if _, _, err := e.svc.PublicProgress(e.ctx, rec.ReceiptNo, rec.QueryCode); err != nil {
+		t.Fatalf("a refused re-issue must keep the old code: %v", err)
+	}
+	code, err := e.svc.ReissueQueryCode(e.ctx, staff, rec.CaseID, strings.ToLower(in.IDNumber))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.PublicProgress(e.ctx, rec.ReceiptNo, rec.QueryCode); err == nil && code != rec.QueryCode {
+		t.Error("the old code still works")
+	}
+	if _, _, err := e.svc.PublicProgress(e.ctx, rec.ReceiptNo, code); err != nil {
+		t.Errorf("the new code: %v", err)
+	}
+	if _, err := e.svc.openLink(e.ctx, "progress", oldLink); err == nil {
+		t.Error("a link made with the old code still opens")
+	}
+	if n := e.countAudit("reconsider.reissue_query_code"); n != 1 {
+		t.Errorf("%d audit entries", n)
+	}
+	if _, err := e.svc.ReissueQueryCode(e.ctx, e.principal("qs_ld"), rec.CaseID, in.IDNumber); err == nil {
+		t.Error("a leader without edit rights re-issued a code")
 	}
 }

@@ -9,10 +9,10 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
-	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/settings"
 )
 

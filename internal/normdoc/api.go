@@ -64,7 +64,7 @@ func (m *Module) apiSpecs() []api.Endpoint {
 			Description: "无需登录；只列已公布的文件。", Query: listQuery{}, Response: listJSON{}}, Handler: m.apiPublicList},
 	}
 	mount := action.Mount[*Doc]{Base: "/normdoc/docs/{id}", Tag: tag, PathParams: map[string]string{"id": "文件 ID"}, Response: DocJSON{},
-		Doc: "请求体字段与文件页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
+		Doc: "请求体字段与文件页面表单相同；on 为办理日期（年-月-日，缺省为当日），version 为读取时的版本（0 = 不校验）。成功时返回办理后的文件。",
 		Respond: func(w http.ResponseWriter, r *http.Request, d *Doc) error {
 			return web.WriteJSON(w, http.StatusOK, docJSON(d, m.svc.Today()))
 		}}

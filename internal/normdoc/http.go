@@ -305,6 +305,7 @@ type detailPage struct {
 	Public      bool
 	Prefix      string // URL prefix of the document pages: /normdoc/docs or /public/normdocs
 	Articles    []Article
+	Next        *web.NextStep
 }
 
 func (m *Module) detail(w http.ResponseWriter, r *http.Request) error {
@@ -317,7 +318,8 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
-	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdoc/docs"}
+	dp := &detailPage{Detail: d, Evaluations: []Evaluation{EvalContinue, EvalAmend, EvalExpire}, Prefix: "/normdoc/docs",
+		Next: nextStep(d.Doc, d.Filings, d.Organ.Name, d.Today)}
 	if d.CanEdit {
 		if dp.InForce, _, err = m.svc.List(r.Context(), p, Filter{State: StateInForce, Limit: 500}); err != nil {
 			return err

@@ -17,7 +17,7 @@ func (r *Room[R]) layout(d *Document, own Owner, draft bool) docgen.Document {
 		Body:        blocks,
 		Attachments: attach,
 		CopyTo:      copyTo,
-		Signer:      o.Name,
+		Signer:      o.Seal(), // the seal line names the seal (org.Profile)
 		Date:        d.IssuedOn,
 		Draft:       draft,
 		Number:      d.Number,

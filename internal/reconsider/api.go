@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/action"
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
+	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -400,7 +402,7 @@ func (m *Module) apiSpecs() []api.Endpoint {
 			Description: "按条件分页查询本人数据范围内的案件；部门联络员只能查到本机关作为被申请人的案件。",
 			Query:       listQuery{}, Response: api.List[caseJSON]{}}, Handler: m.apiList},
 		{Op: api.Op{Method: http.MethodPost, Path: "/reconsider/cases", Tag: tag, Perm: PermEdit, Summary: "登记复议申请",
-			Description: "登记当面、邮寄、联络站转交等方式收到的申请；日期为 YYYY-MM-DD。可能重复的申请照常登记并在 possible_duplicate 中提示。",
+			Description: "登记当面、邮寄、联络站转交等方式收到的申请；日期写作 年-月-日（如 2026-01-05）。可能重复的申请照常登记并在 possible_duplicate 中提示。",
 			Request:     Intake{}, Response: registerJSON{}, Status: http.StatusCreated}, Handler: m.apiRegister},
 		{Op: api.Op{Method: http.MethodGet, Path: "/reconsider/cases/{id}", Tag: tag, Perm: PermView, Summary: "复议案件详情",
 			Description: "案件、法定期限及依据、办理过程、中止、听证、参加人、意见书、文书和附件。", PathParams: id, Response: detailJSON{}}, Handler: m.apiDetail},
@@ -408,7 +410,7 @@ func (m *Module) apiSpecs() []api.Endpoint {
 			PathParams: map[string]string{"id": "案件 ID", "file": "附件 ID"}, ResponseType: "application/octet-stream"}, Handler: m.caseDownload},
 	}
 	mount := action.Mount[*Case]{Base: "/reconsider/cases/{id}", Tag: tag, PathParams: id, Response: caseJSON{},
-		Doc: "请求体字段与办理页面表单相同；on 为办理日期（YYYY-MM-DD，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
+		Doc: "请求体字段与办理页面表单相同；on 为办理日期（年-月-日，缺省为当日），version 为读取时的案件版本（0 = 不校验）。成功时返回办理后的案件。",
 		Respond: func(w http.ResponseWriter, r *http.Request, c *Case) error {
 			return web.WriteJSON(w, http.StatusOK, m.caseJSON(c))
 		}}
@@ -464,6 +466,13 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	// Idempotency-Key: a client retrying a create it did not hear back from gets the first case.
+	if key := strings.TrimSpace(r.Header.Get("Idempotency-Key")); key != "" {
+		if len(key) > 100 {
+			return fault.Invalidf("Idempotency-Key 不能超过100个字符")
+		}
+		in.SubmitKey = "api:" + p.UserID + ":" + key
+	}
 	rec, err := m.svc.Register(r.Context(), p, in)
 	if err != nil {
 		return err
@@ -477,7 +486,11 @@ func (m *Module) apiRegister(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/reconsider/cases/"+rec.CaseID)
-	return web.WriteJSON(w, http.StatusCreated, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
+	status := http.StatusCreated
+	if rec.Repeat {
+		status = http.StatusOK
+	}
+	return web.WriteJSON(w, status, registerJSON{Receipt: rec, LateApplication: late, ApplicationDue: due.String()})
 }
 
 func (m *Module) apiDetail(w http.ResponseWriter, r *http.Request) error {

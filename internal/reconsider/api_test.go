@@ -82,7 +82,7 @@ func TestAPIMainPath(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.HasPrefix(hdr.Get("Content-Type"), "application/problem+json") {
 		t.Fatalf("bad intake: %d %s", status, hdr.Get("Content-Type"))
 	}
-	if str(prob, "errors", "applicant_name") != "请填写申请人姓名或名称" || str(prob, "errors", "received_on") != "收件日期格式应为 YYYY-MM-DD" {
+	if str(prob, "errors", "applicant_name") != "请填写申请人姓名或名称" || str(prob, "errors", "received_on") != "收件日期格式应为 年-月-日，例如 2026-01-05" {
 		t.Errorf("field errors: %v", prob["errors"])
 	}
 	if n := e.count("reconsider_cases"); n != 0 {

@@ -51,6 +51,7 @@ type casePage struct {
 	Today        string
 	Urgency      web.Urgency
 	NextName     string
+	Next         *web.NextStep
 	Period       Timeliness // Arts. 20–21
 	ViewsHeard   bool       // Art. 49: a views session or 听证 held (not written)
 	NextEstimate bool       // the next deadline counts from a receipt not yet recorded: never 已逾期
@@ -235,6 +236,7 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 	pg.Staff = p.Can(PermRead)
 	pg.NextEstimate = provisionalMark(c) != ""
 	pg.Organ, _ = m.svc.org.Organ(c.OrganID)
+	pg.Next = nextStep(c, d.Documents, pg.Organ.Name+"（行政复议机构）", m.svc.Today())
 	if !c.Due.Next.IsZero() {
 		pg.Urgency = web.UrgencyOf(m.svc.Calendar(), m.svc.Today(), c.Due.Next)
 	}

@@ -218,7 +218,7 @@ func (w *writer) termination() string {
 // outcomeText is the operative part of a 决定书 for each outcome.
 func (w *writer) outcomeText() string {
 	c := w.c
-	act := "被申请人作出的" + c.ActTitle
+	act := "被申请人作出的" + actName(c)
 	remake := ""
 	if !c.PerformanceDue.IsZero() {
 		remake = "，并责令被申请人于" + c.PerformanceDue.Chinese() + "前重新作出行政行为"

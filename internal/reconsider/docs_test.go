@@ -22,6 +22,7 @@ import (
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/officialdoc"
+	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 	"github.com/fazhi/fazhi/internal/webtest"
 )
@@ -108,8 +109,9 @@ func TestDraftsPerAction(t *testing.T) {
 			if strings.Contains(amend[0].Body, w) {
 				t.Error("no contact phone is set yet")
 			}
-			if !strings.Contains(amend[0].Body, "【请填写联系电话】") {
-				t.Error("a missing phone must be a placeholder")
+			// No office phone set: the 复议机关's own, from its organ profile.
+			if own := f.organ("990121-GOV").Phone; own == "" || !strings.Contains(amend[0].Body, "联系电话："+own) {
+				t.Errorf("without an office phone the organ's profile phone %q should be printed", own)
 			}
 			continue
 		}
@@ -147,7 +149,7 @@ func TestDraftsPerAction(t *testing.T) {
 		{"decide", func(c *Case) (*Case, error) {
 			return f.svc.Decide(f.ctx, staff, c.ID, DecideInput{Step: Step{On: date("2024-12-02")}, Outcome: Revoke, PerformanceDue: "2025-01-31"})
 		}, []string{DocDecision}, []string{"申请人：张三，男，1990年3月7日出生", "被申请人：青山县公安局", "申请人请求：撤销该处罚决定", "申请人称：事实不清", "被申请人称：处罚认定事实清楚",
-			"本机关查明：【请", "第六十四条", "撤销被申请人作出的青公（治）决字〔2024〕2024-09-20号，并责令被申请人于2025年1月31日前重新作出行政行为。", "如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。"}, ""},
+			"本机关查明：【请", "第六十四条", "撤销被申请人作出的青公（治）决字〔2024〕2024-09-20号行政处罚决定，并责令被申请人于2025年1月31日前重新作出行政行为。", "如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。"}, ""},
 	}
 	// The extension notice must give the new due date: 60 days from 09-25 = 11-24, +21 paused (10-14..11-03 with resume on 11-04) …
 	// rather than recount here, it is read back from the case after the step.
@@ -759,5 +761,67 @@ func TestMigrationCopiesDocuments(t *testing.T) {
 	}
 	if after[0].IssuedBy == "" || after[0].IssuedAt == "" || after[1].IssuedAt != "" {
 		t.Errorf("issued by %q at %q; draft at %q", after[0].IssuedBy, after[0].IssuedAt, after[1].IssuedAt)
+	}
+}
+
+// The 决定书 names the contested act with its kind after a bare 文号, the respondent's address and
+// legal representative from its organ profile, and the 复议机关's seal on the signature line; an
+// organ without a profile, or a respondent outside the tree, keeps the blanks for the clerk.
+func TestDecisionUsesOrganProfiles(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login("qs_fy")
+	c, doc := goldenCase(t, f)
+	err := f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		if err := f.org.UpdateProfile(f.ctx, tx, f.organ("990121-GAJ").ID, org.Profile{Address: "青山县解放路12号", LegalRep: "赵六", LegalRepTitle: "局长"}); err != nil {
+			return err
+		}
+		return f.org.UpdateProfile(f.ctx, tx, f.organ("990121-GOV").ID, org.Profile{SealName: "青山县人民政府行政复议专用章"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A bare 文号 gets the act's kind.
+	if err := f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		return tx.Exec(f.ctx, `UPDATE reconsider_cases SET act_title = ? WHERE id = ?`, "青公（城）行罚决字〔2026〕001号", c.ID)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := f.svc.Get(f.ctx, staff, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := f.svc.docs.KindOf(DocDecision)
+	var body string
+	if err := f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		text, err := k.Compose(f.ctx, tx, c2, date("2025-04-25"))
+		body = text.Body
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"被申请人：青山县公安局，住所地青山县解放路12号。", "法定代表人：赵六，局长。", "作出的青公（城）行罚决字〔2026〕001号行政处罚决定，"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("decision lacks %s:\n%s", want, body)
+		}
+	}
+	// The signature line of the 复议机关 is its seal's name.
+	_, data, err := f.svc.DocumentDOCX(f.ctx, staff, doc.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if xml := docxPart(t, data, "word/document.xml"); !strings.Contains(xml, "青山县人民政府行政复议专用章") {
+		t.Error("the signature line should name the seal")
+	}
+	// A respondent named only in words keeps the blanks.
+	c2.RespondentID = ""
+	if err := f.svc.db.Tx(f.ctx, func(tx *db.Tx) error {
+		text, err := k.Compose(f.ctx, tx, c2, date("2025-04-25"))
+		body = text.Body
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "法定代表人：【请填写法定代表人的姓名、职务】。") {
+		t.Errorf("a respondent outside the tree should keep the blanks:\n%s", body)
 	}
 }

@@ -34,6 +34,7 @@ func SettingDefs() []settings.Def { return []settings.Def{SettingContactPhone, S
 type writer struct {
 	c              *Case
 	organ          org.Organ
+	respondent     org.Organ // zero unless the respondent is an organ of the tree
 	on             calendar.Date
 	phone, address string
 	gender, birth  string // of a natural-person applicant, from the ID number
@@ -107,12 +108,21 @@ func (s *Service) documentKinds() []officialdoc.Kind[*Case] {
 func (s *Service) newWriter(ctx context.Context, tx *db.Tx, c *Case, on calendar.Date) (*writer, error) {
 	w := &writer{c: c, on: on}
 	w.organ, _ = s.org.Organ(c.OrganID)
+	if c.RespondentID != "" {
+		w.respondent, _ = s.org.Organ(c.RespondentID)
+	}
 	var err error
 	if w.phone, err = s.settings.Text(ctx, tx, c.OrganID, SettingContactPhone); err != nil {
 		return nil, err
 	}
 	if w.address, err = s.settings.Text(ctx, tx, c.OrganID, SettingContactAddress); err != nil {
 		return nil, err
+	}
+	if w.phone == "" { // no office contact set: the organ's own, from its profile
+		w.phone = w.organ.Phone
+	}
+	if w.address == "" {
+		w.address = w.organ.Address
 	}
 	var idEnc string
 	if err := tx.QueryRowContext(ctx, `SELECT reply_text, id_number_enc FROM reconsider_cases WHERE id = ?`, c.ID).Scan(&w.reply, &idEnc); err != nil {
@@ -220,9 +230,27 @@ func (w *writer) bothParties() string {
 	return "申请人" + w.c.ApplicantName + "、被申请人" + w.c.Respondent + "："
 }
 
+// actNouns name an act of each type after its 文号, when the applicant wrote only the number.
+var actNouns = map[string]string{"行政处罚": "行政处罚决定", "行政强制": "行政强制决定", "行政许可": "行政许可决定", "行政确认": "行政确认决定",
+	"行政征收征用": "征收征用决定", "行政补偿": "行政补偿决定", "行政赔偿": "行政赔偿决定", "行政协议": "行政协议行为", "政府信息公开": "政府信息公开答复",
+	"举报投诉处理": "举报投诉处理决定", "工伤认定": "工伤认定决定"}
+
+// actName is the contested act as a document names it: the applicant's words, with the act's kind
+// after a bare 文号 (青公（城）行罚决字〔2026〕001号 → ……001号行政处罚决定).
+func actName(c *Case) string {
+	t := strings.TrimSpace(c.ActTitle)
+	if !strings.HasSuffix(t, "号") {
+		return t
+	}
+	if n := actNouns[c.ActType]; n != "" {
+		return t + n
+	}
+	return t + "行政行为"
+}
+
 // act names the contested act: 于2024年1月2日作出的青公（治）决字〔2024〕15号行政处罚决定.
 func (w *writer) act() string {
-	s := "作出的" + w.c.ActTitle
+	s := "作出的" + actName(w.c)
 	if !w.c.ActDate.IsZero() {
 		s = "于" + w.c.ActDate.Chinese() + s
 	}
@@ -231,7 +259,7 @@ func (w *writer) act() string {
 
 // caseName: 申请人张三不服被申请人青山县公安局作出的……一案（案号：青政复〔2024〕1号）.
 func (w *writer) caseName() string {
-	s := "申请人" + w.c.ApplicantName + "不服被申请人" + w.c.Respondent + "作出的" + w.c.ActTitle + "一案"
+	s := "申请人" + w.c.ApplicantName + "不服被申请人" + w.c.Respondent + "作出的" + actName(w.c) + "一案"
 	if w.c.Number != "" {
 		s += "（案号：" + w.c.Number + "）"
 	}
@@ -300,7 +328,7 @@ func (w *writer) parties(full bool) string {
 		ls = append(ls, "委托代理人："+trimEnd(c.Agent)+"。")
 	}
 	if full {
-		ls = append(ls, "被申请人："+c.Respondent+"，住所地【请填写住所地】。", "法定代表人：【请填写法定代表人的姓名、职务】。")
+		ls = append(ls, w.respondentLines()...)
 	} else {
 		ls = append(ls, "被申请人："+c.Respondent+"。")
 	}
@@ -308,6 +336,24 @@ func (w *writer) parties(full bool) string {
 		ls = append(ls, "第三人："+t+"。")
 	}
 	return lines(ls...)
+}
+
+// respondentLines: 被申请人 and its legal representative, from the organ's profile when the respondent
+// is an organ of the tree and the profile says; otherwise blanks for the clerk.
+func (w *writer) respondentLines() []string {
+	addr, rep := "【请填写住所地】", "【请填写法定代表人的姓名、职务】"
+	if w.respondent.Address != "" {
+		addr = w.respondent.Address
+	}
+	if w.respondent.LegalRep != "" {
+		rep = w.respondent.LegalRep
+		if w.respondent.LegalRepTitle != "" {
+			rep += "，" + w.respondent.LegalRepTitle
+		} else {
+			rep += "，【请填写职务】"
+		}
+	}
+	return []string{"被申请人：" + w.c.Respondent + "，住所地" + addr + "。", "法定代表人：" + rep + "。"}
 }
 
 // applied: the opening clause of a 决定书 after the parties (the caller ends the sentence).

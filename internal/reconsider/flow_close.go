@@ -112,7 +112,7 @@ func (s *Service) Decide(ctx context.Context, p *auth.Principal, id string, in D
 	if strings.TrimSpace(in.PerformanceDue) != "" {
 		d, err := calendar.ParseDate(strings.TrimSpace(in.PerformanceDue))
 		if err != nil {
-			return nil, fault.Field("performance_due", "履行期限格式应为 YYYY-MM-DD")
+			return nil, fault.Field("performance_due", "履行期限的"+calendar.FormatHint)
 		}
 		perf = d
 	}
@@ -238,7 +238,7 @@ func (s *Service) Mediate(ctx context.Context, p *auth.Principal, id string, in 
 	if v := strings.TrimSpace(in.PerformanceDue); v != "" {
 		d, err := calendar.ParseDate(v)
 		if err != nil {
-			return nil, fault.Field("performance_due", "履行期限格式应为 YYYY-MM-DD")
+			return nil, fault.Field("performance_due", "履行期限的"+calendar.FormatHint)
 		}
 		perf = d
 	}

@@ -40,6 +40,7 @@ func (m *Module) registerCaseRoutes(app *web.App) {
 	app.GET("/reconsider/cases/{id}", PermView, m.showCase)
 	app.GET("/reconsider/cases/{id}/files/{file}", PermView, m.caseDownload)
 	app.POST("/reconsider/cases/{id}/files", PermView, m.caseUpload)
+	app.POST("/reconsider/cases/{id}/query_code", PermEdit, m.reissueQueryCode)
 	m.caseActions().FormRoutes(app, "/reconsider/cases/{id}", m.postAction)
 	// 听证 was the action "session" until the glossary rename; pages saved or scripted before
 	// still post there.
@@ -186,7 +187,7 @@ func parseFilter(q url.Values) (Filter, *web.FormError) {
 		if v := strings.TrimSpace(q.Get(x.key)); v != "" {
 			d, err := calendar.ParseDate(v)
 			if err != nil {
-				fe.Add(x.key, "日期格式应为 YYYY-MM-DD")
+				fe.Add(x.key, calendar.FormatHint)
 				continue
 			}
 			*x.dst = d

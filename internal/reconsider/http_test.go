@@ -181,7 +181,7 @@ func TestCasePagesMainPath(t *testing.T) {
 		`name="applicant_name" value="" maxlength="100"></label><span class="err">请填写申请人姓名或名称</span>`,
 		`name="phone" value="12345" autocomplete="off"></label><span class="err">联系电话应为11位手机号码或带区号的固定电话</span>`,
 		`name="amount" value="五百" inputmode="decimal"></label><span class="err">请填写数字</span>`,
-		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的 YYYY-MM-DD</span>`,
+		`name="learned_on" value="2025-13-01"></label><span class="err">知道行政行为的日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）</span>`,
 		`value="青公（治）决字〔2025〕15号"`, "申请未登记")
 	for _, table := range []string{"reconsider_cases", "case_events", "attachments"} {
 		if n := e.count(table); n != 0 {
@@ -239,7 +239,8 @@ func TestCasePagesMainPath(t *testing.T) {
 		t.Fatalf("accept: %d\n%s", r.Code, r.Body)
 	}
 	page = staff.Get(r.Header().Get("Location"))
-	mustContain(t, "accepted", page.Body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定")
+	mustContain(t, "accepted", page.Body, "已受理，案号：青政复〔2025〕1号", "发送申请书副本", "作出复议决定",
+		`<p class="next-step" role="status"><b>下一步</b>　行政复议受理通知书尚未印发`)
 
 	// A stale version is refused with the reason, not applied.
 	stale := staff.Post("/reconsider/cases/"+id+"/send_copy", url.Values{"on": {"2025-06-30"}, "version": {"1"}})
@@ -259,7 +260,7 @@ func TestCasePagesMainPath(t *testing.T) {
 	}
 	mustContain(t, "liaison page", lp.Body, "提交答复")
 	mustContain(t, "staff page", staff.Get("/reconsider/cases/"+id).Body, "申请可能超过申请期限", "草稿")
-	mustNotContain(t, "liaison page", lp.Body, "作出决定", "申请可能超过申请期限", "草稿")
+	mustNotContain(t, "liaison page", lp.Body, "作出决定", "申请可能超过申请期限", "草稿", "下一步")
 	if r := liaison.Post("/reconsider/cases/"+id+"/decide", url.Values{"outcome": {"revoke"}}); r.Code != http.StatusForbidden {
 		t.Errorf("liaison decide: %d", r.Code)
 	}
@@ -419,16 +420,41 @@ func TestPublicApplyAndProgress(t *testing.T) {
 		t.Fatalf("%d cases after a rejected application", n)
 	}
 
+	// Post/Redirect/Get: the POST answers 303 to the receipt page, which a refresh shows again.
+	form.Set("form_token", "tok-0123456789abcdef")
 	r = anon.UploadFiles("/public/reconsider/apply", form, "files", map[string][]byte{"处罚决定书.pdf": pdf})
-	if r.Code != http.StatusOK {
-		t.Fatalf("application: %d\n%s", r.Code, r.Body)
+	if r.Code != http.StatusSeeOther || r.Location() != "/public/reconsider/receipt" {
+		t.Fatalf("application: %d %s\n%s", r.Code, r.Header().Get("Location"), r.Body)
 	}
+	receiptURL := r.Header().Get("Location")
+	r = anon.Get(receiptURL)
 	rm, cm := receiptRE.FindStringSubmatch(r.Body), codeRE.FindStringSubmatch(r.Body)
-	if rm == nil || cm == nil {
-		t.Fatalf("receipt page without number or code:\n%s", r.Body)
+	if r.Code != http.StatusOK || rm == nil || cm == nil {
+		t.Fatalf("receipt page without number or code: %d\n%s", r.Code, r.Body)
 	}
 	receipt, code := rm[1], cm[1]
-	mustContain(t, "receipt", r.Body, "请抄写或截图保存", "2025-06-30", "1 个文件")
+	mustContain(t, "receipt", r.Body, "请打印、抄写或截图保存", "2025-06-30", "1 个文件", "receipt.docx")
+	if again := anon.Get(receiptURL); again.Code != http.StatusOK || !strings.Contains(again.Body, code) {
+		t.Fatalf("refreshed receipt: %d", again.Code)
+	}
+	// The same form sent again (back button, double click) makes no second case.
+	r = anon.UploadFiles("/public/reconsider/apply", form, "files", map[string][]byte{"处罚决定书.pdf": pdf})
+	if r.Code != http.StatusSeeOther || !strings.Contains(r.Header().Get("Location"), "flash=") {
+		t.Fatalf("second send: %d %s", r.Code, r.Header().Get("Location"))
+	}
+	if again := anon.Get(r.Header().Get("Location")); !strings.Contains(again.Body, receipt) || !strings.Contains(again.Body, code) {
+		t.Fatalf("second send shows another receipt:\n%s", again.Body)
+	}
+	if n := e.count("reconsider_cases"); n != 1 {
+		t.Fatalf("%d cases after sending one application twice", n)
+	}
+	docx := anon.Get(strings.Replace(receiptURL, "/receipt?", "/receipt.docx?", 1))
+	if docx.Code != http.StatusOK || !strings.Contains(docxPart(t, []byte(docx.Body), "word/document.xml"), code) {
+		t.Fatalf("receipt DOCX: %d", docx.Code)
+	}
+	if r := anon.Get(receiptURL + "x"); r.Code != http.StatusNotFound {
+		t.Errorf("forged receipt link: %d", r.Code)
+	}
 
 	wrong := "000000"
 	if code == wrong {
@@ -439,12 +465,16 @@ func TestPublicApplyAndProgress(t *testing.T) {
 		t.Fatalf("wrong code: %d", r.Code)
 	}
 	mustContain(t, "wrong code keeps input", r.Body, `value="`+receipt+`"`)
-	r = anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
+	r = anon.Follow("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
 	if r.Code != http.StatusOK {
 		t.Fatalf("progress: %d", r.Code)
 	}
-	mustContain(t, "progress", r.Body, "申请已收到", "待受理审查", "处罚决定书.pdf")
+	mustContain(t, "progress", r.Body, "申请已收到", "待受理审查", "处罚决定书.pdf", `<li class="current" aria-current="step">受理`, "暂无已印发的文书")
 	mustNotContain(t, "progress", r.Body, "提交补正材料")
+	// Once the applicant has used the code, the receipt no longer shows it.
+	if again := anon.Get(receiptURL); strings.Contains(again.Body, code) {
+		t.Errorf("receipt still shows the code after it was used")
+	}
 
 	// The office asks for amendment; the applicant sees the items and uploads materials.
 	var id string
@@ -455,23 +485,28 @@ func TestPublicApplyAndProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = anon.Post("/public/reconsider/progress", url.Values{"receipt_no": {receipt}, "code": {code}})
-	mustContain(t, "amending", r.Body, "请补充身份证复印件", "需要补正材料", "提交补正材料", "2025-07-14")
-	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", nil)
+	progressURL := r.Header().Get("Location")
+	link, _ := url.ParseQuery(strings.SplitN(progressURL, "?", 2)[1])
+	r = anon.Get(progressURL)
+	mustContain(t, "amending", r.Body, "请补充身份证复印件", "需要补正材料", "提交补正材料", "2025-07-14", "等待申请人补正材料")
+	tok := url.Values{"t": {link.Get("t")}}
+	r = anon.UploadFiles("/public/reconsider/progress/materials", tok, "files", nil)
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "请选择补正材料文件") {
 		t.Fatalf("empty upload: %d", r.Code)
 	}
-	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {wrong}}, "files", map[string][]byte{"身份证.pdf": pdf})
+	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"t": {link.Get("t") + "0"}}, "files", map[string][]byte{"身份证.pdf": pdf})
 	if r.Code != http.StatusNotFound {
-		t.Fatalf("upload with wrong code: %d", r.Code)
+		t.Fatalf("upload with a forged link: %d", r.Code)
 	}
-	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", map[string][]byte{"身份证.pdf": pdf, "程序.exe": []byte("MZ\x90\x00")})
+	r = anon.UploadFiles("/public/reconsider/progress/materials", tok, "files", map[string][]byte{"身份证.pdf": pdf, "程序.exe": []byte("MZ\x90\x00")})
 	if r.Code != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "程序.exe") {
 		t.Fatalf("upload with an executable: %d", r.Code)
 	}
-	r = anon.UploadFiles("/public/reconsider/progress/materials", url.Values{"receipt_no": {receipt}, "code": {code}}, "files", map[string][]byte{"身份证.pdf": pdf})
-	if r.Code != http.StatusOK {
+	r = anon.UploadFiles("/public/reconsider/progress/materials", tok, "files", map[string][]byte{"身份证.pdf": pdf})
+	if r.Code != http.StatusSeeOther {
 		t.Fatalf("amendment upload: %d\n%s", r.Code, r.Body)
 	}
+	r = anon.Get(r.Header().Get("Location"))
 	mustContain(t, "uploaded", r.Body, "已收到补正材料 1 个文件", "补正材料：身份证.pdf")
 	d, err := e.svc.Detail(e.ctx, e.principal("qs_fy"), id)
 	if err != nil {

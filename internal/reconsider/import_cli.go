@@ -25,14 +25,14 @@ func LedgerTemplate() ([]byte, error) {
 		outcomes = append(outcomes, o.Label())
 	}
 	help := [][]any{
-		{colReceived, "必填", "YYYY-MM-DD（邮寄的为签收之日）"},
+		{colReceived, "必填", "年-月-日（邮寄的为签收之日）"},
 		{colApplicant, "必填", "申请人姓名或名称"},
 		{colKind, "必填", "自然人、法人、其他组织"},
 		{colRespondent, "必填", "作出行政行为的行政机关全称；与本系统机关名称一致的自动关联"},
 		{colActType, "必填", strings.Join(ActTypes, "、")},
 		{colField, "选填（空为其他）", strings.Join(Fields, "、")},
 		{colReview, "必填", "受理、不予受理、告知、转送、补正（补正为尚在补正中）"},
-		{colAccepted, "受理的必填", "YYYY-MM-DD，不早于收件日期"},
+		{colAccepted, "受理的必填", "年-月-日，不早于收件日期"},
 		{colProcedure, "受理的选填（空为普通）", "普通、简易"},
 		{colClosed, "已结案的必填", "受理的为结案日期（不早于受理日期）；不予受理、告知、转送的为作出处理之日；补正中的留空"},
 		{colOutcome, "已结案的必填", strings.Join(outcomes, "、")},

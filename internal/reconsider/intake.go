@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fazhi/fazhi/internal/audit"
@@ -40,6 +41,9 @@ type Intake struct {
 	Amount        float64       `json:"amount"`
 	Requests      string        `json:"requests" required:"true"`
 	Facts         string        `json:"facts" required:"true"`
+	// SubmitKey identifies the form (or API call) the application came from: sending it again
+	// finds the case it made instead of making a second one.
+	SubmitKey string `json:"-"`
 }
 
 type sensitive struct {
@@ -53,6 +57,7 @@ type Receipt struct {
 	QueryCode  string `json:"query_code,omitempty"`
 	ReceivedOn string `json:"received_on"`
 	Duplicate  string `json:"possible_duplicate,omitempty"`
+	Repeat     bool   `json:"repeat,omitempty"` // the same application sent again: no new case was made
 }
 
 func queryCodeHash(receiptNo, code string) string {
@@ -82,7 +87,7 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 		case in.ReceivedText == "":
 			fe.Add("received_on", "请填写收件日期（邮寄的为签收之日）")
 		case err != nil:
-			fe.Add("received_on", "收件日期格式应为 YYYY-MM-DD")
+			fe.Add("received_on", "收件"+calendar.FormatHint)
 		case d.After(today):
 			fe.Add("received_on", "收件日期不能晚于今天")
 		default:
@@ -137,14 +142,14 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 	if in.ActDateText != "" {
 		d, err := calendar.ParseDate(in.ActDateText)
 		if err != nil || d.After(today) {
-			fe.Add("act_date", "行政行为作出日期应为不晚于今天的 YYYY-MM-DD")
+			fe.Add("act_date", "行政行为作出日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）")
 		}
 		actDate = d
 	}
 	if in.LearnedText == "" {
 		fe.Add("learned_on", "请填写知道该行政行为的日期")
 	} else if d, err := calendar.ParseDate(in.LearnedText); err != nil || d.After(today) {
-		fe.Add("learned_on", "知道行政行为的日期应为不晚于今天的 YYYY-MM-DD")
+		fe.Add("learned_on", "知道行政行为的日期应为不晚于今天的日期（年-月-日，例如 2026-01-05）")
 	} else {
 		learned = d
 		if !actDate.IsZero() && learned.Before(actDate) {
@@ -239,8 +244,64 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (R
 	}
 	sec.blind = s.cipher.BlindIndex(in.IDNumber)
 	code := secure.QueryCode()
+	codeEnc := ""
+	if public {
+		if codeEnc, err = s.cipher.Encrypt(code); err != nil {
+			return Receipt{}, err
+		}
+	}
 	var rec Receipt
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	for attempt := 0; ; attempt++ {
+		err = s.db.Tx(ctx, func(tx *db.Tx) error {
+			if prev, ok, err := s.sameApplication(ctx, tx, in.SubmitKey, public, c, sec.blind); err != nil || ok {
+				rec = prev
+				return err
+			}
+			return s.register(ctx, tx, p, c, &sec, code, codeEnc, in.SubmitKey, &rec)
+		})
+		// Two sends of one form at once: the loser of the unique submit_key finds the winner's case.
+		if err == nil || in.SubmitKey == "" || attempt > 0 || !(db.IsUnique(err) || errors.Is(err, db.ErrConflict)) {
+			return rec, err
+		}
+	}
+}
+
+// applicationWindow: an online application sent again within it (same applicant, respondent and
+// act) is the same application, not a second one — a double click or a resent form.
+const applicationWindow = 10 * time.Minute
+
+// sameApplication finds the case an application already made: by its form key, or (online) by the
+// same applicant, respondent and act within applicationWindow.
+func (s *Service) sameApplication(ctx context.Context, tx *db.Tx, key string, public bool, c *Case, blind string) (Receipt, bool, error) {
+	var rec Receipt
+	var received, enc string
+	var err error
+	if key != "" {
+		err = tx.QueryRowContext(ctx, `SELECT id, receipt_no, received_on, receipt_code_enc FROM reconsider_cases WHERE submit_key = ?`, key).
+			Scan(&rec.CaseID, &rec.ReceiptNo, &received, &enc)
+	}
+	if public && (key == "" || errors.Is(err, sql.ErrNoRows)) {
+		err = tx.QueryRowContext(ctx, `SELECT id, receipt_no, received_on, receipt_code_enc FROM reconsider_cases
+			WHERE organ_id = ? AND applicant_blind = ? AND respondent = ? AND act_title = ? AND channel = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1`,
+			c.OrganID, blind, c.Respondent, c.ActTitle, ChannelOnline, db.Timestamp(time.Now().Add(-applicationWindow))). // created_at is the real clock (db.Now)
+			Scan(&rec.CaseID, &rec.ReceiptNo, &received, &enc)
+	}
+	if key == "" && !public || errors.Is(err, sql.ErrNoRows) {
+		return Receipt{}, false, nil
+	} else if err != nil {
+		return Receipt{}, false, err
+	}
+	rec.ReceivedOn, rec.Repeat = received, true
+	if enc != "" {
+		rec.QueryCode, _ = s.cipher.Decrypt(enc) // still unseen: the receipt may show it
+	}
+	return rec, true, nil
+}
+
+// register writes a new application's case inside tx.
+func (s *Service) register(ctx context.Context, tx *db.Tx, p *auth.Principal, c *Case, sec *sensitive, code, codeEnc, key string, out *Receipt) error {
+	public := p == nil
+	{
 		o, _ := s.org.Organ(c.OrganID)
 		n, err := db.NextNumber(ctx, tx, c.OrganID, "reconsider.receipt", c.ReceivedOn.Year)
 		if err != nil {
@@ -259,10 +320,11 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (R
 			c.HandlerID, c.HandlerName = p.UserID, p.Name
 		}
 		c.Due = ComputeDeadlines(c, nil, s.cal())
-		if err := insertCase(ctx, tx, c, sec); err != nil {
+		if err := insertCase(ctx, tx, c, *sec); err != nil {
 			return err
 		}
-		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET due_accept = ?, next_due = ?, next_rule = ? WHERE id = ?`, c.Due.Accept.String(), c.Due.Next.String(), c.Due.NextRule, c.ID); err != nil {
+		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET due_accept = ?, next_due = ?, next_rule = ?, submit_key = ?, receipt_code_enc = ? WHERE id = ?`,
+			c.Due.Accept.String(), c.Due.Next.String(), c.Due.NextRule, key, codeEnc, c.ID); err != nil {
 			return err
 		}
 		actor := event(c, c.ReceivedOn, "register")
@@ -275,14 +337,13 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (R
 		if err := casework.InsertEvent(ctx, tx, actor); err != nil {
 			return err
 		}
-		rec = Receipt{CaseID: c.ID, ReceiptNo: c.ReceiptNo, ReceivedOn: c.ReceivedOn.String(), Duplicate: c.DuplicateOf}
+		*out = Receipt{CaseID: c.ID, ReceiptNo: c.ReceiptNo, ReceivedOn: c.ReceivedOn.String(), Duplicate: c.DuplicateOf}
 		if public {
-			rec.QueryCode = code
+			out.QueryCode = code
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reconsider.register", ObjectType: "reconsider_case", ObjectID: c.ID,
 			Detail: map[string]any{"receipt_no": c.ReceiptNo, "channel": c.Channel, "respondent": c.Respondent}})
-	})
-	return rec, err
+	}
 }
 
 // Progress is what the public sees with a receipt number and query code.
@@ -308,6 +369,17 @@ func (s *Service) PublicProgress(ctx context.Context, receiptNo, code string) (*
 	} else if err != nil {
 		return nil, nil, err
 	}
+	// The applicant has the code: the receipt need not keep it any longer.
+	if err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.Exec(ctx, `UPDATE reconsider_cases SET receipt_code_enc = '' WHERE id = ? AND receipt_code_enc <> ''`, id)
+	}); err != nil {
+		return nil, nil, err
+	}
+	return s.progressOf(ctx, id)
+}
+
+// progressOf is the public view of a case the caller has already identified.
+func (s *Service) progressOf(ctx context.Context, id string) (*Progress, *Case, error) {
 	c, err := getCase(ctx, s.db, id)
 	if err != nil {
 		return nil, nil, err

@@ -18,7 +18,9 @@ import (
 // Spec lists 行政复议 in cli's module list.
 var Spec = module.Spec{Name: "reconsider",
 	New: func(d module.Deps, _ func(string) module.Module) module.Module {
-		return NewModule(New(d.DB, d.Org, d.Auth, d.Calendar.Current, d.Cipher), d.Files)
+		svc := New(d.DB, d.Org, d.Auth, d.Calendar.Current, d.Cipher)
+		svc.SetNotify(d.Notify)
+		return NewModule(svc, d.Files)
 	},
 	Commands: []module.Command{
 		{Verb: "stats", Name: "reconsideration", Aliases: []string{"reconsider"}, Usage: "reconsideration --organ CODE --year YYYY [--format json]",

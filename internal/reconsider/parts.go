@@ -65,13 +65,13 @@ func (s *Service) RecordHearing(ctx context.Context, p *auth.Principal, id strin
 	}
 	held, err := calendar.ParseDate(strings.TrimSpace(in.HeldOn))
 	if err != nil {
-		fe.Add("held_on", "请填写举行日期（YYYY-MM-DD）")
+		fe.Add("held_on", "请填写举行日期（年-月-日）")
 	}
 	var notice calendar.Date
 	if in.Kind == HearingFormal {
 		notice, err = calendar.ParseDate(strings.TrimSpace(in.NoticeOn))
 		if err != nil {
-			fe.Add("notice_on", "听证须书面通知，请填写通知日期（YYYY-MM-DD）")
+			fe.Add("notice_on", "听证须书面通知，请填写通知日期（年-月-日）")
 		} else if !held.IsZero() {
 			if earliest := s.cal().AddWorkingDays(notice, RuleHearingNotice.Length); held.Before(earliest) {
 				fe.Add("held_on", fmt.Sprintf("听证应当于举行五个工作日前书面通知当事人（%s）：%s 通知的，最早 %s 举行", RuleHearingNotice.Basis, notice, earliest))

@@ -152,7 +152,7 @@ func (in ApplicationFactsInput) facts() (ApplicationFacts, error) {
 		if v := strings.TrimSpace(x.v); v != "" {
 			d, err := calendar.ParseDate(v)
 			if err != nil {
-				fe.Add(x.key, "日期格式应为 YYYY-MM-DD")
+				fe.Add(x.key, calendar.FormatHint)
 				continue
 			}
 			*x.dst = d

@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/files"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/ratelimit"
+	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -27,9 +28,12 @@ const (
 func (m *Module) registerPublicRoutes(app *web.App) {
 	app.GET("/public/reconsider/apply", auth.PermPublic, m.applyForm)
 	app.POST("/public/reconsider/apply", auth.PermPublic, m.apply)
+	app.GET("/public/reconsider/receipt", auth.PermPublic, m.receipt)
+	app.GET("/public/reconsider/receipt.docx", auth.PermPublic, m.receiptDOCX)
 	app.GET("/public/reconsider/progress", auth.PermPublic, m.progressForm)
 	app.POST("/public/reconsider/progress", auth.PermPublic, m.progress)
 	app.POST("/public/reconsider/progress/materials", auth.PermPublic, m.amendmentUpload)
+	app.GET("/public/reconsider/progress/document", auth.PermPublic, m.publicDocument)
 }
 
 // --- online application ---
@@ -72,13 +76,22 @@ func (m *Module) renderApply(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (m *Module) applyForm(w http.ResponseWriter, r *http.Request) error {
-	return m.renderApply(w, r, http.StatusOK, &web.FormError{Values: map[string][]string{"applicant_kind": {string(Natural)}}})
+	// form_token makes the form's second send (a double click, the back button) the same application.
+	return m.renderApply(w, r, http.StatusOK, &web.FormError{Values: map[string][]string{"applicant_kind": {string(Natural)}, "form_token": {secure.RandomToken(18)}}})
 }
 
-type receiptPage struct {
-	Receipt
-	Organ string
-	Files int
+// formKey reads the form's token ("" when absent or not one the form could have made).
+func formKey(r *http.Request) string {
+	t := strings.TrimSpace(r.PostFormValue("form_token"))
+	if len(t) < 16 || len(t) > 64 {
+		return ""
+	}
+	for _, ch := range t {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_') {
+			return ""
+		}
+	}
+	return "web:" + t
 }
 
 func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
@@ -100,21 +113,31 @@ func (m *Module) apply(w http.ResponseWriter, r *http.Request) error {
 	if fe.Err() != nil {
 		return m.renderApply(w, r, http.StatusUnprocessableEntity, fe)
 	}
+	in.SubmitKey = formKey(r)
 	rec, err := m.svc.Register(ctx, nil, in)
 	if rfe := web.FormFrom(err, r.PostForm); rfe != nil {
 		return m.renderApply(w, r, http.StatusUnprocessableEntity, rfe)
 	} else if err != nil {
 		return err
 	}
-	c, err := getCase(ctx, m.svc.db, rec.CaseID)
+	if !rec.Repeat { // a repeat's files came with its first send
+		c, err := getCase(ctx, m.svc.db, rec.CaseID)
+		if err != nil {
+			return err
+		}
+		if err := m.attachUploads(ctx, c, ups, "申请材料", nil); err != nil {
+			return err
+		}
+	}
+	link, err := m.svc.publicLink(ctx, "receipt", rec.CaseID, receiptLinkTTL)
 	if err != nil {
 		return err
 	}
-	if err := m.attachUploads(ctx, c, ups, "申请材料", nil); err != nil {
-		return err
+	flash := ""
+	if rec.Repeat {
+		flash = "该申请已经提交过，未重复登记"
 	}
-	o, _ := m.svc.org.Organ(c.OrganID)
-	return m.app.Render(w, r, m.tmpl, "public_receipt", http.StatusOK, "申请已提交", &receiptPage{Receipt: rec, Organ: o.Name, Files: len(ups)}, nil)
+	return web.SeeOther(w, r, "/public/reconsider/receipt?t="+link, flash)
 }
 
 // --- progress ---
@@ -124,7 +147,9 @@ type progressPage struct {
 	Steps     []casework.Event
 	Submitted []files.Attachment // what the applicant uploaded (names only; nothing is served publicly)
 	Amending  bool
-	Notice    string
+	Link      string // the signed link of this page (the amendment form sends it back)
+	Stages    []Stage
+	Documents []Document // issued documents the applicant may download
 	Files     bool
 	Accept    string
 	MaxSize   string
@@ -138,8 +163,28 @@ func (m *Module) renderProgress(w http.ResponseWriter, r *http.Request, status i
 	return m.app.Render(w, r, m.tmpl, "public_progress", status, "查询办理进度", data, fe)
 }
 
+// progressForm is the lookup form, or with a signed link (after a lookup) the case's progress.
 func (m *Module) progressForm(w http.ResponseWriter, r *http.Request) error {
-	return m.renderProgress(w, r, http.StatusOK, nil, nil)
+	t := r.URL.Query().Get("t")
+	if t == "" {
+		return m.renderProgress(w, r, http.StatusOK, nil, nil)
+	}
+	id, err := m.svc.openLink(r.Context(), "progress", t)
+	if web.Status(err) == http.StatusNotFound {
+		return m.renderProgress(w, r, http.StatusNotFound, nil, &web.FormError{Msg: err.Error()})
+	} else if err != nil {
+		return err
+	}
+	pr, c, err := m.svc.progressOf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	data, err := m.progressData(r, pr, c)
+	if err != nil {
+		return err
+	}
+	data.Link = t
+	return m.renderProgress(w, r, http.StatusOK, data, nil)
 }
 
 // lookup checks the receipt number and query code of a progress request, rate-limited by address.
@@ -177,7 +222,11 @@ func (m *Module) lookup(w http.ResponseWriter, r *http.Request) (*Progress, *Cas
 }
 
 func (m *Module) progressData(r *http.Request, pr *Progress, c *Case) (*progressPage, error) {
-	data := &progressPage{P: pr, Steps: pr.Steps, Amending: c.State == StateAmending}
+	data := &progressPage{P: pr, Steps: pr.Steps, Amending: c.State == StateAmending, Stages: Stages(c)}
+	var err error
+	if data.Documents, err = m.svc.PublicDocuments(r.Context(), c.ID); err != nil {
+		return nil, err
+	}
 	all, err := m.caseAttachments(r.Context(), c.ID)
 	if err != nil {
 		return nil, err
@@ -195,24 +244,36 @@ func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || pr == nil {
 		return err
 	}
-	data, err := m.progressData(r, pr, c)
+	return m.toProgress(w, r, c.ID, "")
+}
+
+func (m *Module) toProgress(w http.ResponseWriter, r *http.Request, caseID, flash string) error {
+	link, err := m.svc.publicLink(r.Context(), "progress", caseID, progressLinkTTL)
 	if err != nil {
 		return err
 	}
-	return m.renderProgress(w, r, http.StatusOK, data, &web.FormError{Values: r.PostForm})
+	return web.SeeOther(w, r, "/public/reconsider/progress?t="+link, flash)
 }
 
 // amendmentUpload takes the applicant's amendment materials while the case waits for them.
 func (m *Module) amendmentUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pr, c, err := m.lookup(w, r)
-	if err != nil || pr == nil {
+	t := r.PostFormValue("t")
+	id, err := m.svc.openLink(ctx, "progress", t)
+	if web.Status(err) == http.StatusNotFound {
+		return m.renderProgress(w, r, http.StatusNotFound, nil, &web.FormError{Msg: err.Error()})
+	} else if err != nil {
+		return err
+	}
+	pr, c, err := m.svc.progressOf(ctx, id)
+	if err != nil {
 		return err
 	}
 	data, err := m.progressData(r, pr, c)
 	if err != nil {
 		return err
 	}
+	data.Link = t
 	fe := &web.FormError{Values: r.PostForm}
 	if c.State != StateAmending {
 		fe.Msg = "案件当前不在补正阶段，不能在线提交补正材料"
@@ -239,11 +300,7 @@ func (m *Module) amendmentUpload(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	if data, err = m.progressData(r, pr, c); err != nil {
-		return err
-	}
-	data.Notice = fmt.Sprintf("已收到补正材料 %d 个文件。工作人员核对无误后，受理审查期限自收到补正材料之日重新计算。", len(ups))
-	return m.renderProgress(w, r, http.StatusOK, data, &web.FormError{Values: r.PostForm})
+	return m.toProgress(w, r, c.ID, fmt.Sprintf("已收到补正材料 %d 个文件。工作人员核对无误后，受理审查期限自收到补正材料之日重新计算。", len(ups)))
 }
 
 // lookupRule allows lookupMaxFailures failed lookups per address per window. The counts live in

@@ -9,6 +9,7 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
@@ -28,7 +29,11 @@ type Service struct {
 
 	docs     *officialdoc.Room[*Case] // the case documents (docs.go)
 	settings *settings.Store
+	notify   *notify.Service // the message centre; nil posts nothing (tests, CLI)
 }
+
+// SetNotify wires the platform message centre.
+func (s *Service) SetNotify(n *notify.Service) { s.notify = n }
 
 // New returns the service.
 func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar, cipher *secure.FieldCipher) *Service {
@@ -47,7 +52,10 @@ func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calenda
 		Recompute:   func(ctx context.Context, tx *db.Tx, c *Case) error { return s.recompute(ctx, tx, c, s.cal()) },
 		AuditFields: (*Case).auditFields,
 		After: func(ctx context.Context, tx *db.Tx, p *auth.Principal, c *Case, ev *casework.Event) error {
-			return s.draftDocuments(ctx, tx, p, c, ev.Action, ev.On)
+			if err := s.draftDocuments(ctx, tx, p, c, ev.Action, ev.On); err != nil {
+				return err
+			}
+			return s.notifyStep(ctx, tx, c, ev.Action)
 		},
 	}
 	return s

@@ -2,6 +2,8 @@ package disclosure_test
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -228,4 +230,47 @@ func TestAPIPathsHandCounted(t *testing.T) {
 			refused(r, "reply", map[string]any{"type": def.Type, "on": "2025-06-10"}, http.StatusUnprocessableEntity, "type")
 		}
 	}
+}
+
+// TestTimelineInChinese: the staff page's and the applicant's timelines name each step and state
+// in Chinese, not by its code (the browser tour found "amend：registered → amending" on both).
+func TestTimelineInChinese(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	anon := webtest.Anonymous(t, e.Web)
+	no, code := applyOnline(t, anon, url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"钱七"},
+		"id_number": {"11010519491231002X"}, "phone": {"13900139000"}, "description": {"本村2024年征地补偿标准"}})
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no).Scan(&id)
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/amend", map[string]any{"items": "写明村名"}); w.Code != http.StatusOK {
+		t.Fatalf("amend: %d %s", w.Code, w.Body)
+	}
+	staffLine := timelineText(t, staff.Get("/disclosure/requests/"+id).Body)
+	for _, want := range []string{"收到申请（审查中）", "一次性告知补正（审查中 → 补正中）：补正期限"} {
+		if !strings.Contains(staffLine, want) {
+			t.Errorf("staff timeline lacks %q: %s", want, staffLine)
+		}
+	}
+	progress := anon.Post("/public/disclosure/progress", url.Values{"receipt_no": {no}, "code": {code}})
+	publicLine := timelineText(t, progress.Body)
+	for _, line := range []string{staffLine, publicLine} {
+		if regexp.MustCompile(`[A-Za-z_]`).MatchString(line) {
+			t.Errorf("a timeline shows codes: %s", line)
+		}
+	}
+	if !strings.Contains(publicLine, "收到申请") || !strings.Contains(publicLine, "一次性告知补正：补正期限") {
+		t.Errorf("applicant's timeline: %s", publicLine)
+	}
+}
+
+// timelineText is the text of a page's timeline, tags removed.
+func timelineText(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, `<ol class="timeline">`)
+	if i < 0 {
+		t.Fatalf("no timeline: %s", body)
+	}
+	j := strings.Index(body[i:], "</ol>")
+	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(body[i+len(`<ol class="timeline">`):i+j], " ")
 }

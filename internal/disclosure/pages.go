@@ -289,7 +289,26 @@ type detailPage struct {
 	CanEdit    bool
 	Rules      []string
 	Channels   []Channel
+	// ActionLabel and StateLabel name the steps and states of the timeline in Chinese.
+	ActionLabel, StateLabel func(string) string
 }
+
+// actionLabel is the Chinese name of a timeline step: the title of its transition, or registration
+// and ledger import.
+func (m *Module) actionLabel(code string) string {
+	switch code {
+	case "register":
+		return "收到申请"
+	case "import":
+		return "台账导入"
+	}
+	if a, ok := m.transitions().ByName(code); ok {
+		return a.Title
+	}
+	return code
+}
+
+func stateLabel(s string) string { return State(s).Label() }
 
 func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
 	p := auth.From(r.Context())
@@ -317,7 +336,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 	}
 	o, _ := m.svc.org.Organ(req.OrganID)
 	dp := &detailPage{R: req, ReconLabel: DisputeLabel(req.Reconsideration), Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
-		Version: req.Version, CanEdit: p.Can(PermEdit),
+		Version: req.Version, CanEdit: p.Can(PermEdit), ActionLabel: m.actionLabel, StateLabel: stateLabel,
 		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
 	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)
 }
@@ -454,6 +473,8 @@ type Progress struct {
 	Due      Deadlines
 	Docs     []officialdoc.Document // issued notices addressed to the applicant
 	Released []files.Attachment     // the information released, once answered
+	// ActionLabel names the steps of the timeline in Chinese (set by the page).
+	ActionLabel func(string) string
 }
 
 // PublicProgress checks the receipt number and query code; a mismatch is a 404 with one message.
@@ -508,6 +529,7 @@ func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
 	if pr.Docs, pr.Released, err = m.publicFiles(r.Context(), pr.R); err != nil {
 		return err
 	}
+	pr.ActionLabel = m.actionLabel
 	return m.render(w, r, "public_progress", http.StatusOK, "查询申请办理进度", pr, &web.FormError{Values: r.PostForm})
 }
 

@@ -1,6 +1,7 @@
 package disclosure_test
 
 import (
+	"github.com/fazhi/fazhi/internal/calendar"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -82,6 +83,17 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no).Scan(&id)
 	if w := staff.Get("/disclosure/requests/" + id); w.Code != http.StatusOK || !strings.Contains(w.Body, "答复期限") {
 		t.Errorf("request page: %d", w.Code)
+	} else {
+		// A deadline past the loaded holiday notices is marked 预估, as on every module's pages.
+		var due string
+		e.DB.QueryRowContext(t.Context(), `SELECT due_reply FROM disclosure_requests WHERE id = ?`, id).Scan(&due)
+		d, err := calendar.ParseDate(due)
+		if err != nil {
+			t.Fatalf("due %q: %v", due, err)
+		}
+		if est := calendar.Default().Estimated(d); est != strings.Contains(w.Body, `class="est"`) {
+			t.Errorf("reply due %s estimated %v, page marks it %v", d, est, !est)
+		}
 	}
 	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/amend", map[string]any{"items": "写明村名"}); w.Code != http.StatusOK || !strings.Contains(w.Body, `"state":"amending"`) {
 		t.Errorf("api amend: %d %s", w.Code, w.Body)

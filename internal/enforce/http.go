@@ -36,6 +36,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/enforce/draws/{id}", auth.PermPublic, m.publicDraw)
 	app.GET("/public/enforce/draws/{id}/data.json", auth.PermPublic, m.publicDrawJSON)
 	m.registerMatterPages(app)
+	m.registerEvaluationPages(app)
 	app.Todos(m.todos)
 }
 
@@ -354,9 +355,10 @@ func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type bodyData struct {
-	Body     *Body
-	Kind     string
-	Officers []*Officer
+	Body        *Body
+	Kind        string
+	Officers    []*Officer
+	Evaluations []*Evaluation
 }
 
 func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
@@ -369,7 +371,11 @@ func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "body", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs}, nil)
+	evs, err := m.Evaluations(r.Context(), p, "", b.ID)
+	if err != nil {
+		return err
+	}
+	return m.app.Render(w, r, tmpl, "body", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs, evs}, nil)
 }
 
 func (m *Module) recordPage(w http.ResponseWriter, r *http.Request) error {

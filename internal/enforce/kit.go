@@ -53,11 +53,15 @@ var Spec = module.Spec{Name: "enforce", Migrations: mustSub(migrationFS, "migrat
 					return CLIImport(audit.WithActor(ctx, audit.Actor{Username: "cli"}), m.(*Module), organ, files, out)
 				}
 			}},
-		{Verb: "enforce", Name: "verify-draw", Usage: "verify-draw --draw ID（复核双随机抽取结果）",
+		{Verb: "enforce", Name: "verify-draw", Usage: "verify-draw --draw ID | --campaign ID（复核双随机抽取结果或案卷评查的抽样）",
 			Flags: func(fs *flag.FlagSet) module.Runner {
-				var id string
+				var id, campaign string
 				fs.StringVar(&id, "draw", "", "抽取编号（公开页面上的编号）")
+				fs.StringVar(&campaign, "campaign", "", "案卷评查活动编号（评查活动页面上的编号）")
 				return func(ctx context.Context, m module.Module, _ []string, out io.Writer) error {
+					if campaign != "" {
+						return CLIVerifySample(ctx, m.(*Module), campaign, out)
+					}
 					return CLIVerifyDraw(ctx, m.(*Module), id, out)
 				}
 			}},
@@ -70,6 +74,7 @@ type Module struct {
 	set        *settings.Store
 	certKind   casework.Kind[*Certificate]
 	matterKind casework.Kind[*Matter]
+	evalKind   casework.Kind[*Evaluation]
 	docs       *officialdoc.Room[*Matter]
 	today      func() calendar.Date
 	app        *web.App
@@ -95,6 +100,14 @@ func New(d module.Deps, _ func(string) module.Module) module.Module {
 		StateLabel: func(s string) string { return LabelOf(MatterStates, s) },
 		After:      m.draftDocument,
 	}
+	m.evalKind = casework.Kind[*Evaluation]{
+		OwnerType: "enforce_evaluation", Table: "enforce_evaluations", Noun: "评查案卷", Audit: "enforce",
+		Load: m.loadEvalTx, Save: m.saveEval,
+		Facts: func(e *Evaluation) casework.Facts {
+			return casework.Facts{ID: e.ID, OrganID: e.OrganID, State: e.State, Version: e.Version}
+		},
+		StateLabel: func(s string) string { return LabelOf(EvalStates, s) },
+	}
 	m.docs = m.documentRoom()
 	return m
 }
@@ -111,7 +124,7 @@ func (m *Module) SetToday(d calendar.Date) { m.today = func() calendar.Date { re
 // Register adds the module's pages, API operations, menu entries and workbench todos.
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	m.registerPages(app)
-	api.Mount(app, reg, m.apiEndpoints())
+	api.Mount(app, reg, append(m.apiEndpoints(), m.evaluationEndpoints()...))
 }
 
 // Seeder is the demo county's bodies, officers and a year of records (module.Seeding).

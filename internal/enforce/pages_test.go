@@ -111,6 +111,125 @@ func TestPages(t *testing.T) {
 	}
 }
 
+// TestEvaluationPages walks a 案卷评查 campaign through its forms: creation (with field errors),
+// the draw, the evaluator (refused from the evaluated body), the score (bad deduction named), the
+// result sent back, the body's rectification; every page renders in every state reached; the
+// scoring sheet form.
+func TestEvaluationPages(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	get := func(c *webtest.Client, path string, want ...string) string {
+		t.Helper()
+		w := c.Get(path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("GET %s lacks %q", path, s)
+			}
+		}
+		return w.Body
+	}
+	var bodyID, year, own, other string
+	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-GAJ' AND b.name = o.name`).Scan(&bodyID)
+	m.DB().QueryRowContext(ctx, `SELECT MAX(SUBSTR(decided_on, 1, 4)) FROM enforce_records WHERE body_id = ?`, bodyID).Scan(&year)
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_officers WHERE body_id = ? ORDER BY id LIMIT 1`, bodyID).Scan(&own)
+	m.DB().QueryRowContext(ctx, `SELECT o.id FROM enforce_officers o JOIN organs g ON g.id = o.organ_id WHERE o.body_id <> ? AND g.code LIKE '990121%' ORDER BY o.id LIMIT 1`, bodyID).Scan(&other)
+	if bodyID == "" || year == "" || own == "" || other == "" {
+		t.Fatalf("demo data missing: %q %q %q %q", bodyID, year, own, other)
+	}
+	get(sc, "/enforce", "案卷评查")
+	get(sc, "/enforce/campaigns", "建立评查活动")
+	w := sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {"abc"}, "sample_mode": {"percent"}, "sample_value": {"0"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写四位年份") {
+		t.Fatalf("bad campaign: %d\n%s", w.Code, w.Body)
+	}
+	w = sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {year}, "sample_mode": {"percent"}, "sample_value": {"0"}})
+	for _, msg := range []string{"请填写评查活动名称", "抽取比例应在1%到100%之间"} {
+		if !strings.Contains(w.Body, msg) {
+			t.Errorf("campaign form lacks %q", msg)
+		}
+	}
+	var n int
+	m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM enforce_campaigns`).Scan(&n)
+	if n != 0 {
+		t.Fatal("a rejected campaign was written")
+	}
+	w = sc.Post("/enforce/campaigns", url.Values{"title": {"页面评查"}, "year": {year}, "bodies": {bodyID}, "sample_mode": {"fixed"}, "sample_value": {"2"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("campaign: %d %s", w.Code, w.Body)
+	}
+	page := w.Location()
+	get(sc, page, "种子承诺值", "抽取评查案卷")
+	get(sc, page+"/sample.json", `"commitment"`)
+	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", w.Code, w.Body)
+	}
+	body := get(sc, page, "复核数据", "待指定评查人员")
+	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusConflict {
+		t.Fatalf("re-draw: %d", w.Code)
+	}
+	ev := "/enforce/evaluations/" + between(body, `href="/enforce/evaluations/`, `"`)
+	get(sc, ev, "指定评查人员")
+	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {own}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "不得来自被评查的执法主体") {
+		t.Fatalf("own evaluator: %d\n%s", w.Code, w.Body)
+	}
+	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("assign: %d %s", w.Code, w.Body)
+	}
+	get(sc, ev, "待评分", "评分")
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"abc"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "扣分应在0到25之间") {
+		t.Fatalf("bad deduction: %d\n%s", w.Code, w.Body)
+	}
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"30"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("deduction above the points: %d", w.Code)
+	}
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"5"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("score: %d\n%s", w.Code, w.Body)
+	}
+	get(sc, ev, "不合格", "已评分待反馈", "反馈评查结果")
+	get(sc, page, "不合格", "反馈全部已评分案卷的结果")
+	if w := sc.Post(ev+"/send", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", w.Code, w.Body)
+	}
+	get(sc, ev, "已反馈待整改", "整改期限")
+	// The body's liaison sees the result on its body page and reports the rectification there.
+	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
+	get(liaison, "/enforce/bodies/"+bodyID, "案卷评查结果", "不合格")
+	if w := liaison.Post(ev+"/rectify", url.Values{"note": {""}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写整改情况") {
+		t.Fatalf("empty rectification: %d", w.Code)
+	}
+	if w := liaison.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusForbidden {
+		t.Fatalf("liaison assigned: %d", w.Code)
+	}
+	if w := liaison.Post(ev+"/rectify", url.Values{"note": {"已组织培训并补办执法证"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("rectify: %d %s", w.Code, w.Body)
+	}
+	get(liaison, ev, "已整改", "已组织培训并补办执法证")
+	get(sc, page, "已整改")
+
+	// The scoring sheet: a bad line named, thresholds checked, then saved.
+	get(sc, "/enforce/sheet", "执法主体合法、执法人员持证|15|否决")
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|四十"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "第1行的分值应为整数") {
+		t.Fatalf("bad sheet line: %d", w.Code)
+	}
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"95"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "依次降低") {
+		t.Fatalf("bad thresholds: %d", w.Code)
+	}
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("sheet: %d %s", w.Code, w.Body)
+	}
+	get(sc, "/enforce/sheet", "证据|60")
+}
+
 func between(s, a, b string) string {
 	i := strings.Index(s, a)
 	if i < 0 {

@@ -138,7 +138,9 @@ func Mount(app *web.App, reg *Registry, eps []Endpoint) {
 
 // Register serves GET /api/v1/openapi.json (public). The document is built on the first request,
 // after every module has registered its routes, and then served from memory.
+// It also installs the idempotency keys of every API POST (Idempotency).
 func Register(app *web.App, reg *Registry) {
+	Idempotency(app)
 	op := Op{Method: http.MethodGet, Path: "/openapi.json", Summary: "接口说明（OpenAPI 3.1）", Tag: "平台",
 		Description: "本文档：所有 /api/v1 接口、参数、返回结构、所需权限与错误格式。", Perm: auth.PermPublic,
 		Response: Schema{}, ResponseType: "application/json"}

@@ -217,6 +217,9 @@ func buildOperation(g *generator, op Op, p string, described bool) *Operation {
 		o.Parameters = append(o.Parameters, Parameter{Name: m[1], In: "path", Required: true, Description: desc, Schema: Schema{"type": "string"}})
 	}
 	o.Parameters = append(o.Parameters, queryParams(g, op.Query)...)
+	if op.Method == http.MethodPost && op.Perm != auth.PermPublic {
+		o.Parameters = append(o.Parameters, idempotencyParam)
+	}
 
 	if op.Request != nil {
 		ct := op.RequestType
@@ -265,6 +268,11 @@ func buildOperation(g *generator, op Op, p string, described bool) *Operation {
 	o.Responses["default"] = ref("Error")
 	return o
 }
+
+// idempotencyParam documents Idempotency (idempotency.go) on every POST.
+var idempotencyParam = Parameter{Name: IdempotencyHeader, In: "header", Schema: Schema{"type": "string", "minLength": 1, "maxLength": 255},
+	Description: "幂等键（可选，建议用 UUID）：同一账户 24 小时内以同一键重试同一请求（方法、路径、请求体相同）时，返回首次的应答" +
+		"（状态、Location、正文，带 Idempotent-Replayed: true 头），不会重复写入；同一键用于不同请求返回 422；首次请求仍在处理时，重复请求等待其完成，超过 5 秒返回 409。"}
 
 func statusText(code int) string {
 	switch code {

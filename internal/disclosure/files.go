@@ -112,7 +112,7 @@ func (m *Module) publicDownload(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return web.Errorf(http.StatusBadRequest, "表单格式有误")
 	}
-	if err := m.intakeLimit(r); err != nil {
+	if err := m.lookupLimit(r); err != nil {
 		return err
 	}
 	pr, err := m.svc.PublicProgress(r.Context(), strings.TrimSpace(r.PostFormValue("receipt_no")), strings.TrimSpace(r.PostFormValue("code")))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -378,11 +379,24 @@ type DisputeInput struct {
 	casework.Step
 	Reconsideration string `json:"reconsideration"` // "", upheld, corrected, other, pending
 	Litigation      string `json:"litigation"`      // "", direct:<result>, after:<result>
-	Ref             string `json:"ref"`             // 复议案号 / 诉讼案号
+	Ref             string `json:"ref"`             // 复议案号: fazhi's (linked to its case) or an external one
+	LitigationRef   string `json:"litigation_ref"`  // 诉讼案号
 }
 
-// Dispute records the follow-on 复议/诉讼 of a reply.
+// ReconsiderLookup finds fazhi's reconsideration case of a number that p may see ("" when none):
+// set by the module when the reconsideration module is listed.
+type ReconsiderLookup func(ctx context.Context, p *auth.Principal, number string) (string, error)
+
+// Dispute records the follow-on 复议/诉讼 of a reply; a 复议案号 of fazhi's own links the case.
 func (s *Service) Dispute(ctx context.Context, p *auth.Principal, id string, in *DisputeInput) (*Request, error) {
+	ref, litRef := strings.TrimSpace(in.Ref), strings.TrimSpace(in.LitigationRef)
+	var caseID string
+	if ref != "" && s.reconsider != nil && p != nil {
+		var err error
+		if caseID, err = s.reconsider(ctx, p, ref); err != nil {
+			return nil, err
+		}
+	}
 	return s.kind.Run(ctx, s.db, s.Today(), p, id, casework.Transition[*Request]{
 		Action: "dispute", Step: &in.Step, From: []string{string(StateReplied), string(StateDelivered)},
 		Apply: func(tx *db.Tx, r *Request, ev *casework.Event) error {
@@ -396,8 +410,23 @@ func (s *Service) Dispute(ctx context.Context, p *auth.Principal, id string, in 
 			if err := disputeConsistent(in.Reconsideration, lit); err != "" {
 				return fault.Field("litigation", err)
 			}
-			r.Reconsideration, r.Litigation, r.DisputeRef = in.Reconsideration, lit, strings.TrimSpace(in.Ref)
-			ev.Note = "复议：" + DisputeLabel(r.Reconsideration) + "；诉讼：" + lit.Label() + map[bool]string{true: "", false: "；" + r.DisputeRef}[r.DisputeRef == ""]
+			if ref != "" && in.Reconsideration == DisputeNone {
+				return fault.Field("reconsideration", "填写了复议案号的，请选择复议结果（尚未审结的选“未审结”）")
+			}
+			if litRef != "" && lit.Result == "" {
+				return fault.Field("litigation", "填写了诉讼案号的，请选择诉讼情况")
+			}
+			if utf8.RuneCountInString(ref) > 100 || utf8.RuneCountInString(litRef) > 100 {
+				return fault.Field("ref", "案号不能超过100字")
+			}
+			r.Reconsideration, r.Litigation, r.DisputeRef, r.ReconsiderCaseID, r.LitigationRef = in.Reconsideration, lit, ref, caseID, litRef
+			ev.Note = "复议：" + DisputeLabel(r.Reconsideration) + "；诉讼：" + lit.Label()
+			if ref != "" {
+				ev.Note += "；复议案号 " + ref + map[bool]string{true: "（本系统案件）", false: "（外部）"}[caseID != ""]
+			}
+			if litRef != "" {
+				ev.Note += "；诉讼案号 " + litRef
+			}
 			return nil
 		},
 	})

@@ -69,6 +69,9 @@ type RequestJSON struct {
 	NextRule        string `json:"next_rule,omitempty"`
 	Reconsideration string `json:"reconsideration,omitempty"`
 	Litigation      string `json:"litigation,omitempty"`
+	DisputeRef      string `json:"dispute_ref,omitempty"`
+	ReconsiderCase  string `json:"reconsider_case_id,omitempty"`
+	LitigationRef   string `json:"litigation_ref,omitempty"`
 	Version         int    `json:"version"`
 }
 
@@ -80,7 +83,8 @@ func (m *Module) toJSON(r *Request) RequestJSON {
 		ExtensionDays: r.ExtensionDays, ExcludedDays: dl.Excluded, FeeAmount: r.FeeAmount, FeeDue: ds(r.FeeDue), FeePaused: r.FeePaused,
 		ReplyType: string(r.ReplyType), ReplyRow: r.Reply().Title(), ReplyBasis: r.ReplyBasis, RepliedOn: ds(r.RepliedOn), OnTime: r.OnTime,
 		DueAmendNotice: ds(dl.AmendNotice), DueReply: ds(dl.Reply), Paused: dl.Paused, NextDue: ds(dl.Next), NextRule: dl.NextRule,
-		Reconsideration: r.Reconsideration, Litigation: r.Litigation.String(), Version: r.Version}
+		Reconsideration: r.Reconsideration, Litigation: r.Litigation.String(), DisputeRef: r.DisputeRef, ReconsiderCase: r.ReconsiderCaseID,
+		LitigationRef: r.LitigationRef, Version: r.Version}
 }
 
 func (m *Module) mount() action.Mount[*Request] {
@@ -115,6 +119,17 @@ func (m *Module) registerAPI(app *web.App, reg *api.Registry) {
 				}
 				return web.WriteJSON(w, http.StatusOK, m.toJSON(rec))
 			}},
+		{Op: api.Op{Method: http.MethodGet, Path: "/disclosure/reports", Tag: tag, Perm: PermView, Summary: "政府信息公开工作年度报告的数字",
+			Description: "国办公开办函〔2021〕30号格式的表二、表三、表四及正文；check_error 非空时四项勾稽关系不成立，不能导出或发布。人民政府的报告统计本级政府及其所属机关。",
+			Query:       ReportQuery{}, Response: ReportJSON{}},
+			Handler: func(w http.ResponseWriter, r *http.Request) error {
+				organ, year := m.reportTarget(r)
+				rep, v, err := m.svc.AnnualReport(r.Context(), auth.From(r.Context()), organ, year)
+				if err != nil {
+					return err
+				}
+				return web.WriteJSON(w, http.StatusOK, ReportJSON{ReportView: v, CheckError: v.CheckErr, Published: !rep.PublishedOn.IsZero()})
+			}},
 		{Op: api.Op{Method: http.MethodPost, Path: "/public/disclosure/requests", Tag: tag, Perm: auth.PermPublic, Summary: "在线提交政府信息公开申请",
 			Description: "无需登录；收到日期为提交之日（条例第三十一条第（三）项）。返回收件编号和查询码（只返回一次）。", Request: Intake{}, Response: Receipt{}},
 			Handler: func(w http.ResponseWriter, r *http.Request) error {
@@ -144,6 +159,34 @@ func (m *Module) intakeLimit(r *http.Request) error {
 	}
 	if !res.Allowed {
 		return web.Errorf(http.StatusTooManyRequests, "提交过于频繁，请一小时后再试")
+	}
+	return nil
+}
+
+// ReportQuery are the parameters of the report API.
+type ReportQuery struct {
+	Organ string `query:"organ" doc:"机关 ID；缺省为当前机关（政府办公室的工作人员为本级人民政府）"`
+	Year  int    `query:"year" doc:"年度；缺省为上一年"`
+}
+
+// ReportJSON is the report as the API answers: the figures of ReportView and the checks.
+type ReportJSON struct {
+	*ReportView
+	CheckError string `json:"check_error,omitempty"`
+	Published  bool   `json:"published"`
+}
+
+// lookupRule bounds the progress look-ups and downloads with a query code per address: enough for
+// an applicant reading replies and fetching files, far too few to guess a code.
+var lookupRule = ratelimit.Rule{Max: 120, Window: time.Hour}
+
+func (m *Module) lookupLimit(r *http.Request) error {
+	res, err := m.limits.Hit(r.Context(), "disclosure-lookup:"+web.ClientIP(r), lookupRule)
+	if err != nil {
+		return err
+	}
+	if !res.Allowed {
+		return web.Errorf(http.StatusTooManyRequests, "查询过于频繁，请一小时后再试")
 	}
 	return nil
 }

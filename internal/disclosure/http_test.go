@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/demotest"
+	"github.com/fazhi/fazhi/internal/disclosure"
 	"github.com/fazhi/fazhi/internal/webtest"
 	"github.com/xuri/excelize/v2"
 )
@@ -242,6 +244,12 @@ func TestAnnualReportPages(t *testing.T) {
 	if w := office.Post("/disclosure/reports/publish", q); w.Code != http.StatusSeeOther {
 		t.Fatalf("publish: %d %s", w.Code, w.Body)
 	}
+	if w := office.Get("/disclosure/reports?" + q.Encode()); w.Code != http.StatusOK || !strings.Contains(w.Body, "索引号 990121-GOV/") || !strings.Contains(w.Body, "readonly") {
+		t.Errorf("published report page: %d", w.Code)
+	}
+	if w := office.Post("/disclosure/reports", url.Values{"organ": {gov.ID}, "year": {year}, "overview": {"改"}}); w.Code != http.StatusConflict {
+		t.Errorf("edit after publication: %d", w.Code)
+	}
 	anon := webtest.Anonymous(t, e.Web)
 	list := anon.Get("/public/disclosure/reports")
 	if list.Code != http.StatusOK || !strings.Contains(list.Body, "990121-GOV/") {
@@ -287,5 +295,62 @@ func TestListXLSX(t *testing.T) {
 	}
 	if w := staff.Get("/disclosure/requests.xlsx?due=x"); w.Code != http.StatusUnprocessableEntity {
 		t.Errorf("bad filter: %d", w.Code)
+	}
+}
+
+// TestDisputeLinks: a 复议 with fazhi's case number links the request to that case (seen on the
+// request page); an external number is kept as entered; a number without a result is refused.
+func TestDisputeLinks(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	var caseID, number string
+	e.DB.QueryRowContext(t.Context(), `SELECT id, number FROM reconsider_cases WHERE respondent_id = ? AND number <> '' ORDER BY number LIMIT 1`, o.ID).Scan(&caseID, &number)
+	if caseID == "" {
+		t.Skip("the demo has no reconsideration case against this department")
+	}
+	var id string
+	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE organ_id = ? AND state = 'replied' ORDER BY receipt_no LIMIT 1`, o.ID).Scan(&id)
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number}); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("number without a result: %d", w.Code)
+	}
+	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "pending", "ref": number})
+	if w.Code != http.StatusOK || !strings.Contains(w.Body, `"reconsider_case_id":"`+caseID+`"`) {
+		t.Fatalf("link: %d %s", w.Code, w.Body)
+	}
+	if p := staff.Get("/disclosure/requests/" + id); !strings.Contains(p.Body, `href="/reconsider/cases/`+caseID+`"`) {
+		t.Error("the request page does not link the case")
+	}
+	w = staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "upheld", "ref": "示范市政复〔2026〕9号",
+		"litigation": "after:pending", "litigation_ref": "（2026）示0121行初12号"})
+	if w.Code != http.StatusOK || strings.Contains(w.Body, "reconsider_case_id") || !strings.Contains(w.Body, "行初12号") {
+		t.Errorf("external: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestReportAPI: the API gives the same figures as `fazhi stats disclosure` and the checks.
+func TestReportAPI(t *testing.T) {
+	e := demotest.Env(t)
+	o, _ := e.Org.ByCode("990121-ZRJ")
+	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
+	svc := disclosureService(t, e)
+	year := svc.Today().AddDays(-60).Year // a year the demo has requests in
+	w := staff.Get("/api/v1/disclosure/reports?organ=" + o.ID + "&year=" + strconv.Itoa(year))
+	var got struct {
+		Figures struct {
+			Table3 disclosure.Table3 `json:"table3"`
+		} `json:"figures"`
+		CheckError string `json:"check_error"`
+	}
+	w.JSON(t, &got)
+	st, err := svc.Verified(t.Context(), disclosure.Scope{Organ: o}, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != http.StatusOK || got.Figures.Table3 != st.Table3 || got.CheckError != "" || st.Table3.New.Total == 0 {
+		t.Errorf("api: %d %s", w.Code, w.Body)
+	}
+	if w := staff.Get("/api/v1/disclosure/reports?year=1990"); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("bad year: %d", w.Code)
 	}
 }

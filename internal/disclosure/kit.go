@@ -24,6 +24,7 @@ import (
 	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/ratelimit"
+	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -49,6 +50,9 @@ var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,
 		m.auth = d.Auth
 		if nd, ok := built("normdoc").(*normdoc.Module); ok && nd != nil {
 			m.svc.normdoc = nd.Service()
+		}
+		if rc, ok := built("reconsider").(*reconsider.Module); ok && rc != nil {
+			m.svc.reconsider = reconsiderLookup(rc.Service())
 		}
 		return m
 	},
@@ -119,7 +123,7 @@ func (m *Module) Seeder() demo.Seeder {
 		}
 		n, err := m.svc.SeedOfficeStaff(ctx, m.auth, w)
 		if n > 0 {
-			note += fmt.Sprintf("，政务公开办公室账户 %d 个", n)
+			note += fmt.Sprintf("；政府办公室政务公开账户 %d 个（qs_zwgk、ls_zwgk，办理向县人民政府提出的申请并编制其年度报告）", n)
 		}
 		return note, err
 	}
@@ -176,4 +180,21 @@ func (s *Service) CloseLapsed(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// reconsiderLookup finds a reconsideration case by its exact number among those p may see (the
+// respondent's liaison sees the cases against its organ).
+func reconsiderLookup(rs *reconsider.Service) ReconsiderLookup {
+	return func(ctx context.Context, p *auth.Principal, number string) (string, error) {
+		cs, _, err := rs.List(ctx, p, reconsider.Filter{Query: number, Limit: 20})
+		if err != nil {
+			return "", err
+		}
+		for _, c := range cs {
+			if c.Number == number {
+				return c.ID, nil
+			}
+		}
+		return "", nil
+	}
 }

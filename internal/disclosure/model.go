@@ -323,9 +323,11 @@ type Request struct {
 	DeliveredOn  calendar.Date
 	DeliveryNote string
 
-	Reconsideration string // table 四 result: upheld, corrected, other, pending; "" = none
-	Litigation      Litigation
-	DisputeRef      string // the reconsideration / litigation case (fazhi's number or an external one)
+	Reconsideration  string // table 四 result: upheld, corrected, other, pending; "" = none
+	Litigation       Litigation
+	DisputeRef       string // the reconsideration case's number (fazhi's or an external one)
+	ReconsiderCaseID string // fazhi's reconsideration case, when DisputeRef is one of its numbers
+	LitigationRef    string // the lawsuit's case number （案号）
 
 	Due      Deadlines
 	Imported bool

@@ -3,6 +3,7 @@ package disclosure
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -77,7 +78,35 @@ func (s *Service) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, err
 		out = append(out, web.Todo{Module: "依申请公开", Title: r.ReceiptNo + " " + r.ApplicantName, Detail: r.State.Label() + "：" + trim(r.Description, 40),
 			URL: "/disclosure/requests/" + r.ID, Due: r.Due.Next, Basis: RuleLabel(r.Due.NextRule)})
 	}
-	return out, nil
+	rt, err := s.reportTodo(ctx, p)
+	if err != nil || rt == nil {
+		return out, err
+	}
+	return append(out, *rt), nil
+}
+
+// reportTodo is last year's annual report while unpublished in the first half of the year: due
+// 31 January for a department, 31 March for the government's report, which its office prepares
+// (条例第四十九条).
+func (s *Service) reportTodo(ctx context.Context, p *auth.Principal) (*web.Todo, error) {
+	today := s.Today()
+	if today.Month > 6 {
+		return nil, nil
+	}
+	o, ok := s.officeGovernment(p)
+	due, basis := calendar.Date{Year: today.Year, Month: 3, Day: 31}, regl+"第四十九条第二款（人民政府年度报告，3月31日前公布）"
+	if !ok {
+		if o, ok = s.org.Organ(p.OrganID); !ok || !ReportOrgan(o) || o.Kind == org.KindGovernment {
+			return nil, nil
+		}
+		due, basis = calendar.Date{Year: today.Year, Month: 1, Day: 31}, regl+"第四十九条第一款（部门年度报告，1月31日前报送并公布）"
+	}
+	rep, err := s.loadReport(ctx, s.db, o.ID, today.Year-1, false)
+	if err != nil || !rep.PublishedOn.IsZero() {
+		return nil, err
+	}
+	return &web.Todo{Module: "依申请公开", Title: fmt.Sprintf("%s%d年政府信息公开工作年度报告", o.Name, today.Year-1), Detail: "编制、核对四项勾稽关系并发布",
+		URL: fmt.Sprintf("/disclosure/reports?organ=%s&year=%d", o.ID, today.Year-1), Due: due, Basis: basis}, nil
 }
 
 func trim(s string, n int) string {
@@ -93,7 +122,11 @@ type ListFilter struct {
 	State, Organ, ApplicantType, ReplyType string
 	DueWithin                              int // 0 = any
 	Overdue                                bool
+	Limit, Offset                          int // rows (0 = 50; at most 10,000, the export) and rows skipped
 }
+
+// pageSize is the list page's rows per page.
+const pageSize = 50
 
 type listPage struct {
 	Rows          []*Request
@@ -105,6 +138,8 @@ type listPage struct {
 	RuleLabel     func(string) string
 	ReplyTitleFor func(ReplyType) string
 	Query         string
+	Page          int
+	Prev, Next    string
 }
 
 // List reads the requests in p's scope that match f (newest first, at most 500).
@@ -131,7 +166,11 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	if f.Overdue {
 		add("next_due <> '' AND next_due < ?", today.String())
 	}
-	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT 500`, args...)
+	if f.Limit <= 0 {
+		f.Limit = pageSize
+	}
+	f.Limit, f.Offset = min(f.Limit, 10000), max(f.Offset, 0)
+	return db.List(ctx, s.db, scanRequest, q+` ORDER BY received_on DESC, receipt_no DESC LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(f.Offset), args...)
 }
 
 // listFilter reads the list's filters from the query.
@@ -146,15 +185,23 @@ func listFilter(r *http.Request) (ListFilter, *web.FormError) {
 		}
 		f.DueWithin = n
 	}
+	if v := strings.TrimSpace(q.Get("page")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			fe.Add("page", "页码应为正整数")
+		}
+		f.Offset = (max(n, 1) - 1) * pageSize
+	}
 	return f, fe
 }
 
-// listXLSX exports the filtered list (the same rows as the page, at most 500), audited.
+// listXLSX exports every row of the filtered list (at most 10,000), audited.
 func (m *Module) listXLSX(w http.ResponseWriter, r *http.Request) error {
 	f, fe := listFilter(r)
 	if err := fe.Err(); err != nil {
 		return err
 	}
+	f.Limit, f.Offset = 10000, 0
 	rows, err := m.svc.List(r.Context(), auth.From(r.Context()), f)
 	if err != nil {
 		return err
@@ -198,9 +245,23 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	if fe.Err() != nil {
 		return m.render(w, r, "requests", http.StatusUnprocessableEntity, "依申请公开", &listPage{States: States, Types: ApplicantTypes, Replies: Replies}, fe)
 	}
+	f.Limit = pageSize + 1 // one more tells whether a next page exists
 	rows, err := m.svc.List(r.Context(), p, f)
 	if err != nil {
 		return err
+	}
+	page := f.Offset/pageSize + 1
+	q := r.URL.Query()
+	link := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return "/disclosure/requests?" + q.Encode()
+	}
+	var prev, next string
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if len(rows) > pageSize {
+		rows, next = rows[:pageSize], link(page+1)
 	}
 	var organs []org.Organ
 	for _, o := range m.svc.org.All() {
@@ -209,24 +270,25 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return m.render(w, r, "requests", http.StatusOK, "依申请公开", &listPage{Rows: rows, Organs: organs, States: States, Types: ApplicantTypes,
-		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery}, fe)
+		Replies: Replies, Today: m.svc.Today(), RuleLabel: RuleLabel, Query: r.URL.RawQuery, Page: page, Prev: prev, Next: next}, fe)
 }
 
 type detailPage struct {
-	R        *Request
-	Docs     []officialdoc.Document
-	Files    []files.Attachment
-	J        RequestJSON
-	D        Deadlines
-	Organ    string
-	Events   []casework.Event
-	Similar  []string
-	Actions  []string
-	Replies  []ReplyDef
-	Version  int
-	CanEdit  bool
-	Rules    []string
-	Channels []Channel
+	R          *Request
+	ReconLabel string
+	Docs       []officialdoc.Document
+	Files      []files.Attachment
+	J          RequestJSON
+	D          Deadlines
+	Organ      string
+	Events     []casework.Event
+	Similar    []string
+	Actions    []string
+	Replies    []ReplyDef
+	Version    int
+	CanEdit    bool
+	Rules      []string
+	Channels   []Channel
 }
 
 func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
@@ -254,7 +316,7 @@ func (m *Module) renderDetail(w http.ResponseWriter, r *http.Request, id string,
 		}
 	}
 	o, _ := m.svc.org.Organ(req.OrganID)
-	dp := &detailPage{R: req, Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
+	dp := &detailPage{R: req, ReconLabel: DisputeLabel(req.Reconsideration), Docs: docs, Files: atts, J: m.toJSON(req), D: ComputeDeadlines(req, m.svc.cal()), Organ: o.Name, Events: evs, Similar: sim, Replies: Replies,
 		Version: req.Version, CanEdit: p.Can(PermEdit),
 		Rules: []string{RuleLabel(RuleAmendNotice.Code), RuleLabel(RuleReply.Code) + "，延期最长20个工作日", RuleLabel(RuleThirdParty.Code) + "，15个工作日，所需时间不计入答复期限"}}
 	return m.render(w, r, "request", status, "申请 "+req.ReceiptNo, dp, fe)
@@ -433,7 +495,7 @@ func (m *Module) progress(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return web.Errorf(http.StatusBadRequest, "表单格式有误")
 	}
-	if err := m.intakeLimit(r); err != nil {
+	if err := m.lookupLimit(r); err != nil {
 		return err
 	}
 	pr, err := m.svc.PublicProgress(r.Context(), strings.TrimSpace(r.PostFormValue("receipt_no")), strings.TrimSpace(r.PostFormValue("code")))

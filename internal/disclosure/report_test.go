@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/web"
 	"github.com/xuri/excelize/v2"
 )
@@ -250,5 +251,54 @@ func TestCharts(t *testing.T) {
 	}
 	if !strings.Contains(string(barChart("空", []bar{{Label: "x"}})), "本年无数据") {
 		t.Error("empty chart")
+	}
+}
+
+// TestSeedBulk: the province plan (24 a year for five years) writes every row, every reply type,
+// numbers receipts on from the counters, and each year's tables hold their four checks.
+func TestSeedBulk(t *testing.T) {
+	f := newFixture(t)
+	o, _ := f.org.ByCode(organCode)
+	n := must(f.svc.SeedBulk(f.ctx, []org.Organ{o}, 5, 24, func() string { return "王五" }))
+	if n != 120 || f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE organ_id = ?`, o.ID) != 120 ||
+		f.count(`SELECT COUNT(*) FROM case_events WHERE owner_type = 'disclosure_request' AND action = 'register'`) != 120 {
+		t.Fatalf("%d planned", n)
+	}
+	if got := f.count(`SELECT COUNT(DISTINCT reply_type) FROM disclosure_requests WHERE reply_type <> ''`); got != len(Replies) {
+		t.Errorf("%d reply types", got)
+	}
+	today := f.svc.Today()
+	for y := today.Year - 5; y <= today.Year; y++ {
+		if _, err := f.svc.Verified(f.ctx, Scope{Organ: o}, y); err != nil {
+			t.Errorf("%d: %v", y, err)
+		}
+	}
+	p := f.login("qs_zrj")
+	r := f.register(p, today.String(), ChannelInPerson)
+	if f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE receipt_no = ?`, r.ReceiptNo) != 1 || !strings.Contains(r.ReceiptNo, "〔"+strconv.Itoa(today.Year)+"〕") {
+		t.Errorf("receipt after the seed: %s", r.ReceiptNo)
+	}
+	// the list pages through all 121, newest first
+	first := must(f.svc.List(f.ctx, p, ListFilter{}))
+	last := must(f.svc.List(f.ctx, p, ListFilter{Offset: 100}))
+	if len(first) != pageSize || len(last) != 21 || first[0].ID != r.ID || last[20].ReceivedOn.After(first[49].ReceivedOn) {
+		t.Errorf("pages: %d, %d", len(first), len(last))
+	}
+}
+
+// TestReportTodo: in the first half of the year last year's unpublished report is on the workbench,
+// due 31 January for a department and 31 March for the government (prepared by its office).
+func TestReportTodo(t *testing.T) {
+	f := newFixture(t) // clock: 2026-03-31
+	rt := must(f.svc.reportTodo(f.ctx, f.login("qs_zrj")))
+	if rt == nil || rt.Due.String() != "2026-01-31" || !strings.Contains(rt.URL, "year=2025") || !strings.Contains(rt.Basis, "第四十九条第一款") {
+		t.Fatalf("department: %+v", rt)
+	}
+	p := f.login("qs_zrj")
+	o, _ := f.org.ByCode(organCode)
+	must(f.svc.SaveReport(f.ctx, p, o.ID, 2025, ReportInput{Overview: "无申请。"}))
+	must(f.svc.PublishReport(f.ctx, p, o.ID, 2025))
+	if rt := must(f.svc.reportTodo(f.ctx, p)); rt != nil {
+		t.Errorf("published, still a todo: %+v", rt)
 	}
 }

@@ -22,15 +22,16 @@ import (
 
 // Service is the business layer of 依申请公开.
 type Service struct {
-	db       *db.DB
-	org      *org.Service
-	cal      func() *calendar.Calendar
-	cipher   *secure.FieldCipher
-	settings *settings.Store
-	now      func() time.Time
-	kind     casework.Kind[*Request]
-	docs     *officialdoc.Room[*Request] // the request's documents (docs.go)
-	normdoc  *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
+	db         *db.DB
+	org        *org.Service
+	cal        func() *calendar.Calendar
+	cipher     *secure.FieldCipher
+	settings   *settings.Store
+	now        func() time.Time
+	kind       casework.Kind[*Request]
+	docs       *officialdoc.Room[*Request] // the request's documents (docs.go)
+	normdoc    *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
+	reconsider ReconsiderLookup            // fazhi's reconsideration cases, for dispute links (nil: none)
 }
 
 // New builds the service.
@@ -250,11 +251,15 @@ func (s *Service) receiptNo(ctx context.Context, tx *db.Tx, organID string, year
 		return "", err
 	}
 	o, _ := s.org.Organ(organID)
+	return receiptText(o, year, n), nil
+}
+
+func receiptText(o org.Organ, year, n int) string {
 	prefix := o.DocPrefix
 	if prefix == "" {
 		prefix = o.Code
 	}
-	return fmt.Sprintf("%s依申请〔%d〕%d号", prefix, year, n), nil
+	return fmt.Sprintf("%s依申请〔%d〕%d号", prefix, year, n)
 }
 
 // similar lists the same applicant's other requests to the organ received in the 90 days before,

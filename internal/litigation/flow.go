@@ -255,6 +255,11 @@ func (m *Module) RegisterCase(ctx context.Context, p *auth.Principal, in Registe
 				return err
 			}
 		}
+		if c.State == StateAssigned { // paper service: the answer period already runs
+			if err := m.draftCaseDocs(ctx, tx, p, c, c.ReceivedOn, answerDocs...); err != nil {
+				return err
+			}
+		}
 		ev := &casework.Event{OwnerType: ownerType, OwnerID: c.ID, OrganID: c.OrganID, Action: "register", ToState: string(c.State), On: m.Today(),
 			ActorID: p.UserID, ActorName: p.Name}
 		if err := casework.InsertEvent(ctx, tx, ev); err != nil {
@@ -426,6 +431,10 @@ func (m *Module) Sign(ctx context.Context, p *auth.Principal, id string, in Sign
 			}
 			if c.State == StateRegistered {
 				c.State, c.ReceivedOn, c.ServedAt = StateAssigned, in.On, db.Timestamp(m.now())
+				// Served: the answer packet is drafted for the 15 days of Art. 67.
+				if err := m.draftCaseDocs(ctx, tx, p, c, in.On, answerDocs...); err != nil {
+					return err
+				}
 			}
 			if c.State == StateDecided && c.DecisionServedOn.IsZero() {
 				c.DecisionServedOn = in.On // the judgment or ruling served: the appeal clock starts

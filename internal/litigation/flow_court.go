@@ -115,8 +115,14 @@ func (m *Module) RecordAppearance(ctx context.Context, p *auth.Principal, id str
 			if c.State != StateHearing {
 				c.State = StateHearing
 			}
-			return tx.Exec(ctx, `UPDATE litigation_hearings SET held = 1, appeared = ?, leader_name = ?, leader_title = ?, absence = ?, delegates = ?, flags = ? WHERE id = ?`,
-				db.BoolInt(h.Appeared), h.LeaderName, h.LeaderTitle, h.Absence, h.Delegates, strings.Join(flags, "、"), h.ID)
+			if err := tx.Exec(ctx, `UPDATE litigation_hearings SET held = 1, appeared = ?, leader_name = ?, leader_title = ?, absence = ?, delegates = ?, flags = ? WHERE id = ?`,
+				db.BoolInt(h.Appeared), h.LeaderName, h.LeaderTitle, h.Absence, h.Delegates, strings.Join(flags, "、"), h.ID); err != nil {
+				return err
+			}
+			if !h.Appeared && h.Absence != "" { // 出庭规定第九条: the reason goes to the court in writing
+				return m.draftCaseDocs(ctx, tx, p, c, in.On, DocAbsence)
+			}
+			return nil
 		},
 	})
 }

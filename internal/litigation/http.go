@@ -65,6 +65,9 @@ func (m *Module) transitions() action.List[*Case] {
 		action.New("effective", "裁判生效（双方均未上诉）", PermView, func(ctx context.Context, p *auth.Principal, id string, in *EffectiveInput) (*Case, error) {
 			return m.Effective(ctx, p, id, *in)
 		}).Describe("逾期不提起上诉的，第一审判决或者裁定发生法律效力（行政诉讼法第八十五条）；on 为生效日期，须在上诉期限届满之后。法院联络员或司法局记录。"),
+		action.New("link", "关联前审级案件（同一案件）", PermView, func(ctx context.Context, p *auth.Principal, id string, in *LinkInput) (*Case, error) {
+			return m.LinkMatter(ctx, p, id, *in)
+		}).Describe("二审、再审案件填写一审（或二审）案号，两案成为同一案件的不同审级，各自页面列出全部审级。"),
 		action.New("perform", "履行生效裁判", PermAnswer, func(ctx context.Context, p *auth.Principal, id string, in *PerformInput) (*Case, error) {
 			return m.Perform(ctx, p, id, *in)
 		}).Describe("当事人必须履行人民法院发生法律效力的判决、裁定、调解书（行政诉讼法第九十四条）。on 为履行完毕之日。"),

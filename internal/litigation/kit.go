@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -62,6 +63,9 @@ type Module struct {
 	now      func() time.Time
 	cal      func() *calendar.Calendar
 	app      *web.App
+	docs     *officialdoc.Room[*Case]
+	recDocs  *officialdoc.Room[*Recommendation]
+	blobs    officialdoc.Blobs
 }
 
 // New builds the module on the platform services.
@@ -73,6 +77,7 @@ func New(d module.Deps) *Module {
 		m.cal = d.Calendar.Current
 	}
 	m.initKind()
+	m.initDocs()
 	return m
 }
 

@@ -86,7 +86,11 @@ func (m *Module) caseRecommendations(ctx context.Context, caseID string) ([]Reco
 }
 
 func (m *Module) queryRecs(ctx context.Context, where string, args ...any) ([]Recommendation, error) {
-	rows, err := m.d.DB.QueryContext(ctx, `SELECT id, kind, number, organ_id, case_id, issuer, urgent, stated_days, received_on, reply_due, replied_on
+	return queryRecs(ctx, m.d.DB, where, args...)
+}
+
+func queryRecs(ctx context.Context, q db.Querier, where string, args ...any) ([]Recommendation, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, kind, number, organ_id, gov_id, case_id, issuer, urgent, stated_days, received_on, reply_due, replied_on, reply_note
 		FROM litigation_recommendations WHERE `+where+` ORDER BY reply_due, id`, args...)
 	if err != nil {
 		return nil, err
@@ -97,7 +101,7 @@ func (m *Module) queryRecs(ctx context.Context, where string, args ...any) ([]Re
 		var r Recommendation
 		var kind, recv, due, replied string
 		var urgent int
-		if err := rows.Scan(&r.ID, &kind, &r.Number, &r.OrganID, &r.CaseID, &r.Issuer, &urgent, &r.StatedDays, &recv, &due, &replied); err != nil {
+		if err := rows.Scan(&r.ID, &kind, &r.Number, &r.OrganID, &r.GovID, &r.CaseID, &r.Issuer, &urgent, &r.StatedDays, &recv, &due, &replied, &r.ReplyNote); err != nil {
 			return nil, err
 		}
 		r.Kind, r.Urgent, r.ReceivedOn, r.ReplyDue, r.RepliedOn = RecKind(kind), urgent == 1, parseDate(recv), parseDate(due), parseDate(replied)

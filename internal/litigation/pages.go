@@ -15,6 +15,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/officialdoc"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
@@ -44,6 +45,11 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/litigation/cases/{id}", PermView, m.show)
 	app.GET("/litigation/cases/{id}/deliveries/{did}", PermView, m.download)
 	m.transitions().FormRoutes(app, "/litigation/cases/{id}", m.postAction)
+	m.registerDocuments(app)
+	app.Menu(web.MenuItem{Group: "业务", Title: "应诉统计", URL: "/litigation/stats", Perm: PermStats, Order: 102})
+	app.GET("/litigation/stats", PermStats, m.statsPage)
+	app.GET("/litigation/hearings", PermView, m.hearingCalendar)
+	m.registerRecPages(app)
 	m.settings.Mount(app, settings.Screen{Path: "/litigation/settings", Perm: PermEdit, Title: "行政应诉设置",
 		Hint:  "未设置的项目沿用上级机关的设置或平台默认值。答辩状初稿节点只影响此后收案的案件；败诉口径立即用于统计。",
 		Saved: "设置已保存", Defs: SettingDefs})
@@ -59,6 +65,7 @@ type listPage struct {
 	Instances                          []Instance
 	ActTypes, Fields                   []string
 	CanRegister, CanEdit, CourtLiaison bool
+	CanRecs                            bool
 }
 
 type listRow struct {
@@ -142,7 +149,8 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f, fe := parseFilter(q)
 	lp := &listPage{States: States, Instances: Instances, ActTypes: ActTypes, Fields: Fields,
-		CanRegister: m.canRegister(p), CanEdit: p.Can(PermEdit), CourtLiaison: p.Has(auth.RoleCourtLiaison)}
+		CanRegister: m.canRegister(p), CanEdit: p.Can(PermEdit), CourtLiaison: p.Has(auth.RoleCourtLiaison),
+		CanRecs: p.Can(PermAnswer) && !p.Has(auth.RoleCourtLiaison)}
 	status := http.StatusOK
 	if len(fe.Fields) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -317,6 +325,10 @@ type casePage struct {
 	Deadlines  []deadlineView
 	Events     []eventView
 	Recs       []Recommendation
+	Docs       []officialdoc.Document
+	DocsBase   string
+	Matter     []*Case // the other instances of the same matter
+	CanLink    bool
 	Next       *web.NextStep
 	Today      string
 
@@ -381,6 +393,14 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 	if cp.Recs, err = m.caseRecommendations(ctx, c.ID); err != nil {
 		return err
 	}
+	if cp.Docs, err = m.CaseDocuments(ctx, p, c); err != nil {
+		return err
+	}
+	cp.DocsBase = docsBase
+	if cp.Matter, err = m.matterCases(ctx, p, c); err != nil {
+		return err
+	}
+	cp.CanLink = c.Instance != First && c.MatterID == c.ID && (m.defendantSide(p, c) || m.allowCourt(p, c) == nil)
 	if err := m.d.DB.QueryRowContext(ctx, `SELECT draft_on, reviewed_on, review_note FROM litigation_cases WHERE id = ?`, c.ID).Scan(&cp.DraftOn, &cp.ReviewedOn, &cp.ReviewNote); err != nil {
 		return err
 	}

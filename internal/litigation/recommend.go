@@ -17,6 +17,7 @@ type Recommendation struct {
 	Kind       RecKind       `json:"kind"`
 	Number     string        `json:"number"`
 	OrganID    string        `json:"organ_id"`
+	GovID      string        `json:"-"`
 	CaseID     string        `json:"case_id,omitempty"`
 	Issuer     string        `json:"issuer"`
 	Urgent     bool          `json:"urgent"`
@@ -24,6 +25,7 @@ type Recommendation struct {
 	ReceivedOn calendar.Date `json:"received_on"`
 	ReplyDue   calendar.Date `json:"reply_due"`
 	RepliedOn  calendar.Date `json:"replied_on"`
+	ReplyNote  string        `json:"reply_note,omitempty"`
 }
 
 // RecommendationInput records a recommendation as received (numbered as the issuer numbered it,
@@ -72,6 +74,7 @@ func (m *Module) AddRecommendation(ctx context.Context, p *auth.Principal, in Re
 	gov, _ := m.d.Org.GovernmentOf(o)
 	r := &Recommendation{ID: db.NewID(), Kind: in.Kind, Number: strings.TrimSpace(in.Number), OrganID: o.ID, CaseID: in.CaseID, Issuer: strings.TrimSpace(in.Issuer),
 		Urgent: in.Urgent, StatedDays: in.StatedDays, ReceivedOn: on}
+	r.GovID = gov.ID
 	r.ReplyDue = RecommendationDue(m.cal(), r.Kind, r.Urgent, r.StatedDays, on)
 	err = m.d.DB.Tx(ctx, func(tx *db.Tx) error {
 		if r.CaseID != "" {
@@ -84,6 +87,9 @@ func (m *Module) AddRecommendation(ctx context.Context, p *auth.Principal, in Re
 			on.String(), r.ReplyDue.String(), db.Now()); err != nil {
 			return err
 		}
+		if _, err := m.recDocs.Draft(ctx, tx, p, r, on, DocRecReply); err != nil {
+			return err
+		}
 		return auditRecord(ctx, tx, "litigation.recommendation", r.ID, map[string]any{"number": r.Number, "kind": string(r.Kind)})
 	})
 	if err != nil {
@@ -92,17 +98,20 @@ func (m *Module) AddRecommendation(ctx context.Context, p *auth.Principal, in Re
 	return r, nil
 }
 
-// ReplyRecommendation records the written reply (date of the 回复函).
+// ReplyRecommendation records the written reply (date of the 回复函, sent on paper).
 func (m *Module) ReplyRecommendation(ctx context.Context, p *auth.Principal, id string, st casework.Step) error {
 	if err := st.Prepare(m.Today()); err != nil {
 		return err
 	}
+	return m.reply(ctx, p, id, st, "")
+}
+
+func (m *Module) reply(ctx context.Context, p *auth.Principal, id string, st casework.Step, docID string) error {
 	return m.d.DB.Tx(ctx, func(tx *db.Tx) error {
-		f, a := p.ScopeSQL("organ_id", "")
-		g, b := p.ScopeSQL("gov_id", "")
+		f, a := recScope(p)
 		var received, replied string
-		err := tx.QueryRowContext(ctx, `SELECT received_on, replied_on FROM litigation_recommendations WHERE id = ? AND (`+f+` OR `+g+`)`,
-			append(append([]any{id}, a...), b...)...).Scan(&received, &replied)
+		err := tx.QueryRowContext(ctx, `SELECT received_on, replied_on FROM litigation_recommendations WHERE id = ? AND `+f,
+			append([]any{id}, a...)...).Scan(&received, &replied)
 		if err != nil {
 			return db.Found(err, "建议书")
 		}
@@ -112,9 +121,115 @@ func (m *Module) ReplyRecommendation(ctx context.Context, p *auth.Principal, id 
 		if err := casework.NotBefore(st.On, parseDate(received), "收到建议书之日"); err != nil {
 			return err
 		}
-		if err := tx.ExecOne(ctx, `UPDATE litigation_recommendations SET replied_on = ?, reply_note = ?, version = version + 1 WHERE id = ?`, st.On.String(), st.Note, id); err != nil {
+		if err := tx.ExecOne(ctx, `UPDATE litigation_recommendations SET replied_on = ?, reply_note = ?, reply_document_id = ?, version = version + 1 WHERE id = ?`, st.On.String(), st.Note, docID, id); err != nil {
 			return err
 		}
-		return auditRecord(ctx, tx, "litigation.reply", id, map[string]any{"on": st.On.String()})
+		return auditRecord(ctx, tx, "litigation.reply", id, map[string]any{"on": st.On.String(), "document_id": docID})
 	})
+}
+
+func recURL(id string) string { return "/litigation/recommendations/" + id }
+
+// recScope limits recommendations to p's scope: the organ addressed or the government whose 司法局 keeps them.
+func recScope(p *auth.Principal) (string, []any) {
+	f, a := p.ScopeSQL("organ_id", "")
+	g, b := p.ScopeSQL("gov_id", "")
+	return "(" + f + " OR " + g + ")", append(a, b...)
+}
+
+// getRecommendation reads a recommendation in p's scope (nil p: no scope).
+func getRecommendation(ctx context.Context, q db.Querier, p *auth.Principal, id string) (*Recommendation, error) {
+	where, args := "id = ?", []any{id}
+	if p != nil {
+		if p.Has(auth.RoleCourtLiaison) {
+			return nil, fault.NotFoundf("建议书不存在或您无权查看")
+		}
+		f, a := recScope(p)
+		where += " AND " + f
+		args = append(args, a...)
+	}
+	rs, err := queryRecs(ctx, q, where, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) == 0 {
+		return nil, fault.NotFoundf("建议书不存在或您无权查看")
+	}
+	return &rs[0], nil
+}
+
+// RecFilter selects recommendations for the list page.
+type RecFilter struct {
+	Kind    string // judicial, procuratorial
+	Replied string // "1" replied, "0" not yet
+	Overdue bool   // reply due passed without a reply, or replied after the due date
+}
+
+// Recommendations lists the recommendations in p's scope, soonest reply due first.
+func (m *Module) Recommendations(ctx context.Context, p *auth.Principal, f RecFilter) ([]Recommendation, error) {
+	if p.Has(auth.RoleCourtLiaison) {
+		return nil, nil
+	}
+	where, args := recScope(p)
+	if f.Kind != "" {
+		where += " AND kind = ?"
+		args = append(args, f.Kind)
+	}
+	switch f.Replied {
+	case "1":
+		where += " AND replied_on <> ''"
+	case "0":
+		where += " AND replied_on = ''"
+	}
+	if f.Overdue {
+		where += " AND ((replied_on = '' AND reply_due < ?) OR (replied_on <> '' AND replied_on > reply_due))"
+		args = append(args, m.Today().String())
+	}
+	return queryRecs(ctx, m.d.DB, where, args...)
+}
+
+// Overdue reports a reply past its due date, or none by then.
+func (r Recommendation) Overdue(today calendar.Date) bool {
+	if r.RepliedOn.IsZero() {
+		return r.ReplyDue.Before(today)
+	}
+	return r.RepliedOn.After(r.ReplyDue)
+}
+
+// Basis is the article of the reply period.
+func (r Recommendation) Basis() string { return recRule(r) }
+
+// ReplyInput is the reply as sent: its date and the issued 回复函.
+type ReplyInput struct {
+	casework.Step
+	DocumentID string `json:"document_id" required:"true"`
+}
+
+// ReplyWith records the reply by an issued 回复函 of this recommendation (its date may not precede
+// the letter's issue date).
+func (m *Module) ReplyWith(ctx context.Context, p *auth.Principal, id string, in ReplyInput) error {
+	if err := in.Prepare(m.Today()); err != nil {
+		return err
+	}
+	r, err := getRecommendation(ctx, m.d.DB, p, id)
+	if err != nil {
+		return err
+	}
+	if err := m.allowReply(p, r); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.DocumentID) == "" {
+		return fault.Field("document_id", "请选择已印发的回复函")
+	}
+	d, err := m.recDocs.Get(ctx, m.d.DB, in.DocumentID, false)
+	if err != nil || d.OwnerID != r.ID || !d.Issued() {
+		return fault.Field("document_id", "请选择本建议书已印发的回复函")
+	}
+	if in.On.Before(d.IssuedOn) {
+		return fault.Field("on", "回复日期不能早于回复函印发日期 "+d.IssuedOn.String())
+	}
+	if in.Note == "" {
+		in.Note = d.Title + " " + d.Number
+	}
+	return m.reply(ctx, p, id, in.Step, d.ID)
 }

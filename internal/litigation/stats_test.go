@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/stats"
+	"github.com/fazhi/fazhi/internal/webtest"
 )
 
 // The ledger of testdata/ledger_2025.csv, counted by hand for 青山县 2025 (first instance):
@@ -214,3 +215,50 @@ func TestBadLedger(t *testing.T) {
 }
 
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
+
+// Year on year on the ledger of stats_test: 2024 received 4 (行初2, 5, 9, 11), concluded 1 and lost it
+// (100.00%); 2025 received 6, lost 3 of 7 (42.86%): 发案量 +50.00%, 败诉率 −57.14 points, no 双下降.
+// The same with the years swapped in a synthetic pair is a 双下降.
+func TestYearOnYear(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.importFile("990121-SFJ", "ledger_2025.csv"); err != nil {
+		t.Fatal(err)
+	}
+	y, cur, err := f.m.YearOnYear(f.ctx, f.organ("990121-SFJ").ID, 2025, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.Received != 6 || y.PrevReceived != 4 || y.ReceivedChange != 50 || !y.HasReceivedChange || y.ReceivedDown {
+		t.Errorf("received: %+v", y)
+	}
+	if y.LossRate != stats.Percent(42.86) || y.PrevLossRate != 100 || y.LossRatePoints != -57.14 || !y.LossRateDown || y.DoubleDecline {
+		t.Errorf("loss rate: %+v", y)
+	}
+	if y.ReceivedBars[1].Width != 240 || y.ReceivedBars[0].Width != 160 || y.LossRateBars[0].Width != 240 {
+		t.Errorf("bars: %+v %+v", y.ReceivedBars, y.LossRateBars)
+	}
+	down := yearChange(2025, Stats{Received: 3, Lost: 1, Concluded: 4, LossRate: stats.Rate(1, 4)}, Stats{Received: 4, Lost: 1, Concluded: 2, LossRate: stats.Rate(1, 2)})
+	if !down.DoubleDecline || down.ReceivedChange != -25 || down.LossRatePoints != -25 {
+		t.Errorf("双下降: %+v", down)
+	}
+	// A year with no cases before gives no change rather than a division by zero.
+	none := yearChange(2025, Stats{Received: 2}, Stats{})
+	if none.HasReceivedChange || none.HasLossRateChange || none.DoubleDecline {
+		t.Errorf("no base: %+v", none)
+	}
+	// The page shows both counts and both changes.
+	app := f.app()
+	c := webtest.Login(t, app, f.auth, "qs_fy")
+	w := c.Get("/litigation/stats?year=2025")
+	for _, want := range []string{"+50.00%", "-57.14 个百分点", "42.86%（3/7）", "100.00%（1/1）", "<svg", "青山县公安局"} {
+		if !strings.Contains(w.Body, want) {
+			t.Errorf("stats page lacks %q (%d)", want, w.Code)
+		}
+	}
+	if w := c.Get("/litigation/stats?organ=" + f.organ("990122-GOV").ID); w.Code != 403 {
+		t.Errorf("another county's statistics: %d", w.Code)
+	}
+	if w := webtest.Login(t, app, f.auth, "qs_fyll").Get("/litigation/stats"); w.Code != 403 {
+		t.Errorf("court liaison on the statistics: %d", w.Code)
+	}
+}

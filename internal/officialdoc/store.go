@@ -29,7 +29,12 @@ func (r *Room[R]) scan(sc interface{ Scan(...any) error }) (*Document, error) {
 // List returns the documents of a record, oldest first. The caller has checked p may see the
 // record; a respondent who may see issued documents only filters with Document.Issued.
 func (r *Room[R]) List(ctx context.Context, q db.Querier, ownerID string) ([]Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM official_documents WHERE owner_type = ? AND owner_id = ? ORDER BY created_at, id`, r.OwnerType, ownerID)
+	return r.query(ctx, q, `SELECT `+cols+` FROM official_documents WHERE owner_type = ? AND owner_id = ? ORDER BY created_at, id`, r.OwnerType, ownerID)
+}
+
+// query reads the documents a SELECT of cols returns.
+func (r *Room[R]) query(ctx context.Context, q db.Querier, query string, args ...any) ([]Document, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

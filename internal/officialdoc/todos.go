@@ -27,20 +27,7 @@ func (r *Room[R]) StaleDrafts(ctx context.Context, p *auth.Principal, edit auth.
 	scope, args := p.ScopeSQL("organ_id", "created_by")
 	q := `SELECT ` + cols + ` FROM official_documents WHERE status = ? AND owner_type = ? AND created_at < ? AND ` + scope +
 		` ORDER BY created_at, id LIMIT ` + fmt.Sprint(staleLimit)
-	rows, err := r.DB.QueryContext(ctx, q, append([]any{Draft, r.OwnerType, db.Timestamp(now.Add(-StaleAfter))}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := r.scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
+	return r.query(ctx, r.DB, q, append([]any{Draft, r.OwnerType, db.Timestamp(now.Add(-StaleAfter))}, args...)...)
 }
 
 // staleTodos is the room's workbench source: one line per forgotten draft.

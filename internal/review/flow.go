@@ -190,6 +190,9 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, in SubmitInput)
 		if err := s.attach(ctx, tx, r, mats, in.Files); err != nil {
 			return err
 		}
+		if err := s.materialsArrived(ctx, tx, r, false); err != nil {
+			return err
+		}
 		if err := casework.InsertEvent(ctx, tx, &casework.Event{OwnerType: ownerType, OwnerID: r.ID, OrganID: r.OrganID, On: in.On, ActorID: p.UserID, ActorName: p.Name,
 			Action: "submit", ToState: string(r.State), Note: in.Kind.Label()}); err != nil {
 			return err
@@ -258,7 +261,7 @@ func (s *Service) Resubmit(ctx context.Context, p *auth.Principal, id string, in
 			r.Draft = d
 		}
 		r.State, r.ReceivedOn = StateSubmitted, in.On
-		return nil
+		return s.materialsArrived(ctx, tx, r, true)
 	}})
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/web"
 	"github.com/fazhi/fazhi/internal/webtest"
 )
@@ -135,6 +136,7 @@ func TestPagesThroughTheRouter(t *testing.T) {
 func TestMaterialsAsFiles(t *testing.T) {
 	f := newFixture(t)
 	f.svc.UseFiles(files.New(f.db, files.NewDiskStore(t.TempDir()), 10<<20))
+	f.svc.UseNotify(notify.New(f.db, slog.New(slog.NewTextHandler(io.Discard, nil)), nil))
 	app := f.app()
 	liaison, staff, other := f.client(app, "qs_gaj"), f.client(app, "qs_sc"), f.client(app, "ls_sc")
 	draft, err := (docgen.Document{Title: "青山县户籍管理规定", Body: []docgen.Block{{Kind: docgen.Plain, Text: "第一条　为了规范户籍管理，制定本规定。"}}}).DOCX()
@@ -200,6 +202,14 @@ func TestMaterialsAsFiles(t *testing.T) {
 	d, _ = f.svc.Detail(f.ctx, f.login("qs_sc"), id)
 	if len(d.Files) != 2 || d.Request.State != StateSubmitted || len(d.Missing) != 0 {
 		t.Errorf("after resubmission: %d files, state %s, missing %v", len(d.Files), d.Request.State, d.Missing)
+	}
+	// The reviewers heard of both arrivals; the other county's did not.
+	reviewer := f.login("qs_sc")
+	if n := f.count(`SELECT COUNT(*) FROM messages WHERE user_id = ? AND kind = 'review.materials' AND url = ?`, reviewer.UserID, "/review/requests/"+id); n != 2 {
+		t.Errorf("messages to the reviewer: %d", n)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM messages WHERE user_id = ? AND kind = 'review.materials'`, f.login("ls_sc").UserID); n != 0 {
+		t.Errorf("messages to another county's reviewer: %d", n)
 	}
 }
 

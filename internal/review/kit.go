@@ -15,6 +15,7 @@ import (
 var Spec = module.Spec{Name: "review", New: func(d module.Deps, _ func(string) module.Module) module.Module {
 	s := New(d.DB, d.Org, d.Auth, d.Calendar.Current)
 	s.UseFiles(d.Files)
+	s.UseNotify(d.Notify)
 	return NewModule(s)
 }}
 

@@ -301,6 +301,49 @@ var (
 
 func pick(rnd *rand.Rand, xs []string) string { return xs[rnd.IntN(len(xs))] }
 
+// byDept returns the department's own list when it has one (a 公安局 does not submit a land
+// contract), else the general list.
+func byDept(own map[string][]string, dept string, general []string) []string {
+	if xs := own[dept]; len(xs) > 0 {
+		return xs
+	}
+	return general
+}
+
+// What each demo department would really send for review besides its normative documents.
+var (
+	deptContracts = map[string][]string{
+		"公安局":        {"警用装备采购合同", "公安检查站建设工程施工合同", "交通技术监控设备运维服务合同"},
+		"市场监督管理局":    {"食品安全抽检委托检验合同", "智慧市场监管平台建设合同"},
+		"自然资源和规划局":   {"国有建设用地使用权出让合同", "土地征收补偿安置协议", "国土空间规划编制委托合同"},
+		"人力资源和社会保障局": {"职业技能培训政府购买服务合同", "人力资源产业园运营协议"},
+		"住房和城乡建设局":   {"城区污水处理厂特许经营协议", "老旧小区改造工程施工合同", "保障性住房代建协议"},
+		"交通运输局":      {"农村公路养护服务合同", "县域物流园区投资协议"},
+	}
+	deptDecisions = map[string][]string{
+		"公安局":        {"城区机动车限行方案", "城区道路交通组织优化方案"},
+		"市场监督管理局":    {"城区农贸市场升级改造方案"},
+		"自然资源和规划局":   {"国土空间总体规划（草案）", "城区停车设施专项规划"},
+		"住房和城乡建设局":   {"城区老旧小区改造三年行动方案", "城区集中供热价格调整方案"},
+		"人力资源和社会保障局": {"县级最低工资标准调整方案"},
+	}
+	deptTopics = map[string][]string{
+		"公安局":        {"城区道路交通安全综合整治", "大型群众性活动安全保障"},
+		"市场监督管理局":    {"食品安全城市创建", "优化营商环境重点任务"},
+		"自然资源和规划局":   {"年度土地供应计划", "耕地保护目标责任"},
+		"人力资源和社会保障局": {"根治欠薪专项行动", "就业创业扶持资金分配"},
+	}
+	deptViolations = map[string][]string{
+		"公安局":        {"违反治安管理规定经营娱乐场所", "非法运输烟花爆竹"},
+		"市场监督管理局":    {"生产经营不符合食品安全标准的食品", "违法发布医疗广告"},
+		"自然资源和规划局":   {"未批先建违法占用耕地", "非法采矿"},
+		"人力资源和社会保障局": {"拒不支付劳动报酬", "未依法缴纳社会保险费"},
+		"住房和城乡建设局":   {"擅自改变房屋承重结构", "未取得施工许可证擅自施工"},
+		"生态环境分局":     {"超标排放大气污染物", "未批先建建设项目"},
+		"应急管理局":      {"拒不整改重大事故隐患", "无证经营危险化学品"},
+	}
+)
+
 func demoTitle(rnd *rand.Rand, k Kind, place, dept string) string {
 	switch k {
 	case KindNormdoc:
@@ -310,13 +353,13 @@ func demoTitle(rnd *rand.Rand, k Kind, place, dept string) string {
 		}
 		return place + docTitle(pick(rnd, subjects), pick(rnd, demoDocTypes))
 	case KindDecision:
-		return place + pick(rnd, demoDecisions)
+		return place + pick(rnd, byDept(deptDecisions, dept, demoDecisions))
 	case KindContract:
-		return place + pick(rnd, demoContracts)
+		return place + pick(rnd, byDept(deptContracts, dept, demoContracts))
 	case KindMeeting:
-		return "关于" + pick(rnd, demoTopics) + "的议题"
+		return "关于" + pick(rnd, byDept(deptTopics, dept, demoTopics)) + "的议题"
 	}
-	return fmt.Sprintf("%s%s对%s%s拟作出的行政处罚决定", place, dept, pick(rnd, demoCompanies), pick(rnd, demoViolations))
+	return fmt.Sprintf("%s%s对%s%s拟作出的行政处罚决定", place, dept, pick(rnd, demoCompanies), pick(rnd, byDept(deptViolations, dept, demoViolations)))
 }
 
 // docTitle joins a subject and a document type without "管理管理办法".

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +54,32 @@ func TestSeederYear(t *testing.T) {
 	c, err := s.Counts(ctx, gov.Path, 2026)
 	if err != nil || c.OpinionsGiven == 0 || c.OpinionsAdopted == 0 || c.ByKind[KindContract].Concluded == 0 {
 		t.Errorf("counts %+v %v", c, err)
+	}
+}
+
+// Each demo department sends what it really would: no land contract from the 公安局.
+func TestSeederMattersFitTheDepartment(t *testing.T) {
+	_, d, _, _ := seeded(t)
+	rows, err := d.QueryContext(context.Background(), `SELECT r.title, r.kind, o.name FROM review_requests r JOIN organs o ON o.id = r.submitter_organ_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var title, kind, organ string
+		if err := rows.Scan(&title, &kind, &organ); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if strings.HasSuffix(organ, "公安局") && (strings.Contains(title, "土地") || strings.Contains(title, "耕地") || strings.Contains(title, "供热")) {
+			t.Errorf("%s submits %q", organ, title)
+		}
+		if strings.HasSuffix(organ, "人力资源和社会保障局") && strings.Contains(title, "占用耕地") {
+			t.Errorf("%s submits %q", organ, title)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no requests")
 	}
 }

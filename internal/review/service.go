@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/notify"
 	"strings"
 	"time"
 
@@ -25,7 +26,30 @@ type Service struct {
 	settings *settings.Store
 	now      func() time.Time
 	kind     *casework.Kind[*Request]
-	files    *files.Service // materials uploaded as files; nil: text only
+	files    *files.Service  // materials uploaded as files; nil: text only
+	notify   *notify.Service // tells the 司法局's reviewers when materials arrive; nil: no messages
+}
+
+// UseNotify lets the module post to the message centre.
+func (s *Service) UseNotify(n *notify.Service) { s.notify = n }
+
+// materialsArrived tells the reviewers that materials came in (a submission, or the supplement
+// after a return: then the assigned reviewer if there is one), in the step's transaction.
+func (s *Service) materialsArrived(ctx context.Context, tx *db.Tx, r *Request, resubmitted bool) error {
+	if s.notify == nil {
+		return nil
+	}
+	m := notify.Message{OrganID: r.OrganID, Kind: "review.materials", URL: "/review/requests/" + r.ID,
+		Title: "收到送审材料：" + r.Title, Body: r.SubmitterOrgan + " 报送，收件号 " + r.ReceiptNo + "，请审查材料是否齐全。"}
+	if resubmitted {
+		m.Title, m.Body = "补充材料已报送："+r.Title, r.SubmitterOrgan+" 已补充材料并重新报送（收件号 "+r.ReceiptNo+"），请重新审查材料。"
+		if r.ReviewerID != "" {
+			m.UserID = r.ReviewerID
+			return s.notify.Post(ctx, tx, m)
+		}
+	}
+	_, err := s.notify.PostRole(ctx, tx, r.OrganID, auth.RoleReviewer, m)
+	return err
 }
 
 // UseFiles lets departments upload their materials as files (kept as the request's attachments).

@@ -82,7 +82,12 @@ type App struct {
 	inbox   string       // URL of the message centre; "" when none is wired
 	unread  UnreadSource // counts a signed-in user's unread messages for the header badge
 	handler http.Handler
+	apiPost func(Route, HandlerFunc) HandlerFunc // wraps every POST under /api/v1 (api's idempotency keys)
 }
+
+// WrapAPIPosts makes every API POST route, registered before or after, run through wrap, which
+// sees the principal and the parsed form (package api keeps the idempotency keys this way).
+func (a *App) WrapAPIPosts(wrap func(Route, HandlerFunc) HandlerFunc) { a.apiPost = wrap }
 
 // UnreadSource counts the principal's unread messages; it runs once per signed-in page render,
 // so it must be one cheap indexed query.

@@ -102,7 +102,11 @@ func (a *App) wrap(rt Route) http.Handler {
 		ctx, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
 		r = r.WithContext(ctx)
-		if err := rt.Handler(w, r); err != nil {
+		h := rt.Handler
+		if rt.API && rt.Method == http.MethodPost && a.apiPost != nil {
+			h = a.apiPost(rt, h)
+		}
+		if err := h(w, r); err != nil {
 			a.renderError(w, r, err)
 		}
 	})

@@ -11,7 +11,6 @@ import (
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/web"
@@ -37,6 +36,7 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/enforce/draws/{id}/data.json", auth.PermPublic, m.publicDrawJSON)
 	m.registerMatterPages(app)
 	m.registerEvaluationPages(app)
+	m.registerForms(app)
 	app.Todos(m.todos)
 }
 
@@ -248,20 +248,6 @@ func decodeThen[I any, O any](f func(ctx context.Context, p *auth.Principal, in 
 	}
 }
 
-func certStep[I any](f func(ctx context.Context, p *auth.Principal, id string, in I) (*Certificate, error)) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		var in I
-		if err := web.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		c, err := f(r.Context(), auth.From(r.Context()), r.PathValue("id"), in)
-		if err != nil {
-			return err
-		}
-		return web.WriteJSON(w, http.StatusOK, c)
-	}
-}
-
 func (m *Module) apiEndpoints() []api.Endpoint {
 	op := func(method, path, summary string, perm auth.Perm, req, resp any) api.Op {
 		return api.Op{Method: method, Path: path, Summary: summary, Tag: "行政执法监督", Perm: perm, Request: req, Response: resp}
@@ -284,25 +270,6 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 		{op("POST", "/enforce/bodies", "登记执法主体", PermManage, BodyInput{}, Body{}), decodeThen(m.CreateBody)},
 		{op("POST", "/enforce/officers", "登记执法人员", PermManage, OfficerInput{}, Officer{}), decodeThen(m.CreateOfficer)},
 		{op("POST", "/enforce/certificates", "申领执法证", PermManage, ApplyInput{}, Certificate{}), decodeThen(m.Apply)},
-		{op("POST", "/enforce/certificates/{id}/issue", "核发执法证", PermManage, IssueInput{}, Certificate{}), certStep(m.Issue)},
-		{op("POST", "/enforce/certificates/{id}/review", "执法证年审", PermManage, IssueInput{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, in IssueInput) (*Certificate, error) {
-				return m.Review(ctx, p, id, "review", in)
-			})},
-		{op("POST", "/enforce/certificates/{id}/renew", "换发执法证", PermManage, IssueInput{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, in IssueInput) (*Certificate, error) {
-				return m.Review(ctx, p, id, "renew", in)
-			})},
-		{op("POST", "/enforce/certificates/{id}/suspend", "暂扣执法证", PermManage, casework.Step{}, Certificate{}), certStep(m.Suspend)},
-		{op("POST", "/enforce/certificates/{id}/restore", "恢复执法证", PermManage, casework.Step{}, Certificate{}), certStep(m.Restore)},
-		{op("POST", "/enforce/certificates/{id}/cancel", "注销执法证", PermManage, casework.Step{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, st casework.Step) (*Certificate, error) {
-				return m.End(ctx, p, id, "cancel", st)
-			})},
-		{op("POST", "/enforce/certificates/{id}/revoke", "吊销执法证", PermManage, casework.Step{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, st casework.Step) (*Certificate, error) {
-				return m.End(ctx, p, id, "revoke", st)
-			})},
 		{op("POST", "/enforce/records/batch", "批量推送执法记录（按执法主体 + 案号幂等）", PermRecord, BatchInput{}, BatchResult{}), m.pushAPI},
 		{op("GET", "/enforce/records/{id}", "执法记录及其预警", PermView, nil, RecordView{}), m.recordAPI},
 		{op("GET", "/enforce/warnings", "执法预警", PermView, nil, api.List[WarningRow]{}), m.warningsAPI},
@@ -323,7 +290,7 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 	for i, e := range eps {
 		out[i] = api.Endpoint{Op: e.op, Handler: e.h}
 	}
-	return out
+	return append(out, m.certEndpoints()...)
 }
 
 // ---- pages ----
@@ -359,11 +326,17 @@ type bodyData struct {
 	Kind        string
 	Officers    []*Officer
 	Evaluations []*Evaluation
+	Manage      bool
+	Record      bool
 }
 
 func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
+	return m.renderBody(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+func (m *Module) renderBody(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
 	p := auth.From(r.Context())
-	b, err := m.Body(r.Context(), p, r.PathValue("id"))
+	b, err := m.Body(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -375,7 +348,7 @@ func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "body", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs, evs}, nil)
+	return m.app.Render(w, r, tmpl, "body", status, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs, evs, p.Can(PermManage), p.Can(PermRecord)}, fe)
 }
 
 func (m *Module) recordPage(w http.ResponseWriter, r *http.Request) error {

@@ -230,6 +230,125 @@ func TestEvaluationPages(t *testing.T) {
 	get(sc, "/enforce/sheet", "证据|60")
 }
 
+// TestEntryForms enters a body, an officer, a certificate walked through every step and a record
+// through the HTML forms: each bad field named in Chinese beside it, nothing written on refusal,
+// every page rendered in every state reached.
+func TestEntryForms(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	get := func(path string, want ...string) string {
+		t.Helper()
+		w := sc.Get(path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("GET %s lacks %q", path, s)
+			}
+		}
+		return w.Body
+	}
+	post := func(path string, vals url.Values, code int, want ...string) string {
+		t.Helper()
+		w := sc.Post(path, vals)
+		if w.Code != code {
+			t.Fatalf("POST %s: %d, want %d\n%s", path, w.Code, code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("POST %s lacks %q", path, s)
+			}
+		}
+		return w.Location()
+	}
+	count := func(table string) (n int) {
+		m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+		return n
+	}
+	var organID string
+	m.DB().QueryRowContext(ctx, `SELECT id FROM organs WHERE code = '990121-GAJ'`).Scan(&organID)
+	get("/enforce/bodies/new", "登记执法主体", "法定机关")
+	bodies := count("enforce_bodies")
+	post("/enforce/bodies", url.Values{"name": {" "}, "kind": {"x"}, "categories": {"penalty", "bogus"}}, http.StatusUnprocessableEntity,
+		"请填写执法主体名称", "主体类型只能是", "所属机关不存在", "执法类别「bogus」无效")
+	if count("enforce_bodies") != bodies {
+		t.Fatal("a refused body was written")
+	}
+	page := post("/enforce/bodies", url.Values{"organ_id": {organID}, "name": {"青山县公安局网络安全保卫大队"}, "kind": {"authorised"},
+		"categories": {"penalty", "inspection"}, "items": {"网络安全违法行为处罚\n网络安全检查"}}, http.StatusSeeOther)
+	get(page, "青山县公安局网络安全保卫大队", "登记执法人员", "录入执法记录")
+	post("/enforce/bodies", url.Values{"organ_id": {organID}, "name": {"青山县公安局网络安全保卫大队"}, "kind": {"authorised"}}, http.StatusUnprocessableEntity, "已有同名执法主体")
+
+	// An officer and a certificate through every step.
+	officers := count("enforce_officers")
+	post(page+"/officers", url.Values{"name": {""}}, http.StatusUnprocessableEntity, "请填写执法人员姓名")
+	if count("enforce_officers") != officers {
+		t.Fatal("a refused officer was written")
+	}
+	off := post(page+"/officers", url.Values{"name": {"赵敏"}, "post": {"民警"}, "legal_qualified": {"1"}}, http.StatusSeeOther)
+	get(off, "赵敏", "尚未申领执法证", "申领执法证")
+	post(off+"/certificates", url.Values{"training_hours": {"abc"}, "exam_score": {"150"}}, http.StatusUnprocessableEntity, "请填写整数")
+	post(off+"/certificates", url.Values{"training_hours": {"-1"}, "exam_score": {"150"}}, http.StatusUnprocessableEntity, "培训学时应在0到2000之间", "考试成绩应在0到100之间")
+	if count("enforce_certificates WHERE officer_id = '"+strings.TrimPrefix(off, "/enforce/officers/")+"'") != 0 {
+		t.Fatal("a refused application was written")
+	}
+	post(off+"/certificates", url.Values{"training_hours": {"64"}, "exam_score": {"88"}, "exam_passed": {"1"}}, http.StatusSeeOther)
+	body := get(off, "已申领", "核发")
+	cert := "/enforce/certificates/" + between(body, `action="/enforce/certificates/`, `/`)
+	post(cert+"/issue", url.Values{"valid_to": {"2029-12-31"}}, http.StatusUnprocessableEntity, "请填写执法证号")
+	post(cert+"/issue", url.Values{"number": {"WA-0001"}, "valid_to": {"2020-01-01"}}, http.StatusUnprocessableEntity, "有效期至应晚于办理日期")
+	post(cert+"/issue", url.Values{"number": {"WA-0001"}, "valid_to": {"2028-12-31"}}, http.StatusSeeOther)
+	get(off, "WA-0001", "有效", "年审", "换证", "暂扣", "注销", "吊销")
+	post(cert+"/review", url.Values{"valid_to": {"2028-06-30"}}, http.StatusUnprocessableEntity, "新的有效期应晚于原有效期")
+	post(cert+"/review", url.Values{"valid_to": {"2029-12-31"}}, http.StatusSeeOther)
+	post(cert+"/suspend", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写暂扣理由")
+	post(cert+"/suspend", url.Values{"note": {"涉嫌违纪，暂停执法"}}, http.StatusSeeOther)
+	get(off, "暂扣", "恢复")
+	post(cert+"/issue", url.Values{"number": {"WA-0002"}, "valid_to": {"2029-12-31"}}, http.StatusConflict)
+	post(cert+"/restore", url.Values{}, http.StatusSeeOther)
+	post(cert+"/renew", url.Values{"number": {"WA-0009"}, "valid_to": {"2031-12-31"}}, http.StatusSeeOther)
+	get(off, "WA-0009", "2031-12-31")
+	post(cert+"/revoke", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写吊销理由")
+	post(cert+"/revoke", url.Values{"note": {"严重违法"}}, http.StatusSeeOther)
+	get(off, "已吊销")
+	// A second certificate: refused at the exam, then 注销 of a third one.
+	post(off+"/certificates", url.Values{"training_hours": {"60"}, "exam_score": {"40"}}, http.StatusSeeOther)
+	body = get(off, "不合格")
+	cert2 := "/enforce/certificates/" + between(body[strings.LastIndex(body, "（未核发）"):], `action="/enforce/certificates/`, `/`)
+	post(cert2+"/issue", url.Values{"number": {"WA-0003"}, "valid_to": {"2029-12-31"}}, http.StatusConflict)
+	// The liaison reads the officer but has no certificate forms.
+	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
+	if w := liaison.Post(cert2+"/issue", url.Values{"number": {"X"}, "valid_to": {"2029-12-31"}}); w.Code != http.StatusForbidden {
+		t.Fatalf("liaison issued: %d", w.Code)
+	}
+
+	// An enforcement record through the form, its warnings on its page.
+	records := count("enforce_records")
+	get("/enforce/records/new", "录入执法记录", "决定日期")
+	post("/enforce/records", url.Values{"category": {"x"}, "decided_on": {"2026-13-01"}, "amount": {"abc"}}, http.StatusUnprocessableEntity,
+		"执法主体不存在", "请选择")
+	var bodyID string
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_bodies WHERE name = '青山县公安局网络安全保卫大队'`).Scan(&bodyID)
+	post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"x"}, "decided_on": {"2026-13-01"}, "amount": {"abc"}}, http.StatusUnprocessableEntity,
+		"类别只能是", "请填写案号或文号", "请填写对象", "决定日期格式应为 YYYY-MM-DD")
+	if count("enforce_records") != records {
+		t.Fatal("a refused record was written")
+	}
+	rec := post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"penalty"}, "case_no": {"青公网罚〔2026〕1号"}, "subject": {"某网络公司"},
+		"subject_type": {"法人"}, "filed_on": {"2026-03-02"}, "decided_on": {"2026-03-20"}, "officers": {"WA-0009"}, "amount": {"5000"}}, http.StatusSeeOther)
+	get(rec, "青公网罚〔2026〕1号", "预警")
+	post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"penalty"}, "case_no": {"青公网罚〔2026〕1号"}, "subject": {"某网络公司"},
+		"decided_on": {"2026-03-20"}}, http.StatusUnprocessableEntity, "已有案号为")
+}
+
 func between(s, a, b string) string {
 	i := strings.Index(s, a)
 	if i < 0 {

@@ -55,7 +55,19 @@ func (m *Module) certEndpoints() []api.Endpoint {
 		Respond: func(w http.ResponseWriter, r *http.Request, c *Certificate) error {
 			return web.WriteJSON(w, http.StatusOK, c)
 		}}
-	return m.certActions().Endpoints(mount)
+	training := api.Endpoint{Op: api.Op{Method: "POST", Path: "/enforce/officers/{id}/training", Summary: "记录执法人员培训学时", Tag: "行政执法监督",
+		Perm: PermManage, Request: TrainingInput{}, Response: TrainingSummary{}}, Handler: func(w http.ResponseWriter, r *http.Request) error {
+		var in TrainingInput
+		if err := web.DecodeJSON(r, &in); err != nil {
+			return err
+		}
+		s, err := m.RecordTraining(r.Context(), auth.From(r.Context()), r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		return web.WriteJSON(w, http.StatusOK, s)
+	}}
+	return append(m.certActions().Endpoints(mount), training)
 }
 
 func (m *Module) registerForms(app *web.App) {
@@ -64,6 +76,8 @@ func (m *Module) registerForms(app *web.App) {
 	app.POST("/enforce/bodies/{id}/officers", PermManage, m.createOfficerForm)
 	app.GET("/enforce/officers/{id}", PermView, m.officerPage)
 	app.POST("/enforce/officers/{id}/certificates", PermManage, m.applyForm)
+	app.POST("/enforce/officers/{id}/training", PermManage, m.trainingForm)
+	app.GET("/enforce/monitor", PermView, m.monitorPage)
 	m.certActions().FormRoutes(app, "/enforce/certificates/{id}", m.certActionForm)
 	app.GET("/enforce/records/new", PermRecord, m.newRecordPage)
 	app.POST("/enforce/records", PermRecord, m.createRecordForm)
@@ -163,10 +177,11 @@ type certRow struct {
 }
 
 type officerData struct {
-	Officer *Officer
-	Body    *Body
-	Certs   []certRow
-	Manage  bool
+	Training *TrainingSummary
+	Officer  *Officer
+	Body     *Body
+	Certs    []certRow
+	Manage   bool
 }
 
 func (m *Module) officerPage(w http.ResponseWriter, r *http.Request) error {
@@ -181,6 +196,9 @@ func (m *Module) renderOfficer(w http.ResponseWriter, r *http.Request, id string
 	}
 	d := officerData{Officer: o, Manage: p.Can(PermManage)}
 	if d.Body, err = m.Body(r.Context(), p, o.BodyID); err != nil {
+		return err
+	}
+	if d.Training, err = m.Training(r.Context(), m.d.DB, o, m.today().Year); err != nil {
 		return err
 	}
 	certs, err := m.CertificatesOf(r.Context(), o.ID)

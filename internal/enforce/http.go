@@ -209,7 +209,16 @@ type WarningRow struct {
 
 // Warnings lists the warnings p sees (at most limit).
 func (m *Module) Warnings(ctx context.Context, p *auth.Principal, limit int) ([]WarningRow, error) {
+	return m.WarningsOf(ctx, p, "", limit)
+}
+
+// WarningsOf lists the warnings of one kind ("" = all) p sees.
+func (m *Module) WarningsOf(ctx context.Context, p *auth.Principal, kind string, limit int) ([]WarningRow, error) {
 	frag, args := m.scopeSQL(p, "organ_id")
+	if kind != "" {
+		frag += " AND kind = ?"
+		args = append(args, kind)
+	}
 	return db.List(ctx, m.d.DB, func(s db.Scanner) (WarningRow, error) {
 		var w WarningRow
 		err := s.Scan(&w.ID, &w.BodyID, &w.RecordID, &w.Kind, &w.Message, &w.Basis)
@@ -309,7 +318,7 @@ func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 	if d.Bodies, err = m.Bodies(r.Context(), p); err != nil {
 		return err
 	}
-	if d.Warnings, err = m.Warnings(r.Context(), p, 50); err != nil {
+	if d.Warnings, err = m.WarningsOf(r.Context(), p, r.URL.Query().Get("kind"), 50); err != nil {
 		return err
 	}
 	if d.Plans, err = m.Plans(r.Context(), p); err != nil {
@@ -461,8 +470,19 @@ func (m *Module) todos(ctx context.Context, p *auth.Principal) ([]web.Todo, erro
 	}
 	var out []web.Todo
 	if n > 0 {
-		out = append(out, web.Todo{Module: "enforce", Title: "行政执法预警 " + strconv.Itoa(n) + " 条", Detail: "逾期公示、未经法制审核、执法人员无有效执法证等",
+		out = append(out, web.Todo{Module: "enforce", Title: "行政执法预警 " + strconv.Itoa(n) + " 条", Detail: "逾期公示、未经法制审核、执法人员无有效执法证、执法证到期、培训学时不足等",
 			URL: "/enforce", Basis: "《优化营商环境条例》第五十八条"})
+	}
+	// The kinds a body must act on at once get their own line.
+	for _, k := range []struct{ kind, basis string }{{WarnCertInvalid, basisCert}, {WarnCertExpiring, SettingCertWarnDays.Basis},
+		{WarnTrainingShort, SettingTrainingHours.Basis}} {
+		var c int
+		if err := m.d.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM enforce_warnings WHERE kind = ? AND `+frag, append([]any{k.kind}, args...)...).Scan(&c); err != nil {
+			return nil, err
+		}
+		if c > 0 {
+			out = append(out, web.Todo{Module: "enforce", Title: LabelOf(WarningKinds, k.kind) + " " + strconv.Itoa(c) + " 条", URL: "/enforce?kind=" + k.kind, Basis: k.basis})
+		}
 	}
 	ms, err := m.Matters(ctx, p)
 	if err != nil {

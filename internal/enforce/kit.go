@@ -17,8 +17,10 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/litigation"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/officialdoc"
+	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -78,11 +80,21 @@ type Module struct {
 	docs       *officialdoc.Room[*Matter]
 	today      func() calendar.Date
 	app        *web.App
+	recon      *reconsider.Service // 复议纠错 by respondent (nil when not deployed)
+	lit        *litigation.Module  // 诉讼败诉 by defendant
 }
 
 // New builds the module.
-func New(d module.Deps, _ func(string) module.Module) module.Module {
+func New(d module.Deps, built func(string) module.Module) module.Module {
 	m := &Module{d: d, set: settings.New(d.DB, d.Org), today: calendar.Today}
+	if built != nil { // read only through their exported statistics
+		if r, ok := built("reconsider").(*reconsider.Module); ok {
+			m.recon = r.Service()
+		}
+		if l, ok := built("litigation").(*litigation.Module); ok {
+			m.lit = l
+		}
+	}
 	m.certKind = casework.Kind[*Certificate]{
 		OwnerType: "enforce_certificate", Table: "enforce_certificates", Noun: "执法证", Audit: "enforce",
 		Load: m.loadCertTx, Save: m.saveCert,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/stats"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
@@ -93,11 +94,14 @@ type Monitor struct {
 	K          float64
 	MinSample  int
 	Months     []int
+	Remedies   []RemedyRow
+	RemedyMin  int
+	RemedyRate float64
 }
 
 // MonitorFor computes the year's monitoring over the bodies p sees.
 func (m *Module) MonitorFor(ctx context.Context, p *auth.Principal, year int) (*Monitor, error) {
-	mo := &Monitor{Year: year, Categories: RecordCategories, K: OutlierK, MinSample: OutlierMinSample}
+	mo := &Monitor{Year: year, Categories: RecordCategories, K: OutlierK, MinSample: OutlierMinSample, RemedyMin: RemedyMinConcluded, RemedyRate: RemedyHighRate}
 	for i := 1; i <= 12; i++ {
 		mo.Months = append(mo.Months, i)
 	}
@@ -172,6 +176,9 @@ func (m *Module) MonitorFor(ctx context.Context, p *auth.Principal, year int) (*
 	if err != nil {
 		return nil, err
 	}
+	if mo.Remedies, err = m.remedies(ctx, p, bodies, year); err != nil {
+		return nil, err
+	}
 	nums := map[string][]string{}
 	certs, err := db.List(ctx, m.d.DB, scanCert, `SELECT `+certCols+` FROM enforce_certificates WHERE number <> '' AND `+frag, args...)
 	if err != nil {
@@ -230,4 +237,91 @@ func (m *Module) trainingForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return web.SeeOther(w, r, "/enforce/officers/"+url.PathEscape(id), fmt.Sprintf("已记录培训；%d年累计 %d 学时（目标 %d 学时）", s.Year, s.Hours, s.Target))
+}
+
+// Remedy thresholds: a body is flagged when, with at least RemedyMinConcluded concluded cases in
+// the year, its 复议 comprehensive correction rate or its 诉讼 loss rate reaches RemedyHighRate %.
+// fazhi defaults (no legal threshold is set): stated on the page.
+const (
+	RemedyMinConcluded = 3
+	RemedyHighRate     = 20.0
+)
+
+// RemedyGroup is one respondent's or defendant's figures as the reconsider and litigation
+// modules report them (matched to a body by name).
+type RemedyGroup struct {
+	Name               string
+	Concluded, Against int
+}
+
+// RemedyRow is a body's 复议纠错 and 诉讼败诉 of the year.
+type RemedyRow struct {
+	Body                      *Body
+	ReconConcluded, Corrected int
+	LitConcluded, Lost        int
+	ReconRate, LitRate        stats.Percent
+	High                      bool
+}
+
+// remedyRows matches the groups to the bodies by name and flags the high ones.
+func remedyRows(bodies []*Body, recon, lit []RemedyGroup) []RemedyRow {
+	byName := map[string]*RemedyRow{}
+	var order []string
+	row := func(name string) *RemedyRow {
+		for _, b := range bodies {
+			if b.Name == name {
+				if byName[name] == nil {
+					byName[name] = &RemedyRow{Body: b}
+					order = append(order, name)
+				}
+				return byName[name]
+			}
+		}
+		return nil
+	}
+	for _, g := range recon {
+		if r := row(g.Name); r != nil {
+			r.ReconConcluded, r.Corrected = r.ReconConcluded+g.Concluded, r.Corrected+g.Against
+		}
+	}
+	for _, g := range lit {
+		if r := row(g.Name); r != nil {
+			r.LitConcluded, r.Lost = r.LitConcluded+g.Concluded, r.Lost+g.Against
+		}
+	}
+	out := make([]RemedyRow, 0, len(order))
+	for _, n := range order {
+		r := byName[n]
+		r.ReconRate, r.LitRate = stats.Rate(r.Corrected, r.ReconConcluded), stats.Rate(r.Lost, r.LitConcluded)
+		r.High = (r.ReconConcluded >= RemedyMinConcluded && float64(r.ReconRate) >= RemedyHighRate) ||
+			(r.LitConcluded >= RemedyMinConcluded && float64(r.LitRate) >= RemedyHighRate)
+		out = append(out, *r)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].High && !out[j].High })
+	return out
+}
+
+// remedies reads the year's groups from the reconsider and litigation modules' exported
+// statistics (nil when a module is not in the deployment).
+func (m *Module) remedies(ctx context.Context, p *auth.Principal, bodies []*Body, year int) ([]RemedyRow, error) {
+	var recon, lit []RemedyGroup
+	if m.recon != nil {
+		st, err := m.recon.StatsForYear(ctx, p.OrganID, true, year)
+		if err != nil { // an organ outside any government has no 复议 figures: the section stays empty
+			return nil, nil
+		}
+		for _, g := range st.ByRespondent {
+			recon = append(recon, RemedyGroup{g.Name, g.Concluded, g.ComprehensiveCorrected})
+		}
+	}
+	if m.lit != nil {
+		st, err := m.lit.StatsForYear(ctx, p.OrganID, year, "")
+		if err != nil {
+			return nil, nil
+		}
+		for _, g := range st.ByDefendant {
+			lit = append(lit, RemedyGroup{g.Name, g.Concluded, g.Lost})
+		}
+	}
+	return remedyRows(bodies, recon, lit), nil
 }

@@ -165,3 +165,22 @@ func TestMonitor(t *testing.T) {
 		t.Fatal("another county sees these bodies")
 	}
 }
+
+func TestRemedyRows(t *testing.T) {
+	a, b, c := &Body{ID: "a", Name: "甲局"}, &Body{ID: "b", Name: "乙局"}, &Body{ID: "c", Name: "丙局"}
+	rows := remedyRows([]*Body{a, b, c},
+		[]RemedyGroup{{"甲局", 10, 1}, {"乙局", 2, 2}, {"不在范围的局", 9, 9}},
+		[]RemedyGroup{{"甲局", 3, 1}, {"丙局", 5, 0}})
+	got := map[string]RemedyRow{}
+	for _, r := range rows {
+		got[r.Body.ID] = r
+	}
+	// 甲局: 复议 10% (not high), 诉讼 1/3 = 33% with 3 concluded → high; 乙局: 100% but only 2
+	// concluded → not judged; 丙局: 0 of 5.
+	if len(rows) != 3 || !got["a"].High || got["b"].High || got["c"].High || rows[0].Body.ID != "a" {
+		t.Fatalf("%+v", rows)
+	}
+	if got["a"].ReconConcluded != 10 || got["a"].Lost != 1 || got["a"].LitRate.String() != "33.33%" {
+		t.Fatalf("%+v", got["a"])
+	}
+}

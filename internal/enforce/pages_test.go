@@ -322,7 +322,7 @@ func TestEntryForms(t *testing.T) {
 	post(off+"/training", url.Values{"hours": {"x"}, "course": {""}}, http.StatusUnprocessableEntity, "学时应在1到200之间", "请填写培训名称")
 	post(off+"/training", url.Values{"hours": {"16"}, "course": {"行政执法监督条例专题培训"}}, http.StatusSeeOther)
 	get(off, "累计 80 学时") // 64 at the application + 16
-	get("/enforce/monitor", "履职监测", "零执法执法主体", "1.4826 × MAD")
+	get("/enforce/monitor", "履职监测", "零执法执法主体", "1.4826 × MAD", "复议办结")
 	// A second certificate: refused at the exam, then 注销 of a third one.
 	post(off+"/certificates", url.Values{"training_hours": {"60"}, "exam_score": {"40"}}, http.StatusSeeOther)
 	body = get(off, "不合格")

@@ -275,6 +275,9 @@ func TestEntryForms(t *testing.T) {
 	}
 	var organID string
 	m.DB().QueryRowContext(ctx, `SELECT id FROM organs WHERE code = '990121-GAJ'`).Scan(&organID)
+	if n := count(`enforce_bodies WHERE organ_id IN (SELECT id FROM organs WHERE code LIKE '990121%')`); n != 40 {
+		t.Fatalf("the demo county has %d bodies, want 40", n)
+	}
 	get("/enforce/bodies/new", "登记执法主体", "法定机关")
 	bodies := count("enforce_bodies")
 	post("/enforce/bodies", url.Values{"name": {" "}, "kind": {"x"}, "categories": {"penalty", "bogus"}}, http.StatusUnprocessableEntity,

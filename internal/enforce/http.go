@@ -198,13 +198,14 @@ func (m *Module) recordAPI(w http.ResponseWriter, r *http.Request) error {
 
 // WarningRow is one stored warning.
 type WarningRow struct {
-	ID       string `json:"id"`
-	BodyID   string `json:"body_id"`
-	RecordID string `json:"record_id"`
-	Kind     string `json:"kind"`
-	Label    string `json:"label"`
-	Message  string `json:"message"`
-	Basis    string `json:"basis"`
+	ID        string `json:"id"`
+	BodyID    string `json:"body_id"`
+	RecordID  string `json:"record_id"`
+	OfficerID string `json:"officer_id"`
+	Kind      string `json:"kind"`
+	Label     string `json:"label"`
+	Message   string `json:"message"`
+	Basis     string `json:"basis"`
 }
 
 // Warnings lists the warnings p sees (at most limit).
@@ -221,10 +222,10 @@ func (m *Module) WarningsOf(ctx context.Context, p *auth.Principal, kind string,
 	}
 	return db.List(ctx, m.d.DB, func(s db.Scanner) (WarningRow, error) {
 		var w WarningRow
-		err := s.Scan(&w.ID, &w.BodyID, &w.RecordID, &w.Kind, &w.Message, &w.Basis)
+		err := s.Scan(&w.ID, &w.BodyID, &w.RecordID, &w.OfficerID, &w.Kind, &w.Message, &w.Basis)
 		w.Label = LabelOf(WarningKinds, w.Kind)
 		return w, err
-	}, `SELECT id, body_id, record_id, kind, message, basis FROM enforce_warnings WHERE `+frag+` ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit), args...)
+	}, `SELECT id, body_id, record_id, officer_id, kind, message, basis FROM enforce_warnings WHERE `+frag+` ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit), args...)
 }
 
 func (m *Module) warningsAPI(w http.ResponseWriter, r *http.Request) error {

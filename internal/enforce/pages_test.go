@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -326,6 +327,12 @@ func TestEntryForms(t *testing.T) {
 	post(off+"/training", url.Values{"hours": {"16"}, "course": {"行政执法监督条例专题培训"}}, http.StatusSeeOther)
 	get(off, "累计 80 学时") // 64 at the application + 16
 	get("/enforce/monitor", "履职监测", "零执法执法主体", "1.4826 × MAD", "复议办结")
+	if _, err := m.Scan(ctx); err != nil { // officer warnings on the home page, each kind's filter
+		t.Fatal(err)
+	}
+	get("/enforce", "执法预警")
+	get("/enforce?kind=cert_expiring", "执法预警")
+	get("/enforce?kind=training_short", "执法预警")
 	// A second certificate: refused at the exam, then 注销 of a third one.
 	post(off+"/certificates", url.Values{"training_hours": {"60"}, "exam_score": {"40"}}, http.StatusSeeOther)
 	body = get(off, "不合格")
@@ -354,6 +361,67 @@ func TestEntryForms(t *testing.T) {
 	get(rec, "青公网罚〔2026〕1号", "预警")
 	post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"penalty"}, "case_no": {"青公网罚〔2026〕1号"}, "subject": {"某网络公司"},
 		"decided_on": {"2026-03-20"}}, http.StatusUnprocessableEntity, "已有案号为")
+}
+
+// TestEvaluationAPI runs a campaign and a certificate through /api/v1 alone.
+func TestEvaluationAPI(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	call := func(c *webtest.Client, method, path string, body any, code int, want ...string) string {
+		t.Helper()
+		w := c.JSON(method, "/api/v1"+path, body)
+		if w.Code != code {
+			t.Fatalf("%s %s: %d, want %d\n%s", method, path, w.Code, code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("%s %s lacks %q: %s", method, path, s, w.Body)
+			}
+		}
+		return w.Body
+	}
+	var bodyID, year, own, other string
+	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-SJJ' AND b.name = o.name`).Scan(&bodyID)
+	m.DB().QueryRowContext(ctx, `SELECT MAX(SUBSTR(decided_on, 1, 4)) FROM enforce_records WHERE body_id = ?`, bodyID).Scan(&year)
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_officers WHERE body_id = ? ORDER BY id LIMIT 1`, bodyID).Scan(&own)
+	m.DB().QueryRowContext(ctx, `SELECT o.id FROM enforce_officers o JOIN organs g ON g.id = o.organ_id WHERE o.body_id <> ? AND g.code LIKE '990121%' ORDER BY o.id LIMIT 1`, bodyID).Scan(&other)
+	y, _ := strconv.Atoi(year)
+	call(sc, "POST", "/enforce/campaigns", map[string]any{"year": y, "title": "", "sample_mode": "x"}, http.StatusUnprocessableEntity, "请填写评查活动名称", "抽样方式")
+	out := call(sc, "POST", "/enforce/campaigns", map[string]any{"year": y, "title": "API 评查", "bodies": []string{bodyID}, "sample_mode": "fixed", "sample_value": 1},
+		http.StatusOK, `"commitment"`, `"pool_hash"`)
+	cid := between(out, `"id":"`, `"`)
+	call(sc, "GET", "/enforce/campaigns/"+cid+"/sample", nil, http.StatusOK, `"pool"`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/draw", nil, http.StatusOK, `"drawn_at"`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/draw", nil, http.StatusConflict, "不能重新抽取")
+	out = call(sc, "GET", "/enforce/campaigns/"+cid, nil, http.StatusOK, `"state":"pending"`)
+	eid := between(out, `"evaluations":[{"id":"`, `"`)
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/assign", map[string]any{"evaluator_id": own}, http.StatusUnprocessableEntity, "不得来自被评查的执法主体")
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/assign", map[string]any{"evaluator_id": other}, http.StatusOK, `"state":"assigned"`)
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 30}}, http.StatusUnprocessableEntity, "扣分应在0到25之间")
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 12}}, http.StatusOK, `"grade":"good"`, `"score":88`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/send", nil, http.StatusOK, `"sent":1`)
+	call(sc, "GET", "/enforce/evaluations/"+eid, nil, http.StatusOK, `"state":"closed"`) // no findings, 良好: nothing to rectify
+	// A certificate through the API's declared steps.
+	out = call(sc, "POST", "/enforce/officers", map[string]any{"body_id": bodyID, "name": "钱多"}, http.StatusOK)
+	oid := between(out, `"id":"`, `"`)
+	out = call(sc, "POST", "/enforce/certificates", map[string]any{"officer_id": oid, "training_hours": 60, "exam_score": 80, "exam_passed": true}, http.StatusOK, `"state":"applied"`)
+	certID := between(out, `"id":"`, `"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/issue", map[string]any{"valid_to": "2030-01-01"}, http.StatusUnprocessableEntity, "请填写执法证号")
+	call(sc, "POST", "/enforce/certificates/"+certID+"/issue", map[string]any{"number": "API-1", "valid_to": "2030-01-01"}, http.StatusOK, `"state":"issued"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/suspend", map[string]any{"note": "调查"}, http.StatusOK, `"state":"suspended"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/cancel", map[string]any{}, http.StatusOK, `"state":"cancelled"`)
+	call(sc, "POST", "/enforce/officers/"+oid+"/training", map[string]any{"hours": 8, "course": "专题"}, http.StatusOK, `"hours":68`)
+	call(sc, "GET", "/enforce/sheet", nil, http.StatusOK, `"excellent":90`)
+	if w := sc.Get("/enforce/officers/" + oid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已注销") || !strings.Contains(w.Body, "累计 68 学时") {
+		t.Fatalf("officer page with a cancelled certificate: %d", w.Code)
+	}
 }
 
 func between(s, a, b string) string {

@@ -306,15 +306,16 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 // ---- pages ----
 
 type homeData struct {
-	Bodies   []*Body
-	Warnings []WarningRow
-	Plans    []*Plan
-	Matters  []*Matter
+	Manage, Record, Supervise bool
+	Bodies                    []*Body
+	Warnings                  []WarningRow
+	Plans                     []*Plan
+	Matters                   []*Matter
 }
 
 func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
-	var d homeData
+	d := homeData{Manage: p.Can(PermManage), Record: p.Can(PermRecord), Supervise: p.Can(PermSupervise)}
 	var err error
 	if d.Bodies, err = m.Bodies(r.Context(), p); err != nil {
 		return err

@@ -408,6 +408,9 @@ func TestEvaluationAPI(t *testing.T) {
 	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 12}}, http.StatusOK, `"grade":"good"`, `"score":88`)
 	call(sc, "POST", "/enforce/campaigns/"+cid+"/send", nil, http.StatusOK, `"sent":1`)
 	call(sc, "GET", "/enforce/evaluations/"+eid, nil, http.StatusOK, `"state":"closed"`) // no findings, 良好: nothing to rectify
+	if w := sc.Get("/enforce/evaluations/" + eid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已反馈（无需整改）") || !strings.Contains(w.Body, "88 分，良好") {
+		t.Fatalf("closed evaluation page: %d", w.Code)
+	}
 	// A certificate through the API's declared steps.
 	out = call(sc, "POST", "/enforce/officers", map[string]any{"body_id": bodyID, "name": "钱多"}, http.StatusOK)
 	oid := between(out, `"id":"`, `"`)

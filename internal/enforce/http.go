@@ -11,7 +11,6 @@ import (
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
-	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/web"
@@ -36,6 +35,8 @@ func (m *Module) registerPages(app *web.App) {
 	app.GET("/public/enforce/draws/{id}", auth.PermPublic, m.publicDraw)
 	app.GET("/public/enforce/draws/{id}/data.json", auth.PermPublic, m.publicDrawJSON)
 	m.registerMatterPages(app)
+	m.registerEvaluationPages(app)
+	m.registerForms(app)
 	app.Todos(m.todos)
 }
 
@@ -197,24 +198,34 @@ func (m *Module) recordAPI(w http.ResponseWriter, r *http.Request) error {
 
 // WarningRow is one stored warning.
 type WarningRow struct {
-	ID       string `json:"id"`
-	BodyID   string `json:"body_id"`
-	RecordID string `json:"record_id"`
-	Kind     string `json:"kind"`
-	Label    string `json:"label"`
-	Message  string `json:"message"`
-	Basis    string `json:"basis"`
+	ID        string `json:"id"`
+	BodyID    string `json:"body_id"`
+	RecordID  string `json:"record_id"`
+	OfficerID string `json:"officer_id"`
+	Kind      string `json:"kind"`
+	Label     string `json:"label"`
+	Message   string `json:"message"`
+	Basis     string `json:"basis"`
 }
 
 // Warnings lists the warnings p sees (at most limit).
 func (m *Module) Warnings(ctx context.Context, p *auth.Principal, limit int) ([]WarningRow, error) {
+	return m.WarningsOf(ctx, p, "", limit)
+}
+
+// WarningsOf lists the warnings of one kind ("" = all) p sees.
+func (m *Module) WarningsOf(ctx context.Context, p *auth.Principal, kind string, limit int) ([]WarningRow, error) {
 	frag, args := m.scopeSQL(p, "organ_id")
+	if kind != "" {
+		frag += " AND kind = ?"
+		args = append(args, kind)
+	}
 	return db.List(ctx, m.d.DB, func(s db.Scanner) (WarningRow, error) {
 		var w WarningRow
-		err := s.Scan(&w.ID, &w.BodyID, &w.RecordID, &w.Kind, &w.Message, &w.Basis)
+		err := s.Scan(&w.ID, &w.BodyID, &w.RecordID, &w.OfficerID, &w.Kind, &w.Message, &w.Basis)
 		w.Label = LabelOf(WarningKinds, w.Kind)
 		return w, err
-	}, `SELECT id, body_id, record_id, kind, message, basis FROM enforce_warnings WHERE `+frag+` ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit), args...)
+	}, `SELECT id, body_id, record_id, officer_id, kind, message, basis FROM enforce_warnings WHERE `+frag+` ORDER BY created_at DESC, id LIMIT `+strconv.Itoa(limit), args...)
 }
 
 func (m *Module) warningsAPI(w http.ResponseWriter, r *http.Request) error {
@@ -247,20 +258,6 @@ func decodeThen[I any, O any](f func(ctx context.Context, p *auth.Principal, in 
 	}
 }
 
-func certStep[I any](f func(ctx context.Context, p *auth.Principal, id string, in I) (*Certificate, error)) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		var in I
-		if err := web.DecodeJSON(r, &in); err != nil {
-			return err
-		}
-		c, err := f(r.Context(), auth.From(r.Context()), r.PathValue("id"), in)
-		if err != nil {
-			return err
-		}
-		return web.WriteJSON(w, http.StatusOK, c)
-	}
-}
-
 func (m *Module) apiEndpoints() []api.Endpoint {
 	op := func(method, path, summary string, perm auth.Perm, req, resp any) api.Op {
 		return api.Op{Method: method, Path: path, Summary: summary, Tag: "行政执法监督", Perm: perm, Request: req, Response: resp}
@@ -283,25 +280,6 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 		{op("POST", "/enforce/bodies", "登记执法主体", PermManage, BodyInput{}, Body{}), decodeThen(m.CreateBody)},
 		{op("POST", "/enforce/officers", "登记执法人员", PermManage, OfficerInput{}, Officer{}), decodeThen(m.CreateOfficer)},
 		{op("POST", "/enforce/certificates", "申领执法证", PermManage, ApplyInput{}, Certificate{}), decodeThen(m.Apply)},
-		{op("POST", "/enforce/certificates/{id}/issue", "核发执法证", PermManage, IssueInput{}, Certificate{}), certStep(m.Issue)},
-		{op("POST", "/enforce/certificates/{id}/review", "执法证年审", PermManage, IssueInput{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, in IssueInput) (*Certificate, error) {
-				return m.Review(ctx, p, id, "review", in)
-			})},
-		{op("POST", "/enforce/certificates/{id}/renew", "换发执法证", PermManage, IssueInput{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, in IssueInput) (*Certificate, error) {
-				return m.Review(ctx, p, id, "renew", in)
-			})},
-		{op("POST", "/enforce/certificates/{id}/suspend", "暂扣执法证", PermManage, casework.Step{}, Certificate{}), certStep(m.Suspend)},
-		{op("POST", "/enforce/certificates/{id}/restore", "恢复执法证", PermManage, casework.Step{}, Certificate{}), certStep(m.Restore)},
-		{op("POST", "/enforce/certificates/{id}/cancel", "注销执法证", PermManage, casework.Step{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, st casework.Step) (*Certificate, error) {
-				return m.End(ctx, p, id, "cancel", st)
-			})},
-		{op("POST", "/enforce/certificates/{id}/revoke", "吊销执法证", PermManage, casework.Step{}, Certificate{}),
-			certStep(func(ctx context.Context, p *auth.Principal, id string, st casework.Step) (*Certificate, error) {
-				return m.End(ctx, p, id, "revoke", st)
-			})},
 		{op("POST", "/enforce/records/batch", "批量推送执法记录（按执法主体 + 案号幂等）", PermRecord, BatchInput{}, BatchResult{}), m.pushAPI},
 		{op("GET", "/enforce/records/{id}", "执法记录及其预警", PermView, nil, RecordView{}), m.recordAPI},
 		{op("GET", "/enforce/warnings", "执法预警", PermView, nil, api.List[WarningRow]{}), m.warningsAPI},
@@ -322,26 +300,27 @@ func (m *Module) apiEndpoints() []api.Endpoint {
 	for i, e := range eps {
 		out[i] = api.Endpoint{Op: e.op, Handler: e.h}
 	}
-	return out
+	return append(out, m.certEndpoints()...)
 }
 
 // ---- pages ----
 
 type homeData struct {
-	Bodies   []*Body
-	Warnings []WarningRow
-	Plans    []*Plan
-	Matters  []*Matter
+	Manage, Record, Supervise bool
+	Bodies                    []*Body
+	Warnings                  []WarningRow
+	Plans                     []*Plan
+	Matters                   []*Matter
 }
 
 func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
-	var d homeData
+	d := homeData{Manage: p.Can(PermManage), Record: p.Can(PermRecord), Supervise: p.Can(PermSupervise)}
 	var err error
 	if d.Bodies, err = m.Bodies(r.Context(), p); err != nil {
 		return err
 	}
-	if d.Warnings, err = m.Warnings(r.Context(), p, 50); err != nil {
+	if d.Warnings, err = m.WarningsOf(r.Context(), p, r.URL.Query().Get("kind"), 50); err != nil {
 		return err
 	}
 	if d.Plans, err = m.Plans(r.Context(), p); err != nil {
@@ -354,14 +333,21 @@ func (m *Module) homePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type bodyData struct {
-	Body     *Body
-	Kind     string
-	Officers []*Officer
+	Body        *Body
+	Kind        string
+	Officers    []*Officer
+	Evaluations []*Evaluation
+	Manage      bool
+	Record      bool
 }
 
 func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
+	return m.renderBody(w, r, r.PathValue("id"), http.StatusOK, nil)
+}
+
+func (m *Module) renderBody(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {
 	p := auth.From(r.Context())
-	b, err := m.Body(r.Context(), p, r.PathValue("id"))
+	b, err := m.Body(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -369,7 +355,11 @@ func (m *Module) bodyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return m.app.Render(w, r, tmpl, "body", http.StatusOK, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs}, nil)
+	evs, err := m.Evaluations(r.Context(), p, "", b.ID)
+	if err != nil {
+		return err
+	}
+	return m.app.Render(w, r, tmpl, "body", status, b.Name, bodyData{b, LabelOf(BodyKinds, b.Kind), offs, evs, p.Can(PermManage), p.Can(PermRecord)}, fe)
 }
 
 func (m *Module) recordPage(w http.ResponseWriter, r *http.Request) error {
@@ -482,8 +472,19 @@ func (m *Module) todos(ctx context.Context, p *auth.Principal) ([]web.Todo, erro
 	}
 	var out []web.Todo
 	if n > 0 {
-		out = append(out, web.Todo{Module: "enforce", Title: "行政执法预警 " + strconv.Itoa(n) + " 条", Detail: "逾期公示、未经法制审核、执法人员无有效执法证等",
+		out = append(out, web.Todo{Module: "enforce", Title: "行政执法预警 " + strconv.Itoa(n) + " 条", Detail: "逾期公示、未经法制审核、执法人员无有效执法证、执法证到期、培训学时不足等",
 			URL: "/enforce", Basis: "《优化营商环境条例》第五十八条"})
+	}
+	// The kinds a body must act on at once get their own line.
+	for _, k := range []struct{ kind, basis string }{{WarnCertInvalid, basisCert}, {WarnCertExpiring, SettingCertWarnDays.Basis},
+		{WarnTrainingShort, SettingTrainingHours.Basis}} {
+		var c int
+		if err := m.d.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM enforce_warnings WHERE kind = ? AND `+frag, append([]any{k.kind}, args...)...).Scan(&c); err != nil {
+			return nil, err
+		}
+		if c > 0 {
+			out = append(out, web.Todo{Module: "enforce", Title: LabelOf(WarningKinds, k.kind) + " " + strconv.Itoa(c) + " 条", URL: "/enforce?kind=" + k.kind, Basis: k.basis})
+		}
 	}
 	ms, err := m.Matters(ctx, p)
 	if err != nil {

@@ -17,8 +17,10 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/litigation"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/officialdoc"
+	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -53,11 +55,15 @@ var Spec = module.Spec{Name: "enforce", Migrations: mustSub(migrationFS, "migrat
 					return CLIImport(audit.WithActor(ctx, audit.Actor{Username: "cli"}), m.(*Module), organ, files, out)
 				}
 			}},
-		{Verb: "enforce", Name: "verify-draw", Usage: "verify-draw --draw ID（复核双随机抽取结果）",
+		{Verb: "enforce", Name: "verify-draw", Usage: "verify-draw --draw ID | --campaign ID（复核双随机抽取结果或案卷评查的抽样）",
 			Flags: func(fs *flag.FlagSet) module.Runner {
-				var id string
+				var id, campaign string
 				fs.StringVar(&id, "draw", "", "抽取编号（公开页面上的编号）")
+				fs.StringVar(&campaign, "campaign", "", "案卷评查活动编号（评查活动页面上的编号）")
 				return func(ctx context.Context, m module.Module, _ []string, out io.Writer) error {
+					if campaign != "" {
+						return CLIVerifySample(ctx, m.(*Module), campaign, out)
+					}
 					return CLIVerifyDraw(ctx, m.(*Module), id, out)
 				}
 			}},
@@ -70,14 +76,25 @@ type Module struct {
 	set        *settings.Store
 	certKind   casework.Kind[*Certificate]
 	matterKind casework.Kind[*Matter]
+	evalKind   casework.Kind[*Evaluation]
 	docs       *officialdoc.Room[*Matter]
 	today      func() calendar.Date
 	app        *web.App
+	recon      *reconsider.Service // 复议纠错 by respondent (nil when not deployed)
+	lit        *litigation.Module  // 诉讼败诉 by defendant
 }
 
 // New builds the module.
-func New(d module.Deps, _ func(string) module.Module) module.Module {
+func New(d module.Deps, built func(string) module.Module) module.Module {
 	m := &Module{d: d, set: settings.New(d.DB, d.Org), today: calendar.Today}
+	if built != nil { // read only through their exported statistics
+		if r, ok := built("reconsider").(*reconsider.Module); ok {
+			m.recon = r.Service()
+		}
+		if l, ok := built("litigation").(*litigation.Module); ok {
+			m.lit = l
+		}
+	}
 	m.certKind = casework.Kind[*Certificate]{
 		OwnerType: "enforce_certificate", Table: "enforce_certificates", Noun: "执法证", Audit: "enforce",
 		Load: m.loadCertTx, Save: m.saveCert,
@@ -95,6 +112,14 @@ func New(d module.Deps, _ func(string) module.Module) module.Module {
 		StateLabel: func(s string) string { return LabelOf(MatterStates, s) },
 		After:      m.draftDocument,
 	}
+	m.evalKind = casework.Kind[*Evaluation]{
+		OwnerType: "enforce_evaluation", Table: "enforce_evaluations", Noun: "评查案卷", Audit: "enforce",
+		Load: m.loadEvalTx, Save: m.saveEval,
+		Facts: func(e *Evaluation) casework.Facts {
+			return casework.Facts{ID: e.ID, OrganID: e.OrganID, State: e.State, Version: e.Version}
+		},
+		StateLabel: func(s string) string { return LabelOf(EvalStates, s) },
+	}
 	m.docs = m.documentRoom()
 	return m
 }
@@ -111,7 +136,7 @@ func (m *Module) SetToday(d calendar.Date) { m.today = func() calendar.Date { re
 // Register adds the module's pages, API operations, menu entries and workbench todos.
 func (m *Module) Register(app *web.App, reg *api.Registry) {
 	m.registerPages(app)
-	api.Mount(app, reg, m.apiEndpoints())
+	api.Mount(app, reg, append(m.apiEndpoints(), m.evaluationEndpoints()...))
 }
 
 // Seeder is the demo county's bodies, officers and a year of records (module.Seeding).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,6 +109,321 @@ func TestPages(t *testing.T) {
 	}
 	if w := liaison.Post(page+"/close", url.Values{"note": {"x"}}); w.Code != http.StatusForbidden {
 		t.Fatalf("liaison ran a supervision step: %d", w.Code)
+	}
+}
+
+// TestEvaluationPages walks a 案卷评查 campaign through its forms: creation (with field errors),
+// the draw, the evaluator (refused from the evaluated body), the score (bad deduction named), the
+// result sent back, the body's rectification; every page renders in every state reached; the
+// scoring sheet form.
+func TestEvaluationPages(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	get := func(c *webtest.Client, path string, want ...string) string {
+		t.Helper()
+		w := c.Get(path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("GET %s lacks %q", path, s)
+			}
+		}
+		return w.Body
+	}
+	var bodyID, year, own, other string
+	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-GAJ' AND b.name = o.name`).Scan(&bodyID)
+	m.DB().QueryRowContext(ctx, `SELECT MAX(SUBSTR(decided_on, 1, 4)) FROM enforce_records WHERE body_id = ?`, bodyID).Scan(&year)
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_officers WHERE body_id = ? ORDER BY id LIMIT 1`, bodyID).Scan(&own)
+	m.DB().QueryRowContext(ctx, `SELECT o.id FROM enforce_officers o JOIN organs g ON g.id = o.organ_id WHERE o.body_id <> ? AND g.code LIKE '990121%' ORDER BY o.id LIMIT 1`, bodyID).Scan(&other)
+	if bodyID == "" || year == "" || own == "" || other == "" {
+		t.Fatalf("demo data missing: %q %q %q %q", bodyID, year, own, other)
+	}
+	get(sc, "/enforce", "案卷评查")
+	get(sc, "/enforce/campaigns", "建立评查活动")
+	w := sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {"abc"}, "sample_mode": {"percent"}, "sample_value": {"0"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写四位年份") {
+		t.Fatalf("bad campaign: %d\n%s", w.Code, w.Body)
+	}
+	w = sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {year}, "sample_mode": {"percent"}, "sample_value": {"0"}})
+	for _, msg := range []string{"请填写评查活动名称", "抽取比例应在1%到100%之间"} {
+		if !strings.Contains(w.Body, msg) {
+			t.Errorf("campaign form lacks %q", msg)
+		}
+	}
+	var n int
+	m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM enforce_campaigns`).Scan(&n)
+	if n != 0 {
+		t.Fatal("a rejected campaign was written")
+	}
+	w = sc.Post("/enforce/campaigns", url.Values{"title": {"页面评查"}, "year": {year}, "bodies": {bodyID}, "sample_mode": {"fixed"}, "sample_value": {"2"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("campaign: %d %s", w.Code, w.Body)
+	}
+	page := w.Location()
+	get(sc, page, "种子承诺值", "抽取评查案卷")
+	get(sc, page+"/sample.json", `"commitment"`)
+	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", w.Code, w.Body)
+	}
+	body := get(sc, page, "复核数据", "待指定评查人员")
+	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusConflict {
+		t.Fatalf("re-draw: %d", w.Code)
+	}
+	ev := "/enforce/evaluations/" + between(body, `href="/enforce/evaluations/`, `"`)
+	get(sc, ev, "指定评查人员")
+	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {own}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "不得来自被评查的执法主体") {
+		t.Fatalf("own evaluator: %d\n%s", w.Code, w.Body)
+	}
+	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("assign: %d %s", w.Code, w.Body)
+	}
+	get(sc, ev, "待评分", "评分")
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"abc"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "扣分应在0到25之间") {
+		t.Fatalf("bad deduction: %d\n%s", w.Code, w.Body)
+	}
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"30"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("deduction above the points: %d", w.Code)
+	}
+	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"5"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("score: %d\n%s", w.Code, w.Body)
+	}
+	get(sc, ev, "不合格", "已评分待反馈", "反馈评查结果")
+	get(sc, page, "不合格", "反馈全部已评分案卷的结果")
+	if w := sc.Post(ev+"/send", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("send: %d %s", w.Code, w.Body)
+	}
+	get(sc, ev, "已反馈待整改", "整改期限")
+	// The body's liaison sees the result on its body page and reports the rectification there.
+	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
+	get(liaison, "/enforce/bodies/"+bodyID, "案卷评查结果", "不合格")
+	if w := liaison.Post(ev+"/rectify", url.Values{"note": {""}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写整改情况") {
+		t.Fatalf("empty rectification: %d", w.Code)
+	}
+	if w := liaison.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusForbidden {
+		t.Fatalf("liaison assigned: %d", w.Code)
+	}
+	if w := liaison.Post(ev+"/rectify", url.Values{"note": {"已组织培训并补办执法证"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("rectify: %d %s", w.Code, w.Body)
+	}
+	get(liaison, ev, "已整改", "已组织培训并补办执法证")
+	get(sc, page, "已整改")
+
+	// The scoring sheet: a bad line named, thresholds checked, then saved.
+	get(sc, "/enforce/sheet", "执法主体合法、执法人员持证|15|否决")
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|四十"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "第1行的分值应为整数") {
+		t.Fatalf("bad sheet line: %d", w.Code)
+	}
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"95"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "依次降低") {
+		t.Fatalf("bad thresholds: %d", w.Code)
+	}
+	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("sheet: %d %s", w.Code, w.Body)
+	}
+	get(sc, "/enforce/sheet", "证据|60")
+}
+
+// TestEntryForms enters a body, an officer, a certificate walked through every step and a record
+// through the HTML forms: each bad field named in Chinese beside it, nothing written on refusal,
+// every page rendered in every state reached.
+func TestEntryForms(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	get := func(path string, want ...string) string {
+		t.Helper()
+		w := sc.Get(path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("GET %s lacks %q", path, s)
+			}
+		}
+		return w.Body
+	}
+	post := func(path string, vals url.Values, code int, want ...string) string {
+		t.Helper()
+		w := sc.Post(path, vals)
+		if w.Code != code {
+			t.Fatalf("POST %s: %d, want %d\n%s", path, w.Code, code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("POST %s lacks %q", path, s)
+			}
+		}
+		return w.Location()
+	}
+	count := func(table string) (n int) {
+		m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+		return n
+	}
+	var organID string
+	m.DB().QueryRowContext(ctx, `SELECT id FROM organs WHERE code = '990121-GAJ'`).Scan(&organID)
+	if n := count(`enforce_bodies WHERE organ_id IN (SELECT id FROM organs WHERE code LIKE '990121%')`); n != 40 {
+		t.Fatalf("the demo county has %d bodies, want 40", n)
+	}
+	get("/enforce/bodies/new", "登记执法主体", "法定机关")
+	bodies := count("enforce_bodies")
+	post("/enforce/bodies", url.Values{"name": {" "}, "kind": {"x"}, "categories": {"penalty", "bogus"}}, http.StatusUnprocessableEntity,
+		"请填写执法主体名称", "主体类型只能是", "所属机关不存在", "执法类别「bogus」无效")
+	if count("enforce_bodies") != bodies {
+		t.Fatal("a refused body was written")
+	}
+	page := post("/enforce/bodies", url.Values{"organ_id": {organID}, "name": {"青山县公安局网络安全保卫大队"}, "kind": {"authorised"},
+		"categories": {"penalty", "inspection"}, "items": {"网络安全违法行为处罚\n网络安全检查"}}, http.StatusSeeOther)
+	get(page, "青山县公安局网络安全保卫大队", "登记执法人员", "录入执法记录")
+	post("/enforce/bodies", url.Values{"organ_id": {organID}, "name": {"青山县公安局网络安全保卫大队"}, "kind": {"authorised"}}, http.StatusUnprocessableEntity, "已有同名执法主体")
+
+	// An officer and a certificate through every step.
+	officers := count("enforce_officers")
+	post(page+"/officers", url.Values{"name": {""}}, http.StatusUnprocessableEntity, "请填写执法人员姓名")
+	if count("enforce_officers") != officers {
+		t.Fatal("a refused officer was written")
+	}
+	off := post(page+"/officers", url.Values{"name": {"赵敏"}, "post": {"民警"}, "legal_qualified": {"1"}}, http.StatusSeeOther)
+	get(off, "赵敏", "尚未申领执法证", "申领执法证")
+	post(off+"/certificates", url.Values{"training_hours": {"abc"}, "exam_score": {"150"}}, http.StatusUnprocessableEntity, "请填写整数")
+	post(off+"/certificates", url.Values{"training_hours": {"-1"}, "exam_score": {"150"}}, http.StatusUnprocessableEntity, "培训学时应在0到2000之间", "考试成绩应在0到100之间")
+	if count("enforce_certificates WHERE officer_id = '"+strings.TrimPrefix(off, "/enforce/officers/")+"'") != 0 {
+		t.Fatal("a refused application was written")
+	}
+	post(off+"/certificates", url.Values{"training_hours": {"64"}, "exam_score": {"88"}, "exam_passed": {"1"}}, http.StatusSeeOther)
+	body := get(off, "已申领", "核发")
+	cert := "/enforce/certificates/" + between(body, `action="/enforce/certificates/`, `/`)
+	post(cert+"/issue", url.Values{"valid_to": {"2029-12-31"}}, http.StatusUnprocessableEntity, "请填写执法证号")
+	post(cert+"/issue", url.Values{"number": {"WA-0001"}, "valid_to": {"2020-01-01"}}, http.StatusUnprocessableEntity, "有效期至应晚于办理日期")
+	post(cert+"/issue", url.Values{"number": {"WA-0001"}, "valid_to": {"2028-12-31"}}, http.StatusSeeOther)
+	get(off, "WA-0001", "有效", "年审", "换证", "暂扣", "注销", "吊销")
+	post(cert+"/review", url.Values{"valid_to": {"2028-06-30"}}, http.StatusUnprocessableEntity, "新的有效期应晚于原有效期")
+	post(cert+"/review", url.Values{"valid_to": {"2029-12-31"}}, http.StatusSeeOther)
+	post(cert+"/suspend", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写暂扣理由")
+	post(cert+"/suspend", url.Values{"note": {"涉嫌违纪，暂停执法"}}, http.StatusSeeOther)
+	get(off, "暂扣", "恢复")
+	post(cert+"/issue", url.Values{"number": {"WA-0002"}, "valid_to": {"2029-12-31"}}, http.StatusConflict)
+	post(cert+"/restore", url.Values{}, http.StatusSeeOther)
+	post(cert+"/renew", url.Values{"number": {"WA-0009"}, "valid_to": {"2031-12-31"}}, http.StatusSeeOther)
+	get(off, "WA-0009", "2031-12-31")
+	post(cert+"/revoke", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写吊销理由")
+	post(cert+"/revoke", url.Values{"note": {"严重违法"}}, http.StatusSeeOther)
+	get(off, "已吊销")
+	post(off+"/training", url.Values{"hours": {"x"}, "course": {""}}, http.StatusUnprocessableEntity, "学时应在1到200之间", "请填写培训名称")
+	post(off+"/training", url.Values{"hours": {"16"}, "course": {"行政执法监督条例专题培训"}}, http.StatusSeeOther)
+	get(off, "累计 80 学时") // 64 at the application + 16
+	get("/enforce/monitor", "履职监测", "零执法执法主体", "1.4826 × MAD", "复议办结")
+	if _, err := m.Scan(ctx); err != nil { // officer warnings on the home page, each kind's filter
+		t.Fatal(err)
+	}
+	get("/enforce", "执法预警")
+	get("/enforce?kind=cert_expiring", "执法预警")
+	get("/enforce?kind=training_short", "执法预警")
+	// A second certificate: refused at the exam, then 注销 of a third one.
+	post(off+"/certificates", url.Values{"training_hours": {"60"}, "exam_score": {"40"}}, http.StatusSeeOther)
+	body = get(off, "不合格")
+	cert2 := "/enforce/certificates/" + between(body[strings.LastIndex(body, "（未核发）"):], `action="/enforce/certificates/`, `/`)
+	post(cert2+"/issue", url.Values{"number": {"WA-0003"}, "valid_to": {"2029-12-31"}}, http.StatusConflict)
+	// The liaison reads the officer but has no certificate forms.
+	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
+	if w := liaison.Post(cert2+"/issue", url.Values{"number": {"X"}, "valid_to": {"2029-12-31"}}); w.Code != http.StatusForbidden {
+		t.Fatalf("liaison issued: %d", w.Code)
+	}
+
+	// An enforcement record through the form, its warnings on its page.
+	records := count("enforce_records")
+	get("/enforce/records/new", "录入执法记录", "决定日期")
+	post("/enforce/records", url.Values{"category": {"x"}, "decided_on": {"2026-13-01"}, "amount": {"abc"}}, http.StatusUnprocessableEntity,
+		"执法主体不存在", "请选择")
+	var bodyID string
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_bodies WHERE name = '青山县公安局网络安全保卫大队'`).Scan(&bodyID)
+	post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"x"}, "decided_on": {"2026-13-01"}, "amount": {"abc"}}, http.StatusUnprocessableEntity,
+		"类别只能是", "请填写案号或文号", "请填写对象", "决定日期格式应为 YYYY-MM-DD")
+	if count("enforce_records") != records {
+		t.Fatal("a refused record was written")
+	}
+	rec := post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"penalty"}, "case_no": {"青公网罚〔2026〕1号"}, "subject": {"某网络公司"},
+		"subject_type": {"法人"}, "filed_on": {"2026-03-02"}, "decided_on": {"2026-03-20"}, "officers": {"WA-0009"}, "amount": {"5000"}}, http.StatusSeeOther)
+	get(rec, "青公网罚〔2026〕1号", "预警")
+	post("/enforce/records", url.Values{"body_id": {bodyID}, "category": {"penalty"}, "case_no": {"青公网罚〔2026〕1号"}, "subject": {"某网络公司"},
+		"decided_on": {"2026-03-20"}}, http.StatusUnprocessableEntity, "已有案号为")
+}
+
+// TestEvaluationAPI runs a campaign and a certificate through /api/v1 alone.
+func TestEvaluationAPI(t *testing.T) {
+	ctx := context.Background()
+	e := demotest.Env(t)
+	var m *enforce.Module
+	for _, x := range e.Modules() {
+		if em, ok := x.(*enforce.Module); ok {
+			m = em
+		}
+	}
+	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
+	call := func(c *webtest.Client, method, path string, body any, code int, want ...string) string {
+		t.Helper()
+		w := c.JSON(method, "/api/v1"+path, body)
+		if w.Code != code {
+			t.Fatalf("%s %s: %d, want %d\n%s", method, path, w.Code, code, w.Body)
+		}
+		for _, s := range want {
+			if !strings.Contains(w.Body, s) {
+				t.Errorf("%s %s lacks %q: %s", method, path, s, w.Body)
+			}
+		}
+		return w.Body
+	}
+	var bodyID, year, own, other string
+	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-SJJ' AND b.name = o.name`).Scan(&bodyID)
+	m.DB().QueryRowContext(ctx, `SELECT MAX(SUBSTR(decided_on, 1, 4)) FROM enforce_records WHERE body_id = ?`, bodyID).Scan(&year)
+	m.DB().QueryRowContext(ctx, `SELECT id FROM enforce_officers WHERE body_id = ? ORDER BY id LIMIT 1`, bodyID).Scan(&own)
+	m.DB().QueryRowContext(ctx, `SELECT o.id FROM enforce_officers o JOIN organs g ON g.id = o.organ_id WHERE o.body_id <> ? AND g.code LIKE '990121%' ORDER BY o.id LIMIT 1`, bodyID).Scan(&other)
+	y, _ := strconv.Atoi(year)
+	call(sc, "POST", "/enforce/campaigns", map[string]any{"year": y, "title": "", "sample_mode": "x"}, http.StatusUnprocessableEntity, "请填写评查活动名称", "抽样方式")
+	out := call(sc, "POST", "/enforce/campaigns", map[string]any{"year": y, "title": "API 评查", "bodies": []string{bodyID}, "sample_mode": "fixed", "sample_value": 1},
+		http.StatusOK, `"commitment"`, `"pool_hash"`)
+	cid := between(out, `"id":"`, `"`)
+	call(sc, "GET", "/enforce/campaigns/"+cid+"/sample", nil, http.StatusOK, `"pool"`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/draw", nil, http.StatusOK, `"drawn_at"`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/draw", nil, http.StatusConflict, "不能重新抽取")
+	out = call(sc, "GET", "/enforce/campaigns/"+cid, nil, http.StatusOK, `"state":"pending"`)
+	eid := between(out, `"evaluations":[{"id":"`, `"`)
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/assign", map[string]any{"evaluator_id": own}, http.StatusUnprocessableEntity, "不得来自被评查的执法主体")
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/assign", map[string]any{"evaluator_id": other}, http.StatusOK, `"state":"assigned"`)
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 30}}, http.StatusUnprocessableEntity, "扣分应在0到25之间")
+	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 12}}, http.StatusOK, `"grade":"good"`, `"score":88`)
+	call(sc, "POST", "/enforce/campaigns/"+cid+"/send", nil, http.StatusOK, `"sent":1`)
+	call(sc, "GET", "/enforce/evaluations/"+eid, nil, http.StatusOK, `"state":"closed"`) // no findings, 良好: nothing to rectify
+	if w := sc.Get("/enforce/evaluations/" + eid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已反馈（无需整改）") || !strings.Contains(w.Body, "88 分，良好") {
+		t.Fatalf("closed evaluation page: %d", w.Code)
+	}
+	// A certificate through the API's declared steps.
+	out = call(sc, "POST", "/enforce/officers", map[string]any{"body_id": bodyID, "name": "钱多"}, http.StatusOK)
+	oid := between(out, `"id":"`, `"`)
+	out = call(sc, "POST", "/enforce/certificates", map[string]any{"officer_id": oid, "training_hours": 60, "exam_score": 80, "exam_passed": true}, http.StatusOK, `"state":"applied"`)
+	certID := between(out, `"id":"`, `"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/issue", map[string]any{"valid_to": "2030-01-01"}, http.StatusUnprocessableEntity, "请填写执法证号")
+	call(sc, "POST", "/enforce/certificates/"+certID+"/issue", map[string]any{"number": "API-1", "valid_to": "2030-01-01"}, http.StatusOK, `"state":"issued"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/suspend", map[string]any{"note": "调查"}, http.StatusOK, `"state":"suspended"`)
+	call(sc, "POST", "/enforce/certificates/"+certID+"/cancel", map[string]any{}, http.StatusOK, `"state":"cancelled"`)
+	call(sc, "POST", "/enforce/officers/"+oid+"/training", map[string]any{"hours": 8, "course": "专题"}, http.StatusOK, `"hours":68`)
+	call(sc, "GET", "/enforce/sheet", nil, http.StatusOK, `"excellent":90`)
+	if w := sc.Get("/enforce/officers/" + oid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已注销") || !strings.Contains(w.Body, "累计 68 学时") {
+		t.Fatalf("officer page with a cancelled certificate: %d", w.Code)
 	}
 }
 

@@ -21,11 +21,13 @@ var (
 		Default: 30, Min: 1, Max: 180, Basis: "fazhi 默认值：《行政执法监督条例》全文尚未核对，整改期限暂按30日，可设置"}
 	SettingTrainingHours = settings.Def{Key: "enforce.training_hours", Name: "执法人员年度培训学时目标", Unit: "学时",
 		Default: 60, Min: 0, Max: 500, Basis: "常见表述为每人每年不少于60学时（国办发〔2023〕27号，原文未核对），可设置"}
+	SettingCertWarnDays = settings.Def{Key: "enforce.cert_warn_days", Name: "执法证到期提前预警天数", Unit: "日",
+		Default: 30, Min: 1, Max: 180, Basis: "fazhi 默认值：到期前30日提醒办理年审或换证，可设置"}
 )
 
 // SettingDefs lists the module's settings.
 func SettingDefs() []settings.Def {
-	return []settings.Def{SettingPublishDecision, SettingPublishOther, SettingRectifyDays, SettingTrainingHours}
+	return []settings.Def{SettingPublishDecision, SettingPublishOther, SettingRectifyDays, SettingTrainingHours, SettingCertWarnDays}
 }
 
 // Periods are the publication periods in force for a body.
@@ -69,12 +71,13 @@ const (
 	WarnCertInvalid    = "cert_invalid"
 	WarnDecisionLate   = "decision_late"
 	WarnCertExpiring   = "cert_expiring"
+	WarnTrainingShort  = "training_short"
 )
 
 // WarningKinds labels the warning kinds.
 var WarningKinds = []Choice{{WarnPublishLate, "逾期公示"}, {WarnPublishMissing, "未公示"}, {WarnWithdrawLate, "未按期撤回公示"},
 	{WarnReviewMissing, "未经法制审核"}, {WarnRecordMissing, "无全过程记录"}, {WarnTooFewOfficers, "执法人员少于两人"},
-	{WarnCertInvalid, "执法人员无有效执法证"}, {WarnDecisionLate, "超过九十日作出处罚决定"}, {WarnCertExpiring, "执法证即将到期"}}
+	{WarnCertInvalid, "执法人员无有效执法证"}, {WarnDecisionLate, "超过九十日作出处罚决定"}, {WarnCertExpiring, "执法证到期提醒"}, {WarnTrainingShort, "培训学时不足"}}
 
 // Violation is one rule a record breaks.
 type Violation struct {

@@ -146,12 +146,15 @@ func TestSheetGrades(t *testing.T) {
 		{map[string]int{"事实清楚、证据确凿": 25, "适用依据正确、裁量适当": 15}, nil, 60, "pass"},
 		{map[string]int{"事实清楚、证据确凿": 25, "适用依据正确、裁量适当": 16}, nil, 59, "fail"},
 		{nil, []string{"程序合法（告知、听证、法制审核）"}, 100, "fail"},
-		{nil, []string{"文书规范、送达合法"}, 100, "excellent"}, // not a veto item
 	} {
 		score, grade, err := s.Grade(c.ded, c.veto)
 		if err != nil || score != c.score || grade != c.grade {
 			t.Errorf("%v %v: %d %s %v, want %d %s", c.ded, c.veto, score, grade, err, c.score, c.grade)
 		}
+	}
+	// A non-veto item marked as vetoed is refused (it used to be ignored silently).
+	if _, _, err := s.Grade(nil, []string{"文书规范、送达合法"}); err == nil {
+		t.Fatal("a non-veto item accepted as vetoed")
 	}
 	if _, _, err := s.Grade(map[string]int{"事实清楚、证据确凿": 26}, nil); err == nil {
 		t.Fatal("deduction above the item's points accepted")

@@ -8,8 +8,23 @@ import (
 )
 
 // Scan re-checks the records whose publication or withdrawal period may have run out since they
-// were written (a missing publication becomes a warning only once the period ends).
+// were written (a missing publication becomes a warning only once the period ends), and rebuilds
+// the officer warnings (certificates expiring, training short of the target).
 func (m *Module) Scan(ctx context.Context) (int, error) {
+	n, err := m.scanRecords(ctx)
+	if err != nil {
+		return n, err
+	}
+	var k int
+	err = m.d.DB.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		k, err = m.scanOfficers(ctx, tx)
+		return err
+	})
+	return n + k, err
+}
+
+func (m *Module) scanRecords(ctx context.Context) (int, error) {
 	today := m.today().String()
 	var n int
 	err := m.d.DB.Tx(ctx, func(tx *db.Tx) error {

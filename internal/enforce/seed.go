@@ -26,7 +26,9 @@ var seedSubBodies = []struct{ parent, name, kind string }{
 	{"公安局", "公安局治安管理大队", KindAuthorised}, {"市场监督管理局", "市场监督管理局西城市场监管所", KindStatutory},
 	{"综合行政执法局", "综合行政执法局城区中队", KindEntrusted}, {"交通运输局", "公路路政管理所", KindAuthorised},
 	{"农业农村局", "动物卫生监督所", KindAuthorised}, {"卫生健康局", "疾病预防控制中心", KindAuthorised},
-	{"应急管理局", "消防救援大队", KindAuthorised},
+	{"应急管理局", "消防救援大队", KindAuthorised}, {"市场监督管理局", "市场监督管理局南城市场监管所", KindStatutory},
+	{"住房和城乡建设局", "建设工程质量安全监督站", KindAuthorised}, {"公安局", "公安局出入境管理大队", KindAuthorised},
+	{"农业农村局", "渔政执法大队", KindEntrusted},
 }
 
 // seed loads the demo county's bodies, officers with certificates and a year of records; the other

@@ -32,8 +32,31 @@ type matterData struct {
 	Source    string
 	Actions   []matterAction
 	Documents []Document
-	Events    []casework.Event
+	Events    []matterEvent
 	Supervise bool
+}
+
+// matterEvent is one line of the 办理记录, in Chinese: the step's name and the change of state.
+type matterEvent struct {
+	casework.Event
+	What string
+}
+
+// matterEventName names a step of a matter as the page's buttons do.
+func matterEventName(ev casework.Event) string {
+	what := ev.Action
+	if ev.Action == "open" {
+		what = "立项"
+	}
+	for _, a := range MatterActions {
+		if a.Action == ev.Action {
+			what = a.Label
+		}
+	}
+	if ev.FromState != "" && ev.FromState != ev.ToState {
+		what += "（" + LabelOf(MatterStates, ev.FromState) + " → " + LabelOf(MatterStates, ev.ToState) + "）"
+	}
+	return what
 }
 
 func (m *Module) matterPage(w http.ResponseWriter, r *http.Request) error {
@@ -62,7 +85,11 @@ func (m *Module) renderMatter(w http.ResponseWriter, r *http.Request, id string,
 	if d.Documents, err = m.MatterDocuments(r.Context(), p, x); err != nil {
 		return err
 	}
-	if d.Events, err = casework.Events(r.Context(), m.d.DB, m.matterKind.OwnerType, x.ID, casework.ByEntry); err != nil {
+	evs, err := casework.Events(r.Context(), m.d.DB, m.matterKind.OwnerType, x.ID, casework.ByEntry)
+	for _, ev := range evs {
+		d.Events = append(d.Events, matterEvent{Event: ev, What: matterEventName(ev)})
+	}
+	if err != nil {
 		return err
 	}
 	return m.app.Render(w, r, tmpl, "matter", status, x.Title, d, fe)

@@ -101,7 +101,18 @@ func TestPages(t *testing.T) {
 	step("decision", "仍未公示", "整改中")
 	step("report", "已全部公示", "已报告整改")
 	step("close", "复查合格", "已办结")
-	get(sc, page, "行政执法监督决定书", "已办结")
+	final := get(sc, page, "行政执法监督决定书", "已办结")
+	// The 办理记录 names each step in Chinese, with the change of state.
+	for _, want := range []string{"立项", "记录调查情况", "制发行政执法监督意见书（调查中 → 整改中）", "复查办结（已报告整改 → 已办结）"} {
+		if !strings.Contains(final, want) {
+			t.Errorf("办理记录缺少 %q", want)
+		}
+	}
+	for _, code := range []string{" opinion", " report", " close"} {
+		if strings.Contains(final, code+"（") || strings.Contains(final, code+"：") {
+			t.Errorf("办理记录显示了内部代码 %q", code)
+		}
+	}
 	// The body's liaison reads the matter but not the drafts, and has no step forms.
 	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
 	if w := liaison.Get("/enforce/documents/" + docID); w.Code != http.StatusNotFound {

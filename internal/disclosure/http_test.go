@@ -26,6 +26,9 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 		t.Fatal("no organ")
 	}
 	anon := webtest.Anonymous(t, e.Web)
+	if w := anon.Get("/public/normdocs"); !strings.Contains(w.Body, `href="/public/disclosure/apply"`) {
+		t.Error("the public pages do not lead to the application form")
+	}
 	form := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"11010519491231002X"},
 		"phone": {"13900139000"}, "description": {"本村2024年征地补偿标准"}, "form": {"electronic"}, "delivery": {"online"}}
 	bad := url.Values{"organ_id": {o.ID}, "applicant_type": {"natural_person"}, "applicant_name": {"李四"}, "id_number": {"123"}, "phone": {"x"}}

@@ -43,18 +43,7 @@ import (
 type OutcomeCounts map[Outcome]int
 
 // MarshalJSON writes every outcome in statistics order.
-func (oc OutcomeCounts) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, o := range Outcomes {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%q:%d", string(o), oc[o])
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
+func (oc OutcomeCounts) MarshalJSON() ([]byte, error) { return stats.OrderedCounts(Outcomes, oc), nil }
 
 // RecFigures are the figures of 司法建议 or 检察建议.
 type RecFigures struct {

@@ -39,18 +39,7 @@ type OutcomeCounts map[Outcome]int
 
 // MarshalJSON writes every outcome, zeros included, in the order of Outcomes (the eleven older ones first,
 // then the two of Art. 71, so the keys readers know keep their meaning).
-func (oc OutcomeCounts) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, o := range Outcomes {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "%q:%d", string(o), oc[o])
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
+func (oc OutcomeCounts) MarshalJSON() ([]byte, error) { return stats.OrderedCounts(Outcomes, oc), nil }
 
 // StatsFigures are the counts and rates of one organ, respondent, field or act type over one period.
 type StatsFigures struct {

@@ -24,3 +24,11 @@ func TestRate(t *testing.T) {
 		t.Errorf("count text %q", c.Text())
 	}
 }
+
+func TestOrderedCounts(t *testing.T) {
+	type k string
+	got := string(OrderedCounts([]k{"b", "a", "c"}, map[k]int{"a": 2, "b": 1}))
+	if got != `{"b":1,"a":2,"c":0}` {
+		t.Errorf("%s", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 )
 
@@ -88,8 +89,9 @@ const sqlTokenCols = `t.id, t.user_id, t.name, t.created_at, t.last_used_at, t.r
 
 // Tokens lists the API tokens of the accounts of the organs under organPath, newest first.
 func (s *Service) Tokens(ctx context.Context, organPath string) ([]Token, error) {
+	within, args := org.WithinSQL("u.organ_id", organPath)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlTokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE u.organ_id IN (SELECT id FROM organs WHERE path LIKE ?) ORDER BY t.created_at DESC, t.id`, organPath+"%")
+		WHERE `+within+` ORDER BY t.created_at DESC, t.id`, args...)
 	if err != nil {
 		return nil, err
 	}

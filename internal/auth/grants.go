@@ -11,6 +11,7 @@ import (
 	"github.com/fazhi/fazhi/internal/audit"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/org"
 )
 
 // Two-person rule for case content: a security administrator alone could give an ordinary
@@ -210,9 +211,10 @@ func (s *Service) GrantByID(ctx context.Context, id string) (Grant, error) {
 // PendingGrants lists the requests waiting for confirmation for accounts of the organs under
 // organPath (userID "" for all of them, else one account's), oldest first.
 func (s *Service) PendingGrants(ctx context.Context, organPath, userID string) ([]Grant, error) {
+	within, wargs := org.WithinSQL("u.organ_id", organPath)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlGrantCols+` FROM pending_grants g JOIN users u ON u.id = g.user_id
-		WHERE g.status = ? AND u.organ_id IN (SELECT id FROM organs WHERE path LIKE ?) AND (? = '' OR g.user_id = ?) ORDER BY g.requested_at, g.id`,
-		GrantPending, organPath+"%", userID, userID)
+		WHERE g.status = ? AND `+within+` AND (? = '' OR g.user_id = ?) ORDER BY g.requested_at, g.id`,
+		append(append([]any{GrantPending}, wargs...), userID, userID)...)
 	if err != nil {
 		return nil, err
 	}

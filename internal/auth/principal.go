@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/fazhi/fazhi/internal/org"
 )
 
 // Membership is one role a user holds in one organ.
@@ -26,11 +28,15 @@ type Principal struct {
 	OrganPath    string
 	Roles        []Role // roles held in OrganID
 	Scope        Scope  // widest scope of those roles
-	Memberships  []Membership
-	SessionHash  string
-	CSRF         string
-	MustChange   bool
-	ViaToken     bool
+	// Wide marks a ScopeBelow over more than WideScope organs (a city, a province): scoped lists
+	// then walk their ORDER BY index and test each row's organ, instead of reading and sorting
+	// every row of every organ to show twenty.
+	Wide        bool
+	Memberships []Membership
+	SessionHash string
+	CSRF        string
+	MustChange  bool
+	ViaToken    bool
 }
 
 // Can reports whether the principal holds perm in its current organ.
@@ -85,7 +91,10 @@ func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
 	case ScopeAll:
 		return "1 = 1", nil
 	case ScopeBelow:
-		return organCol + " IN (SELECT id FROM organs WHERE path LIKE ?)", []any{p.OrganPath + "%"}
+		if p.Wide {
+			organCol += " || ''" // an expression: the organ index cannot drive the query
+		}
+		return org.WithinSQL(organCol, p.OrganPath)
 	case ScopeOrgan:
 		return organCol + " = ?", []any{p.OrganID}
 	case ScopeSelf:

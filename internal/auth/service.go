@@ -300,7 +300,8 @@ func (s *Service) UserByName(ctx context.Context, username string) (User, error)
 
 // Users lists accounts of the organs under organPath (administrators manage their subtree).
 func (s *Service) Users(ctx context.Context, organPath string) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlUserCols+` FROM users WHERE organ_id IN (SELECT id FROM organs WHERE path LIKE ?) ORDER BY organ_id, username`, organPath+"%")
+	within, args := org.WithinSQL("organ_id", organPath)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+sqlUserCols+` FROM users WHERE `+within+` ORDER BY organ_id, username`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -327,8 +328,9 @@ func (s *Service) Users(ctx context.Context, organPath string) ([]User, error) {
 }
 
 func (s *Service) allMemberships(ctx context.Context, organPath string) (map[string][]Membership, error) {
+	within, args := org.WithinSQL("u.organ_id", organPath)
 	rows, err := s.db.QueryContext(ctx, `SELECT m.user_id, m.id, m.organ_id, m.role, m.scope FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE u.organ_id IN (SELECT id FROM organs WHERE path LIKE ?) ORDER BY m.organ_id, m.role`, organPath+"%")
+		WHERE `+within+` ORDER BY m.organ_id, m.role`, args...)
 	if err != nil {
 		return nil, err
 	}

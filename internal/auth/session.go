@@ -232,8 +232,13 @@ func (s *Service) principal(ctx context.Context, userID, organID string) (*Princ
 		o, _ = s.org.Organ(u.OrganID)
 	}
 	p.actFor(o.ID, o.Path)
+	p.Wide = p.Scope == ScopeBelow && s.org.SubtreeSize(o.ID) > WideScope
 	return p, nil
 }
+
+// WideScope is how many organs a data scope may span before its lists are read in their own
+// order (Principal.Wide): a county with its departments and townships is ≈ 20.
+const WideScope = 60
 
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, p *Principal) error {

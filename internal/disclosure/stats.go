@@ -158,7 +158,7 @@ type Scope struct {
 
 func (s *Service) scopeSQL(sc Scope) (string, []any) {
 	if sc.Subordinates {
-		return `organ_id IN (SELECT id FROM organs WHERE path LIKE ?)`, []any{sc.Organ.Path + "%"}
+		return org.WithinSQL("organ_id", sc.Organ.Path)
 	}
 	return `organ_id = ?`, []any{sc.Organ.ID}
 }

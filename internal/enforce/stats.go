@@ -68,20 +68,20 @@ func (m *Module) StatsFor(ctx context.Context, o org.Organ, year int) (*Stats, e
 	for _, c := range RecordCategories {
 		st.Records[c.Value] = 0
 	}
-	in := `organ_id IN (SELECT id FROM organs WHERE path LIKE ?)`
-	like := db.EscapeLike(area.Path) + "%"
+	in, inArgs := org.WithinSQL("organ_id", area.Path)
+	areaID := inArgs[0]
 	q := m.d.DB
 	one := func(dst *int, query string, args ...any) error {
 		return q.QueryRowContext(ctx, query, args...).Scan(dst)
 	}
-	if err := one(&st.Bodies, `SELECT COUNT(*) FROM enforce_bodies WHERE `+in, like); err != nil {
+	if err := one(&st.Bodies, `SELECT COUNT(*) FROM enforce_bodies WHERE `+in, areaID); err != nil {
 		return nil, err
 	}
-	if err := one(&st.Officers, `SELECT COUNT(*) FROM enforce_officers WHERE `+in, like); err != nil {
+	if err := one(&st.Officers, `SELECT COUNT(*) FROM enforce_officers WHERE `+in, areaID); err != nil {
 		return nil, err
 	}
 	// 持证: officers with at least one certificate valid on the reference day.
-	certs, err := db.List(ctx, q, scanCert, `SELECT `+certCols+` FROM enforce_certificates WHERE number <> '' AND `+in, like)
+	certs, err := db.List(ctx, q, scanCert, `SELECT `+certCols+` FROM enforce_certificates WHERE number <> '' AND `+in, areaID)
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +101,14 @@ func (m *Module) StatsFor(ctx context.Context, o org.Organ, year int) (*Stats, e
 	st.Certified = len(holders)
 	st.CertifiedRate = stats.Rate(st.Certified, st.Officers)
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(exam_passed), 0) FROM enforce_certificates WHERE applied_on >= ? AND applied_on <= ? AND `+in,
-		st.fromDay, st.toDay, like).Scan(&st.ExamsSat, &st.ExamsPassed); err != nil {
+		st.fromDay, st.toDay, areaID).Scan(&st.ExamsSat, &st.ExamsPassed); err != nil {
 		return nil, err
 	}
 
 	// Records by the year of the act: the decision, or the filing when not yet decided.
 	actDay := `CASE WHEN decided_on <> '' THEN decided_on ELSE filed_on END`
 	rows, err := q.QueryContext(ctx, `SELECT category, COUNT(*), COALESCE(SUM(full_record), 0) FROM enforce_records WHERE `+actDay+` >= ? AND `+actDay+` <= ? AND `+in+` GROUP BY category`,
-		st.fromDay, st.toDay, like)
+		st.fromDay, st.toDay, areaID)
 	if err != nil {
 		return nil, err
 	}
@@ -133,31 +133,31 @@ func (m *Module) StatsFor(ctx context.Context, o org.Organ, year int) (*Stats, e
 		COALESCE(SUM(CASE WHEN published_on > publish_due THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN published_on = '' AND publish_due < ? THEN 1 ELSE 0 END), 0)
 		FROM enforce_records WHERE decided_on >= ? AND decided_on <= ? AND `+in,
-		todayS, st.fromDay, st.toDay, like).Scan(&st.Decided, &st.PublicityOnTime, &st.PublicityLate, &st.PublicityMiss); err != nil {
+		todayS, st.fromDay, st.toDay, areaID).Scan(&st.Decided, &st.PublicityOnTime, &st.PublicityLate, &st.PublicityMiss); err != nil {
 		return nil, err
 	}
 	st.PublicityRequired = st.PublicityOnTime + st.PublicityLate + st.PublicityMiss
 	st.PublicityRate = stats.Rate(st.PublicityOnTime, st.PublicityRequired)
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN reviewed_on <> '' AND reviewed_on <= decided_on THEN 1 ELSE 0 END), 0)
 		FROM enforce_records WHERE major = 1 AND decided_on >= ? AND decided_on <= ? AND `+in,
-		st.fromDay, st.toDay, like).Scan(&st.LegalReviewRequired, &st.LegalReviewed); err != nil {
+		st.fromDay, st.toDay, areaID).Scan(&st.LegalReviewRequired, &st.LegalReviewed); err != nil {
 		return nil, err
 	}
 	st.LegalReviewRate = stats.Rate(st.LegalReviewed, st.LegalReviewRequired)
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN grade IN ('excellent', 'good', 'pass') THEN 1 ELSE 0 END), 0)
 		FROM enforce_evaluations WHERE grade <> '' AND scored_on >= ? AND scored_on <= ? AND `+in,
-		st.fromDay, st.toDay, like).Scan(&st.FilesEvaluated, &st.FilesPassed); err != nil {
+		st.fromDay, st.toDay, areaID).Scan(&st.FilesEvaluated, &st.FilesPassed); err != nil {
 		return nil, err
 	}
 	st.FilePassRate = stats.Rate(st.FilesPassed, st.FilesEvaluated)
-	if err := one(&st.SupervisionMatters, `SELECT COUNT(*) FROM enforce_matters WHERE opened_on >= ? AND opened_on <= ? AND `+in, st.fromDay, st.toDay, like); err != nil {
+	if err := one(&st.SupervisionMatters, `SELECT COUNT(*) FROM enforce_matters WHERE opened_on >= ? AND opened_on <= ? AND `+in, st.fromDay, st.toDay, areaID); err != nil {
 		return nil, err
 	}
-	if err := one(&st.OpinionsIssued, `SELECT COUNT(*) FROM enforce_matters WHERE opinion_on >= ? AND opinion_on <= ? AND `+in, st.fromDay, st.toDay, like); err != nil {
+	if err := one(&st.OpinionsIssued, `SELECT COUNT(*) FROM enforce_matters WHERE opinion_on >= ? AND opinion_on <= ? AND `+in, st.fromDay, st.toDay, areaID); err != nil {
 		return nil, err
 	}
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(targets), 0) FROM enforce_draws WHERE drawn_on >= ? AND drawn_on <= ? AND `+in,
-		st.fromDay, st.toDay, like).Scan(&st.RandomInspections, &st.RandomTargets); err != nil {
+		st.fromDay, st.toDay, areaID).Scan(&st.RandomInspections, &st.RandomTargets); err != nil {
 		return nil, err
 	}
 	st.Inspections = st.Records[CatInspection]

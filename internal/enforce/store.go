@@ -36,7 +36,7 @@ func (m *Module) Area(o org.Organ) org.Organ {
 
 // areaSQL limits col (an organ id column) to the area of organ o.
 func (m *Module) areaSQL(o org.Organ, col string) (string, []any) {
-	return col + " IN (SELECT id FROM organs WHERE path LIKE ?)", []any{db.EscapeLike(m.Area(o).Path) + "%"}
+	return org.WithinSQL(col, m.Area(o).Path)
 }
 
 // scopeSQL limits col to what p sees: its data scope, widened to the government's tree for the

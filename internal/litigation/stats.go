@@ -161,8 +161,7 @@ func (m *Module) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 	from, to := q.From.String(), q.To.String()
 	today := m.Today()
 
-	scope := `organ_id IN (SELECT id FROM organs WHERE path LIKE ?)`
-	args := []any{root.Path + "%"}
+	scope, args := org.WithinSQL("organ_id", root.Path)
 	if inst != "all" {
 		scope += ` AND instance = ?`
 		args = append(args, inst)
@@ -358,9 +357,10 @@ func groupList(m map[string]*GroupFigures, canon []string) []GroupFigures {
 
 // recStats counts the recommendations of one kind received by organs below root in the period.
 func (m *Module) recStats(ctx context.Context, root org.Organ, k RecKind, from, to, today calendar.Date) (RecFigures, error) {
+	within, wargs := org.WithinSQL("organ_id", root.Path)
 	rows, err := m.d.DB.QueryContext(ctx, `SELECT reply_due, replied_on FROM litigation_recommendations
-		WHERE kind = ? AND organ_id IN (SELECT id FROM organs WHERE path LIKE ?) AND received_on >= ? AND received_on <= ?`,
-		string(k), root.Path+"%", from.String(), to.String())
+		WHERE kind = ? AND `+within+` AND received_on >= ? AND received_on <= ?`,
+		append(append([]any{string(k)}, wargs...), from.String(), to.String())...)
 	if err != nil {
 		return RecFigures{}, err
 	}

@@ -81,20 +81,20 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 	}
 	st.OpinionsGiven, st.OpinionsAdopted = rc.OpinionsGiven, rc.OpinionsAdopted
 	st.reviewFigures = rc.Figures(review.StatsURL(o.ID, year))
-	sub := `d.organ_id IN (SELECT id FROM organs WHERE path LIKE ?)`
-	like := o.Path + "%"
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs d WHERE `+sub+` AND d.published_on >= ? AND d.published_on <= ?`, like, from, to).Scan(&st.Published); err != nil {
+	sub, subArgs := org.WithinSQL("d.organ_id", o.Path)
+	rootID := subArgs[0]
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs d WHERE `+sub+` AND d.published_on >= ? AND d.published_on <= ?`, rootID, from, to).Scan(&st.Published); err != nil {
 		return nil, err
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN late = 0 THEN 1 ELSE 0 END), 0) FROM (
 			SELECT f.doc_id, SUM(CASE WHEN f.sent_on <> '' AND f.sent_on <= f.due_on THEN 0 ELSE 1 END) AS late
 			FROM normdoc_filings f JOIN normdocs d ON d.id = f.doc_id
-			WHERE `+sub+` AND f.due_on >= ? AND f.due_on <= ? GROUP BY f.doc_id) x`, like, from, asOf.String()).Scan(&st.FilingDue, &st.FiledOnTime); err != nil {
+			WHERE `+sub+` AND f.due_on >= ? AND f.due_on <= ? GROUP BY f.doc_id) x`, rootID, from, asOf.String()).Scan(&st.FilingDue, &st.FiledOnTime); err != nil {
 		return nil, err
 	}
 	st.FilingRate = stats.Rate(st.FiledOnTime, st.FilingDue)
 	rows, err := s.db.QueryContext(ctx, `SELECT i.decision, COUNT(*) FROM normdoc_cleanup_items i JOIN normdoc_cleanups c ON c.id = i.cleanup_id JOIN normdocs d ON d.id = i.doc_id
-		WHERE `+sub+` AND c.state = 'closed' AND c.closed_on >= ? AND c.closed_on <= ? GROUP BY i.decision`, like, from, to)
+		WHERE `+sub+` AND c.state = 'closed' AND c.closed_on >= ? AND c.closed_on <= ? GROUP BY i.decision`, rootID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Service) Stats(ctx context.Context, o org.Organ, year int) (*Stats, err
 	rows.Close()
 	day := asOf.String()
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM normdocs d WHERE `+sub+` AND d.published_on <> '' AND d.effective_on <= ?
-		AND (d.ended_on = '' OR d.ended_on > ?) AND (d.expires_on = '' OR d.expires_on >= ?)`, like, day, day, day).Scan(&st.InForce)
+		AND (d.ended_on = '' OR d.ended_on > ?) AND (d.expires_on = '' OR d.expires_on >= ?)`, rootID, day, day, day).Scan(&st.InForce)
 	st.figures = st.ownFigures(o.ID)
 	return st, err
 }

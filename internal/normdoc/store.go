@@ -10,6 +10,7 @@ import (
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/org"
 )
 
 const docCols = `d.id, d.organ_id, d.organ_name, d.drafter_organ_id, d.reg_organ_id, d.review_id, d.legacy, d.title, d.number, d.number_year, d.number_seq,
@@ -167,7 +168,8 @@ func (f Filter) where(today calendar.Date, organPath string) (string, []any) {
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	if f.OrganID != "" {
 		if f.Below && organPath != "" {
-			add("d.organ_id IN (SELECT id FROM organs WHERE path LIKE ?)", organPath+"%")
+			within, wargs := org.WithinSQL("d.organ_id", organPath)
+			add(within, wargs...)
 		} else {
 			add("d.organ_id = ?", f.OrganID)
 		}

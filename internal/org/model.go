@@ -2,6 +2,8 @@
 // 司法局, departments) in a tree, and the internal departments of each organ.
 package org
 
+import "strings"
+
 // Level of a division or organ.
 type Level string
 
@@ -78,4 +80,15 @@ type Department struct {
 	ID      string
 	OrganID string
 	Name    string
+}
+
+// WithinSQL is the WHERE fragment "col names the organ at organPath or an organ below it", read from
+// organ_tree by its primary key on every engine (a LIKE on organs.path is estimated badly by
+// PostgreSQL and cannot use an index under its collations). The path "/" is the whole tree.
+func WithinSQL(col, organPath string) (string, []any) {
+	if organPath == "/" {
+		return "1 = 1", nil
+	}
+	trimmed := strings.TrimSuffix(organPath, "/")
+	return col + " IN (SELECT organ_id FROM organ_tree WHERE ancestor_id = ?)", []any{trimmed[strings.LastIndex(trimmed, "/")+1:]}
 }

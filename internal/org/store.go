@@ -124,6 +124,23 @@ func (s *Service) Subtree(id string) []Organ {
 	return out
 }
 
+// SubtreeSize is how many organs Subtree(id) holds, without copying them.
+func (s *Service) SubtreeSize(id string) int {
+	root, ok := s.Organ(id)
+	if !ok {
+		return 0
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, o := range s.ordered {
+		if strings.HasPrefix(o.Path, root.Path) {
+			n++
+		}
+	}
+	return n
+}
+
 // Children returns the organs directly under id.
 func (s *Service) Children(id string) []Organ {
 	s.mu.RLock()
@@ -235,6 +252,11 @@ func (s *Service) CreateOrgan(ctx context.Context, tx *db.Tx, o *Organ) error {
 			return fmt.Errorf("%w：机关代码 %s 已存在", db.ErrConflict, o.Code)
 		}
 		return err
+	}
+	for _, ancestor := range strings.Split(strings.Trim(o.Path, "/"), "/") {
+		if err := tx.Exec(ctx, `INSERT INTO organ_tree (ancestor_id, organ_id) VALUES (?, ?)`, ancestor, o.ID); err != nil {
+			return err
+		}
 	}
 	tx.AfterCommitOnce("org.reload", func() { s.Load(context.Background()) })
 	return audit.Record(ctx, tx, audit.Entry{Action: "create", ObjectType: "organ", ObjectID: o.ID, Detail: map[string]any{"code": o.Code, "name": o.Name, "kind": o.Kind}})

@@ -451,7 +451,7 @@ func (m *Module) apiList(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range cases {
 		items = append(items, m.caseJSON(c))
 	}
-	return web.WriteJSON(w, http.StatusOK, api.NewList(items, total, page, per))
+	return web.WriteJSON(w, http.StatusOK, api.NewList(items, total.N, page, per))
 }
 
 type registerJSON struct {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
@@ -299,7 +300,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		if db.IsPostgres(keep) {
 			dsn, dir = keep, ""
 		}
-		d, err := db.Open(ctx, dsn, dir)
+		d, err := db.Open(ctx, benchcpu.WithApp(dsn, benchApp), dir)
 		if err != nil {
 			b.Fatal(err)
 		}

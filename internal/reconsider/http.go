@@ -23,6 +23,7 @@ import (
 const (
 	casePageSize = 20
 	exportLimit  = 10000
+	listCountCap = 1000              // a list page counts up to this many matches, then says "1,000+"
 	ownerType    = "reconsider_case" // files.Owner.Type of every case attachment
 )
 
@@ -223,7 +224,7 @@ func (m *Module) listRows(cases []*Case) []listRow {
 
 type listPage struct {
 	Rows        []listRow
-	Total       int
+	Total       db.Count
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
@@ -267,17 +268,17 @@ func (m *Module) caseList(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusUnprocessableEntity
 	} else {
 		page, limit, offset := web.Paging(q, casePageSize)
-		f.Limit, f.Offset = limit, offset
+		f.Limit, f.Offset, f.CountUpTo = limit, offset, listCountCap
 		cases, total, err := m.svc.List(ctx, p, f)
 		if err != nil {
 			return err
 		}
 		data.Rows, data.Total, data.Page = m.listRows(cases), total, page
-		data.Pages = (total + casePageSize - 1) / casePageSize
+		data.Pages = (total.N + casePageSize - 1) / casePageSize
 		if page > 1 {
 			data.PrevURL = pageURL("/reconsider/cases", q, page-1)
 		}
-		if page < data.Pages {
+		if page < data.Pages || total.More && len(cases) == limit {
 			data.NextURL = pageURL("/reconsider/cases", q, page+1)
 		}
 		data.ExportURL = pageURL("/reconsider/cases/export.xlsx", q, 1)
@@ -293,14 +294,17 @@ func (m *Module) caseExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var all []*Case
-	total := 0
+	var total db.Count
+	f.CountUpTo = exportLimit
 	for f.Offset = 0; len(all) < exportLimit; f.Offset += 500 {
 		f.Limit = min(500, exportLimit-len(all))
 		cases, n, err := m.svc.List(ctx, p, f)
 		if err != nil {
 			return err
 		}
-		total = n
+		if f.Offset == 0 {
+			total, f.CountUpTo = n, -1 // counted once
+		}
 		all = append(all, cases...)
 		if len(cases) < f.Limit {
 			break
@@ -308,8 +312,8 @@ func (m *Module) caseExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	today := m.svc.Today()
 	title := "行政复议案件清单（" + today.Chinese() + "导出，共" + strconv.Itoa(len(all)) + "件）"
-	if total > len(all) {
-		title = fmt.Sprintf("行政复议案件清单（%s导出，符合条件%d件，导出前%d件）", today.Chinese(), total, len(all))
+	if total.More || total.N > len(all) {
+		title = fmt.Sprintf("行政复议案件清单（%s导出，符合条件%s件，导出前%d件）", today.Chinese(), total, len(all))
 	}
 	sheet := docgen.Sheet{Name: "行政复议案件", Title: title,
 		Header: []string{"收件编号", "案号", "收件日期", "申请方式", "申请人", "被申请人", "行为类别", "领域", "被申请的行政行为", "状态", "程序", "受理日期", "下一期限", "期限事项", "承办人", "结案日期", "结案方式"}}

@@ -4,17 +4,26 @@ import (
 	"context"
 
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/web"
 )
 
-// List returns one page of the cases p may see, and the total count.
-func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Case, int, error) {
+// List returns one page of the cases p may see, and how many match (up to f.CountUpTo).
+func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Case, db.Count, error) {
 	frag, args := scope(p)
 	where, wargs := f.where(s.Today())
 	args = append(args, wargs...)
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+frag+` AND `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	var total db.Count
+	var err error
+	switch {
+	case f.CountUpTo < 0:
+	case f.CountUpTo > 0:
+		total, err = db.CountUpTo(ctx, s.db, `SELECT 1 FROM reconsider_cases WHERE `+frag+` AND `+where, args, f.CountUpTo)
+	default:
+		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+frag+` AND `+where, args...).Scan(&total.N)
+	}
+	if err != nil {
+		return nil, total, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 20
@@ -25,14 +34,14 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Cas
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, err
+		return nil, total, err
 	}
 	defer rows.Close()
 	var out []*Case
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, total, err
 		}
 		out = append(out, c)
 	}

@@ -69,6 +69,9 @@ func (s *Service) NoteAmendmentUpload(ctx context.Context, tx *db.Tx, caseID str
 
 // Respondents lists the distinct respondents of the cases p may see, for the list filter.
 func (s *Service) Respondents(ctx context.Context, p *auth.Principal) ([]string, error) {
+	if p.Wide { // hundreds of names, read from every case in scope: the filter is typed instead
+		return nil, nil
+	}
 	frag, args := scope(p)
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT respondent FROM reconsider_cases WHERE `+frag+` ORDER BY respondent LIMIT 500`, args...)
 	if err != nil {

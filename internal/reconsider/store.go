@@ -180,6 +180,7 @@ type Filter struct {
 	Query                    string // receipt number, case number or applicant name
 	ReceivedFrom, ReceivedTo calendar.Date
 	Limit, Offset            int
+	CountUpTo                int // stop counting past this many (pages); 0 counts every match (API), < 0 not at all
 }
 
 // where builds the WHERE clause of a filter (the scope fragment is added by the caller).

@@ -40,9 +40,10 @@ func (s *Service) Counts(ctx context.Context, organPath string, year int) (Count
 		}
 		c.ByKind[k] = kc
 	}
-	in := `(r.organ_id IN (SELECT id FROM organs WHERE path LIKE ?) OR r.submitter_organ_id IN (SELECT id FROM organs WHERE path LIKE ?))`
-	like := organPath + "%"
-	rows, err := s.db.QueryContext(ctx, `SELECT r.kind, COUNT(*) FROM review_requests r WHERE `+in+` AND r.submitted_on >= ? AND r.submitted_on <= ? GROUP BY r.kind`, like, like, from, to)
+	byOrgan, args := org.WithinSQL("r.organ_id", organPath)
+	bySubmitter, _ := org.WithinSQL("r.submitter_organ_id", organPath)
+	in, rootID := "("+byOrgan+" OR "+bySubmitter+")", args[0]
+	rows, err := s.db.QueryContext(ctx, `SELECT r.kind, COUNT(*) FROM review_requests r WHERE `+in+` AND r.submitted_on >= ? AND r.submitted_on <= ? GROUP BY r.kind`, rootID, rootID, from, to)
 	if err != nil {
 		return c, err
 	}
@@ -59,7 +60,7 @@ func (s *Service) Counts(ctx context.Context, organPath string, year int) (Count
 	}
 	rows.Close()
 	rows, err = s.db.QueryContext(ctx, `SELECT r.kind, r.conclusion, COUNT(*), SUM(CASE WHEN r.review_due <> '' AND r.concluded_on <= r.review_due THEN 1 ELSE 0 END)
-		FROM review_requests r WHERE `+in+` AND r.state = 'concluded' AND r.concluded_on >= ? AND r.concluded_on <= ? GROUP BY r.kind, r.conclusion`, like, like, from, to)
+		FROM review_requests r WHERE `+in+` AND r.state = 'concluded' AND r.concluded_on >= ? AND r.concluded_on <= ? GROUP BY r.kind, r.conclusion`, rootID, rootID, from, to)
 	if err != nil {
 		return c, err
 	}
@@ -83,7 +84,7 @@ func (s *Service) Counts(ctx context.Context, organPath string, year int) (Count
 		COALESCE(SUM(CASE WHEN o.answer = 'partly' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN o.answer = 'rejected' THEN 1 ELSE 0 END), 0)
 		FROM review_opinions o JOIN review_requests r ON r.id = o.review_id
-		WHERE `+in+` AND o.final_no > 0 AND r.state = 'concluded' AND r.concluded_on >= ? AND r.concluded_on <= ?`, like, like, from, to).
+		WHERE `+in+` AND o.final_no > 0 AND r.state = 'concluded' AND r.concluded_on >= ? AND r.concluded_on <= ?`, rootID, rootID, from, to).
 		Scan(&c.OpinionsGiven, &c.OpinionsAdopted, &c.OpinionsPartly, &c.OpinionsRefused)
 	return c, err
 }

@@ -1,0 +1,129 @@
+package reconsider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/benchcpu"
+	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/demo"
+	"github.com/fazhi/fazhi/internal/org"
+)
+
+// benchApp names the benchmark's PostgreSQL connections, whose backends' CPU is read.
+const benchApp = "fazhi-bench-recon"
+
+// BenchmarkReconsiderScale (issue 12) requests the same four pages as a county's leader and as
+// the province's (the government and everything below it), reporting the CPU per request of this
+// process and, on PostgreSQL, of the server, each beside a floor measured in the same run: the
+// hand-written SQL that reads the page's rows (the first 20 rows of the list in its order; for the
+// statistics, one COUNT over the same year's rows). The growth ratio is the province's figure over
+// the county's. Results: docs/benchmarks.md, 省级规模.
+func BenchmarkReconsiderScale(b *testing.B) {
+	env := newBenchEnv(b)
+	if env.handler == nil {
+		b.Skip("the case pages are not registered")
+	}
+	ctx := context.Background()
+	srv := benchcpu.NewServer(env.d, benchApp)
+	year := strconv.Itoa(env.year - 1)
+	users := []struct {
+		name  string
+		organ org.Organ
+		token string
+	}{
+		{"county", env.county, env.leaderToken(b, "qs_ld", env.county)},
+		{"province", env.prov, env.leaderToken(b, "bench_sheng_ld", env.prov)},
+	}
+	today := env.svc.Today().String()
+	yearFrom, yearTo := year+"-01-01", year+"-12-31"
+	pages := []struct {
+		name, path string
+		floor      string // SQL with one ? for the scope's organ
+	}{
+		{"list", "/reconsider/cases", `SELECT id, receipt_no, applicant_name, state FROM reconsider_cases
+			WHERE organ_id IN (SELECT organ_id FROM organ_tree WHERE ancestor_id = ?) ORDER BY received_on DESC, receipt_no DESC LIMIT 20`},
+		{"search", "/reconsider/cases?q=" + "王", `SELECT id, receipt_no, applicant_name, state FROM reconsider_cases
+			WHERE organ_id IN (SELECT organ_id FROM organ_tree WHERE ancestor_id = ?) AND applicant_name LIKE '%王%' ORDER BY received_on DESC, receipt_no DESC LIMIT 20`},
+		{"overdue", "/reconsider/cases?overdue=1", `SELECT id, receipt_no, applicant_name, state FROM reconsider_cases
+			WHERE organ_id IN (SELECT organ_id FROM organ_tree WHERE ancestor_id = ?) AND next_due <> '' AND next_due < '` + today + `' ORDER BY next_due, received_on LIMIT 20`},
+		{"stats", "/reconsider/stats?sub=1&year=" + year, `SELECT COUNT(*) FROM reconsider_cases
+			WHERE organ_id IN (SELECT organ_id FROM organ_tree WHERE ancestor_id = ?) AND received_on >= '` + yearFrom + `' AND received_on <= '` + yearTo + `'`},
+	}
+	measure := func(b *testing.B, do func() error) {
+		srv.Refresh(ctx)
+		c0, s0 := benchcpu.Process(), srv.Now()
+		for b.Loop() {
+			if err := do(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		n := float64(b.N)
+		b.ReportMetric(float64(benchcpu.Process()-c0)/n/float64(time.Millisecond), "cpu-ms/op")
+		if env.d.Dialect == db.Postgres {
+			b.ReportMetric(float64(srv.Now()-s0)/n/float64(time.Millisecond), "srv-cpu-ms/op")
+		}
+	}
+	for _, pg := range pages {
+		for _, u := range users {
+			b.Run(pg.name+"/"+u.name, func(b *testing.B) {
+				measure(b, func() error {
+					req := httptest.NewRequest(http.MethodGet, pg.path, nil)
+					req.AddCookie(&http.Cookie{Name: "fazhi_session", Value: u.token})
+					rec := httptest.NewRecorder()
+					env.handler.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						return fmt.Errorf("GET %s as %s: %d", pg.path, u.name, rec.Code)
+					}
+					return nil
+				})
+			})
+			b.Run(pg.name+"/"+u.name+"/floor", func(b *testing.B) {
+				measure(b, func() error {
+					rows, err := env.d.QueryContext(ctx, pg.floor, u.organ.ID)
+					if err != nil {
+						return err
+					}
+					defer rows.Close()
+					for rows.Next() {
+					}
+					return rows.Err()
+				})
+			})
+		}
+	}
+}
+
+// leaderToken logs in the leader username of organ (scope: the organ and everything below it),
+// creating the account first when the demo has none (the province's).
+func (env *benchEnv) leaderToken(b *testing.B, username string, organ org.Organ) string {
+	ctx := context.Background()
+	var n int
+	if err := env.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE username = ?`, username).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if n == 0 {
+		hash, err := auth.HashPassword(demo.Password)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := env.d.Tx(ctx, func(tx *db.Tx) error {
+			_, err := env.auth.CreateUser(ctx, tx, auth.NewUser{Username: username, Name: "省领导", OrganID: organ.ID, Title: "副省长", PasswordHash: hash,
+				Memberships: []auth.Membership{{OrganID: organ.ID, Role: auth.RoleLeader, Scope: auth.ScopeBelow}}})
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tok, err := env.auth.Login(ctx, username, demo.Password, "127.0.0.1", "bench", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tok
+}

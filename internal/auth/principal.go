@@ -106,6 +106,14 @@ func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
 	return "1 = 0", nil
 }
 
+// Counting is p for a count of its scope: the organ index serves a count (it reads each organ's
+// rows, stopping at the cap), where a wide scope's page walks the order index instead.
+func (p *Principal) Counting() *Principal {
+	q := *p
+	q.Wide = false
+	return &q
+}
+
 // Covers is the Go twin of ScopeSQL for a record already loaded: whether p's data scope reaches
 // a record of the organ with organPath (from the org tree) or handled by ownerID.
 func (p *Principal) Covers(organID, organPath, ownerID string) bool {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -47,6 +48,17 @@ var builtinSources = map[int]string{
 
 // Builtin returns the notices for 2022–2026. Each call returns fresh slices.
 func Builtin() []YearNotice {
+	ns := builtinNotices()
+	out := make([]YearNotice, len(ns))
+	for i, n := range ns {
+		n.Off, n.Work = slices.Clone(n.Off), slices.Clone(n.Work)
+		out[i] = n
+	}
+	return out
+}
+
+// builtinNotices parses the shipped text once; Builtin hands out copies.
+var builtinNotices = sync.OnceValue(func() []YearNotice {
 	ns, err := ParseNotices(strings.NewReader(builtinText))
 	if err != nil {
 		panic("calendar: 内置节假日数据有误：" + err.Error())
@@ -55,7 +67,7 @@ func Builtin() []YearNotice {
 		ns[i].Source = builtinSources[ns[i].Year]
 	}
 	return ns
-}
+})
 
 // ParseError reports a bad line of a notice text; Line is 1-based.
 type ParseError struct {

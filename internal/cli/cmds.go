@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -47,6 +48,16 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
+	}
+	if path := os.Getenv("FAZHI_CPUPROFILE"); path != "" { // measurement runs: a CPU profile of the whole serve
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	srv := &http.Server{Handler: e.Web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: max(5*time.Minute, e.Web.LongestTimeout()+30*time.Second), IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(out, "fazhi %s 已启动：http://%s/ （数据库：%s）\n", Version, ln.Addr(), e.DB.Dialect)

@@ -161,10 +161,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	}
 	today := s.Today()
 	if f.DueWithin > 0 {
-		add("next_due <> '' AND next_due <= ?", s.cal().AddWorkingDays(today, f.DueWithin).String())
+		add("next_due > '' AND next_due <= ?", s.cal().AddWorkingDays(today, f.DueWithin).String())
 	}
 	if f.Overdue {
-		add("next_due <> '' AND next_due < ?", today.String())
+		add("next_due > '' AND next_due < ?", today.String())
 	}
 	if f.Limit <= 0 {
 		f.Limit = pageSize

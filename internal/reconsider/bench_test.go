@@ -272,12 +272,12 @@ func TestSeedCounty(t *testing.T) {
 // benchEnv is the province-scale dataset the benchmarks share.
 type benchEnv struct {
 	*seedWorld
-	staff        *auth.Principal
-	staffToken   string
-	county, prov org.Organ
-	caseIDs      []string
-	year         int
-	handler      http.Handler // the real router when the case pages exist
+	staff              *auth.Principal
+	staffToken         string
+	county, city, prov org.Organ
+	caseIDs            []string
+	year               int
+	handler            http.Handler // the real router when the case pages exist
 }
 
 func benchScale() float64 {
@@ -327,6 +327,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	env.staff, env.staffToken = login("qs_fy")
 	env.county, _ = w.org.ByCode("990121-GOV")
+	env.city, _ = w.org.ByCode("990100-GOV")
 	env.prov, _ = w.org.ByCode("990000-GOV")
 	rows, err := w.d.QueryContext(ctx, `SELECT id FROM reconsider_cases WHERE organ_id = ? ORDER BY receipt_no`, env.county.ID)
 	if err != nil {

@@ -8,20 +8,34 @@ import (
 	"github.com/fazhi/fazhi/internal/web"
 )
 
+// queryCountCap bounds the count of a text search, whose every candidate row is read and tested.
+const queryCountCap = 200
+
 // List returns one page of the cases p may see, and how many match (up to f.CountUpTo).
 func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Case, db.Count, error) {
-	frag, args := scope(p)
 	where, wargs := f.where(s.Today())
-	args = append(args, wargs...)
+	// The count reads each organ's rows through the organ index, stopping at the cap, unless a
+	// deadline filter lets the due index find the few matching rows directly.
+	counter := p.Counting()
+	if f.Overdue || f.DueWithin > 0 {
+		counter = p
+	}
+	if f.Query != "" && f.CountUpTo > queryCountCap { // a name is tested row by row: count less far
+		f.CountUpTo = queryCountCap
+	}
+	cfrag, cargs := scope(counter)
+	cargs = append(cargs, wargs...)
 	var total db.Count
 	var err error
 	switch {
 	case f.CountUpTo < 0:
 	case f.CountUpTo > 0:
-		total, err = db.CountUpTo(ctx, s.db, `SELECT 1 FROM reconsider_cases WHERE `+frag+` AND `+where, args, f.CountUpTo)
+		total, err = db.CountUpTo(ctx, s.db, `SELECT 1 FROM reconsider_cases WHERE `+cfrag+` AND `+where, cargs, f.CountUpTo)
 	default:
-		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+frag+` AND `+where, args...).Scan(&total.N)
+		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+cfrag+` AND `+where, cargs...).Scan(&total.N)
 	}
+	frag, args := scope(p)
+	args = append(args, wargs...)
 	if err != nil {
 		return nil, total, err
 	}
@@ -30,7 +44,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Cas
 	}
 	order := `received_on DESC, receipt_no DESC`
 	if f.Open || f.Overdue || f.DueWithin > 0 {
-		order = `next_due, received_on`
+		order = `next_due, received_on, receipt_no` // receipt_no: unique, so pages never overlap
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {

@@ -125,7 +125,8 @@ type Stats struct {
 // statsSQL computes every figure in one pass, grouped by respondent, field, act type and outcome
 // (the breakdowns and totals are sums of these groups). :f and :t are the period's first and last day.
 // The row filter keeps only cases that can count: received by the end of the period and not closed
-// before it began (the covering index reconsider_cases_stats serves it without reading the table).
+// before it began, as two ranges of the covering index reconsider_cases_stats_closed (closed in or
+// after the period; still open), so older history is never read.
 const statsSQL = `SELECT respondent, field, act_type, outcome,
   SUM(CASE WHEN received_on >= :f AND received_on <= :t THEN 1 ELSE 0 END),
   SUM(CASE WHEN accepted_on >= :f AND accepted_on <= :t THEN 1 ELSE 0 END),
@@ -136,9 +137,15 @@ const statsSQL = `SELECT respondent, field, act_type, outcome,
   SUM(CASE WHEN accepted_on <> '' AND accepted_on <= :t AND NOT (state = 'concluded' AND closed_on <= :t) THEN 1 ELSE 0 END),
   SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND corrected = 1 THEN 1 ELSE 0 END),
   SUM(CASE WHEN state = 'concluded' AND closed_on >= :f AND closed_on <= :t AND (decision_due = '' OR closed_on <= decision_due) THEN 1 ELSE 0 END)
-FROM reconsider_cases
-WHERE organ_id IN (:organs) AND received_on <= :t AND (closed_on = '' OR closed_on >= :f)
+FROM (
+  SELECT ` + statsCols + ` FROM reconsider_cases WHERE organ_id IN (:organs) AND closed_on >= :f AND received_on <= :t
+  UNION ALL
+  SELECT ` + statsCols + ` FROM reconsider_cases WHERE organ_id IN (:organs) AND closed_on = '' AND received_on <= :t
+) c
 GROUP BY respondent, field, act_type, outcome`
+
+// statsCols are the columns statsSQL reads, all in the covering index reconsider_cases_stats_closed.
+const statsCols = `respondent, field, act_type, outcome, received_on, accepted_on, closed_on, state, corrected, decision_due`
 
 // bindStats expands :f, :t and :organs into placeholders with their arguments in order.
 func bindStats(q string, organs []string, from, to calendar.Date) (string, []any) {

@@ -209,7 +209,7 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		add("next_due <> '' AND next_due >= ? AND next_due <= ?", today.String(), today.AddDays(f.DueWithin).String())
 	}
 	if f.Overdue {
-		add("next_due <> '' AND next_due < ?", today.String())
+		add("next_due > '' AND next_due < ?", today.String()) // > '': a range the due index serves
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + db.EscapeLike(q) + "%"

@@ -221,9 +221,11 @@ var calendarNow atomic.Pointer[func() *calendar.Calendar]
 // estimateTag is the template function "estimate": a 预估 mark with its reason as the tooltip when
 // d lies past the loaded calendar, else nothing. A module's page writes {{.Due}}{{estimate .Due}}.
 func estimateTag(d calendar.Date) template.HTML {
-	cal := calendar.Default()
+	var cal *calendar.Calendar
 	if f := calendarNow.Load(); f != nil {
 		cal = (*f)()
+	} else {
+		cal = calendar.Default()
 	}
 	if !cal.Estimated(d) {
 		return ""

@@ -1,0 +1,76 @@
+package reconsider
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/demo"
+)
+
+// TestListWideScopeSameRows: a wide scope (auth.Principal.Wide: the list walks its order index and
+// tests each row's organ) lists exactly the rows, in exactly the order, of the indexed form, for
+// every filter of the list page; and a capped count says "more" past its cap.
+func TestListWideScopeSameRows(t *testing.T) {
+	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 160, bulk: true})
+	ctx := context.Background()
+	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrow, err := w.auth.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if narrow.Wide {
+		t.Fatal("the demo city is not wide (a few dozen organs)")
+	}
+	wide := *narrow
+	wide.Wide = true
+	ids := func(cs []*Case) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	for _, f := range []Filter{
+		{Limit: 20},
+		{Limit: 20, Offset: 40},
+		{Overdue: true, Limit: 20},
+		{Open: true, Limit: 50},
+		{Query: "王", Limit: 20},
+		{State: StateConcluded, ActType: "行政处罚", Limit: 20, Offset: 20},
+		{DueWithin: 30, Limit: 20},
+	} {
+		a, na, err := w.svc.List(ctx, narrow, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, nb, err := w.svc.List(ctx, &wide, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids(a), ids(b)) || na != nb {
+			t.Errorf("filter %+v: indexed %d rows (count %v), wide %d rows (count %v)", f, len(a), na, len(b), nb)
+		}
+		if len(a) == 0 && f.Offset == 0 {
+			t.Errorf("filter %+v lists nothing: the comparison proves nothing", f)
+		}
+	}
+	_, all, err := w.svc.List(ctx, narrow, Filter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, capped, err := w.svc.List(ctx, narrow, Filter{Limit: 1, CountUpTo: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.More || all.N < 100 || !capped.More || capped.N != 10 || capped.String() != "10+" {
+		t.Errorf("exact count %v, capped at 10: %v", all, capped)
+	}
+	_, few, err := w.svc.List(ctx, narrow, Filter{Limit: 1, CountUpTo: all.N})
+	if err != nil || few.More || few.N != all.N {
+		t.Errorf("count capped at exactly the total: %v %v", few, err)
+	}
+}

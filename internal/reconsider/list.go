@@ -46,7 +46,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Cas
 	if f.Open || f.Overdue || f.DueWithin > 0 {
 		order = `next_due, received_on, receipt_no` // receipt_no: unique, so pages never overlap
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	// The page's ids first: sorting narrow rows (the covering index reconsider_cases_organ_list),
+	// then reading the twenty cases, costs a fraction of sorting every visible case whole.
+	rows, err := s.db.QueryContext(ctx, `SELECT `+caseCols+` FROM reconsider_cases WHERE id IN (
+		SELECT id FROM reconsider_cases WHERE `+frag+` AND `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?) ORDER BY `+order, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, total, err
 	}

@@ -181,6 +181,18 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return db.read.QueryRowContext(ctx, db.Rebind(q), args...)
 }
 
+// Analyze refreshes the planner's statistics and visibility map after a bulk load. PostgreSQL
+// without them (autovacuum off, or not yet round) estimates a county's share of the cases as a
+// sixth of them and scans the whole table (VACUUM cannot run in a transaction). SQLite: nothing;
+// its query shapes do not rely on sqlite_stat1.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `VACUUM ANALYZE`)
+	return err
+}
+
 // Tx is a write transaction with after-commit hooks.
 type Tx struct {
 	tx     *sql.Tx

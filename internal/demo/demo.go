@@ -85,7 +85,7 @@ func Load(ctx context.Context, d *db.DB, o *org.Service, a *auth.Service, scale 
 			sum.Notes = append(sum.Notes, note)
 		}
 	}
-	return sum, nil
+	return sum, d.Analyze(ctx)
 }
 
 type builder struct {

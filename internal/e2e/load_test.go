@@ -68,6 +68,9 @@ func TestLoad(t *testing.T) {
 		runCLI(t, bin, "demo", "--scale", "province", "--data", data, "--db="+dsn)
 		t.Logf("省级演示数据载入用时 %s", time.Since(t0).Round(time.Second))
 	}
+	if err := d.Analyze(ctx); err != nil {
+		t.Fatal(err)
+	}
 	// Case pages to read: a few of each county the accounts below act for.
 	var caseIDs []string
 	rows, err := d.QueryContext(ctx, `SELECT c.id FROM reconsider_cases c JOIN organs o ON o.id = c.organ_id

@@ -115,8 +115,10 @@ func (s *Service) Subtree(id string) []Organ {
 	if !ok {
 		return nil
 	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var out []Organ
-	for _, o := range s.All() {
+	for _, o := range s.ordered { // not All(): a province's whole tree copied on every request
 		if strings.HasPrefix(o.Path, root.Path) {
 			out = append(out, o)
 		}

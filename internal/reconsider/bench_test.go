@@ -313,6 +313,9 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		w = loadSeedWorld(b, "province", time.Time{}, opt)
 	}
 	b.Logf("dataset (%s, FAZHI_BENCH_SCALE=%g): %s; load %s", w.d.Dialect, scale, w.note, w.took)
+	if err := w.d.Analyze(ctx); err != nil { // a kept PostgreSQL data set on a server without autovacuum
+		b.Fatal(err)
+	}
 	env := &benchEnv{seedWorld: w, year: w.svc.Today().Year}
 	login := func(user string) (*auth.Principal, string) {
 		tok, err := w.auth.Login(ctx, user, demo.Password, "127.0.0.1", "bench", "")

@@ -14,6 +14,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
+	"github.com/fazhi/fazhi/internal/stats"
 )
 
 // ImportResult reports an import.
@@ -302,6 +303,13 @@ func bulkPlaceholders(rows, n int) string {
 // insertCaseRows writes cases with one multi-row INSERT per 200 (secs may be nil: no personal data).
 func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensitive) error {
 	const per = 200 // 200 × 66 values stays under SQLite's and PostgreSQL's parameter limits
+	organs := make([]string, 0, len(cases))
+	for _, c := range cases {
+		organs = append(organs, c.OrganID)
+	}
+	if err := stats.Touch(ctx, tx, statsModule, organs...); err != nil {
+		return err
+	}
 	for start := 0; start < len(cases); start += per {
 		end := min(start+per, len(cases))
 		args := make([]any, 0, (end-start)*bulkCaseColCount)

@@ -14,6 +14,7 @@ import (
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/secure"
 	"github.com/fazhi/fazhi/internal/settings"
+	"github.com/fazhi/fazhi/internal/stats"
 )
 
 // Service is the module's business layer: every rule of a case lives here, callable from
@@ -30,6 +31,9 @@ type Service struct {
 	docs     *officialdoc.Room[*Case] // the case documents (docs.go)
 	settings *settings.Store
 	notify   *notify.Service // the message centre; nil posts nothing (tests, CLI)
+
+	statsMemo   *stats.Memo[[]statsRow] // per organ and period (stats.go)
+	statsTotals *stats.Memo[Stats]      // per set of organs and period; read-only once stored
 }
 
 // SetNotify wires the platform message centre.
@@ -37,7 +41,7 @@ func (s *Service) SetNotify(n *notify.Service) { s.notify = n }
 
 // New returns the service.
 func New(d *db.DB, o *org.Service, a *auth.Service, cal func() *calendar.Calendar, cipher *secure.FieldCipher) *Service {
-	s := &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now, settings: settings.New(d, o)}
+	s := &Service{db: d, org: o, auth: a, cal: cal, cipher: cipher, now: time.Now, settings: settings.New(d, o), statsMemo: stats.NewMemo[[]statsRow](20000), statsTotals: stats.NewMemo[Stats](500)}
 	s.docs = s.documentRoom()
 	s.cases = &casework.Kind[*Case]{
 		OwnerType: ownerType, Table: "reconsider_cases", Noun: "案件", Audit: "reconsider",

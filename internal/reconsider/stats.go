@@ -2,6 +2,7 @@ package reconsider
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -127,7 +128,7 @@ type Stats struct {
 // The row filter keeps only cases that can count: received by the end of the period and not closed
 // before it began, as two ranges of the covering index reconsider_cases_stats_closed (closed in or
 // after the period; still open), so older history is never read.
-const statsSQL = `SELECT respondent, field, act_type, outcome,
+const statsSQL = `SELECT organ_id, respondent, field, act_type, outcome,
   SUM(CASE WHEN received_on >= :f AND received_on <= :t THEN 1 ELSE 0 END),
   SUM(CASE WHEN accepted_on >= :f AND accepted_on <= :t THEN 1 ELSE 0 END),
   SUM(CASE WHEN state = 'not_accepted' AND closed_on >= :f AND closed_on <= :t THEN 1 ELSE 0 END),
@@ -142,10 +143,10 @@ FROM (
   UNION ALL
   SELECT ` + statsCols + ` FROM reconsider_cases WHERE organ_id IN (:organs) AND closed_on = '' AND received_on <= :t
 ) c
-GROUP BY respondent, field, act_type, outcome`
+GROUP BY organ_id, respondent, field, act_type, outcome`
 
 // statsCols are the columns statsSQL reads, all in the covering index reconsider_cases_stats_closed.
-const statsCols = `respondent, field, act_type, outcome, received_on, accepted_on, closed_on, state, corrected, decision_due`
+const statsCols = `organ_id, respondent, field, act_type, outcome, received_on, accepted_on, closed_on, state, corrected, decision_due`
 
 // bindStats expands :f, :t and :organs into placeholders with their arguments in order.
 func bindStats(q string, organs []string, from, to calendar.Date) (string, []any) {
@@ -174,6 +175,76 @@ func bindStats(q string, organs []string, from, to calendar.Date) (string, []any
 	return b.String(), args
 }
 
+// statsModule names 行政复议 in change_counters (stats.Touch on every case written).
+const statsModule = "reconsider"
+
+// statsRow is one group of statsSQL: an organ's cases of one respondent, field, act type and
+// outcome, with its nine sums in the order of the SELECT.
+type statsRow struct {
+	respondent, field, actType, outcome string
+	n                                   [9]int64
+}
+
+// addTo adds the group to f (whose Outcomes map is set).
+func (r *statsRow) addTo(f *StatsFigures) {
+	f.Received += int(r.n[0])
+	f.Accepted += int(r.n[1])
+	f.NotAccepted += int(r.n[2])
+	f.OtherHandling += int(r.n[3])
+	f.CarriedOver += int(r.n[4])
+	f.Concluded += int(r.n[5])
+	f.Pending += int(r.n[6])
+	f.OnTime += int(r.n[8])
+	if r.n[5] > 0 {
+		f.Outcomes[Outcome(r.outcome)] += int(r.n[5])
+		if Outcome(r.outcome) == Terminate {
+			f.withdrawnCorrected += int(r.n[7])
+		}
+	}
+}
+
+// statsRows returns each organ's groups for the period: from the memo while the organ's change
+// count stands (a closed year's figures are read once per instance, not on every request),
+// otherwise from one statsSQL over the organs that changed.
+func (s *Service) statsRows(ctx context.Context, organIDs []string, versions map[string]int64, from, to calendar.Date) ([][]statsRow, error) {
+	period := "|" + from.String() + "|" + to.String()
+	out := make([][]statsRow, 0, len(organIDs))
+	var missing []string
+	for _, id := range organIDs {
+		if rs, ok := s.statsMemo.Get(id+period, versions[id]); ok {
+			out = append(out, rs)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	q, args := bindStats(statsSQL, missing, from, to)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	fresh := make(map[string][]statsRow, len(missing))
+	for rows.Next() {
+		var organ string
+		var r statsRow // SUM over an empty set is never seen: GROUP BY yields no such row
+		if err := rows.Scan(&organ, &r.respondent, &r.field, &r.actType, &r.outcome, &r.n[0], &r.n[1], &r.n[2], &r.n[3], &r.n[4], &r.n[5], &r.n[6], &r.n[7], &r.n[8]); err != nil {
+			return nil, err
+		}
+		fresh[organ] = append(fresh[organ], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		s.statsMemo.Put(id+period, versions[id], fresh[id])
+		out = append(out, fresh[id])
+	}
+	return out, nil
+}
+
 // Stats computes the figures of the cases of organIDs (复议机关) from the first to the last day given.
 func (s *Service) Stats(ctx context.Context, organIDs []string, from, to calendar.Date) (Stats, error) {
 	st := Stats{From: from.String(), To: to.String(), ByRespondent: []StatsGroup{}, ByField: []StatsGroup{}, ByActType: []StatsGroup{}}
@@ -185,50 +256,46 @@ func (s *Service) Stats(ctx context.Context, organIDs []string, from, to calenda
 		st.finish()
 		return st, nil
 	}
-	q, args := bindStats(statsSQL, organIDs, from, to)
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	versions, err := stats.Versions(ctx, s.db, statsModule, organIDs)
 	if err != nil {
 		return st, err
 	}
-	defer rows.Close()
+	// The whole result too, for the same organs and period: the counts only grow, so their sum
+	// moves whenever any organ's records changed.
+	var sum int64
+	for _, id := range organIDs {
+		sum += versions[id]
+	}
+	key := sha256.Sum256([]byte(st.From + "|" + st.To + "|" + strings.Join(organIDs, ",")))
+	if kept, ok := s.statsTotals.Get(string(key[:]), sum); ok {
+		return kept, nil
+	}
+	groups, err := s.statsRows(ctx, organIDs, versions, from, to)
+	if err != nil {
+		return st, err
+	}
 	byResp, byField, byAct := map[string]*StatsGroup{}, map[string]*StatsGroup{}, map[string]*StatsGroup{}
 	group := func(m map[string]*StatsGroup, name string) *StatsGroup {
 		g := m[name]
 		if g == nil {
-			g = &StatsGroup{Name: name}
+			g = &StatsGroup{Name: name, StatsFigures: StatsFigures{Outcomes: OutcomeCounts{}}}
 			m[name] = g
 		}
 		return g
 	}
-	for rows.Next() {
-		var resp, field, act, outcome string
-		var f StatsFigures
-		var concluded int64
-		var counts [9]int64 // SUM over an empty set is never seen: GROUP BY yields no such row
-		if err := rows.Scan(&resp, &field, &act, &outcome, &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &concluded, &counts[5], &counts[6], &counts[7]); err != nil {
-			return st, err
+	for _, rs := range groups {
+		for _, r := range rs {
+			r.addTo(&st.StatsFigures)
+			r.addTo(&group(byResp, r.respondent).StatsFigures)
+			r.addTo(&group(byField, r.field).StatsFigures)
+			r.addTo(&group(byAct, r.actType).StatsFigures)
 		}
-		f.Received, f.Accepted, f.NotAccepted, f.OtherHandling, f.CarriedOver = int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]), int(counts[4])
-		f.Concluded, f.Pending, f.OnTime = int(concluded), int(counts[5]), int(counts[7])
-		f.Outcomes = OutcomeCounts{}
-		if concluded > 0 {
-			f.Outcomes[Outcome(outcome)] = int(concluded)
-			if Outcome(outcome) == Terminate {
-				f.withdrawnCorrected = int(counts[6])
-			}
-		}
-		st.add(f)
-		group(byResp, resp).add(f)
-		group(byField, field).add(f)
-		group(byAct, act).add(f)
-	}
-	if err := rows.Err(); err != nil {
-		return st, err
 	}
 	st.finish()
 	st.ByRespondent = statsGroups(byResp, nil)
 	st.ByField = statsGroups(byField, Fields)
 	st.ByActType = statsGroups(byAct, ActTypes)
+	s.statsTotals.Put(string(key[:]), sum, st)
 	return st, nil
 }
 

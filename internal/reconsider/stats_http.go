@@ -94,7 +94,14 @@ type statsView struct {
 	Chart     template.HTML
 	RespChart template.HTML
 	ExportURL string
+	// Respondents are the first pageRespondents of S.ByRespondent (a province has over a thousand;
+	// the export lists every one), MoreRespondents how many are left out.
+	Respondents     []StatsGroup
+	MoreRespondents int
 }
+
+// pageRespondents is how many respondents the statistics page lists.
+const pageRespondents = 50
 
 type outcomeRow struct {
 	stats.Figure
@@ -112,6 +119,8 @@ func (m *Module) statsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := statsView{Q: q, S: st, ExportURL: "/reconsider/stats/export.xlsx?" + q.encode()}
+	v.Respondents = st.ByRespondent[:min(len(st.ByRespondent), pageRespondents)]
+	v.MoreRespondents = len(st.ByRespondent) - len(v.Respondents)
 	// Every number of the page's first tables comes from the Figures (as the CLI, the XLSX and the annual report).
 	var obars []chartBar
 	for _, f := range st.Figures() {

@@ -507,3 +507,50 @@ func TestFiguresAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsMemoFollowsWrites: figures cached per organ are reused while nothing changes and
+// recomputed after a case of the organ is written, by this instance or by another one that shares
+// the database (stats.Touch moves the organ's count in the case's own transaction).
+func TestStatsMemoFollowsWrites(t *testing.T) {
+	f := newFixture(t)
+	other := New(f.svc.db, f.org, f.auth, f.svc.cal, f.svc.cipher)
+	other.SetClock(f.svc.now)
+	p := f.login("qs_fy")
+	gov := f.organ("990121-GOV")
+	key := gov.ID + "|2025-01-01|2025-12-31"
+	year := func() Stats {
+		t.Helper()
+		st, err := f.svc.StatsForYear(f.ctx, gov.ID, false, 2025)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	version := func() int64 {
+		t.Helper()
+		v, err := stats.Versions(f.ctx, f.svc.db, statsModule, []string{gov.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v[gov.ID]
+	}
+	f.register(p, "2025-03-03", 0, "行政处罚")
+	first := year()
+	if _, ok := f.svc.statsMemo.Get(key, version()); !ok || first.Received != 1 {
+		t.Fatalf("first figures not kept (received %d)", first.Received)
+	}
+	(&fixture{t: t, ctx: f.ctx, svc: other, org: f.org, auth: f.auth}).register(p, "2025-04-01", 0, "行政处罚")
+	if got := year().Received; got != 2 {
+		t.Errorf("after another instance registered a case: received %d, want 2", got)
+	}
+	c := f.register(p, "2025-05-06", 0, "行政处罚")
+	if got := year().Received; got != 3 {
+		t.Errorf("after this instance registered a case: received %d, want 3", got)
+	}
+	if _, err := other.Accept(f.ctx, p, c.ID, AcceptInput{Step: Step{On: date("2025-05-08")}, Procedure: Ordinary}); err != nil {
+		t.Fatal(err)
+	}
+	if st := year(); st.Accepted != 1 || st.Received != 3 {
+		t.Errorf("after another instance accepted a case: accepted %d, received %d; want 1, 3", st.Accepted, st.Received)
+	}
+}

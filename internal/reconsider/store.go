@@ -10,6 +10,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/stats"
 )
 
 // caseCols lists the columns scanCase reads, in order.
@@ -61,6 +62,9 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 
 // insertCase writes a new case with its sensitive fields already encrypted.
 func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) error {
+	if err := stats.Touch(ctx, tx, statsModule, c.OrganID); err != nil {
+		return err
+	}
 	return tx.Exec(ctx, `INSERT INTO reconsider_cases (id, organ_id, receipt_no, number, query_code_hash, channel, received_on, state, proc, applicant_kind, applicant_name,
 		id_number_enc, id_number_masked, applicant_blind, phone_enc, phone_masked, address, agent, respondent_id, respondent, act_type, field, act_title, act_date, learned_on,
 		amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, imported, version, created_at, updated_at)
@@ -87,6 +91,9 @@ func updateCase(ctx context.Context, tx *db.Tx, c *Case) error {
 		db.Now(), c.ID, c.Version)
 	if errors.Is(err, db.ErrConflict) {
 		return fault.Conflictf("该案件已被他人更新，请刷新后重试")
+	}
+	if err == nil {
+		err = stats.Touch(ctx, tx, statsModule, c.OrganID)
 	}
 	if err == nil {
 		c.Version++

@@ -53,6 +53,7 @@ type Service struct {
 	set    Settings
 	now    func() time.Time
 	limits *ratelimit.Limiter
+	touch  touches
 }
 
 // New returns the account service.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/audit"
@@ -210,7 +211,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, err
 	}
 	p.SessionHash, p.CSRF = h, csrf
-	if now.Sub(seen) > s.set.IdleTimeout/30 { // touch at most every minute or so: reads stay reads
+	// Touch at most every minute or so, once per session however many of its requests arrive
+	// together: reads stay reads, and the one writer does not queue a write per request.
+	if every := s.set.IdleTimeout / 30; now.Sub(seen) > every && s.touch.claim(h, now, every) {
 		s.db.Tx(ctx, func(tx *db.Tx) error {
 			return tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, db.Timestamp(now), h)
 		})
@@ -379,4 +382,32 @@ func (s *Service) AuthenticateBearer(ctx context.Context, tok string) (*Principa
 	}
 	p.ViaToken = true
 	return p, nil
+}
+
+// touches remembers when this process last wrote a session's last_seen_at.
+type touches struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+// claim reports whether the caller should write session h's last_seen_at now: not if this
+// process did within every (another request of the same session got there first).
+func (t *touches) claim(h string, now time.Time, every time.Duration) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last == nil {
+		t.last = map[string]time.Time{}
+	}
+	if prev, ok := t.last[h]; ok && now.Sub(prev) < every {
+		return false
+	}
+	if len(t.last) >= 100000 { // sessions come and go: forget the ones not touched lately
+		for k, v := range t.last {
+			if now.Sub(v) >= every {
+				delete(t.last, k)
+			}
+		}
+	}
+	t.last[h] = now
+	return true
 }

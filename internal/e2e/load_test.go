@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"github.com/fazhi/fazhi/internal/db"
 )
 
@@ -150,7 +151,24 @@ func TestLoad(t *testing.T) {
 		return
 	}
 
+	// Warm-up, not measured: each account opens each of its pages once, as on a server that has
+	// been running (page cache, prepared statements, statistics kept per organ).
+	for _, a := range accounts {
+		for _, page := range a.pages {
+			if page == "case" {
+				page = "/reconsider/cases/" + caseIDs[0]
+			}
+			for _, s := range srvs {
+				a.agent.base = s.Base
+				if status, _, err := a.agent.get(page); err != nil || status != http.StatusOK {
+					t.Fatalf("预热 %s %s：%d %v", a.name, page, status, err)
+				}
+			}
+		}
+	}
+
 	type sample struct {
+		at     time.Duration // since the start of the measured window
 		took   time.Duration
 		status int
 		err    error
@@ -162,6 +180,7 @@ func TestLoad(t *testing.T) {
 	for i, s := range srvs {
 		cpu0[i] = procCPU(s.pid())
 	}
+	client0 := benchcpu.Process()
 	pg0 := time.Duration(0)
 	if db.IsPostgres(dsn) {
 		pg0 = postgresCPU()
@@ -195,7 +214,7 @@ func TestLoad(t *testing.T) {
 				req.Header.Set("X-Forwarded-For", a.agent.xff)
 				t0 := time.Now()
 				resp, err := client.Do(req)
-				s := sample{what: a.name + " " + page, err: err}
+				s := sample{what: a.name + " " + page, err: err, at: t0.Sub(start)}
 				if err == nil {
 					_, err = ioDiscard(resp)
 					s.status, s.err = resp.StatusCode, err
@@ -214,6 +233,7 @@ func TestLoad(t *testing.T) {
 	for i, s := range srvs {
 		srvCPU += procCPU(s.pid()) - cpu0[i]
 	}
+	clientCPU := benchcpu.Process() - client0
 	pgCPU := time.Duration(0)
 	if db.IsPostgres(dsn) {
 		pgCPU = postgresCPU() - pg0
@@ -252,9 +272,9 @@ func TestLoad(t *testing.T) {
 		}
 		return fmt.Sprintf("%.2f ms", float64(d)/float64(n)/float64(time.Millisecond))
 	}
-	t.Logf("负载：%s，%d 个服务实例，%d 个用户（%d 个账户），%.0f 秒，%d 次请求（%.1f 次/秒），状态码 %v；延迟 p50 %v、p95 %v、p99 %v、最慢 %v；每请求 CPU：服务 %s，PostgreSQL %s；负载均值 %s",
+	t.Logf("负载：%s，%d 个服务实例，%d 个用户（%d 个账户），%.0f 秒，%d 次请求（%.1f 次/秒），状态码 %v；延迟 p50 %v、p95 %v、p99 %v、最慢 %v；每请求 CPU：服务 %s，PostgreSQL %s，模拟用户（本测试进程）%s；负载均值 %s",
 		engine, len(srvs), users, len(accounts), took.Seconds(), n, float64(n)/took.Seconds(), codes, pct(0.5), pct(0.95), pct(0.99), pct(1),
-		perReq(srvCPU), perReq(pgCPU), loadAvg())
+		perReq(srvCPU), perReq(pgCPU), perReq(clientCPU), loadAvg())
 	byPage := map[string][]time.Duration{}
 	for _, s := range samples {
 		page := s.what[strings.IndexByte(s.what, ' ')+1:]
@@ -263,6 +283,20 @@ func TestLoad(t *testing.T) {
 		}
 		byPage[page] = append(byPage[page], s.took)
 	}
+	windows := make([][]time.Duration, int(took/(10*time.Second))+1)
+	for _, s := range samples {
+		w := int(s.at / (10 * time.Second))
+		windows[w] = append(windows[w], s.took)
+	}
+	var ws []string
+	for i, l := range windows {
+		if len(l) == 0 {
+			continue
+		}
+		slices.Sort(l)
+		ws = append(ws, fmt.Sprintf("%d–%d 秒 %d 次 p99 %v", 10*i, 10*i+10, len(l), l[min(len(l)-1, len(l)*99/100)].Round(time.Millisecond)))
+	}
+	t.Logf("每 10 秒：%s", strings.Join(ws, "；"))
 	var lines []string
 	for page, l := range byPage {
 		slices.Sort(l)

@@ -40,8 +40,10 @@ func (s *Service) RemindJob() jobs.Job {
 	return jobs.Job{Name: "notify.remind", Label: "期限临近提醒", Every: RemindEvery, Run: s.RunReminders}
 }
 
-// RunReminders asks each source and posts the reminders not posted before, one transaction per
-// reminder (its mark and its messages together), and reports how many messages were posted.
+// RunReminders asks each source and posts the reminders not posted before, remindBatch to a
+// transaction (each reminder's mark and its messages commit together), and reports how many
+// messages were posted. One synced commit per reminder would make a first run over a province's
+// deadlines thousands of commits queued on the one writer.
 func (s *Service) RunReminders(ctx context.Context) (int, error) {
 	posted := 0
 	for _, src := range s.sources {
@@ -49,10 +51,10 @@ func (s *Service) RunReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return posted, err
 		}
-		for _, r := range list {
-			n, err := s.remind(ctx, r)
+		for start := 0; start < len(list); start += remindBatch {
+			n, err := s.remindAll(ctx, list[start:min(start+remindBatch, len(list))])
 			if err != nil {
-				return posted, fmt.Errorf("提醒 %s：%w", r.Ref, err)
+				return posted, err
 			}
 			posted += n
 		}
@@ -60,27 +62,41 @@ func (s *Service) RunReminders(ctx context.Context) (int, error) {
 	return posted, nil
 }
 
-func (s *Service) remind(ctx context.Context, r Reminder) (int, error) {
-	if r.Ref == "" {
-		return 0, fmt.Errorf("%w：提醒缺少 Ref", db.ErrInvalid)
-	}
+// remindBatch is how many reminders share a transaction.
+const remindBatch = 200
+
+// remindAll posts the reminders of batch not posted before, in one transaction.
+func (s *Service) remindAll(ctx context.Context, batch []Reminder) (int, error) {
 	n := 0
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		n = 0
-		res, err := tx.ExecContext(ctx, `INSERT INTO notify_sent (ref, created_at) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING`, r.Ref, db.Now())
-		if err != nil {
-			return err
+		for _, r := range batch {
+			k, err := s.remindIn(ctx, tx, r)
+			if err != nil {
+				return fmt.Errorf("提醒 %s：%w", r.Ref, err)
+			}
+			n += k
 		}
-		if k, err := res.RowsAffected(); err != nil || k == 0 {
-			return err // already reminded
-		}
-		m := Message{UserID: r.UserID, OrganID: r.OrganID, Kind: r.Kind, Title: r.Title, Body: r.Body, URL: r.URL}
-		if r.UserID != "" {
-			n = 1
-			return s.Post(ctx, tx, m)
-		}
-		n, err = s.PostRole(ctx, tx, r.OrganID, r.Role, m)
-		return err
+		return nil
 	})
 	return n, err
+}
+
+// remindIn posts r inside tx unless it was posted before.
+func (s *Service) remindIn(ctx context.Context, tx *db.Tx, r Reminder) (int, error) {
+	if r.Ref == "" {
+		return 0, fmt.Errorf("%w：提醒缺少 Ref", db.ErrInvalid)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO notify_sent (ref, created_at) VALUES (?, ?) ON CONFLICT (ref) DO NOTHING`, r.Ref, db.Now())
+	if err != nil {
+		return 0, err
+	}
+	if k, err := res.RowsAffected(); err != nil || k == 0 {
+		return 0, err // already reminded
+	}
+	m := Message{UserID: r.UserID, OrganID: r.OrganID, Kind: r.Kind, Title: r.Title, Body: r.Body, URL: r.URL}
+	if r.UserID != "" {
+		return 1, s.Post(ctx, tx, m)
+	}
+	return s.PostRole(ctx, tx, r.OrganID, r.Role, m)
 }

@@ -45,6 +45,7 @@ func newFixture(t *testing.T) *fixture {
 			`INSERT INTO divisions (code, name, level) VALUES ('990121', '青山县', 'county'), ('990122', '绿水县', 'county')`,
 			`INSERT INTO organs (id, code, name, kind, division_code, level, path, created_at) VALUES ('o1', '990121-GOV', '青山县人民政府', 'government', '990121', 'county', '/o1/', '2026-01-01T00:00:00.000000Z')`,
 			`INSERT INTO organs (id, code, name, kind, division_code, level, path, created_at) VALUES ('o2', '990122-GOV', '绿水县人民政府', 'government', '990122', 'county', '/o2/', '2026-01-01T00:00:00.000000Z')`,
+			`INSERT INTO organ_tree (ancestor_id, organ_id) VALUES ('o1', 'o1'), ('o2', 'o2')`, // as org.CreateOrgan writes it
 			`INSERT INTO sample_items (id, organ_id, title, created_at) VALUES ('i1', 'o1', '青山事项', '2026-01-01T00:00:00.000000Z'), ('i2', 'o2', '绿水事项', '2026-01-01T00:00:00.000000Z')`,
 		} {
 			if err := tx.Exec(ctx, q); err != nil {

@@ -42,6 +42,11 @@ func TestUpgradeKeepsHistory(t *testing.T) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Migration 0065 indexes the names of the cases already stored (a name search finds them).
+	var grams string
+	if err := d.QueryRowContext(ctx, `SELECT MIN(gram) || MAX(gram) || COUNT(*) FROM reconsider_names WHERE case_id = 'c1'`).Scan(&grams); err != nil || grams != "三张2" {
+		t.Errorf("reconsider_names of the stored case: %q %v, want 三张2", grams, err)
+	}
 	evs, err := casework.Events(ctx, d, "reconsider_case", "c1", casework.ByEntry)
 	if err != nil {
 		t.Fatal(err)

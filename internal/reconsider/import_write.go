@@ -324,7 +324,11 @@ func insertCaseRows(ctx context.Context, tx *db.Tx, cases []*Case, secs []sensit
 			return err
 		}
 	}
-	return nil
+	ids := make([]string, len(cases))
+	for i, c := range cases {
+		ids[i] = c.ID
+	}
+	return indexNames(ctx, tx, ids)
 }
 
 // Import reads, checks and writes a ledger file in one call (the command line's path; the web

@@ -74,3 +74,58 @@ func TestListWideScopeSameRows(t *testing.T) {
 		t.Errorf("count capped at exactly the total: %v %v", few, err)
 	}
 }
+
+// TestNameSearchMatchesLike: a name search through reconsider_names (filled by the bulk writer
+// here, by insertCase in the flow tests) finds exactly the cases whose applicant name contains the
+// text, as LIKE over every case would.
+func TestNameSearchMatchesLike(t *testing.T) {
+	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 160, bulk: true})
+	ctx := context.Background()
+	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.auth.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	rows, err := w.d.QueryContext(ctx, `SELECT applicant_name FROM reconsider_cases ORDER BY receipt_no LIMIT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, n)
+	}
+	rows.Close()
+	queries := []string{"王", "李", "有限公司"}
+	for _, n := range names {
+		queries = append(queries, n, string([]rune(n)[len([]rune(n))-1:]))
+	}
+	for _, q := range queries {
+		got, n, err := w.svc.List(ctx, p, Filter{Query: q, Limit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		rows, err := w.d.QueryContext(ctx, `SELECT id FROM reconsider_cases WHERE applicant_name LIKE ? ORDER BY received_on DESC, receipt_no DESC`, "%"+q+"%")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id string
+			rows.Scan(&id)
+			want = append(want, id)
+		}
+		rows.Close()
+		var ids []string
+		for _, c := range got {
+			ids = append(ids, c.ID)
+		}
+		if !slices.Equal(ids, want) || n.N != len(want) {
+			t.Errorf("%q: name index found %d (count %v), LIKE %d", q, len(ids), n, len(want))
+		}
+	}
+}

@@ -61,10 +61,15 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 }
 
 // insertCase writes a new case with its sensitive fields already encrypted.
-func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) error {
+func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) (err error) {
 	if err := stats.Touch(ctx, tx, statsModule, c.OrganID); err != nil {
 		return err
 	}
+	defer func() {
+		if err == nil {
+			err = indexNames(ctx, tx, []string{c.ID})
+		}
+	}()
 	return tx.Exec(ctx, `INSERT INTO reconsider_cases (id, organ_id, receipt_no, number, query_code_hash, channel, received_on, state, proc, applicant_kind, applicant_name,
 		id_number_enc, id_number_masked, applicant_blind, phone_enc, phone_masked, address, agent, respondent_id, respondent, act_type, field, act_title, act_date, learned_on,
 		amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, imported, version, created_at, updated_at)
@@ -220,7 +225,15 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := "%" + db.EscapeLike(q) + "%"
-		add(`(receipt_no LIKE ? ESCAPE '\' OR number LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`, like, like, like)
+		if chars := nameChars(q); len(chars) > 0 {
+			// A name: the cases holding each typed character (reconsider_names), then the whole text.
+			for _, ch := range chars[:min(len(chars), 3)] {
+				add("id IN (SELECT case_id FROM reconsider_names WHERE gram = ?)", ch)
+			}
+			add(`applicant_name LIKE ? ESCAPE '\'`, like)
+		} else {
+			add(`(receipt_no LIKE ? ESCAPE '\' OR number LIKE ? ESCAPE '\' OR applicant_name LIKE ? ESCAPE '\')`, like, like, like)
+		}
 	}
 	if !f.ReceivedFrom.IsZero() {
 		add("received_on >= ?", f.ReceivedFrom.String())

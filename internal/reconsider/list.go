@@ -13,6 +13,10 @@ const queryCountCap = 200
 
 // List returns one page of the cases p may see, and how many match (up to f.CountUpTo).
 func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Case, db.Count, error) {
+	if p.Scope == auth.ScopeOrgan || p.Scope == auth.ScopeBelow { // the outer query applies the whole scope
+		frag, args := p.Counting().ScopeSQL("organ_id", "")
+		f.nameScope, f.nameScopeArgs = " AND "+frag, args
+	}
 	where, wargs := f.where(s.Today())
 	// The count reads each organ's rows through the organ index, stopping at the cap, unless a
 	// deadline filter lets the due index find the few matching rows directly.

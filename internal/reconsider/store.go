@@ -193,6 +193,9 @@ type Filter struct {
 	ReceivedFrom, ReceivedTo calendar.Date
 	Limit, Offset            int
 	CountUpTo                int // stop counting past this many (pages); 0 counts every match (API), < 0 not at all
+
+	nameScope     string // " AND …" on reconsider_names.organ_id: the data scope's organs (List sets it)
+	nameScopeArgs []any
 }
 
 // where builds the WHERE clause of a filter (the scope fragment is added by the caller).
@@ -228,7 +231,7 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		if chars := nameChars(q); len(chars) > 0 {
 			// A name: the cases holding each typed character (reconsider_names), then the whole text.
 			for _, ch := range chars[:min(len(chars), 3)] {
-				add("id IN (SELECT case_id FROM reconsider_names WHERE gram = ?)", ch)
+				add("id IN (SELECT case_id FROM reconsider_names WHERE gram = ?"+f.nameScope+")", append([]any{ch}, f.nameScopeArgs...)...)
 			}
 			add(`applicant_name LIKE ? ESCAPE '\'`, like)
 		} else {

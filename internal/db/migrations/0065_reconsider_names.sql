@@ -10,7 +10,8 @@ CREATE TABLE reconsider_names (
     receipt_no  TEXT NOT NULL,
     PRIMARY KEY (gram, case_id)
 );
-CREATE INDEX reconsider_names_order ON reconsider_names(gram, received_on, receipt_no);
+-- A character's cases within a data scope: a county's few, not the province's thousands.
+CREATE INDEX reconsider_names_organ ON reconsider_names(gram, organ_id, case_id);
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 64)
 INSERT INTO reconsider_names (gram, case_id, organ_id, received_on, receipt_no)
 SELECT DISTINCT lower(substr(c.applicant_name, k.n, 1)), c.id, c.organ_id, c.received_on, c.receipt_no

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -212,11 +213,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	}
 	p.SessionHash, p.CSRF = h, csrf
 	// Touch at most every minute or so, once per session however many of its requests arrive
-	// together: reads stay reads, and the one writer does not queue a write per request.
+	// together, and off the request's path: the sessions a office opened together all come due in
+	// the same second, and fifty synced commits queued on the one writer held their requests for a
+	// second (docs/benchmarks.md, 省级规模).
 	if every := s.set.IdleTimeout / 30; now.Sub(seen) > every && s.touch.claim(h, now, every) {
-		s.db.Tx(ctx, func(tx *db.Tx) error {
-			return tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, db.Timestamp(now), h)
-		})
+		s.touch.queue(h, now, s.flushTouches)
 	}
 	return p, nil
 }
@@ -384,10 +385,50 @@ func (s *Service) AuthenticateBearer(ctx context.Context, tok string) (*Principa
 	return p, nil
 }
 
-// touches remembers when this process last wrote a session's last_seen_at.
+// touches remembers when this process last wrote a session's last_seen_at, and the touches
+// waiting to be written together.
 type touches struct {
-	mu   sync.Mutex
-	last map[string]time.Time
+	mu      sync.Mutex
+	last    map[string]time.Time
+	pending map[string]time.Time
+}
+
+// touchDelay gathers the touches of this long into one transaction.
+const touchDelay = 500 * time.Millisecond
+
+// queue adds a touch; the first of a batch schedules flush.
+func (t *touches) queue(h string, at time.Time, flush func(map[string]time.Time)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pending == nil {
+		t.pending = map[string]time.Time{}
+		time.AfterFunc(touchDelay, func() {
+			t.mu.Lock()
+			batch := t.pending
+			t.pending = nil
+			t.mu.Unlock()
+			flush(batch)
+		})
+	}
+	t.pending[h] = at
+}
+
+// flushTouches writes a batch of last_seen_at in one transaction. A failed write only makes a
+// session look idle a minute early.
+func (s *Service) flushTouches(batch map[string]time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		for h, at := range batch {
+			if err := tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? AND last_seen_at < ?`, db.Timestamp(at), h, db.Timestamp(at)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Warn("写入会话最近活动时间失败", "err", err, "sessions", len(batch))
+	}
 }
 
 // claim reports whether the caller should write session h's last_seen_at now: not if this

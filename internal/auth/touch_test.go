@@ -36,3 +36,26 @@ func TestTouchOncePerSession(t *testing.T) {
 		t.Error("not written again after the interval")
 	}
 }
+
+// Touches queued together are written in one batch, after the request that queued them returned.
+func TestTouchesWrittenTogether(t *testing.T) {
+	var tc touches
+	got := make(chan map[string]time.Time, 2)
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	for _, h := range []string{"a", "b", "c"} {
+		tc.queue(h, now, func(batch map[string]time.Time) { got <- batch })
+	}
+	select {
+	case batch := <-got:
+		if len(batch) != 3 {
+			t.Errorf("batch %v, want the three sessions", batch)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the touches were never written")
+	}
+	select {
+	case extra := <-got:
+		t.Errorf("a second batch %v", extra)
+	case <-time.After(2 * touchDelay):
+	}
+}

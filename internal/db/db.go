@@ -94,13 +94,6 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: time.Second}
 	}
-	// Statements run unnamed, so PostgreSQL plans each with its values: a cached named statement
-	// switches to a generic plan after five runs, and one plan cannot serve both a county's data
-	// scope (a few organs: the organ index) and the province's (a sixth of the table per guess:
-	// a sequential scan), measured at 150–470 ms a page under load (docs/benchmarks.md, 省级规模).
-	if !strings.Contains(dsn, "default_query_exec_mode") {
-		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
-	}
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(32)
 	pool.SetMaxIdleConns(16)

@@ -181,6 +181,23 @@ func TestIdleTimeoutAndRotation(t *testing.T) {
 	}
 }
 
+// An active session stays: its last activity is written (in a batch, after the request) and
+// counts from then, so 40 minutes after login with a request at 20 it is still open.
+func TestActiveSessionStays(t *testing.T) {
+	s := newShell(t)
+	c := s.client()
+	s.login(c, "qs_fy", demo.Password)
+	s.now = s.now.Add(20 * time.Minute)
+	if code, _ := s.get(c, "/workbench"); code != 200 {
+		t.Fatal("20 idle minutes keep the session")
+	}
+	time.Sleep(3 * time.Second) // the touch is written half a second after the request
+	s.now = s.now.Add(20 * time.Minute)
+	if code, _ := s.get(c, "/workbench"); code != 200 {
+		t.Fatal("a session active 20 minutes ago ended: its last activity was not written")
+	}
+}
+
 func cookie(c *http.Client, u *url.URL, name string) string {
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == name {

@@ -28,9 +28,7 @@ type Principal struct {
 	OrganPath    string
 	Roles        []Role // roles held in OrganID
 	Scope        Scope  // widest scope of those roles
-	// Wide marks a ScopeBelow over more than WideScope organs (a city, a province): scoped lists
-	// then walk their ORDER BY index and test each row's organ, instead of reading and sorting
-	// every row of every organ to show twenty.
+	// Wide marks a ScopeBelow over more than WideScope organs (a city, a province): see ScopeWalkSQL.
 	Wide        bool
 	Memberships []Membership
 	SessionHash string
@@ -91,9 +89,6 @@ func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
 	case ScopeAll:
 		return "1 = 1", nil
 	case ScopeBelow:
-		if p.Wide {
-			organCol += " || ''" // an expression: the organ index cannot drive the query
-		}
 		return org.WithinSQL(organCol, p.OrganPath)
 	case ScopeOrgan:
 		return organCol + " = ?", []any{p.OrganID}
@@ -106,12 +101,15 @@ func (p *Principal) ScopeSQL(organCol, ownerCol string) (string, []any) {
 	return "1 = 0", nil
 }
 
-// Counting is p for a count of its scope: the organ index serves a count (it reads each organ's
-// rows, stopping at the cap), where a wide scope's page walks the order index instead.
-func (p *Principal) Counting() *Principal {
-	q := *p
-	q.Wide = false
-	return &q
+// ScopeWalkSQL is ScopeSQL for a query that walks an index in its ORDER BY and stops at a page:
+// for a wide scope the organ becomes an expression the organ index cannot drive, so the database
+// tests each row's organ as it walks instead of reading and sorting every organ's rows. Only where
+// the list has such an index; elsewhere ScopeSQL.
+func (p *Principal) ScopeWalkSQL(organCol, ownerCol string) (string, []any) {
+	if p.Scope == ScopeBelow && p.Wide {
+		return org.WithinSQL(organCol+" || ''", p.OrganPath)
+	}
+	return p.ScopeSQL(organCol, ownerCol)
 }
 
 // Covers is the Go twin of ScopeSQL for a record already loaded: whether p's data scope reaches

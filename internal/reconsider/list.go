@@ -14,20 +14,16 @@ const queryCountCap = 200
 // List returns one page of the cases p may see, and how many match (up to f.CountUpTo).
 func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Case, db.Count, error) {
 	if p.Scope == auth.ScopeOrgan || p.Scope == auth.ScopeBelow { // the outer query applies the whole scope
-		frag, args := p.Counting().ScopeSQL("organ_id", "")
+		frag, args := p.ScopeSQL("organ_id", "")
 		f.nameScope, f.nameScopeArgs = " AND "+frag, args
 	}
 	where, wargs := f.where(s.Today())
 	// The count reads each organ's rows through the organ index, stopping at the cap, unless a
 	// deadline filter lets the due index find the few matching rows directly.
-	counter := p.Counting()
-	if f.Overdue || f.DueWithin > 0 {
-		counter = p
-	}
 	if f.Query != "" && f.CountUpTo > queryCountCap { // a name is tested row by row: count less far
 		f.CountUpTo = queryCountCap
 	}
-	cfrag, cargs := scope(counter)
+	cfrag, cargs := scopeOf(p, f.Overdue || f.DueWithin > 0)
 	cargs = append(cargs, wargs...)
 	var total db.Count
 	var err error
@@ -38,7 +34,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f Filter) ([]*Cas
 	default:
 		err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE `+cfrag+` AND `+where, cargs...).Scan(&total.N)
 	}
-	frag, args := scope(p)
+	frag, args := scopeOf(p, true)
 	args = append(args, wargs...)
 	if err != nil {
 		return nil, total, err

@@ -76,8 +76,14 @@ func (s *Service) Calendar() *calendar.Calendar { return s.cal() }
 
 // scope returns the SQL fragment limiting cases to what p may see: the organs of its data
 // scope, plus, for a department liaison, the cases in which its organ is the respondent.
-func scope(p *auth.Principal) (string, []any) {
+func scope(p *auth.Principal) (string, []any) { return scopeOf(p, false) }
+
+// scopeOf is scope, with walk for a query that walks an order index (auth.Principal.ScopeWalkSQL).
+func scopeOf(p *auth.Principal, walk bool) (string, []any) {
 	frag, args := p.ScopeSQL("organ_id", "handler_id")
+	if walk {
+		frag, args = p.ScopeWalkSQL("organ_id", "handler_id")
+	}
 	if p.Has(auth.RoleLiaison) {
 		frag = "(" + frag + " OR respondent_id = ?)"
 		args = append(args, p.OrganID)

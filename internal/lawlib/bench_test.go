@@ -14,11 +14,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
@@ -64,53 +64,8 @@ var benchQueries = []struct {
 	{q: "复议", o: search.Options{Offset: 40}},
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// benchAppName marks the benchmark's PostgreSQL connections, whose server processes serverCPU reads.
+// benchAppName marks the benchmark's PostgreSQL connections, whose server processes benchcpu.Server reads.
 const benchAppName = "fazhi-bench"
-
-// serverCPU is the CPU time of the PostgreSQL backends serving this benchmark (same machine), from
-// /proc/PID/schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks). 0 on SQLite or elsewhere.
-type serverCPU struct {
-	d    *db.DB
-	pids []int
-}
-
-func (s *serverCPU) refresh(ctx context.Context) {
-	if s.d.Dialect != db.Postgres {
-		return
-	}
-	rows, err := s.d.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = ?`, benchAppName)
-	if err != nil {
-		return
-	}
-	defer rows.Close()
-	s.pids = s.pids[:0]
-	for rows.Next() {
-		var pid int
-		if rows.Scan(&pid) == nil {
-			s.pids = append(s.pids, pid)
-		}
-	}
-}
-
-func (s *serverCPU) now() time.Duration {
-	var sum time.Duration
-	for _, pid := range s.pids {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-		if err != nil {
-			continue
-		}
-		var ns int64
-		fmt.Sscan(string(b), &ns)
-		sum += time.Duration(ns)
-	}
-	return sum
-}
 
 // percentiles reports p50, p95 and p99 of ds under unit.
 func percentiles(b *testing.B, ds []time.Duration, unit string) {
@@ -131,10 +86,10 @@ func BenchmarkImportLaws(b *testing.B) {
 		d := dbtest.Open(b)
 		lib := New(d, search.NewIndex(d))
 		b.StartTimer()
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := benchcpu.Process(), time.Now()
 		st, err := lib.Import(ctx, root)
 		wall += time.Since(t0)
-		cpu += cpuTime() - c0
+		cpu += benchcpu.Process() - c0
 		if err != nil || st.Added != 1564 {
 			b.Fatalf("%+v %v", st, err)
 		}
@@ -158,8 +113,8 @@ func BenchmarkSearch(b *testing.B) {
 	})
 	if os.Getenv("FAZHI_BENCH_SLOW") != "" {
 		// One line per query, the most CPU first (the least of three runs), to see where it goes.
-		srv := &serverCPU{d: ix.DB()}
-		srv.refresh(ctx)
+		srv := benchcpu.NewServer(ix.DB(), benchAppName)
+		srv.Refresh(ctx)
 		type qt struct {
 			q           string
 			cpu, srvCPU time.Duration
@@ -168,9 +123,9 @@ func BenchmarkSearch(b *testing.B) {
 		for _, bq := range benchQueries {
 			x := qt{cpu: time.Hour, srvCPU: time.Hour}
 			for range 3 {
-				c0, s0 := cpuTime(), srv.now()
+				c0, s0 := benchcpu.Process(), srv.Now()
 				r, _ := ix.Find(ctx, bq.q, bq.o)
-				x.cpu, x.srvCPU = min(x.cpu, cpuTime()-c0), min(x.srvCPU, srv.now()-s0)
+				x.cpu, x.srvCPU = min(x.cpu, benchcpu.Process()-c0), min(x.srvCPU, srv.Now()-s0)
 				x.q = fmt.Sprintf("%s %+v total=%d more=%v", bq.q, bq.o, r.Total, r.More)
 			}
 			per = append(per, x)
@@ -221,15 +176,15 @@ func BenchmarkSearchPage(b *testing.B) {
 // benchLoop runs every benchmark query per iteration through run and, in the same loop, the floor.
 func benchLoop(b *testing.B, ix *search.Index, run func(q string, o search.Options) error) {
 	ctx := context.Background()
-	srv := &serverCPU{d: ix.DB()}
+	srv := benchcpu.NewServer(ix.DB(), benchAppName)
 	var lat, cpu, scpu, both, flat, fcpu, fscpu []time.Duration
 	measure := func(record bool, f func() error) {
-		c0, s0, t0 := cpuTime(), srv.now(), time.Now()
+		c0, s0, t0 := benchcpu.Process(), srv.Now(), time.Now()
 		if err := f(); err != nil {
 			b.Fatal(err)
 		}
 		if record {
-			c, s := cpuTime()-c0, srv.now()-s0
+			c, s := benchcpu.Process()-c0, srv.Now()-s0
 			lat, cpu, scpu, both = append(lat, time.Since(t0)), append(cpu, c), append(scpu, s), append(both, c+s)
 		}
 	}
@@ -244,15 +199,15 @@ func benchLoop(b *testing.B, ix *search.Index, run func(q string, o search.Optio
 			if !record {
 				continue
 			}
-			c0, s0, t0 := cpuTime(), srv.now(), time.Now()
+			c0, s0, t0 := benchcpu.Process(), srv.Now(), time.Now()
 			if err := floorLookup(ctx, ix.DB(), bq.q); err != nil {
 				b.Fatalf("floor %s: %v", bq.q, err)
 			}
-			flat, fcpu, fscpu = append(flat, time.Since(t0)), append(fcpu, cpuTime()-c0), append(fscpu, srv.now()-s0)
+			flat, fcpu, fscpu = append(flat, time.Since(t0)), append(fcpu, benchcpu.Process()-c0), append(fscpu, srv.Now()-s0)
 		}
 	}
 	pass(false) // warm the caches once
-	srv.refresh(ctx)
+	srv.Refresh(ctx)
 	for b.Loop() {
 		pass(true)
 	}

@@ -8,12 +8,12 @@ import (
 	"math/rand"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/api"
 	"github.com/fazhi/fazhi/internal/auth"
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/dbtest"
@@ -33,50 +33,6 @@ import (
 
 const benchApp = "fazhi-bench-lit"
 
-func benchCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// benchServer reads the CPU time of the PostgreSQL backends of this benchmark's connections.
-type benchServer struct {
-	d    *db.DB
-	pids []int
-}
-
-func (s *benchServer) refresh(ctx context.Context) {
-	s.pids = s.pids[:0]
-	if s.d.Dialect != db.Postgres {
-		return
-	}
-	rows, err := s.d.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = ?`, benchApp)
-	if err != nil {
-		return
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid int
-		if rows.Scan(&pid) == nil {
-			s.pids = append(s.pids, pid)
-		}
-	}
-}
-
-func (s *benchServer) now() time.Duration {
-	var sum time.Duration
-	for _, pid := range s.pids {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-		if err != nil {
-			continue
-		}
-		var ns int64
-		fmt.Sscan(string(b), &ns)
-		sum += time.Duration(ns)
-	}
-	return sum
-}
-
 type benchEnv struct {
 	ctx      context.Context
 	d        *db.DB
@@ -87,7 +43,7 @@ type benchEnv struct {
 	county   org.Organ // 青山县人民政府
 	province org.Organ
 	caseID   string
-	srv      *benchServer
+	srv      *benchcpu.Server
 }
 
 func openBench(b *testing.B) *benchEnv {
@@ -123,7 +79,7 @@ func openBench(b *testing.B) *benchEnv {
 	cipher, _ := secure.NewFieldCipher(make([]byte, 16))
 	m := New(module.Deps{DB: d, Org: o, Auth: a, Cipher: cipher})
 	m.SetClock(func() time.Time { return time.Date(2026, 3, 31, 10, 0, 0, 0, calendar.Shanghai()) })
-	e := &benchEnv{ctx: ctx, d: d, m: m, org: o, auth: a, srv: &benchServer{d: d}}
+	e := &benchEnv{ctx: ctx, d: d, m: m, org: o, auth: a, srv: benchcpu.NewServer(d, benchApp)}
 	e.county, _ = o.ByCode("990121-GOV")
 	e.province = e.county
 	for e.province.ParentID != "" { // the top of the county's tree: the demo province
@@ -265,22 +221,22 @@ func (e *benchEnv) generate(n int) error {
 // measure runs op b.N times with the floor after each (the same loop, so the same load), and reports
 // CPU per operation of the process and of the PostgreSQL backends, for both.
 func (e *benchEnv) measure(b *testing.B, op, floor func() error) {
-	e.srv.refresh(e.ctx)
+	e.srv.Refresh(e.ctx)
 	var cpu, srv, fcpu, fsrv time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		c0, s0 := benchCPU(), e.srv.now()
+		c0, s0 := benchcpu.Process(), e.srv.Now()
 		if err := op(); err != nil {
 			b.Fatal(err)
 		}
-		c1, s1 := benchCPU(), e.srv.now()
+		c1, s1 := benchcpu.Process(), e.srv.Now()
 		if err := floor(); err != nil {
 			b.Fatal(err)
 		}
-		c2, s2 := benchCPU(), e.srv.now()
+		c2, s2 := benchcpu.Process(), e.srv.Now()
 		cpu, srv, fcpu, fsrv = cpu+c1-c0, srv+s1-s0, fcpu+c2-c1, fsrv+s2-s1
 		if i == 0 { // the pool may have opened a connection on the first call
-			e.srv.refresh(e.ctx)
+			e.srv.Refresh(e.ctx)
 		}
 	}
 	b.StopTimer()

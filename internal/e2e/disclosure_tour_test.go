@@ -25,46 +25,9 @@ import (
 // against the fazhi calendar. With FAZHI_SCREENSHOTS=1 it saves docs/screenshots/
 // disclosure-public-apply.png, disclosure-request.png and disclosure-progress-phone.png.
 func TestDisclosureTour(t *testing.T) {
-	requireE2E(t)
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func() string {
-		var s string
-		p.eval(ctx, `document.body ? document.body.innerText : ""`, &s)
-		return s
-	}
-	run := func(what, js string) {
-		t.Helper()
-		var ok bool
-		if err := p.eval(ctx, js, &ok); err != nil || !ok {
-			t.Fatalf("%s：%v（脚本返回 %v）\n%s", what, err, ok, text())
-		}
-	}
-	wait := func(what, cond string) {
-		t.Helper()
-		if err := p.waitFor(ctx, `document.readyState === "complete" && (`+cond+`)`); err != nil {
-			t.Fatalf("%s：%v\n%s", what, err, text())
-		}
-		if body := text(); strings.Contains(body, "出错了") || strings.Contains(body, "服务器内部错误") {
-			t.Fatalf("%s：错误页\n%s", what, body)
-		}
-	}
-	open := func(path string) {
-		t.Helper()
-		if err := p.navigate(ctx, srv.Base+path); err != nil {
-			t.Fatal(err)
-		}
-		wait("打开 "+path, `location.pathname === `+jsString(strings.SplitN(path, "?", 2)[0]))
-	}
+	tr := startTour(t)
+	ctx, b, p := tr.ctx, tr.b, tr.p
+	text, run, wait, open := tr.text, tr.run, tr.wait, tr.open
 	// has fails the test for every wanted text the page lacks.
 	has := func(what string, wants ...string) {
 		t.Helper()

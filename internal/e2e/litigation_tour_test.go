@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,46 +13,9 @@ import (
 // the court's liaison signs for the submission. With FAZHI_SCREENSHOTS=1 it saves
 // docs/screenshots/litigation-case.png (the case page with the exchange thread) and litigation-list.png.
 func TestLitigationTour(t *testing.T) {
-	requireE2E(t)
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func() string {
-		var s string
-		p.eval(ctx, `document.body ? document.body.innerText : ""`, &s)
-		return s
-	}
-	run := func(what, js string) {
-		t.Helper()
-		var ok bool
-		if err := p.eval(ctx, js, &ok); err != nil || !ok {
-			t.Fatalf("%s：%v（脚本返回 %v）\n%s", what, err, ok, text())
-		}
-	}
-	wait := func(what, cond string) {
-		t.Helper()
-		if err := p.waitFor(ctx, `document.readyState === "complete" && (`+cond+`)`); err != nil {
-			t.Fatalf("%s：%v\n%s", what, err, text())
-		}
-		if body := text(); strings.Contains(body, "出错了") || strings.Contains(body, "服务器内部错误") {
-			t.Fatalf("%s：错误页\n%s", what, body)
-		}
-	}
-	open := func(path string) {
-		t.Helper()
-		if err := p.navigate(ctx, srv.Base+path); err != nil {
-			t.Fatal(err)
-		}
-		wait("打开 "+path, `location.pathname === `+jsString(strings.SplitN(path, "?", 2)[0]))
-	}
+	tr := startTour(t)
+	ctx, b, p := tr.ctx, tr.b, tr.p
+	text, run, wait, open := tr.text, tr.run, tr.wait, tr.open
 	login := func(username string) {
 		t.Helper()
 		// One browser, three people: each signs in afresh with no cookie of the last.

@@ -1,34 +1,17 @@
 package e2e
 
 import (
-	"context"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestBrowserTour opens the main pages of 行政复议 as a county clerk and the public application form
 // as a citizen, in headless Chromium, and checks each renders its heading and no error page.
 // With FAZHI_SCREENSHOTS=1 it saves them for docs/screenshots/.
 func TestBrowserTour(t *testing.T) {
-	requireE2E(t)
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func() string {
-		var s string
-		p.eval(ctx, `document.body ? document.body.innerText : ""`, &s)
-		return s
-	}
+	tr := startTour(t)
+	ctx, srv, p, text := tr.ctx, tr.srv, tr.p, tr.text
 	visit := func(path, want, shot string) {
 		t.Helper()
 		if err := p.navigate(ctx, srv.Base+path); err != nil {
@@ -85,23 +68,8 @@ func TestBrowserTour(t *testing.T) {
 // test), the review page's next-step line, and the leader's overview. With
 // FAZHI_SCREENSHOTS=1 it saves docs/screenshots/overview.png and firstday-*.png.
 func TestBrowserTourFirstDay(t *testing.T) {
-	requireE2E(t)
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := func() string {
-		var s string
-		p.eval(ctx, `document.body ? document.body.innerText : ""`, &s)
-		return s
-	}
+	tr := startTour(t)
+	ctx, srv, p, text := tr.ctx, tr.srv, tr.p, tr.text
 	noError := func(path string) string {
 		t.Helper()
 		body := text()

@@ -29,6 +29,11 @@ import (
 //
 // Without FAZHI_SOAK it runs with FAZHI_E2E=1 as a short check: 16 sessions for 5 seconds.
 //
+//	FAZHI_STRESS_BIN=/tmp/fazhi-old  the "before" figure: a binary from before issue 10's fixes, which has
+//	                                 neither --trusted-proxies nor --login-hashes; it loads its own demo
+//	                                 into an empty data directory and serves without those flags (every
+//	                                 request then comes from 127.0.0.1, which that binary did not limit)
+//
 // Logins are paced the way the server is sized: at most two at a time (the server runs with
 // --login-hashes 2, and a login that waits longer than 10 s for a hash slot is answered 503 — a
 // burst is the flood test's subject, not the soak's), at most 8 a minute per account (the limit is
@@ -79,7 +84,29 @@ var soakAccounts = func() []soakAccount {
 	return out
 }()
 
-var detailHref = regexp.MustCompile(`href="(/(?:reconsider/cases|review|normdocs)/[0-9A-Z]{26})"`)
+var detailHref = regexp.MustCompile(`href="(/(?:reconsider/cases|review/requests|review|normdoc/docs|normdocs)/[0-9A-Z]{26})"`)
+
+// legacyPages are the list pages' addresses in the binary from before issue 10 (the "before" soak).
+var legacyPages = map[string]string{"/review/requests": "/review", "/normdoc/docs": "/normdocs"}
+
+// soakAccountsFor the binary under test: the same accounts, with the old list addresses when legacy.
+func soakAccountsFor(legacy bool) []soakAccount {
+	if !legacy {
+		return soakAccounts
+	}
+	out := make([]soakAccount, len(soakAccounts))
+	for i, a := range soakAccounts {
+		a.pages = append([]string(nil), a.pages...)
+		for j, p := range a.pages {
+			if old, ok := legacyPages[p]; ok {
+				a.pages[j] = old
+			}
+		}
+		out[i] = a
+	}
+	return out
+}
+
 var governmentOption = regexp.MustCompile(`<select name="organ_id">\s*<option value="([^"]+)"`)
 
 // soakStats collects every answer of the run.
@@ -171,12 +198,20 @@ func TestSoak(t *testing.T) {
 		t.Fatalf("FAZHI_SOAK_SESSIONS 最多 250（每个会话一个 192.0.2.x 地址）")
 	}
 
-	bin := binary(t)
-	data, _ := demoDataOn(t, "") // the figures are of the embedded engine on either run
+	bin, data, flags := binary(t), "", []string{"--trusted-proxies", "127.0.0.1", "--login-hashes", "2"}
+	old := os.Getenv("FAZHI_STRESS_BIN")
+	accounts := soakAccountsFor(old != "")
+	if old != "" {
+		bin, data, flags = old, t.TempDir(), nil
+		runCLI(t, bin, append([]string{"demo"}, dataArgs(data, "")...)...)
+		t.Logf("被测二进制：%s（自己的演示数据，不带 --trusted-proxies、--login-hashes 启动）", bin)
+	} else {
+		data, _ = demoDataOn(t, "") // the figures are of the embedded engine on either run
+	}
 	runCLI(t, bin, append([]string{"user", "create", "--system", "--username", "e2e_soak", "--name", "浸泡测试接口",
 		"--organ", soakOrgan, "--role", "sysadmin", "--password", "E2e#Soak2026xyz"}, dataArgs(data, "")...)...)
 	token := strings.TrimSpace(runCLI(t, bin, append([]string{"user", "token", "--username", "e2e_soak", "--token-name", "soak"}, dataArgs(data, "")...)...))
-	srv := startFz(t, bin, data, "--trusted-proxies", "127.0.0.1", "--login-hashes", "2")
+	srv := startFz(t, bin, data, flags...)
 	tr := &http.Transport{MaxIdleConns: 2 * sessions, MaxIdleConnsPerHost: 2 * sessions}
 	api := &apiClient{base: srv.Base, token: token, http: &http.Client{Timeout: soakTimeout, Transport: tr}}
 
@@ -191,7 +226,7 @@ func TestSoak(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			soakSession(i, srv.Base, tr, api, st, lp, end, hardEnd, relogin)
+			soakSession(accounts[i%len(accounts)], i, srv.Base, tr, api, st, lp, end, hardEnd, relogin)
 		}()
 	}
 	// Memory is sampled during the run too, in case the process dies before VmHWM is read.
@@ -292,8 +327,7 @@ func TestSoak(t *testing.T) {
 
 // soakSession is one user: logs in, reads pages of its role, writes now and then, logs out and in
 // again every so often, until end (or hardEnd, whatever happens).
-func soakSession(i int, base string, tr http.RoundTripper, api *apiClient, st *soakStats, lp *loginPacer, end, hardEnd time.Time, relogin time.Duration) {
-	acct := soakAccounts[i%len(soakAccounts)]
+func soakSession(acct soakAccount, i int, base string, tr http.RoundTripper, api *apiClient, st *soakStats, lp *loginPacer, end, hardEnd time.Time, relogin time.Duration) {
 	rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
 	b := newAgent(base, fmt.Sprintf("192.0.2.%d", 1+i), soakTimeout, tr)
 	ok2xx := func(s int) bool { return s/100 == 2 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 )
 
@@ -126,6 +127,53 @@ func TestNameSearchMatchesLike(t *testing.T) {
 		}
 		if !slices.Equal(ids, want) || n.N != len(want) {
 			t.Errorf("%q: name index found %d (count %v), LIKE %d", q, len(ids), n, len(want))
+		}
+	}
+}
+
+// TestNameSearchFoldsLikeLike: names with upper-case letters outside ASCII are indexed by SQL lower(),
+// which folds them on PostgreSQL and not on SQLite; the search still finds what LIKE finds on each.
+func TestNameSearchFoldsLikeLike(t *testing.T) {
+	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 20, bulk: true})
+	ctx := context.Background()
+	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.auth.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := w.d.QueryRowContext(ctx, `SELECT id FROM reconsider_cases ORDER BY receipt_no LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	err = w.d.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET applicant_name = ? WHERE id = ?`, "Ärger Éclair GmbH", id); err != nil {
+			return err
+		}
+		if err := tx.Exec(ctx, `DELETE FROM reconsider_names WHERE case_id = ?`, id); err != nil {
+			return err
+		}
+		return indexNames(ctx, tx, []string{id})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"Ärger", "Éclair", "GmbH", "gmbh", "Är"} {
+		got, _, err := w.svc.List(ctx, p, Filter{Query: q, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var like int
+		if err := w.d.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconsider_cases WHERE applicant_name LIKE ?`, "%"+q+"%").Scan(&like); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != like {
+			t.Errorf("%q: name index found %d, LIKE %d", q, len(got), like)
+		}
+		if q != "gmbh" && (len(got) != 1 || got[0].ID != id) {
+			t.Errorf("%q: want the one renamed case, got %d cases", q, len(got))
 		}
 	}
 }

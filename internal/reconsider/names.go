@@ -31,20 +31,27 @@ func indexNames(ctx context.Context, tx *db.Tx, ids []string) error {
 	return nil
 }
 
-// nameChars are the distinct characters a name search looks up, or nil when q is not a name
-// (a digit means a receipt or case number: those are matched with LIKE).
-func nameChars(q string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range strings.ToLower(q) {
+// nameChars are the distinct characters a name search looks up, each as the grams that may hold it,
+// or nil when q is not a name (a digit means a receipt or case number: those are matched with LIKE).
+// SQL lower() folds only ASCII on SQLite but every letter on PostgreSQL, so a character is looked up
+// both as typed and lower-cased: the index then never misses a row the LIKE after it would keep.
+func nameChars(q string) [][]string {
+	seen := map[rune]bool{}
+	var out [][]string
+	for _, r := range q {
 		if unicode.IsDigit(r) {
 			return nil
 		}
-		if unicode.IsSpace(r) || seen[string(r)] {
+		lower := unicode.ToLower(r)
+		if unicode.IsSpace(r) || seen[r] || seen[lower] {
 			continue
 		}
-		seen[string(r)] = true
-		out = append(out, string(r))
+		seen[r], seen[lower] = true, true
+		grams := []string{string(lower)}
+		if lower != r {
+			grams = append(grams, string(r))
+		}
+		out = append(out, grams)
 	}
 	return out
 }

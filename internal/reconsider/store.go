@@ -230,8 +230,16 @@ func (f Filter) where(today calendar.Date) (string, []any) {
 		like := "%" + db.EscapeLike(q) + "%"
 		if chars := nameChars(q); len(chars) > 0 {
 			// A name: the cases holding each typed character (reconsider_names), then the whole text.
-			for _, ch := range chars[:min(len(chars), 3)] {
-				add("id IN (SELECT case_id FROM reconsider_names WHERE gram = ?"+f.nameScope+")", append([]any{ch}, f.nameScopeArgs...)...)
+			for _, grams := range chars[:min(len(chars), 3)] {
+				in := "gram = ?"
+				if len(grams) > 1 {
+					in = "gram IN (?, ?)"
+				}
+				var args []any
+				for _, g := range grams {
+					args = append(args, g)
+				}
+				add("id IN (SELECT case_id FROM reconsider_names WHERE "+in+f.nameScope+")", append(args, f.nameScopeArgs...)...)
 			}
 			add(`applicant_name LIKE ? ESCAPE '\'`, like)
 		} else {

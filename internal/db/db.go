@@ -193,6 +193,17 @@ func (db *DB) Analyze(ctx context.Context) error {
 	return err
 }
 
+// PlannerStats refreshes only the planner's statistics (ANALYZE, no VACUUM) after a bulk write that
+// must not wait for a vacuum of the whole database: ANALYZE samples, so it takes seconds at any size.
+// SQLite: nothing, as for Analyze.
+func (db *DB) PlannerStats(ctx context.Context) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
 // Tx is a write transaction with after-commit hooks.
 type Tx struct {
 	tx     *sql.Tx

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -262,8 +263,18 @@ func commitClaimed(ctx context.Context, d *db.DB, s *Spec, id, userID string) (*
 	if err != nil {
 		return fail(ctx, d, s, j, err)
 	}
+	if len(rows) >= analyzeAfterRows {
+		// A server with autovacuum off would otherwise plan the module's lists with the row counts of
+		// before the import. The import has landed: a failure here is only logged.
+		if err := d.PlannerStats(context.WithoutCancel(ctx)); err != nil {
+			slog.Warn("导入后刷新查询统计信息失败", "module", s.Module, "job", id, "err", err)
+		}
+	}
 	return Load(ctx, d, s.Module, id, userID)
 }
+
+// analyzeAfterRows is the import size from which the planner's statistics are refreshed.
+var analyzeAfterRows = 5000
 
 // claim moves the job to committing; exactly one caller wins, on any number of instances.
 func claim(ctx context.Context, d *db.DB, s *Spec, id, userID string) error {

@@ -225,3 +225,37 @@ func TestFileErrorsStoreNoJob(t *testing.T) {
 		t.Errorf("%d jobs stored for an unreadable file", n)
 	}
 }
+
+// TestLargeImportRefreshesPlannerStats: after an import of analyzeAfterRows rows or more, PostgreSQL
+// knows the table's new size (pg_class.reltuples is -1 until the first ANALYZE); a smaller one does not
+// pay for it.
+func TestLargeImportRefreshesPlannerStats(t *testing.T) {
+	ctx := testCtx()
+	d := dbtest.Open(t)
+	if d.Dialect != db.Postgres {
+		t.Skip("SQLite plans without sqlite_stat1; only PostgreSQL keeps planner statistics")
+	}
+	s := commitSpec(t, d, nil)
+	reltuples := func() float64 {
+		var n float64
+		if err := d.QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'ledgertest_rows'::regclass`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	defer func(n int) { analyzeAfterRows = n }(analyzeAfterRows)
+	analyzeAfterRows = 4
+	if _, err := Import(ctx, d, s, "organ1", "u1", "small.csv", strings.NewReader(goodLedger)); err != nil {
+		t.Fatal(err)
+	}
+	if n := reltuples(); n != -1 {
+		t.Fatalf("after 3 rows (below the threshold) reltuples = %v, want -1 (never analysed)", n)
+	}
+	analyzeAfterRows = 3
+	if _, err := Import(ctx, d, s, "organ1", "u1", "large.csv", strings.NewReader(goodLedger)); err != nil {
+		t.Fatal(err)
+	}
+	if n := reltuples(); n != 6 {
+		t.Fatalf("after an import at the threshold reltuples = %v, want 6", n)
+	}
+}

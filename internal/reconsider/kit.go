@@ -20,6 +20,9 @@ var Spec = module.Spec{Name: "reconsider",
 	New: func(d module.Deps, _ func(string) module.Module) module.Module {
 		svc := New(d.DB, d.Org, d.Auth, d.Calendar.Current, d.Cipher)
 		svc.SetNotify(d.Notify)
+		if d.Notify != nil {
+			d.Notify.Remind(svc.Reminders)
+		}
 		return NewModule(svc, d.Files)
 	},
 	Commands: []module.Command{

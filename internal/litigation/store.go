@@ -265,21 +265,9 @@ func listPaged(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, t
 	if limit <= 0 || limit > exportLimit {
 		limit = pageSize
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE id IN (
-		SELECT id FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT ? OFFSET ?) ORDER BY `+listOrder, append(args, limit, max(0, f.Offset))...)
-	if err != nil {
-		return nil, total, err
-	}
-	defer rows.Close()
-	var out []*Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, total, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	cs, err := scanCases(q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE id IN (
+		SELECT id FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT ? OFFSET ?) ORDER BY `+listOrder, append(args, limit, max(0, f.Offset))...))
+	return cs, total, err
 }
 
 func filterSQL(p *auth.Principal, f Filter, today calendar.Date, mode int) (string, []any) {
@@ -327,7 +315,11 @@ func queryCases(ctx context.Context, q db.Querier, where string, args []any, f F
 	if limit <= 0 || limit > 10000 {
 		limit = 500
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...)
+	return scanCases(q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...))
+}
+
+// scanCases reads the cases of a query.
+func scanCases(rows *sql.Rows, err error) ([]*Case, error) {
 	if err != nil {
 		return nil, err
 	}

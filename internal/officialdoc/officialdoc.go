@@ -213,7 +213,7 @@ func (r *Room[R]) numberOf(d *Document, own Owner, on calendar.Date) string {
 	}
 	prefix, err := r.prefix(own.OrganID)
 	if err != nil {
-		return NoPrefixMark + k.Code + "〔" + fmt.Sprint(on.Year) + "〕　号"
+		return Number(NoPrefixMark, k.Code, on.Year, 0)
 	}
 	return Number(prefix, k.Code, on.Year, 0)
 }

@@ -281,6 +281,26 @@ func BenchmarkLitigation(b *testing.B) {
 	b.Run("ListPageFiltered", func(b *testing.B) {
 		e.measure(b, page("/litigation/cases?field="+"%E5%85%AC%E5%AE%89"+"&lost=1", "行政应诉案件"), floor)
 	})
+	// The city's leader (two counties, the demo's largest scope): the indexed scope and, as a city or
+	// province of the real size would be, the wide one (auth.Principal.Wide) that walks the order index.
+	leader := e.principal(b, "shi_ld")
+	wide := *leader
+	wide.Wide = true
+	for name, p := range map[string]*auth.Principal{"ListCity": leader, "ListCityWide": &wide} {
+		b.Run(name, func(b *testing.B) {
+			e.measure(b, func() error {
+				cs, _, err := e.listFirstPage(p)
+				if err == nil && len(cs) != pageSize {
+					err = fmt.Errorf("%d rows", len(cs))
+				}
+				return err
+			}, floor)
+		})
+	}
+	staff := e.principal(b, "qs_fy")
+	b.Run("Workbench", func(b *testing.B) {
+		e.measure(b, func() error { _, err := e.m.Todos(e.ctx, staff); return err }, floor)
+	})
 	b.Run("CasePage", func(b *testing.B) { e.measure(b, page(caseURL(e.caseID), docket), floor) })
 	b.Run("StatsCountyYear", func(b *testing.B) {
 		e.measure(b, func() error {
@@ -301,4 +321,21 @@ func BenchmarkLitigation(b *testing.B) {
 		}, floor)
 	})
 	b.Run("StatsPage", func(b *testing.B) { e.measure(b, page("/litigation/stats?year=2025", "同比"), floor) })
+}
+
+func (e *benchEnv) principal(b *testing.B, username string) *auth.Principal {
+	tok, err := e.auth.Login(e.ctx, username, demo.Password, "127.0.0.1", "bench", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := e.auth.Authenticate(e.ctx, tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// listFirstPage is the list page's query: the first 20 cases and the count.
+func (e *benchEnv) listFirstPage(p *auth.Principal) ([]*Case, db.Count, error) {
+	return listPaged(e.ctx, e.d, p, Filter{Limit: pageSize}, e.m.Today(), listCountCap)
 }

@@ -63,6 +63,7 @@ func (m *Module) initDocs() {
 			}
 			return nil
 		},
+		Prefix: m.docPrefix,
 	}
 	m.recDocs = &officialdoc.Room[*Recommendation]{
 		DB: m.d.DB, Org: m.d.Org, OwnerType: recOwnerType, Module: "litigation", Object: "litigation_document",
@@ -81,7 +82,68 @@ func (m *Module) initDocs() {
 			return getRecommendation(ctx, q, p, id)
 		},
 		Editable: func(p *auth.Principal, r *Recommendation) error { return m.allowReply(p, r) },
+		Prefix:   m.docPrefix,
 	}
+}
+
+// docPrefix is the 机关代字 the defendant's documents are numbered with. Most defendants are
+// county departments, and most have no 代字 entered in fazhi. A 文号 without one (应答〔2026〕1号)
+// names no organ, and the answer must not wait for an administrator (15 days, 行政诉讼法第六十七条),
+// so the platform does what county departments do and normdoc.NumberPrefix does for their
+// normative documents: the first character of the government's 代字 (else of the place) and the
+// first of the organ's own name (its short name when set): 青山县公安局 → 青公应答〔2026〕1号. When
+// that is some other organ's of the same government (公安局 and 公路局 are both 青公), guessing
+// would give two organs the same 文号: the draft then shows 【请设置发文机关代字】 and issuing
+// is refused until an administrator enters the organ's 代字 (机构管理).
+func (m *Module) docPrefix(o org.Organ) (string, error) {
+	if o.DocPrefix != "" {
+		return o.DocPrefix, nil
+	}
+	gov, ok := m.d.Org.GovernmentOf(o)
+	derive := func(o org.Organ) string {
+		if o.DocPrefix != "" {
+			return o.DocPrefix
+		}
+		return derivedPrefix(o, gov, ok)
+	}
+	p := derive(o)
+	if ok {
+		for _, other := range append(m.d.Org.Children(gov.ID), gov) {
+			if other.ID != o.ID && derive(other) == p {
+				return "", fault.Conflictf("%s没有设置发文机关代字，按名称推得的「%s」与%s相同，请系统管理员在机构管理中填写本机关的发文机关代字后再印发", o.Name, p, other.Name)
+			}
+		}
+	}
+	return p, nil
+}
+
+// derivedPrefix is the 代字 docPrefix derives for o without one (gov is its government when ok).
+func derivedPrefix(o, gov org.Organ, ok bool) string {
+	name := o.Name
+	if o.ShortName != "" {
+		name = o.ShortName
+	}
+	lead := ""
+	if ok {
+		place := strings.TrimSuffix(gov.Name, "人民政府")
+		name = strings.TrimPrefix(name, place)
+		if gov.DocPrefix != "" {
+			lead = firstRune(gov.DocPrefix)
+		} else {
+			lead = firstRune(place)
+		}
+	}
+	if o.Kind == org.KindGovernment {
+		return lead + "政"
+	}
+	return lead + firstRune(name)
+}
+
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
 }
 
 // allowReply: the organ the recommendation is addressed to (its liaison), or the 司法局 of its government.

@@ -14,8 +14,10 @@ import (
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/officialdoc"
+	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/webtest"
 )
 
@@ -100,7 +102,7 @@ func TestAnswerDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := gaj.DocPrefix + "应答〔2026〕1号"
+	want := "青公应答〔2026〕1号"
 	if issued.Number != want || !issued.Issued() || len(issued.SHA256) != 64 {
 		t.Errorf("issued %q (want %q) %s %q", issued.Number, want, issued.Status, issued.SHA256)
 	}
@@ -116,7 +118,7 @@ func TestAnswerDocuments(t *testing.T) {
 	if _, err := f.m.docs.Save(f.ctx, agency, ev.ID, officialdoc.Input{Title: ev.Title, Recipient: ev.Recipient, Body: fill(ev.Body)}); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := f.m.docs.Issue(f.ctx, agency, ev.ID, nil); err != nil || d.Number != gaj.DocPrefix+"应证〔2026〕1号" {
+	if d, err := f.m.docs.Issue(f.ctx, agency, ev.ID, nil); err != nil || d.Number != "青公应证〔2026〕1号" {
 		t.Errorf("evidence list: %v %+v", err, d)
 	}
 	// The issue is on the case's timeline.
@@ -345,7 +347,7 @@ func TestDocumentPages(t *testing.T) {
 	if w := agency.Post(docsBase+"/"+ans.ID+"/issue", url.Values{}); w.Code != 303 {
 		t.Fatalf("issue %d %s", w.Code, w.Body)
 	}
-	if d, err := f.m.docs.Get(f.ctx, f.db, ans.ID, false); err != nil || d.Number != gaj.DocPrefix+"应答〔2026〕1号" {
+	if d, err := f.m.docs.Get(f.ctx, f.db, ans.ID, false); err != nil || d.Number != "青公应答〔2026〕1号" {
 		t.Errorf("issued as %+v (%v)", d, err)
 	}
 	if w := agency.Get(docsBase + "/" + ans.ID + ".docx"); w.Code != 200 || !strings.HasPrefix(w.Body, "PK") {
@@ -522,7 +524,7 @@ func TestAnswerGolden(t *testing.T) {
 		t.Errorf("word/document.xml differs from %s (rewrite with FAZHI_UPDATE_GOLDEN=1 after checking the change)", path)
 	}
 	for _, w := range []string{`<w:pgSz w:w="11906" w:h="16838"/>`, `w:top="2098"`, gaj.Name + `</w:t><w:br/><w:t xml:space="preserve">行政答辩状`,
-		gaj.DocPrefix + "应答〔2026〕1号", `<w:p><w:r><w:t xml:space="preserve">答辩人：` + gaj.Name, "青山县人民法院：", "2026年3月31日"} {
+		"青公应答〔2026〕1号", `<w:p><w:r><w:t xml:space="preserve">答辩人：` + gaj.Name, "青山县人民法院：", "2026年3月31日"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("document.xml lacks %s", w)
 		}
@@ -583,5 +585,75 @@ func TestAnswerWithIssuedDocument(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no delivery of the issued 答辩状 (%s): %+v", issued.SHA256, ds)
+	}
+}
+
+// A defendant without its own 机关代字 numbers with the one its county derives (青山县公安局 → 青公),
+// never a bare 应答〔2026〕1号; when the derived one is another organ's of the same government the
+// draft shows the mark, issuing is refused without using a number, and the 代字 entered by the
+// administrator numbers it.
+func TestDocPrefixWithoutOwn(t *testing.T) {
+	f := newFixture(t)
+	gaj, sfj, gov := f.organ("990121-GAJ"), f.organ("990121-SFJ"), f.organ("990121-GOV")
+	if gaj.DocPrefix != "" || sfj.DocPrefix == "" {
+		t.Fatalf("demo prefixes changed: %q %q", gaj.DocPrefix, sfj.DocPrefix)
+	}
+	for _, c := range []struct {
+		o    org.Organ
+		want string
+	}{{gaj, "青公"}, {f.organ("990121-SJJ"), "青市"}, {sfj, sfj.DocPrefix}, {gov, gov.DocPrefix}} {
+		if got, err := f.m.docPrefix(c.o); got != c.want || err != nil {
+			t.Errorf("%s: %q %v, want %q", c.o.Name, got, err, c.want)
+		}
+	}
+	court, agency := f.login("qs_fyll"), f.login("qs_gaj")
+	c, err := f.m.RegisterCase(f.ctx, court, RegisterInput{Docket: "（2026）豫0182行初31号", Plaintiffs: []PlaintiffInput{{Name: "钱七", Kind: Natural}},
+		DefendantID: gaj.ID, ActType: "行政处罚", Field: "公安"}, courtDocsFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.m.Sign(f.ctx, agency, c.ID, SignInput{}); err != nil {
+		t.Fatal(err)
+	}
+	ans := f.caseDocs(c.ID)[DocAnswer]
+	if _, err := f.m.docs.Save(f.ctx, agency, ans.ID, officialdoc.Input{Title: ans.Title, Recipient: ans.Recipient, Body: fill(ans.Body)}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := f.m.docs.View(f.ctx, agency, ans.ID); err != nil || v.Layout.Number != "青公应答〔2026〕　号" || len(v.Missing) != 0 {
+		t.Fatalf("draft number %+v %v", v, err)
+	}
+	// 青山县公路局 derives 青公 too.
+	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
+		return f.org.CreateOrgan(f.ctx, tx, &org.Organ{Code: "990121-GLJ", Name: "青山县公路局", Kind: org.KindDepartment, DivisionCode: gov.DivisionCode, ParentID: gov.ID})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.org.Load(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.m.docPrefix(gaj); !errors.Is(err, fault.Conflict) || !strings.Contains(fault.Message(err), "青山县公路局") {
+		t.Errorf("shared derived prefix: %v", err)
+	}
+	v, err := f.m.docs.View(f.ctx, agency, ans.ID)
+	if err != nil || v.Layout.Number != officialdoc.NoPrefixMark+"应答〔2026〕　号" || len(v.Missing) != 1 {
+		t.Fatalf("draft with no prefix: %q %v %v", v.Layout.Number, v.Missing, err)
+	}
+	_, err = f.m.docs.Issue(f.ctx, agency, ans.ID, nil)
+	if msg := fault.Message(err); !errors.Is(err, fault.Conflict) || !strings.Contains(msg, "请系统管理员在机构管理中填写本机关的发文机关代字") {
+		t.Fatalf("issued without a prefix: %v", err)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM counters WHERE organ_id = ? AND kind LIKE 'litigation.doc.%' AND value > 0`, gaj.ID); n != 0 {
+		t.Errorf("refused issue used a number: %d counters", n)
+	}
+	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
+		return tx.ExecOne(f.ctx, `UPDATE organs SET doc_prefix = '青公安' WHERE id = ?`, gaj.ID)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.org.Load(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := f.m.docs.Issue(f.ctx, agency, ans.ID, nil); err != nil || d.Number != "青公安应答〔2026〕1号" {
+		t.Errorf("issued with the entered prefix: %+v %v", d, err)
 	}
 }

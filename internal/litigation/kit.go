@@ -14,6 +14,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/officialdoc"
+	"github.com/fazhi/fazhi/internal/reconsider"
 	"github.com/fazhi/fazhi/internal/settings"
 	"github.com/fazhi/fazhi/internal/web"
 )
@@ -34,7 +35,16 @@ func mustSub(f fs.FS, dir string) fs.FS {
 
 // Spec lists 行政应诉 in cli's module list.
 var Spec = module.Spec{Name: "litigation", Migrations: Migrations,
-	New: func(d module.Deps, _ func(string) module.Module) module.Module { return New(d) },
+	New: func(d module.Deps, built func(string) module.Module) module.Module {
+		m := New(d)
+		// The reconsideration case page lists its lawsuits: reconsider cannot import this module.
+		if built != nil {
+			if rc, ok := built("reconsider").(*reconsider.Module); ok && rc != nil {
+				rc.SetLawsuits(m.Lawsuits)
+			}
+		}
+		return m
+	},
 	Commands: []module.Command{
 		{Verb: "stats", Name: "litigation", Usage: "litigation --organ CODE --year YYYY [--instance first|second|retrial|all] [--format json]",
 			Flags: func(fs *flag.FlagSet) module.Runner {

@@ -2,6 +2,7 @@ package litigation
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -84,11 +85,12 @@ func (m *Module) matterCases(ctx context.Context, p *auth.Principal, c *Case) ([
 	if err != nil {
 		return nil, err
 	}
-	order := map[Instance]int{First: 0, Second: 1, Retrial: 2}
-	for i := 1; i < len(cs); i++ { // few rows: insertion sort by instance
-		for j := i; j > 0 && order[cs[j].Instance] < order[cs[j-1].Instance]; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+	byInstance(cs)
 	return cs, nil
+}
+
+// byInstance orders the instances of a matter 一审, 二审, 再审, keeping the order within each.
+func byInstance(cs []*Case) {
+	order := map[Instance]int{First: 0, Second: 1, Retrial: 2}
+	sort.SliceStable(cs, func(i, j int) bool { return order[cs[i].Instance] < order[cs[j].Instance] })
 }

@@ -130,17 +130,39 @@ func (m *Module) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, erro
 		return nil, nil
 	}
 	today, cal := m.Today(), m.cal()
-	where, args := scopeSQL(p, "")
-	cases, err := queryCases(ctx, m.d.DB, where+` AND state IN ('registered', 'assigned', 'answered', 'hearing', 'decided', 'effective')`, args, Filter{Limit: 1000})
+	// Only the cases with something to show, each kind found through its own index (migration
+	// 0024): in the answer period, awaiting the decision on appeal, with an unsigned delivery, or
+	// with a hearing up to 7 days ahead not yet recorded. These last weeks, not the years an
+	// effective judgment stays open, so the workbench reads a few rows, not every open case.
+	// The scope is a test of each of those rows, so that no planner reads p's organ's cases instead.
+	where, args := scopeOf(p, "", scopeRow)
+	found, err := queryCases(ctx, m.d.DB, `id IN (
+			SELECT id FROM litigation_cases WHERE state = 'assigned'
+			UNION SELECT id FROM litigation_cases WHERE state = 'decided' AND appeal_decided = 0
+			UNION SELECT case_id FROM litigation_deliveries WHERE signed_at = ''
+			UNION SELECT case_id FROM litigation_hearings WHERE held = 0 AND held_on <= ?) AND `+where,
+		append([]any{today.AddDays(7).String()}, args...), Filter{Limit: 10000})
 	if err != nil {
 		return nil, err
+	}
+	var cases []*Case
+	for _, c := range found {
+		if c.State.Open() || c.State == StateDecided || c.State == StateEffective {
+			cases = append(cases, c)
+		}
 	}
 	if len(cases) == 0 {
 		return nil, nil
 	}
-	// The cases in which p's organ is a defendant or co-defendant.
+	ids := make([]any, 0, len(cases))
+	for _, c := range cases {
+		ids = append(ids, c.ID)
+	}
+	in := "(" + placeholders(len(ids)) + ")"
+	// Those of them in which p's organ is a defendant or co-defendant.
 	mine := map[string]bool{}
-	rows, err := m.d.DB.QueryContext(ctx, `SELECT case_id FROM litigation_parties WHERE organ_id = ? AND role IN ('defendant', 'codefendant')`, p.OrganID)
+	rows, err := m.d.DB.QueryContext(ctx, `SELECT case_id FROM litigation_parties WHERE organ_id = ? AND role IN ('defendant', 'codefendant') AND case_id IN `+in,
+		append([]any{p.OrganID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,11 +175,6 @@ func (m *Module) Todos(ctx context.Context, p *auth.Principal) ([]web.Todo, erro
 		mine[id] = true
 	}
 	rows.Close()
-	ids := make([]any, 0, len(cases))
-	for _, c := range cases {
-		ids = append(ids, c.ID)
-	}
-	in := "(" + placeholders(len(ids)) + ")"
 	// Earliest unsigned delivery per case and direction.
 	unsigned := map[string]string{}
 	rows, err = m.d.DB.QueryContext(ctx, `SELECT case_id, direction, MIN(sent_at) FROM litigation_deliveries WHERE signed_at = '' AND case_id IN `+in+` GROUP BY case_id, direction`, ids...)

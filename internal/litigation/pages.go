@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/casework"
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/docgen"
 	"github.com/fazhi/fazhi/internal/fault"
 	"github.com/fazhi/fazhi/internal/officialdoc"
@@ -27,8 +28,9 @@ var templateFS embed.FS
 var pages = web.ParseTemplates(templateFS, "templates/*.html")
 
 const (
-	pageSize    = 20
-	exportLimit = 10000
+	pageSize     = 20
+	exportLimit  = 10000
+	listCountCap = 1000 // a list page counts up to this many cases, then says "1,000+"
 )
 
 func caseURL(id string) string { return "/litigation/cases/" + id }
@@ -60,7 +62,8 @@ func (m *Module) registerPages(app *web.App) {
 
 type listPage struct {
 	Rows                               []listRow
-	Total, Page, Pages                 int
+	Total                              db.Count
+	Page, Pages                        int
 	PrevURL, NextURL, ExportURL        string
 	States                             []State
 	Instances                          []Instance
@@ -158,15 +161,15 @@ func (m *Module) list(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		page, limit, offset := web.Paging(q, pageSize)
 		f.Limit, f.Offset = limit, offset
-		cs, total, err := listPaged(ctx, m.d.DB, p, f, m.Today())
+		cs, total, err := listPaged(ctx, m.d.DB, p, f, m.Today(), listCountCap)
 		if err != nil {
 			return err
 		}
-		lp.Rows, lp.Total, lp.Page, lp.Pages = rows(cs, m.Today()), total, page, max(1, (total+pageSize-1)/pageSize)
+		lp.Rows, lp.Total, lp.Page, lp.Pages = rows(cs, m.Today()), total, page, max(1, (total.N+pageSize-1)/pageSize)
 		if page > 1 {
 			lp.PrevURL = pageURL("/litigation/cases", q, page-1)
 		}
-		if page < lp.Pages {
+		if page < lp.Pages || total.More && len(cs) == limit {
 			lp.NextURL = pageURL("/litigation/cases", q, page+1)
 		}
 		lp.ExportURL = pageURL("/litigation/cases/export.xlsx", q, 1)
@@ -183,14 +186,14 @@ func (m *Module) export(w http.ResponseWriter, r *http.Request) error {
 		return fe
 	}
 	f.Limit = exportLimit
-	cs, total, err := listPaged(ctx, m.d.DB, p, f, m.Today())
+	cs, total, err := listPaged(ctx, m.d.DB, p, f, m.Today(), exportLimit)
 	if err != nil {
 		return err
 	}
 	today := m.Today()
 	title := fmt.Sprintf("行政应诉案件清单（%s导出，共%d件）", today.Chinese(), len(cs))
-	if total > len(cs) {
-		title = fmt.Sprintf("行政应诉案件清单（%s导出，符合条件%d件，导出前%d件）", today.Chinese(), total, len(cs))
+	if total.More || total.N > len(cs) {
+		title = fmt.Sprintf("行政应诉案件清单（%s导出，符合条件%s件，导出前%d件）", today.Chinese(), total, len(cs))
 	}
 	sheet := docgen.Sheet{Name: "行政应诉案件", Title: title,
 		Header: []string{"案号", "审级", "法院", "原告", "被告", "行为类别", "领域", "案由", "经过复议", "状态", "收到起诉状副本", "答辩期限", "答辩日期",

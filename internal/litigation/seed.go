@@ -48,28 +48,49 @@ func (m *Module) Seeder() demo.Seeder {
 var seedOutcomes = []Outcome{DismissClaim, DismissClaim, DismissClaim, DismissClaim, DismissClaim, Revoke, Revoke, DeclareUnlawful,
 	Withdrawn, Withdrawn, Withdrawn, WithdrawnAfterChange, DismissSuit, DismissSuit, Mediation, OrderPerformance}
 
-var seedActs = []struct{ actType, field, act string }{
+type seedAct struct{ actType, field, act string }
+
+var seedActs = []seedAct{
 	{"行政处罚", "公安", "治安管理行政处罚决定"}, {"行政处罚", "市场监管", "行政处罚决定书"}, {"行政强制", "自然资源", "责令限期拆除决定"},
 	{"行政许可", "住房城乡建设", "不予许可决定"}, {"政府信息公开", "其他", "政府信息公开答复"}, {"行政确认", "人力资源社会保障", "工伤认定决定"},
 	{"行政征收征用", "自然资源", "房屋征收补偿决定"}, {"不履行法定职责", "生态环境", "举报处理"},
 }
 
-func (m *Module) seedCounty(ctx context.Context, rnd *rand.Rand, county *demo.County) (int, int, error) {
+// seedCourt is the court of a seeded county and the code it writes in its 案号 (豫0121 → 0121);
+// ok is false for a county without a court or departments (nothing to seed).
+func (m *Module) seedCourt(county *demo.County) (court org.Organ, code string, ok bool) {
 	gov := county.Government
-	var court org.Organ
 	for _, o := range m.d.Org.All() {
 		if o.Kind == org.KindCourt && o.DivisionCode == gov.DivisionCode {
 			court = o
 		}
 	}
-	if court.ID == "" || len(county.Departments) == 0 {
-		return 0, 0, nil
-	}
-	cal, today := m.cal(), m.Today()
-	code := gov.DivisionCode
+	code = gov.DivisionCode
 	if len(code) > 4 {
 		code = code[len(code)-4:]
 	}
+	return court, code, court.ID != "" && len(county.Departments) > 0
+}
+
+// seedCase is a seeded county's 一审 case received on recv against def over the act sa, numbered
+// in its year (numbers): the same for the record counties (seedCounty) and the bulk (seedBulk).
+func seedCase(gov, court org.Organ, code string, numbers map[int]int, recv calendar.Date, def org.Organ, sa seedAct, createdAt string) *Case {
+	numbers[recv.Year]++
+	dk := Docket{Year: recv.Year, Court: "豫" + code, Kind: "行初", Number: numbers[recv.Year]}
+	c := &Case{ID: db.NewID(), GovID: gov.ID, OrganID: def.ID, CourtID: court.ID, CourtName: court.Name, Instance: First,
+		Docket: dk.String(), DocketYear: dk.Year, CourtCode: dk.Court, DocketKind: dk.Kind, DocketNo: dk.Number, Defendant: def.Name,
+		ActType: sa.actType, Field: sa.field, Act: def.ShortName + sa.act, Cause: sa.actType, DraftDays: RuleDraft.Length, Version: 1, CreatedAt: createdAt}
+	c.MatterID = c.ID
+	return c
+}
+
+func (m *Module) seedCounty(ctx context.Context, rnd *rand.Rand, county *demo.County) (int, int, error) {
+	gov := county.Government
+	court, code, ok := m.seedCourt(county)
+	if !ok {
+		return 0, 0, nil
+	}
+	cal, today := m.cal(), m.Today()
 	at := func(d calendar.Date, hour int) string {
 		return db.Timestamp(time.Date(d.Year, d.Month, d.Day, hour, rnd.IntN(60), 0, 0, calendar.Shanghai()))
 	}
@@ -93,12 +114,7 @@ func (m *Module) seedCounty(ctx context.Context, rnd *rand.Rand, county *demo.Co
 			}
 			def := county.Departments[rnd.IntN(len(county.Departments))]
 			sa := seedActs[rnd.IntN(len(seedActs))]
-			numbers[recv.Year]++
-			dk := Docket{Year: recv.Year, Court: "豫" + code, Kind: "行初", Number: numbers[recv.Year]}
-			c := &Case{ID: db.NewID(), GovID: gov.ID, OrganID: def.ID, CourtID: court.ID, CourtName: court.Name, Instance: First,
-				Docket: dk.String(), DocketYear: dk.Year, CourtCode: dk.Court, DocketKind: dk.Kind, DocketNo: dk.Number, Defendant: def.Name,
-				ActType: sa.actType, Field: sa.field, Act: def.ShortName + sa.act, Cause: sa.actType, DraftDays: RuleDraft.Length, Version: 1, CreatedAt: at(recv, 9)}
-			c.MatterID = c.ID
+			c := seedCase(gov, court, code, numbers, recv, def, sa, at(recv, 9))
 			person := rnd.IntN(4) > 0
 			name := fmt.Sprintf("某某%s公司", []string{"建材", "商贸", "物流", "置业"}[rnd.IntN(4)])
 			c.PlaintiffK = Organisation

@@ -8,7 +8,6 @@ import (
 
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
-	"github.com/fazhi/fazhi/internal/org"
 )
 
 // Province scale (`fazhi demo --scale province`): every county after the record counties gets
@@ -24,20 +23,11 @@ const (
 // seedBulk writes one county's years of cases; it returns the number of cases and recommendations.
 func (m *Module) seedBulk(ctx context.Context, rnd *rand.Rand, county *demo.County, perYear, years int) (int, int, error) {
 	gov := county.Government
-	var court org.Organ
-	for _, o := range m.d.Org.All() {
-		if o.Kind == org.KindCourt && o.DivisionCode == gov.DivisionCode {
-			court = o
-		}
-	}
-	if court.ID == "" || len(county.Departments) == 0 {
+	court, code, ok := m.seedCourt(county)
+	if !ok {
 		return 0, 0, nil
 	}
 	cal, today := m.cal(), m.Today()
-	code := gov.DivisionCode
-	if len(code) > 4 {
-		code = code[len(code)-4:]
-	}
 	now := db.Now()
 	numbers := map[int]int{}
 	var cases []*Case
@@ -46,13 +36,8 @@ func (m *Module) seedBulk(ctx context.Context, rnd *rand.Rand, county *demo.Coun
 		recv := today.AddDays(-1 - rnd.IntN(365*years))
 		def := county.Departments[rnd.IntN(len(county.Departments))]
 		sa := seedActs[rnd.IntN(len(seedActs))]
-		numbers[recv.Year]++
-		dk := Docket{Year: recv.Year, Court: "豫" + code, Kind: "行初", Number: numbers[recv.Year]}
-		c := &Case{ID: db.NewID(), GovID: gov.ID, OrganID: def.ID, CourtID: court.ID, CourtName: court.Name, Instance: First,
-			Docket: dk.String(), DocketYear: dk.Year, CourtCode: dk.Court, DocketKind: dk.Kind, DocketNo: dk.Number, Defendant: def.Name,
-			ActType: sa.actType, Field: sa.field, Act: def.ShortName + sa.act, Cause: sa.actType, DraftDays: RuleDraft.Length,
-			State: StateAssigned, ReceivedOn: recv, Version: 1, CreatedAt: now}
-		c.MatterID = c.ID
+		c := seedCase(gov, court, code, numbers, recv, def, sa, now)
+		c.State, c.ReceivedOn = StateAssigned, recv
 		c.Plaintiff, c.PlaintiffK = []string{"张", "王", "李", "赵", "刘", "陈"}[rnd.IntN(6)]+"某", Natural
 		if rnd.IntN(4) == 0 {
 			c.Plaintiff, c.PlaintiffK = fmt.Sprintf("某某%s公司", []string{"建材", "商贸", "物流", "置业"}[rnd.IntN(4)]), Organisation

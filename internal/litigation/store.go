@@ -119,16 +119,44 @@ func saveCase(ctx context.Context, tx *db.Tx, c *Case) error {
 
 // scopeSQL limits cases to what p may see: the defendant organ or a co-defendant organ in p's scope,
 // the government whose 司法局 guides the case, or the court that hears it. col prefixes the table.
-func scopeSQL(p *auth.Principal, t string) (string, []any) {
+func scopeSQL(p *auth.Principal, t string) (string, []any) { return scopeOf(p, t, scopeIndexed) }
+
+// How a scope is written: for the indexes of the scope's organs to find the rows, or as a test of
+// each row found otherwise — by walking an order index for a wide scope (auth.Principal.Wide,
+// ScopeWalkSQL), or always (the workbench, whose rows come from the index of what it shows).
+const (
+	scopeIndexed = iota
+	scopeWalk
+	scopeRow
+)
+
+func scopeOf(p *auth.Principal, t string, mode int) (string, []any) {
+	scope := p.ScopeSQL
+	switch {
+	case mode == scopeRow:
+		scope = func(col, owner string) (string, []any) { return p.ScopeSQL(col+" || ''", owner) }
+	case mode == scopeWalk && p.Wide:
+		scope = p.ScopeWalkSQL
+	case mode == scopeWalk:
+		mode = scopeIndexed
+	}
 	var frags []string
 	var args []any
 	for _, col := range []string{t + "organ_id", t + "gov_id", t + "court_id"} {
-		f, a := p.ScopeSQL(col, "")
+		f, a := scope(col, "")
 		frags = append(frags, f)
 		args = append(args, a...)
 	}
-	f, a := p.ScopeSQL("lp.organ_id", "")
-	frags = append(frags, t+"id IN (SELECT lp.case_id FROM litigation_parties lp WHERE lp.organ_id <> '' AND "+f+")")
+	f, a := scope("lp.organ_id", "")
+	if mode == scopeIndexed {
+		frags = append(frags, t+"id IN (SELECT lp.case_id FROM litigation_parties lp WHERE lp.organ_id <> '' AND "+f+")")
+	} else { // the co-defendants of each row, looked up by its id
+		outer := t
+		if outer == "" {
+			outer = "litigation_cases."
+		}
+		frags = append(frags, "EXISTS (SELECT 1 FROM litigation_parties lp WHERE lp.case_id = "+outer+"id AND lp.organ_id <> '' AND "+f+")")
+	}
 	args = append(args, a...)
 	return "(" + strings.Join(frags, " OR ") + ")", args
 }
@@ -202,25 +230,48 @@ type Filter struct {
 	Limit, Offset                                     int
 }
 
-// listCases returns the cases p may see, newest first.
+// listCases returns the cases p may see, in the list's order.
 func listCases(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today calendar.Date) ([]*Case, error) {
-	where, args := filterSQL(p, f, today)
-	return queryCases(ctx, q, where, args, f)
+	if f.Limit <= 0 {
+		f.Limit = 500 // the API's list
+	}
+	cs, _, err := listPaged(ctx, q, p, f, today, -1)
+	return cs, err
 }
 
-// listPaged is one page of the list and the number of cases the filter selects.
-func listPaged(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today calendar.Date) ([]*Case, int, error) {
-	where, args := filterSQL(p, f, today)
-	var total int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM litigation_cases WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
+// listOrder: cases not yet signed for first (they wait for someone), then by the receipt of the
+// complaint, newest first; created_at and the unique 案号 break ties, so pages never overlap. The
+// expression is that of the order index litigation_cases_list (migration 0024).
+const listOrder = `(CASE WHEN received_on = '' THEN 1 ELSE 0 END) DESC, received_on DESC, created_at DESC, docket DESC`
+
+// listPaged is one page of the list and how many cases the filter selects, counted up to
+// countUpTo (0: all of them; < 0: not counted). For a wide scope (a city's or the province's
+// leader) both walk the order index and test each row's scope, stopping at the page or the cap;
+// otherwise the scope's indexes find the rows. The page's ids come first, then its rows.
+func listPaged(ctx context.Context, q db.Querier, p *auth.Principal, f Filter, today calendar.Date, countUpTo int) ([]*Case, db.Count, error) {
+	where, args := filterSQL(p, f, today, scopeWalk)
+	var total db.Count
+	var err error
+	switch {
+	case countUpTo > 0:
+		total, err = db.CountUpTo(ctx, q, `SELECT 1 FROM litigation_cases WHERE `+where, args, countUpTo)
+	case countUpTo == 0:
+		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM litigation_cases WHERE `+where, args...).Scan(&total.N)
 	}
-	cs, err := queryCases(ctx, q, where, args, f)
+	if err != nil {
+		return nil, total, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > exportLimit {
+		limit = pageSize
+	}
+	cs, err := scanCases(q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE id IN (
+		SELECT id FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT ? OFFSET ?) ORDER BY `+listOrder, append(args, limit, max(0, f.Offset))...))
 	return cs, total, err
 }
 
-func filterSQL(p *auth.Principal, f Filter, today calendar.Date) (string, []any) {
-	where, args := scopeSQL(p, "")
+func filterSQL(p *auth.Principal, f Filter, today calendar.Date, mode int) (string, []any) {
+	where, args := scopeOf(p, "", mode)
 	add := func(cond string, a ...any) { where += " AND " + cond; args = append(args, a...) }
 	if f.State != "" {
 		add("state = ?", f.State)
@@ -235,10 +286,11 @@ func filterSQL(p *auth.Principal, f Filter, today calendar.Date) (string, []any)
 		add("act_type = ?", f.ActType)
 	}
 	if f.Defendant != "" {
-		add("(defendant LIKE ? OR id IN (SELECT case_id FROM litigation_parties WHERE role = 'codefendant' AND name LIKE ?))", "%"+f.Defendant+"%", "%"+f.Defendant+"%")
+		like := "%" + db.EscapeLike(f.Defendant) + "%"
+		add(`(defendant LIKE ? ESCAPE '\' OR id IN (SELECT case_id FROM litigation_parties WHERE role = 'codefendant' AND name LIKE ? ESCAPE '\'))`, like, like)
 	}
 	if f.Court != "" {
-		add("court_name LIKE ?", "%"+f.Court+"%")
+		add(`court_name LIKE ? ESCAPE '\'`, "%"+db.EscapeLike(f.Court)+"%")
 	}
 	if f.Lost {
 		var lost []string
@@ -263,8 +315,11 @@ func queryCases(ctx context.Context, q db.Querier, where string, args []any, f F
 	if limit <= 0 || limit > 10000 {
 		limit = 500
 	}
-	// Cases not yet signed for have no receipt date: they come first (they wait for someone).
-	rows, err := q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY CASE WHEN received_on = '' THEN 0 ELSE 1 END, received_on DESC, created_at DESC, docket DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...)
+	return scanCases(q.QueryContext(ctx, `SELECT `+caseCols+` FROM litigation_cases WHERE `+where+` ORDER BY `+listOrder+` LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, f.Offset)), args...))
+}
+
+// scanCases reads the cases of a query.
+func scanCases(rows *sql.Rows, err error) ([]*Case, error) {
 	if err != nil {
 		return nil, err
 	}

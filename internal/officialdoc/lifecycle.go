@@ -86,6 +86,9 @@ func (r *Room[R]) View(ctx context.Context, p *auth.Principal, id string) (*View
 	v := &View[R]{Doc: d, Record: rec, Owner: r.Owner(rec), CanEdit: !d.Issued() && r.Editable(p, rec) == nil}
 	v.Layout = r.layout(d, v.Owner, !d.Issued())
 	v.Missing = placeholders(d)
+	if strings.HasPrefix(v.Layout.Number, NoPrefixMark) {
+		v.Missing = append(v.Missing, NoPrefixMark)
+	}
 	return v, nil
 }
 
@@ -191,11 +194,15 @@ func (r *Room[R]) Issue(ctx context.Context, p *auth.Principal, id string, blobs
 			}
 			d.Number = own.Number
 		} else {
+			prefix, err := r.prefix(own.OrganID)
+			if err != nil {
+				return err
+			}
 			n, err := db.NextNumber(ctx, tx, own.OrganID, r.counter(d.Kind), today.Year)
 			if err != nil {
 				return err
 			}
-			d.Number = Number(r.organ(own.OrganID).DocPrefix, k.Code, today.Year, n)
+			d.Number = Number(prefix, k.Code, today.Year, n)
 		}
 		d.Status, d.IssuedOn, d.IssuedBy = Issued, today, p.UserID
 		data, err := r.layout(d, own, false).DOCX()

@@ -144,6 +144,10 @@ type Room[R any] struct {
 	// Editable reports whether p may change and issue the documents of rec: nil, or why not
 	// (fault.Forbiddenf).
 	Editable func(p *auth.Principal, rec R) error
+	// Prefix gives the 文号 prefix (机关代字) of the issuing organ, or why there is none: the draft
+	// then shows a 【请…】 mark in the number and issuing is refused with the error. nil is the
+	// organ's own DocPrefix.
+	Prefix func(o org.Organ) (string, error)
 }
 
 // KindOf finds a declared kind.
@@ -207,7 +211,22 @@ func (r *Room[R]) numberOf(d *Document, own Owner, on calendar.Date) string {
 	if k.CaseNumber {
 		return own.Number
 	}
-	return Number(r.organ(own.OrganID).DocPrefix, k.Code, on.Year, 0)
+	prefix, err := r.prefix(own.OrganID)
+	if err != nil {
+		return Number(NoPrefixMark, k.Code, on.Year, 0)
+	}
+	return Number(prefix, k.Code, on.Year, 0)
+}
+
+// NoPrefixMark stands for the 机关代字 in a draft's number when Room.Prefix finds none.
+const NoPrefixMark = "【请设置发文机关代字】"
+
+func (r *Room[R]) prefix(organID string) (string, error) {
+	o := r.organ(organID)
+	if r.Prefix == nil {
+		return o.DocPrefix, nil
+	}
+	return r.Prefix(o)
 }
 
 func (r *Room[R]) counter(kind string) string { return r.Module + ".doc." + kind }

@@ -65,6 +65,7 @@ type casePage struct {
 	Handlers     []auth.User
 	Recipients   []org.Organ
 	Attachments  []files.Attachment
+	Lawsuits     []Lawsuit // the lawsuits over this case the viewer may open
 	Avail        map[string]bool
 	O            *selectOptions
 	Files        bool
@@ -278,6 +279,11 @@ func (m *Module) renderCase(w http.ResponseWriter, r *http.Request, id string, s
 	}
 	if pg.Attachments, err = m.caseAttachments(ctx, id); err != nil {
 		return err
+	}
+	if m.lawsuits != nil {
+		if pg.Lawsuits, err = m.lawsuits(ctx, p, id); err != nil {
+			return err
+		}
 	}
 	pg.Avail = available(d)
 	pg.Files, pg.Accept, pg.MaxSize = m.fileHints()

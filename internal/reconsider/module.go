@@ -18,6 +18,8 @@ type Module struct {
 	limits *ratelimit.Limiter
 	app    *web.App
 	tmpl   *web.Templates
+	// lawsuits lists the lawsuits over a case (set by 行政应诉; nil: none).
+	lawsuits LawsuitSource
 }
 
 // NewModule wires the module.

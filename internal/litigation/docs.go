@@ -96,54 +96,11 @@ func (m *Module) initDocs() {
 // would give two organs the same 文号: the draft then shows 【请设置发文机关代字】 and issuing
 // is refused until an administrator enters the organ's 代字 (机构管理).
 func (m *Module) docPrefix(o org.Organ) (string, error) {
-	if o.DocPrefix != "" {
-		return o.DocPrefix, nil
-	}
-	gov, ok := m.d.Org.GovernmentOf(o)
-	derive := func(o org.Organ) string {
-		if o.DocPrefix != "" {
-			return o.DocPrefix
-		}
-		return derivedPrefix(o, gov, ok)
-	}
-	p := derive(o)
-	if ok {
-		for _, other := range append(m.d.Org.Children(gov.ID), gov) {
-			if other.ID != o.ID && derive(other) == p {
-				return "", fault.Conflictf("%s没有设置发文机关代字，按名称推得的「%s」与%s相同，请系统管理员在机构管理中填写本机关的发文机关代字后再印发", o.Name, p, other.Name)
-			}
-		}
+	p := m.d.Org.DocPrefix(o)
+	if other, clash := m.d.Org.DocPrefixClash(o); clash {
+		return "", fault.Conflictf("%s没有设置发文机关代字，按名称推得的「%s」与%s相同，请系统管理员在机构管理中填写本机关的发文机关代字后再印发", o.Name, p, other.Name)
 	}
 	return p, nil
-}
-
-// derivedPrefix is the 代字 docPrefix derives for o without one (gov is its government when ok).
-func derivedPrefix(o, gov org.Organ, ok bool) string {
-	name := o.Name
-	if o.ShortName != "" {
-		name = o.ShortName
-	}
-	lead := ""
-	if ok {
-		place := strings.TrimSuffix(gov.Name, "人民政府")
-		name = strings.TrimPrefix(name, place)
-		if gov.DocPrefix != "" {
-			lead = firstRune(gov.DocPrefix)
-		} else {
-			lead = firstRune(place)
-		}
-	}
-	if o.Kind == org.KindGovernment {
-		return lead + "政"
-	}
-	return lead + firstRune(name)
-}
-
-func firstRune(s string) string {
-	for _, r := range s {
-		return string(r)
-	}
-	return ""
 }
 
 // allowReply: the organ the recommendation is addressed to (its liaison), or the 司法局 of its government.

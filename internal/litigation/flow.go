@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -179,6 +181,11 @@ func (m *Module) RegisterCase(ctx context.Context, p *auth.Principal, in Registe
 	case ReconsiderNone:
 	default:
 		return nil, fault.Field("reconsider_result", "复议结果应为 upheld（维持）、changed（改变）或留空")
+	}
+	if c.ReconsiderCaseID != "" {
+		if err := m.checkReconsiderLink(ctx, c.ReconsiderCaseID, def, gov, co); err != nil {
+			return nil, err
+		}
 	}
 	c.OrganID, c.GovID, c.Defendant = def.ID, gov.ID, def.Name
 	c.Parties = append(c.Parties, Party{Role: RoleDefendant, Name: def.Name, OrganID: def.ID})
@@ -571,4 +578,28 @@ func (m *Module) CourtSign(ctx context.Context, p *auth.Principal, id string, in
 // auditRecord writes an audit entry for a case.
 func auditRecord(ctx context.Context, tx *db.Tx, action, id string, detail map[string]any) error {
 	return audit.Record(ctx, tx, audit.Entry{Action: action, ObjectType: ownerType, ObjectID: id, Detail: detail})
+}
+
+// checkReconsiderLink: a lawsuit names the fazhi reconsideration case it follows only when that case
+// was decided by the defendant's government (the 复议机关) about an act of a defendant — or the suit is
+// against the 复议机关 itself (复议改变, or its silence); otherwise the case page of an unrelated
+// reconsideration would list this lawsuit.
+func (m *Module) checkReconsiderLink(ctx context.Context, id string, def, gov org.Organ, co map[string]bool) error {
+	var organID, respondentID, receipt string
+	err := m.d.DB.QueryRowContext(ctx, `SELECT organ_id, respondent_id, receipt_no FROM reconsider_cases WHERE id = ?`, id).Scan(&organID, &respondentID, &receipt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Field("reconsider_case_id", "关联的行政复议案件不存在，请核对后重新选择")
+	}
+	if err != nil {
+		return err
+	}
+	if organID != gov.ID {
+		o, _ := m.d.Org.Organ(organID)
+		return fault.Field("reconsider_case_id", fmt.Sprintf("关联的行政复议案件（收件 %s）由%s办理，不是被告所属的%s", receipt, o.Name, gov.Name))
+	}
+	if def.ID != gov.ID && respondentID != def.ID && !co[respondentID] {
+		o, _ := m.d.Org.Organ(respondentID)
+		return fault.Field("reconsider_case_id", fmt.Sprintf("关联的行政复议案件（收件 %s）的被申请人是%s，不是本案被告或共同被告", receipt, o.Name))
+	}
+	return nil
 }

@@ -78,4 +78,16 @@ func TestReconsiderPageShowsLawsuits(t *testing.T) {
 	if !strings.Contains(w.Body, "（2026）豫0182行初42号") || strings.Contains(w.Body, first.Docket) {
 		t.Errorf("the liaison's own lawsuit: %d", w.Code)
 	}
+
+	// A link must name a reconsideration case of the defendant's government about a defendant's act.
+	for _, bad := range []struct{ id, defendant, want string }{
+		{"01JUNKNOWNCASE0000000000000", gov.ID, "不存在"},
+		{without, f.organ("990121-SJJ").ID, "不是本案被告或共同被告"},
+	} {
+		_, err := f.m.RegisterCase(f.ctx, justice, RegisterInput{Docket: "（2026）豫0182行初43号", Court: "青山县人民法院", Plaintiffs: []PlaintiffInput{{Name: "张三", Kind: Natural}},
+			DefendantID: bad.defendant, ActType: "行政处罚", Field: "公安", ReceivedOn: "2026-03-20", ReconsiderCaseID: bad.id}, nil)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("link to %s against %s: %v, want a refusal saying %q", bad.id, bad.defendant, err, bad.want)
+		}
+	}
 }

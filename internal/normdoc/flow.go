@@ -18,27 +18,9 @@ import (
 	"github.com/fazhi/fazhi/internal/org"
 )
 
-// NumberPrefix is the 文号 prefix of an organ's normative documents: its own prefix + 规 (青政规,
-// 青政办规), or for a department without one, the first character of its government's prefix and of
-// its own name (青山县公安局 → 青公规).
-func (s *Service) NumberPrefix(o org.Organ) string {
-	if o.DocPrefix != "" {
-		return o.DocPrefix + "规"
-	}
-	name := o.Name
-	lead := ""
-	if gov, ok := s.org.GovernmentOf(o); ok {
-		place := strings.TrimSuffix(gov.Name, "人民政府")
-		name = strings.TrimPrefix(name, place)
-		if r, _ := utf8.DecodeRuneInString(gov.DocPrefix); gov.DocPrefix != "" {
-			lead = string(r)
-		} else if r, _ := utf8.DecodeRuneInString(place); place != "" {
-			lead = string(r)
-		}
-	}
-	r, _ := utf8.DecodeRuneInString(name)
-	return lead + string(r) + "规"
-}
+// NumberPrefix is the 文号 prefix of an organ's normative documents: its 代字 (org.DocPrefix: its own,
+// or derived as county departments write it) + 规: 青政规, 青政办规, 青公规.
+func (s *Service) NumberPrefix(o org.Organ) string { return s.org.DocPrefix(o) + "规" }
 
 var numberRe = regexp.MustCompile(`〔(\d{4})〕(\d+)号`)
 

@@ -167,6 +167,60 @@ func (s *Service) GovernmentOf(o Organ) (Organ, bool) {
 	return Organ{}, false
 }
 
+// DocPrefix is the organ's 发文机关代字: its own, or for an organ without one what county
+// departments write, the first character of its government's 代字 (else of the place) and the first
+// of its own name, short name when set (青山县公安局 → 青公; a government without one → 青政). Two
+// organs of one government may derive the same (公安局, 公路局): callers that number documents
+// check for that with DocPrefixClash.
+func (s *Service) DocPrefix(o Organ) string {
+	if o.DocPrefix != "" {
+		return o.DocPrefix
+	}
+	name := o.Name
+	if o.ShortName != "" {
+		name = o.ShortName
+	}
+	lead := ""
+	if gov, ok := s.GovernmentOf(o); ok {
+		place := strings.TrimSuffix(gov.Name, "人民政府")
+		name = strings.TrimPrefix(name, place)
+		if gov.DocPrefix != "" {
+			lead = firstRune(gov.DocPrefix)
+		} else {
+			lead = firstRune(place)
+		}
+	}
+	if o.Kind == KindGovernment {
+		return lead + "政"
+	}
+	return lead + firstRune(name)
+}
+
+// DocPrefixClash is another organ of o's government whose 代字 (own or derived) is o's derived one.
+func (s *Service) DocPrefixClash(o Organ) (Organ, bool) {
+	if o.DocPrefix != "" {
+		return Organ{}, false
+	}
+	gov, ok := s.GovernmentOf(o)
+	if !ok {
+		return Organ{}, false
+	}
+	p := s.DocPrefix(o)
+	for _, other := range append(s.Children(gov.ID), gov) {
+		if other.ID != o.ID && s.DocPrefix(other) == p {
+			return other, true
+		}
+	}
+	return Organ{}, false
+}
+
+func firstRune(s string) string {
+	for _, r := range s {
+		return string(r)
+	}
+	return ""
+}
+
 // Divisions lists every division.
 func (s *Service) Divisions(ctx context.Context) ([]Division, error) {
 	rows, err := s.db.QueryContext(ctx, sqlAllDivisions)

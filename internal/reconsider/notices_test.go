@@ -97,7 +97,10 @@ func TestApplicantNoticesInOutbox(t *testing.T) {
 // failingGateway never delivers.
 type failingGateway struct{ calls int }
 
-func (g *failingGateway) Send(context.Context, notify.Notice) error { g.calls++; return errors.New("短信网关不可用") }
+func (g *failingGateway) Send(context.Context, notify.Notice) error {
+	g.calls++
+	return errors.New("短信网关不可用")
+}
 
 // A dead SMS gateway neither blocks nor undoes the step: the case is accepted, the notice waits
 // in the outbox with the error and is tried again by the job.

@@ -75,6 +75,7 @@ type View[R any] struct {
 	Layout  docgen.Document // what the DOCX will contain
 	Missing []string        // placeholders still to fill before issuing
 	CanEdit bool
+	Parties []Party // who it is served on, each with a 送达回证 (issued documents)
 }
 
 // View loads a document p may see.
@@ -86,6 +87,9 @@ func (r *Room[R]) View(ctx context.Context, p *auth.Principal, id string) (*View
 	v := &View[R]{Doc: d, Record: rec, Owner: r.Owner(rec), CanEdit: !d.Issued() && r.Editable(p, rec) == nil}
 	v.Layout = r.layout(d, v.Owner, !d.Issued())
 	v.Missing = placeholders(d)
+	if v.Parties, err = r.PartiesOf(ctx, rec, d); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

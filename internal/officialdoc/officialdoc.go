@@ -144,6 +144,9 @@ type Room[R any] struct {
 	// Editable reports whether p may change and issue the documents of rec: nil, or why not
 	// (fault.Forbiddenf).
 	Editable func(p *auth.Principal, rec R) error
+	// Parties lists who an issued document of rec is served on, for its 送达回证 (receipt.go); nil
+	// when the module's documents need none.
+	Parties func(ctx context.Context, q db.Querier, rec R, d *Document) ([]Party, error)
 }
 
 // KindOf finds a declared kind.

@@ -79,6 +79,9 @@ func applicantText(c *Case, action, link string) string {
 	switch applicantEvents[action] {
 	case "reconsider.accepted":
 		what = "已于" + c.AcceptedOn.Chinese() + "受理，案号" + c.Number + "。受理通知书将另行送达"
+		if c.Deemed { // 第三十条第三款: not refused within five working days, so accepted by law
+			what = "审查期限已于" + c.AcceptedOn.Chinese() + "届满，依法自该日起视为受理（行政复议法第三十条第三款），案号" + c.Number
+		}
 	case "reconsider.amend":
 		what = "材料不齐全或者表述不清楚，需要补正。补正通知书将另行送达，请自收到之日起十日内补正；无正当理由逾期不补正的，视为放弃行政复议申请"
 	default:

@@ -9,6 +9,8 @@ package calendar
 
 import (
 	"fmt"
+	"os"
+	"sync"
 	"time"
 )
 
@@ -61,8 +63,25 @@ func Shanghai() *time.Location { return shanghai }
 // InShanghai returns the legal date of an instant.
 func InShanghai(t time.Time) Date { return DateOf(t.In(shanghai)) }
 
-// Today is the legal date now.
-func Today() Date { return InShanghai(time.Now()) }
+// Today is the legal date now — or, for browser tours only, the date in FAZHI_TEST_TODAY
+// (YYYY-MM-DD), so a tour can see the November banner of next year's holidays on any day. Only
+// calendar.Today's callers (the workbench banner, the calendar admin page, the leader's overview,
+// law status) follow it; case deadlines keep the services' own clocks. Never set it in production.
+func Today() Date {
+	if d, ok := testToday(); ok {
+		return d
+	}
+	return InShanghai(time.Now())
+}
+
+var testToday = sync.OnceValues(func() (Date, bool) {
+	s := os.Getenv("FAZHI_TEST_TODAY")
+	if s == "" {
+		return Date{}, false
+	}
+	d, err := ParseDate(s)
+	return d, err == nil
+})
 
 func (d Date) time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
 

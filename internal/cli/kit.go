@@ -23,6 +23,16 @@ func (e *Env) wireNotify() {
 		sender = notify.SMTPSender{Cfg: notify.SMTP(e.Cfg.SMTP)}
 	}
 	e.kit.notify = notify.New(e.DB, e.Log, sender)
+	// Notices to applicants: recorded in the outbox always, sent only through a configured gateway.
+	gw := map[string]notify.Gateway{}
+	if e.Cfg.SMTP.Addr != "" {
+		gw[notify.ChannelEmail] = notify.MailGateway{Cfg: notify.SMTP(e.Cfg.SMTP)}
+	}
+	if e.Cfg.SMSURL != "" {
+		gw[notify.ChannelSMS] = notify.SMSGateway{URL: e.Cfg.SMSURL, Token: e.Cfg.SMSToken}
+	}
+	e.kit.notify.SetGateways(gw, e.Cipher)
+	e.kit.notify.BaseURL = e.Cfg.SMTP.AppURL
 	e.kit.notify.Register(e.Web)
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,6 +31,9 @@ type Config struct {
 
 	MessageDays int  // --message-days / FAZHI_MESSAGE_DAYS: prune in-app messages older than this (0 = keep)
 	SMTP        SMTP // --smtp-* / FAZHI_SMTP_*: mail gateway for copies of in-app messages ("" Addr = none)
+	// --sms-url / FAZHI_SMS_URL: intranet SMS gateway for notices to applicants (JSON POST, "" = none);
+	// --sms-token / FAZHI_SMS_TOKEN: its bearer token.
+	SMSURL, SMSToken string
 
 	LoginHashes int64         // --login-hashes / FAZHI_LOGIN_HASHES: password hashes at once (64 MiB each); 0 = from memory
 	GrantWindow time.Duration // --grant-window / FAZHI_GRANT_WINDOW: one admin may not both reset a password and grant case access
@@ -75,6 +79,8 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTP.Username, "smtp-username", env("FAZHI_SMTP_USERNAME", c.SMTP.Username), "邮件网关认证用户名（留空不认证）")
 	fs.StringVar(&c.SMTP.Password, "smtp-password", env("FAZHI_SMTP_PASSWORD", c.SMTP.Password), "邮件网关认证口令（建议用环境变量）")
 	fs.StringVar(&c.SMTP.Domain, "smtp-domain", env("FAZHI_SMTP_DOMAIN", c.SMTP.Domain), "邮箱域：用户邮箱为 用户名@域")
+	fs.StringVar(&c.SMSURL, "sms-url", env("FAZHI_SMS_URL", c.SMSURL), "短信网关地址（留空则短信只记录不发送）")
+	fs.StringVar(&c.SMSToken, "sms-token", env("FAZHI_SMS_TOKEN", c.SMSToken), "短信网关令牌（建议用环境变量）")
 	fs.StringVar(&c.SMTP.AppURL, "smtp-app-url", env("FAZHI_SMTP_APP_URL", c.SMTP.AppURL), "邮件中链接的前缀，如 https://fazhi.example.gov.cn")
 	fs.Int64Var(&c.LoginHashes, "login-hashes", int64(c.envInt("FAZHI_LOGIN_HASHES", int(c.LoginHashes))), "同时进行的密码哈希数（每个约 64 MiB 内存）；0 为按可用内存和 CPU 自动确定")
 	fs.DurationVar(&c.GrantWindow, "grant-window", c.envDuration("FAZHI_GRANT_WINDOW", c.GrantWindow), "同一管理员重置某账户密码与为其授予业务角色之间须间隔的时间")
@@ -108,6 +114,11 @@ func (c *Config) Validate() error {
 		}
 		if c.SMTP.From == "" || c.SMTP.Domain == "" {
 			return fmt.Errorf("使用邮件网关时 --smtp-from 和 --smtp-domain 不能为空")
+		}
+	}
+	if c.SMSURL != "" {
+		if u, err := url.Parse(c.SMSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--sms-url 应为 http(s):// 开头的网关地址：%q", c.SMSURL)
 		}
 	}
 	if c.IdleTimeout < time.Minute {

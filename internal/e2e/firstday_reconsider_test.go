@@ -106,6 +106,21 @@ func TestReconsiderFirstDay(t *testing.T) {
 		t.Errorf("进度条缺少阶段或预计日期：\n%s", body)
 	}
 	savePNG(t, ctx, p, "reconsider-progress-phone.png")
+	// The public header on the phone: the menu is one scrollable line under the brand, not a tall
+	// column (issue 14), and every link is still reachable.
+	var hdr struct {
+		Height float64 `json:"h"`
+		Rows   int     `json:"rows"`
+		Links  int     `json:"links"`
+		Scroll bool    `json:"scroll"`
+	}
+	p.eval(ctx, `(() => { const h = document.querySelector("header.top"), n = h.querySelector("nav.main"); const links = Array.from(n.querySelectorAll("a"));
+		return {h: h.getBoundingClientRect().height, rows: new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size, links: links.length,
+			scroll: getComputedStyle(n).overflowX === "auto"}; })()`, &hdr)
+	if hdr.Height > 100 || hdr.Rows != 1 || hdr.Links < 6 || !hdr.Scroll {
+		t.Errorf("手机宽度下公众页头应为一行可横向滚动的菜单且不高于 100 像素：%+v", hdr)
+	}
+	savePNG(t, ctx, p, "public-header-phone.png")
 	if err := b.call(ctx, p.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,46 @@ func (s *Service) Register(app *web.App) {
 		return nil
 	})
 	app.Inbox("/messages", s.UnreadFor)
+	// The outbox, for the system administrator: addresses masked, texts as sent (they carry no
+	// query code or ID number, only receipt numbers and case numbers).
+	app.GET("/admin/outbox", auth.PermUserAdmin, s.outboxPage(app))
+	app.Menu(web.MenuItem{Group: "管理", Title: "短信、邮件通知", URL: "/admin/outbox", Perm: auth.PermUserAdmin, Order: 961})
+}
+
+type outboxFilter struct {
+	Label, URL string
+	On         bool
+}
+
+func (s *Service) outboxPage(app *web.App) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		status := r.URL.Query().Get("status")
+		if (Notice{Status: status}).StatusLabel() == "" {
+			status = ""
+		}
+		page, limit, offset := web.Paging(r.URL.Query(), pageSize)
+		list, total, err := s.Outbox(r.Context(), status, limit, offset)
+		if err != nil {
+			return err
+		}
+		filters := []outboxFilter{{Label: "全部", URL: "/admin/outbox", On: status == ""}}
+		for _, st := range []string{OutPending, OutSent, OutHeld, OutFailed} {
+			filters = append(filters, outboxFilter{Label: Notice{Status: st}.StatusLabel(), URL: "/admin/outbox?status=" + st, On: status == st})
+		}
+		q := ""
+		if status != "" {
+			q = "&status=" + status
+		}
+		d := map[string]any{"Notices": list, "Total": total, "Page": page, "Filters": filters, "Max": MaxAttempts,
+			"SMS": s.gateways[ChannelSMS] != nil, "Mail": s.gateways[ChannelEmail] != nil}
+		if page > 1 {
+			d["PrevURL"] = fmt.Sprintf("/admin/outbox?page=%d%s", page-1, q)
+		}
+		if offset+len(list) < total {
+			d["NextURL"] = fmt.Sprintf("/admin/outbox?page=%d%s", page+1, q)
+		}
+		return app.Render(w, r, pages, "outbox", http.StatusOK, "短信、邮件通知", d, nil)
+	}
 }
 
 // When is the posting time in Beijing time, for the list.

@@ -13,6 +13,7 @@ import (
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/jobs"
+	"github.com/fazhi/fazhi/internal/secure"
 )
 
 // Message is one notice to one user.
@@ -38,11 +39,21 @@ type Service struct {
 	sender  Sender
 	queue   chan Message
 	sources []ReminderSource
+
+	gateways map[string]Gateway // outside channels of the outbox (outbox.go)
+	cipher   *secure.FieldCipher
+	// BaseURL prefixes the links in outside notices ("" = path only).
+	BaseURL string
+	// Now is the outbox's clock (tests move it); nil is time.Now.
+	Now func() time.Time
 }
 
 // New returns the message centre. sender may be nil (no outside delivery). One goroutine delivers
 // queued copies for the life of the process, so a slow mail gateway never holds up a request.
 func New(d *db.DB, log *slog.Logger, sender Sender) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	s := &Service{db: d, log: log, sender: sender}
 	if sender != nil {
 		s.queue = make(chan Message, 1024)
@@ -218,12 +229,13 @@ func (s *Service) Prune(ctx context.Context, cutoff time.Time) (int, error) {
 }
 
 // Jobs are the message centre's periodic jobs: pruning messages older than pruneDays (none when
-// pruneDays <= 0) and, once a module has declared a reminder source, the deadline reminders.
+// pruneDays <= 0), sending the outbox's notices and, once a module has declared a reminder source, the deadline reminders.
 func (s *Service) Jobs(pruneDays int) []jobs.Job {
 	var out []jobs.Job
 	if len(s.sources) > 0 {
 		out = append(out, s.RemindJob())
 	}
+	out = append(out, s.OutboxJob())
 	if pruneDays > 0 {
 		out = append(out, jobs.Job{Name: "notify.prune", Label: fmt.Sprintf("清理 %d 天前的站内消息", pruneDays), Every: 24 * time.Hour,
 			Run: func(ctx context.Context) (int, error) {

@@ -311,7 +311,7 @@ func TestRemindersPostOncePerRef(t *testing.T) {
 		}, nil
 	})
 	js := e.svc.Jobs(0)
-	if len(js) != 1 || js[0].Name != "notify.remind" {
+	if len(js) != 2 || js[0].Name != "notify.remind" || js[1].Name != "notify.outbox" {
 		t.Fatalf("jobs: %+v", js)
 	}
 	n, err := js[0].Run(e.ctx)
@@ -332,7 +332,7 @@ func TestRemindersPostOncePerRef(t *testing.T) {
 	if got := e.unread(u.id); got != 0 {
 		t.Fatalf("清理后仍有 %d 条", got)
 	}
-	if js := e.svc.Jobs(180); len(js) != 2 || js[1].Name != "notify.prune" {
+	if js := e.svc.Jobs(180); len(js) != 3 || js[2].Name != "notify.prune" {
 		t.Fatalf("jobs: %+v", js)
 	}
 }

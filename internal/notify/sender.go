@@ -78,7 +78,11 @@ func (s SMTPSender) Send(ctx context.Context, to Recipient, m Message) error {
 	if to.Username == "" || s.Cfg.Domain == "" {
 		return fmt.Errorf("收件人 %s 没有邮箱地址", to.UserID)
 	}
-	rcpt := to.Username + "@" + s.Cfg.Domain
+	return s.mail(ctx, to.Username+"@"+s.Cfg.Domain, to.Name, m)
+}
+
+// mail sends m to one mailbox.
+func (s SMTPSender) mail(ctx context.Context, rcpt, name string, m Message) error {
 	host, _, err := net.SplitHostPort(s.Cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("SMTP 地址应为 主机:端口：%w", err)
@@ -87,7 +91,7 @@ func (s SMTPSender) Send(ctx context.Context, to Recipient, m Message) error {
 	if s.Cfg.Username != "" {
 		a = smtp.PlainAuth("", s.Cfg.Username, s.Cfg.Password, host)
 	}
-	msg := s.compose(rcpt, to.Name, m)
+	msg := s.compose(rcpt, name, m)
 	done := make(chan error, 1)
 	go func() { done <- smtp.SendMail(s.Cfg.Addr, a, s.Cfg.From, []string{rcpt}, msg) }()
 	select {
@@ -103,7 +107,11 @@ func (s SMTPSender) compose(rcpt, name string, m Message) []byte {
 	var b bytes.Buffer
 	hdr := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	hdr("From", s.Cfg.From)
-	hdr("To", mime.BEncoding.Encode("UTF-8", name)+" <"+rcpt+">")
+	if name != "" {
+		hdr("To", mime.BEncoding.Encode("UTF-8", name)+" <"+rcpt+">")
+	} else {
+		hdr("To", "<"+rcpt+">")
+	}
 	hdr("Subject", mime.BEncoding.Encode("UTF-8", m.Title))
 	hdr("Date", m.CreatedAt.Format(time.RFC1123Z))
 	hdr("Message-ID", "<"+m.ID+"@fazhi>")

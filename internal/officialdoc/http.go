@@ -4,6 +4,7 @@ import (
 	"embed"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -19,6 +20,7 @@ var templateFS embed.FS
 //	GET  base/{id}.docx   the file (a draft marked 草稿, or the frozen file)
 //	POST base/{id}        save the draft
 //	POST base/{id}/issue  issue it
+//	GET  base/{id}/receipt.docx?to=N  the 送达回证 of an issued document for its party N (receipt.go)
 //
 // view guards the GET routes and edit the POST routes; Visible and Editable then decide for the
 // record at hand; drafts left unissued longer than StaleAfter go on the editors' workbench. blobs stores the frozen files (nil: regenerated and checked on download).
@@ -28,6 +30,7 @@ func (r *Room[R]) Register(app *web.App, base string, view, edit auth.Perm, blob
 	app.GET(base+"/{id}", view, h.page)
 	app.POST(base+"/{id}", edit, h.save)
 	app.POST(base+"/{id}/issue", edit, h.issue)
+	app.GET(base+"/{id}/receipt.docx", view, h.receipt)
 	app.Todos(r.staleTodos(base, edit))
 }
 
@@ -60,6 +63,18 @@ func (h *pages[R]) page(w http.ResponseWriter, r *http.Request) error {
 		return web.Download(w, name, DocxType, data)
 	}
 	return h.render(w, r, id, http.StatusOK, nil)
+}
+
+func (h *pages[R]) receipt(w http.ResponseWriter, r *http.Request) error {
+	i, err := strconv.Atoi(r.URL.Query().Get("to"))
+	if err != nil {
+		i = -1
+	}
+	name, data, err := h.room.ServiceReceipt(r.Context(), auth.From(r.Context()), r.PathValue("id"), i)
+	if err != nil {
+		return err
+	}
+	return web.Download(w, name, DocxType, data)
 }
 
 func (h *pages[R]) render(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error {

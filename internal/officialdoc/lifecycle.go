@@ -75,6 +75,7 @@ type View[R any] struct {
 	Layout  docgen.Document // what the DOCX will contain
 	Missing []string        // placeholders still to fill before issuing
 	CanEdit bool
+	Parties []Party // who it is served on, each with a 送达回证 (issued documents)
 }
 
 // View loads a document p may see.
@@ -88,6 +89,9 @@ func (r *Room[R]) View(ctx context.Context, p *auth.Principal, id string) (*View
 	v.Missing = placeholders(d)
 	if strings.HasPrefix(v.Layout.Number, NoPrefixMark) {
 		v.Missing = append(v.Missing, NoPrefixMark)
+	}
+	if v.Parties, err = r.PartiesOf(ctx, rec, d); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

@@ -148,6 +148,9 @@ type Room[R any] struct {
 	// then shows a 【请…】 mark in the number and issuing is refused with the error. nil is the
 	// organ's own DocPrefix.
 	Prefix func(o org.Organ) (string, error)
+	// Parties lists who an issued document of rec is served on, for its 送达回证 (receipt.go); nil
+	// when the module's documents need none.
+	Parties func(ctx context.Context, q db.Querier, rec R, d *Document) ([]Party, error)
 }
 
 // KindOf finds a declared kind.

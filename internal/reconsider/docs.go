@@ -2,6 +2,7 @@ package reconsider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/calendar"
@@ -83,6 +84,7 @@ func (s *Service) documentRoom() *officialdoc.Room[*Case] {
 			}
 			return s.getScoped(ctx, q, p, caseID)
 		},
+		Parties: s.serviceParties,
 		Editable: func(p *auth.Principal, c *Case) error {
 			if !p.Can(PermEdit) {
 				return fault.Forbiddenf("您没有制作复议文书的权限")
@@ -93,6 +95,70 @@ func (s *Service) documentRoom() *officialdoc.Room[*Case] {
 			return nil
 		},
 	}
+}
+
+// serviceParties: who each issued document is served on, for its 送达回证 (官方 room, receipt.go):
+// notices about the application go to the applicants, the 答复通知书 to the respondent, an 意见书 to
+// its addressee, and the documents that decide or move the case (听证、中止、恢复、延期、终止、决定、调解)
+// to every party (行政复议法第三十三条、第三十九条至第四十一条、第六十二条、第七十五条).
+func (s *Service) serviceParties(ctx context.Context, q db.Querier, c *Case, d *Document) ([]officialdoc.Party, error) {
+	applicants := []officialdoc.Party{{Role: "申请人", Name: c.ApplicantName, Address: c.Address}}
+	respondent := officialdoc.Party{Role: "被申请人", Name: c.Respondent}
+	if o, ok := s.org.Organ(c.RespondentID); ok && c.RespondentID != "" {
+		respondent.Address = o.Address
+	}
+	others, err := listParties(ctx, q, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var thirds []officialdoc.Party
+	for _, p := range others {
+		switch p.Role {
+		case "co_applicant":
+			applicants = append(applicants, officialdoc.Party{Role: "申请人", Name: p.Name})
+		case "third_party":
+			thirds = append(thirds, officialdoc.Party{Role: "第三人", Name: p.Name})
+		}
+	}
+	switch d.Kind {
+	case DocAcceptNotice, DocAmendNotice, DocRejection:
+		return applicants, nil
+	case DocReplyNotice:
+		return []officialdoc.Party{respondent}, nil
+	case DocOpinion:
+		return []officialdoc.Party{{Name: strings.TrimRight(strings.TrimSpace(d.Recipient), "：:")}}, nil
+	}
+	return append(append(applicants, respondent), thirds...), nil
+}
+
+// receiptParties lists the 送达回证 parties of each issued document, for the case page.
+func (s *Service) receiptParties(ctx context.Context, c *Case, docs []Document) (map[string][]officialdoc.Party, error) {
+	out := map[string][]officialdoc.Party{}
+	for i := range docs {
+		if !docs[i].Issued() {
+			continue
+		}
+		ps, err := s.serviceParties(ctx, s.db, c, &docs[i])
+		if err != nil {
+			return nil, err
+		}
+		out[docs[i].ID] = ps
+	}
+	return out, nil
+}
+
+// ReceiptLink is one 送达回证 download on the case page.
+type ReceiptLink struct {
+	Label, URL string
+}
+
+// Receipts are the 送达回证 downloads of an issued document, one per party.
+func (d *Detail) Receipts(docID string) []ReceiptLink {
+	var out []ReceiptLink
+	for i, p := range d.receipts[docID] {
+		out = append(out, ReceiptLink{Label: p.Label(), URL: officialdoc.ReceiptURL("/reconsider/documents", docID, i)})
+	}
+	return out
 }
 
 // draftDocuments creates the drafts a step calls for, in its transaction (the cases' Kind.After).

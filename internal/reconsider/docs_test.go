@@ -697,6 +697,39 @@ func TestDocumentHandlers(t *testing.T) {
 	if err != nil || len(atts) != 1 || atts[0].SHA256 != doc.SHA256 {
 		t.Errorf("the frozen file is not stored through internal/files: %+v %v", atts, err)
 	}
+	// 送达回证 (issue 11 item 8): the issued 答复通知书 is served on the respondent; its page and the
+	// case page link the 回证, whose DOCX names the document, its number and the recipient.
+	if resp := respondent.Get(page); !strings.Contains(resp.Body, page+"/receipt.docx?to=0") || !strings.Contains(resp.Body, "被申请人青山县公安局") {
+		t.Errorf("the document page lacks the 送达回证 link")
+	}
+	resp = staff.Get(page + "/receipt.docx?to=0")
+	if resp.Code != 200 || resp.Header().Get("Content-Type") != DocxType {
+		t.Fatalf("送达回证: %d", resp.Code)
+	}
+	if xml := docxPart(t, []byte(resp.Body), "word/document.xml"); !strings.Contains(xml, "送达文书名称及文号：行政复议答复通知书（青政复答〔2025〕1号）") ||
+		!strings.Contains(xml, "受送达人：青山县公安局（被申请人）") || !strings.Contains(xml, "留置送达（受送达人拒绝签收）") {
+		t.Errorf("送达回证 text: %s", xml)
+	}
+	for _, x := range []struct {
+		c    *webtest.Client
+		path string
+		code int
+	}{{staff, page + "/receipt.docx?to=1", 404}, {staff, page + "/receipt.docx", 404}, {otherCounty, page + "/receipt.docx?to=0", 404},
+		{staff, "/reconsider/documents/" + accept.ID + "/receipt.docx?to=0", 409}} {
+		if resp := x.c.Get(x.path); resp.Code != x.code {
+			t.Errorf("%s: %d, want %d", x.path, resp.Code, x.code)
+		}
+	}
+	det, err := f.svc.Detail(f.ctx, staffP, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := det.Receipts(reply.ID); len(r) != 1 || r[0].URL != page+"/receipt.docx?to=0" || r[0].Label != "被申请人青山县公安局" {
+		t.Errorf("case page receipts of the reply notice: %+v", r)
+	}
+	if r := det.Receipts(accept.ID); len(r) != 0 {
+		t.Errorf("a draft has no 回证: %+v", r)
+	}
 	resp = staff.Post(page, form)
 	if resp.Code != 409 || !strings.Contains(resp.Body, "文书已印发，不能修改") {
 		t.Errorf("edit after issue: %d", resp.Code)

@@ -246,6 +246,10 @@ func TestAmendmentRestartsAcceptance(t *testing.T) {
 	c = must(t)(f.svc.RequestAmendment(f.ctx, staff, c.ID, Step{On: date("2024-02-09")}, "身份证明；行政行为文书"))
 	// 10 WD from 02-09 (handed to the applicant that day): 02-18, 19, 20, 21, 22, 23, 26, 27, 28, 29.
 	eq(t, "amend due (provisional)", c.Due.Amend, "2024-02-29")
+	// 留置送达 (民事诉讼法第八十九条) needs the refusal and the witness or recording written down.
+	if _, err := f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-02-09")}, Doc: ServedAmendNotice, Method: ServeLeave}); !errors.Is(err, fault.Invalid) {
+		t.Errorf("留置送达 without the refusal recorded must be refused, got %v", err)
+	}
 	c = must(t)(f.svc.RecordService(f.ctx, staff, c.ID, ServeInput{Step: Step{On: date("2024-02-09")}, Doc: ServedAmendNotice, Method: ServeDirect}))
 	eq(t, "amend due", c.Due.Amend, "2024-02-29")
 	if _, err := f.svc.AmendmentLapsed(f.ctx, staff, c.ID, Step{On: date("2024-02-29")}); !errors.Is(err, fault.Invalid) {

@@ -21,6 +21,7 @@ type ServiceMethod string
 
 const (
 	ServeDirect     ServiceMethod = "direct"     // 直接送达: the date signed on the 送达回证 (民事诉讼法第八十七条第二款)
+	ServeLeave      ServiceMethod = "leave"      // 留置送达: the day the document was left, refusal recorded on the 送达回证 (第八十九条)
 	ServePost       ServiceMethod = "post"       // 邮寄送达: the receipt date on the 回执 (第九十一条)
 	ServeElectronic ServiceMethod = "electronic" // 电子送达: arrival in the recipient's system (第九十条第二款)
 	ServePublic     ServiceMethod = "public"     // 公告送达: deemed served 30 days after the announcement (第九十五条)
@@ -28,18 +29,18 @@ const (
 )
 
 // ServiceMethods in display order (the platform's 签收 is recorded by the liaison, not chosen here).
-var ServiceMethods = []ServiceMethod{ServeDirect, ServePost, ServeElectronic, ServePublic}
+var ServiceMethods = []ServiceMethod{ServeDirect, ServeLeave, ServePost, ServeElectronic, ServePublic}
 
 // Label is the Chinese name with the date it counts from.
 func (m ServiceMethod) Label() string {
-	return map[ServiceMethod]string{ServeDirect: "直接送达（送达回证签收日期）", ServePost: "邮寄送达（回执注明的收件日期）",
+	return map[ServiceMethod]string{ServeDirect: "直接送达（送达回证签收日期）", ServeLeave: "留置送达（留置之日，送达回证记明拒收事由和日期）", ServePost: "邮寄送达（回执注明的收件日期）",
 		ServeElectronic: "电子送达（到达受送达人特定系统的日期）", ServePublic: "公告送达（发出公告之日起经过三十日视为送达）",
 		ServePlatform: "被申请人联络员在平台签收"}[m]
 }
 
 // Basis is the article that makes the date the date of service.
 func (m ServiceMethod) Basis() string {
-	return map[ServiceMethod]string{ServeDirect: "《中华人民共和国民事诉讼法》第八十七条", ServePost: "《中华人民共和国民事诉讼法》第九十一条",
+	return map[ServiceMethod]string{ServeDirect: "《中华人民共和国民事诉讼法》第八十七条", ServeLeave: "《中华人民共和国民事诉讼法》第八十九条", ServePost: "《中华人民共和国民事诉讼法》第九十一条",
 		ServeElectronic: "《中华人民共和国民事诉讼法》第九十条", ServePublic: "《中华人民共和国民事诉讼法》第九十五条",
 		ServePlatform: "《中华人民共和国民事诉讼法》第九十条"}[m]
 }
@@ -97,7 +98,10 @@ func (s *Service) RecordService(ctx context.Context, p *auth.Principal, id strin
 		return nil, fault.Field("doc", "请选择送达的文书")
 	}
 	if in.Method == ServePlatform || in.Method.Label() == "" {
-		return nil, fault.Field("method", "请选择送达方式：直接送达、邮寄送达、电子送达或公告送达")
+		return nil, fault.Field("method", "请选择送达方式：直接送达、留置送达、邮寄送达、电子送达或公告送达")
+	}
+	if in.Method == ServeLeave && strings.TrimSpace(in.Note) == "" {
+		return nil, fault.Field("note", "留置送达应当记明拒收事由，以及见证人或者拍照、录像记录的情况（民事诉讼法第八十九条）")
 	}
 	if in.Method == ServePublic && strings.TrimSpace(in.Note) == "" {
 		return nil, fault.Field("note", "公告送达应当在案卷中记明原因和经过（民事诉讼法第九十五条第二款）")

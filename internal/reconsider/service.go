@@ -126,6 +126,8 @@ type Detail struct {
 	Deadlines []DeadlineView
 	CanEdit   bool
 	CanReply  bool
+
+	receipts map[string][]officialdoc.Party // 送达回证 parties by issued document (docs.go)
 }
 
 // DeadlineView is a live deadline with its legal basis, as shown on the case page. Provisional: the
@@ -165,6 +167,9 @@ func (s *Service) Detail(ctx context.Context, p *auth.Principal, id string) (*De
 		return nil, err
 	}
 	if d.Opinions, err = listOpinions(ctx, s.db, "case_id = ?", id); err != nil {
+		return nil, err
+	}
+	if d.receipts, err = s.receiptParties(ctx, c, d.Documents); err != nil {
 		return nil, err
 	}
 	if d.Services, err = listServices(ctx, s.db, id); err != nil {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/auth"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 )
@@ -15,14 +16,7 @@ import (
 func TestListWideScopeSameRows(t *testing.T) {
 	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 160, bulk: true})
 	ctx := context.Background()
-	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	narrow, err := w.auth.Authenticate(ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	narrow := w.principal(t, "shi_ld")
 	if narrow.Wide {
 		t.Fatal("the demo city is not wide (a few dozen organs)")
 	}
@@ -82,14 +76,7 @@ func TestListWideScopeSameRows(t *testing.T) {
 func TestNameSearchMatchesLike(t *testing.T) {
 	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 160, bulk: true})
 	ctx := context.Background()
-	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := w.auth.Authenticate(ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := w.principal(t, "shi_ld")
 	var names []string
 	rows, err := w.d.QueryContext(ctx, `SELECT applicant_name FROM reconsider_cases ORDER BY receipt_no LIMIT 3`)
 	if err != nil {
@@ -136,19 +123,12 @@ func TestNameSearchMatchesLike(t *testing.T) {
 func TestNameSearchFoldsLikeLike(t *testing.T) {
 	w := loadSeedWorld(t, "county", seedClock, seedOptions{casesPerYear: 20, bulk: true})
 	ctx := context.Background()
-	tok, err := w.auth.Login(ctx, "shi_ld", demo.Password, "127.0.0.1", "test", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := w.auth.Authenticate(ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := w.principal(t, "shi_ld")
 	var id string
 	if err := w.d.QueryRowContext(ctx, `SELECT id FROM reconsider_cases ORDER BY receipt_no LIMIT 1`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	err = w.d.Tx(ctx, func(tx *db.Tx) error {
+	err := w.d.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.Exec(ctx, `UPDATE reconsider_cases SET applicant_name = ? WHERE id = ?`, "Ärger Éclair GmbH", id); err != nil {
 			return err
 		}
@@ -176,4 +156,19 @@ func TestNameSearchFoldsLikeLike(t *testing.T) {
 			t.Errorf("%q: want the one renamed case, got %d cases", q, len(got))
 		}
 	}
+}
+
+// principal is a demo account of the seeded world, logged in.
+func (w *seedWorld) principal(t *testing.T, username string) *auth.Principal {
+	t.Helper()
+	ctx := context.Background()
+	tok, err := w.auth.Login(ctx, username, demo.Password, "127.0.0.1", "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.auth.Authenticate(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

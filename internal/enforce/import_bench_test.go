@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"github.com/fazhi/fazhi/internal/db"
 )
 
@@ -23,7 +23,7 @@ func BenchmarkImport(b *testing.B) {
 		ledgers[i] = bulkLedgerFrom(i*benchRows, benchRows)
 	}
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := benchcpu.Process()
 	for i := 0; i < b.N; i++ {
 		if _, err := f.m.Import(f.ctx, f.organ("990121-GOV"), "bench.csv", strings.NewReader(ledgers[i])); err != nil {
 			b.Fatal(err)
@@ -39,7 +39,7 @@ func BenchmarkImportFloor(b *testing.B) {
 	ctx := context.Background()
 	body := f.gaj.ID
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := benchcpu.Process()
 	for i := 0; i < b.N; i++ {
 		rows := make([][]any, benchRows)
 		now := db.Now()
@@ -90,20 +90,10 @@ func bulkLedgerFrom(first, n int) string {
 	return b.String()
 }
 
-// cpuTime is the process's user+system CPU time: on a shared machine rows per CPU-second is
-// steadier than rows per wall-second, so both are reported.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func reportRates(b *testing.B, cpuStart time.Duration) {
 	rows := float64(b.N * benchRows)
 	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
-	if cpu := cpuTime() - cpuStart; cpu > 0 {
+	if cpu := benchcpu.Process() - cpuStart; cpu > 0 {
 		b.ReportMetric(rows/cpu.Seconds(), "rows/cpu-s")
 	}
 }

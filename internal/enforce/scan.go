@@ -78,10 +78,8 @@ func (m *Module) scanRecords(ctx context.Context, tx *db.Tx) (int, error) {
 			return 0, err
 		}
 	}
-	if err := tx.Exec(ctx, `DELETE FROM enforce_scan_state WHERE name = ?`, scanStateName); err != nil {
-		return 0, err
-	}
-	return len(recs), tx.Exec(ctx, `INSERT INTO enforce_scan_state (name, scanned_on) VALUES (?, ?)`, scanStateName, today.String())
+	return len(recs), tx.Exec(ctx, `INSERT INTO enforce_scan_state (name, scanned_on) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET scanned_on = excluded.scanned_on`, scanStateName, today.String())
 }
 
 func uniqueRecords(recs []*Record) []*Record {

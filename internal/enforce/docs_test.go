@@ -37,6 +37,12 @@ func TestSupervisionDocuments(t *testing.T) {
 	if x.State != MatterRectify || x.RectifyDue.String() != "2025-12-03" {
 		t.Fatalf("%+v", x)
 	}
+	// The body's liaison is told of the 意见书 and its period; nobody else (not the 司法局's staff,
+	// not another department's liaison).
+	if got := f.inbox("/enforce/matters/" + x.ID); f.recipients("/enforce/matters/"+x.ID) != "qs_gaj" ||
+		!strings.Contains(got[0], "行政执法监督意见书：行政处罚决定未按期公示") || !strings.Contains(got[0], "整改期限 30 日，请于 2025-12-03 前整改") {
+		t.Fatalf("messages %q", got)
+	}
 	ds, err := f.m.MatterDocuments(f.ctx, p, x)
 	if err != nil || len(ds) != 1 || ds[0].Kind != DocOpinion || ds[0].Issued() {
 		t.Fatalf("%v %+v", err, ds)
@@ -101,6 +107,10 @@ func TestSupervisionDocuments(t *testing.T) {
 	// 2025-12-10 + 30 = Friday 2026-01-09.
 	if x.State != MatterRectify || x.DecisionOn.String() != "2025-12-10" || x.RectifyDue.String() != "2026-01-09" || !x.ReportOn.IsZero() {
 		t.Fatalf("%+v", x)
+	}
+	if got := f.inbox("/enforce/matters/" + x.ID); f.recipients("/enforce/matters/"+x.ID) != "qs_gaj qs_gaj" ||
+		!strings.Contains(got[1], "行政执法监督决定书") || !strings.Contains(got[1], "2025-12-10 制发") || !strings.Contains(got[1], "请于 2026-01-09 前") {
+		t.Fatalf("messages after the 决定书 %q", got)
 	}
 	ds, _ = f.m.MatterDocuments(f.ctx, p, x)
 	var dec *Document

@@ -606,7 +606,7 @@ func (m *Module) sendTx(ctx context.Context, tx *db.Tx, p *auth.Principal, id st
 			} else {
 				ev.Detail = "反馈评查结果，无需整改"
 			}
-			return nil
+			return m.evaluationSent(ctx, tx, e)
 		},
 	})
 }

@@ -334,25 +334,9 @@ func (m *Module) renderEval(w http.ResponseWriter, r *http.Request, id string, s
 }
 
 func (m *Module) evalActionForm(a action.Action[*Evaluation]) web.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id := r.PathValue("id")
-		if err := r.ParseForm(); err != nil {
-			return err
-		}
-		in, fe := a.Decode(r.PostForm)
-		err := fe.Err()
-		var e *Evaluation
-		if err == nil {
-			e, err = a.Run(r.Context(), auth.From(r.Context()), id, in)
-		}
-		if fe := web.FormFrom(err, r.PostForm); fe != nil {
-			return m.renderEval(w, r, id, http.StatusUnprocessableEntity, fe)
-		}
-		if err != nil {
-			return err
-		}
-		return web.SeeOther(w, r, "/enforce/evaluations/"+url.PathEscape(id), a.Message(e))
-	}
+	return stepForm(a, func(r *http.Request) (string, pageFunc, error) {
+		return r.PathValue("id"), m.renderEval, nil
+	}, "/enforce/evaluations/")
 }
 
 type sheetData struct {

@@ -247,6 +247,20 @@ func TestEvaluationCampaign(t *testing.T) {
 	if e.State != EvalRectify || e.RectifyDue != want || !want.After(d("2026-01-01")) {
 		t.Fatalf("sent: %s due %s (want %s)", e.State, e.RectifyDue, want)
 	}
+	// Each body's liaison (its legal officer) is told in the message centre, nobody else: not the
+	// other body's, not the 司法局's staff who sent it.
+	for _, x := range []*Evaluation{e, v} {
+		want := "qs_gaj"
+		if x.BodyID == sjj.ID {
+			want = "qs_sjj"
+		}
+		if got := f.inbox("/enforce/evaluations/" + x.ID); f.recipients("/enforce/evaluations/"+x.ID) != want || !strings.Contains(got[0], "案卷评查结果反馈："+x.CaseNo) {
+			t.Fatalf("messages for %s: %q, want one to %s", x.CaseNo, got, want)
+		}
+	}
+	if got := f.inbox("/enforce/evaluations/" + g.ID); !strings.Contains(got[0], "请于 "+want.String()+" 前完成整改") {
+		t.Fatalf("message %q", got)
+	}
 	// The body's liaison reports the rectification; another body's liaison cannot reach it.
 	if _, err := f.m.Rectify(f.ctx, f.login("qs_sjj"), g.ID, RectifyInput{Step: casework.Step{Note: "x"}}); !errors.Is(err, fault.NotFound) {
 		t.Fatalf("another body rectified: %v", err)

@@ -2,7 +2,10 @@ package enforce
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/auth"
@@ -12,6 +15,7 @@ import (
 	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/module"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/org"
 )
 
@@ -48,7 +52,7 @@ func newFixture(t testing.TB) *fixture {
 	if _, err := demo.Load(ctx, d, o, a, "county", nil); err != nil {
 		t.Fatal(err)
 	}
-	m := New(module.Deps{DB: d, Org: o, Auth: a, Calendar: calendar.NewStore(d)}, nil).(*Module)
+	m := New(module.Deps{DB: d, Org: o, Auth: a, Calendar: calendar.NewStore(d), Notify: notify.New(d, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)}, nil).(*Module)
 	m.SetToday(calendar.MustDate("2025-12-31"))
 	return &fixture{t: t, ctx: ctx, m: m, org: o, auth: a}
 }
@@ -106,4 +110,33 @@ func (f *fixture) exec(q string, args ...any) {
 	if err := f.m.d.DB.Tx(f.ctx, func(tx *db.Tx) error { return tx.Exec(f.ctx, q, args...) }); err != nil {
 		f.t.Fatal(err)
 	}
+}
+
+// inbox lists who received messages linking to url, as "username: title | body", by username.
+func (f *fixture) inbox(url string) []string {
+	f.t.Helper()
+	rows, err := f.m.d.DB.QueryContext(f.ctx, `SELECT u.username, m.title, m.body FROM messages m JOIN users u ON u.id = m.user_id WHERE m.url = ? ORDER BY u.username, m.created_at`, url)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var who, title, body string
+		if err := rows.Scan(&who, &title, &body); err != nil {
+			f.t.Fatal(err)
+		}
+		out = append(out, who+": "+title+" | "+body)
+	}
+	return out
+}
+
+// recipients is who received messages linking to url, joined by spaces.
+func (f *fixture) recipients(url string) string {
+	f.t.Helper()
+	var who []string
+	for _, m := range f.inbox(url) {
+		who = append(who, m[:strings.Index(m, ":")])
+	}
+	return strings.Join(who, " ")
 }

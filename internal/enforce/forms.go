@@ -243,28 +243,45 @@ func (m *Module) applyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (m *Module) certActionForm(a action.Action[*Certificate]) web.HandlerFunc {
+	return stepForm(a, func(r *http.Request) (string, pageFunc, error) {
+		c, err := m.Certificate(r.Context(), auth.From(r.Context()), r.PathValue("id"))
+		if err != nil {
+			return "", nil, err
+		}
+		return c.OfficerID, m.renderOfficer, nil
+	}, "/enforce/officers/")
+}
+
+// pageFunc renders the page a step form sits on, with the form's problems.
+type pageFunc func(w http.ResponseWriter, r *http.Request, id string, status int, fe *web.FormError) error
+
+// stepForm is the HTML form of a declared step (certActions, evalActions): the form decoded and
+// the step run on the object of the path's id; on bad input the page (found by page: the id of
+// the page under base, and its renderer) comes again with each problem named (422), otherwise the
+// browser goes back to it with the step's message.
+func stepForm[T any](a action.Action[T], page func(r *http.Request) (string, pageFunc, error), base string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := r.ParseForm(); err != nil {
 			return err
 		}
-		p := auth.From(r.Context())
-		c, err := m.Certificate(r.Context(), p, r.PathValue("id"))
+		pageID, render, err := page(r)
 		if err != nil {
 			return err
 		}
 		in, fe := a.Decode(r.PostForm)
 		err = fe.Err()
+		var out T
 		if err == nil {
-			_, err = a.Run(r.Context(), p, c.ID, in)
+			out, err = a.Run(r.Context(), auth.From(r.Context()), r.PathValue("id"), in)
 		}
 		if fe := web.FormFrom(err, r.PostForm); fe != nil {
 			fe.Msg = a.Title + "未办理：" + fe.Error()
-			return m.renderOfficer(w, r, c.OfficerID, http.StatusUnprocessableEntity, fe)
+			return render(w, r, pageID, http.StatusUnprocessableEntity, fe)
 		}
 		if err != nil {
 			return err
 		}
-		return web.SeeOther(w, r, "/enforce/officers/"+url.PathEscape(c.OfficerID), a.Message(c))
+		return web.SeeOther(w, r, base+url.PathEscape(pageID), a.Message(out))
 	}
 }
 

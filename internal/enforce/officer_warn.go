@@ -91,12 +91,10 @@ func (m *Module) Training(ctx context.Context, q db.Querier, o *Officer, year in
 	return s, err
 }
 
-// scanOfficers rebuilds the officer warnings; it returns how many there are.
+// scanOfficers brings the officer warnings up to date, writing only those that appear or go
+// away; it returns how many there are.
 func (m *Module) scanOfficers(ctx context.Context, tx *db.Tx) (int, error) {
 	today := m.today()
-	if err := tx.Exec(ctx, `DELETE FROM enforce_warnings WHERE record_id = '' AND kind IN (?, ?)`, WarnCertExpiring, WarnTrainingShort); err != nil {
-		return 0, err
-	}
 	offs, err := db.List(ctx, tx, scanOfficer, `SELECT `+officerCols+` FROM enforce_officers`)
 	if err != nil {
 		return 0, err
@@ -175,5 +173,55 @@ func (m *Module) scanOfficers(ctx context.Context, tx *db.Tx) (int, error) {
 			}
 		}
 	}
-	return len(rows), insertMany(ctx, tx, `INSERT INTO enforce_warnings (id, organ_id, body_id, record_id, officer_id, kind, message, basis, due_on, created_at)`, 10, rows)
+	return len(rows), syncOfficerWarnings(ctx, tx, rows)
+}
+
+// syncOfficerWarnings makes the officer warnings on file the rows wanted (columns as in the
+// INSERT below): a standing warning keeps its row, one gone is deleted, a new one inserted.
+func syncOfficerWarnings(ctx context.Context, tx *db.Tx, rows [][]any) error {
+	key := func(organ, body, officer, kind, msg, basis, due string) string {
+		return warningKey(organ, body, officer, kind, msg, basis, due)
+	}
+	standing := map[string][]string{} // key -> ids
+	rs, err := tx.QueryContext(ctx, `SELECT id, organ_id, body_id, officer_id, kind, message, basis, due_on FROM enforce_warnings
+		WHERE record_id = '' AND kind IN (?, ?)`, WarnCertExpiring, WarnTrainingShort)
+	if err != nil {
+		return err
+	}
+	for rs.Next() {
+		var id, organ, body, officer, kind, msg, basis, due string
+		if err := rs.Scan(&id, &organ, &body, &officer, &kind, &msg, &basis, &due); err != nil {
+			rs.Close()
+			return err
+		}
+		k := key(organ, body, officer, kind, msg, basis, due)
+		standing[k] = append(standing[k], id)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	var fresh [][]any
+	for _, r := range rows {
+		k := key(r[1].(string), r[2].(string), r[4].(string), r[5].(string), r[6].(string), r[7].(string), r[8].(string))
+		if ids := standing[k]; len(ids) > 0 {
+			standing[k] = ids[1:]
+			continue
+		}
+		fresh = append(fresh, r)
+	}
+	var gone []any
+	for _, ids := range standing {
+		for _, id := range ids {
+			gone = append(gone, id)
+		}
+	}
+	per := maxParams(tx.Dialect())
+	for start := 0; start < len(gone); start += per {
+		part := gone[start:min(start+per, len(gone))]
+		if err := tx.Exec(ctx, `DELETE FROM enforce_warnings WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, part...); err != nil {
+			return err
+		}
+	}
+	return insertMany(ctx, tx, `INSERT INTO enforce_warnings (id, organ_id, body_id, record_id, officer_id, kind, message, basis, due_on, created_at)`, 10, fresh)
 }

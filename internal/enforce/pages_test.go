@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/cli"
 	"github.com/fazhi/fazhi/internal/demotest"
 	"github.com/fazhi/fazhi/internal/enforce"
 	"github.com/fazhi/fazhi/internal/webtest"
@@ -21,28 +22,11 @@ func init() { enforce.RunTests = demotest.Run }
 func TestPages(t *testing.T) {
 	ctx := context.Background()
 	e := demotest.Env(t)
-	var m *enforce.Module
-	for _, x := range e.Modules() {
-		if em, ok := x.(*enforce.Module); ok {
-			m = em
-		}
-	}
-	if m == nil {
-		t.Fatal("enforce is not in the module list")
-	}
+	m := moduleOf(t, e)
 	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
 	get := func(c *webtest.Client, path string, want ...string) string {
 		t.Helper()
-		w := c.Get(path)
-		if w.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
-		}
-		for _, s := range want {
-			if !strings.Contains(w.Body, s) {
-				t.Errorf("GET %s lacks %q", path, s)
-			}
-		}
-		return w.Body
+		return expect(t, c, "GET", path, nil, http.StatusOK, want...).Body
 	}
 	get(sc, "/enforce", "执法预警", "执法主体", "双随机抽查计划", "监督事项")
 	get(sc, "/enforce/stats", "行政执法")
@@ -64,34 +48,18 @@ func TestPages(t *testing.T) {
 	get(anon, "/public/enforce/draws/"+drawID, "种子")
 
 	// 立项 with every field wrong: each named in Chinese, nothing written.
-	w := sc.Post("/enforce/matters", url.Values{"title": {" "}, "source": {"x"}, "body_id": {bodyID}, "on": {"2099-01-01"}})
-	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "监督事项立项") {
-		t.Fatalf("bad 立项: %d\n%s", w.Code, w.Body)
-	}
-	w = sc.Post("/enforce/matters", url.Values{"title": {" "}, "source": {"x"}, "body_id": {bodyID}})
-	for _, msg := range []string{"请填写监督事项名称", "来源只能是"} {
-		if !strings.Contains(w.Body, msg) {
-			t.Errorf("立项 form lacks %q", msg)
-		}
-	}
-	w = sc.Post("/enforce/matters", url.Values{"title": {"页面测试事项"}, "source": {"complaint"}, "body_id": {bodyID}})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("立项: %d %s", w.Code, w.Body)
-	}
-	page := w.Location()
+	expect(t, sc, "POST", "/enforce/matters", url.Values{"title": {" "}, "source": {"x"}, "body_id": {bodyID}, "on": {"2099-01-01"}}, http.StatusUnprocessableEntity, "监督事项立项")
+	expect(t, sc, "POST", "/enforce/matters", url.Values{"title": {" "}, "source": {"x"}, "body_id": {bodyID}}, http.StatusUnprocessableEntity,
+		"请填写监督事项名称", "来源只能是")
+	page := expect(t, sc, "POST", "/enforce/matters", url.Values{"title": {"页面测试事项"}, "source": {"complaint"}, "body_id": {bodyID}}, http.StatusSeeOther).Location()
 	step := func(action, note string, wantState string) {
 		t.Helper()
-		w := sc.Post(page+"/"+action, url.Values{"note": {note}})
-		if w.Code != http.StatusSeeOther {
-			t.Fatalf("%s: %d\n%s", action, w.Code, w.Body)
-		}
+		expect(t, sc, "POST", page+"/"+action, url.Values{"note": {note}}, http.StatusSeeOther)
 		get(sc, page, wantState)
 	}
 	get(sc, page, "调查中", "记录调查情况", "制发行政执法监督意见书")
 	// A step without its note: the field error on the page.
-	if w := sc.Post(page+"/note", url.Values{"note": {""}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写内容") {
-		t.Fatalf("empty note: %d", w.Code)
-	}
+	expect(t, sc, "POST", page+"/note", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写内容")
 	step("note", "调取了案卷", "调查中")
 	step("opinion", "未按期公示", "整改中")
 	body := get(sc, page, "行政执法监督意见书", "草稿", "报送整改报告")
@@ -115,12 +83,8 @@ func TestPages(t *testing.T) {
 	}
 	// The body's liaison reads the matter but not the drafts, and has no step forms.
 	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
-	if w := liaison.Get("/enforce/documents/" + docID); w.Code != http.StatusNotFound {
-		t.Fatalf("liaison opened a draft: %d", w.Code)
-	}
-	if w := liaison.Post(page+"/close", url.Values{"note": {"x"}}); w.Code != http.StatusForbidden {
-		t.Fatalf("liaison ran a supervision step: %d", w.Code)
-	}
+	expect(t, liaison, "GET", "/enforce/documents/"+docID, nil, http.StatusNotFound)
+	expect(t, liaison, "POST", page+"/close", url.Values{"note": {"x"}}, http.StatusForbidden)
 }
 
 // TestEvaluationPages walks a 案卷评查 campaign through its forms: creation (with field errors),
@@ -130,25 +94,11 @@ func TestPages(t *testing.T) {
 func TestEvaluationPages(t *testing.T) {
 	ctx := context.Background()
 	e := demotest.Env(t)
-	var m *enforce.Module
-	for _, x := range e.Modules() {
-		if em, ok := x.(*enforce.Module); ok {
-			m = em
-		}
-	}
+	m := moduleOf(t, e)
 	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
 	get := func(c *webtest.Client, path string, want ...string) string {
 		t.Helper()
-		w := c.Get(path)
-		if w.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
-		}
-		for _, s := range want {
-			if !strings.Contains(w.Body, s) {
-				t.Errorf("GET %s lacks %q", path, s)
-			}
-		}
-		return w.Body
+		return expect(t, c, "GET", path, nil, http.StatusOK, want...).Body
 	}
 	var bodyID, year, own, other string
 	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-GAJ' AND b.name = o.name`).Scan(&bodyID)
@@ -160,85 +110,47 @@ func TestEvaluationPages(t *testing.T) {
 	}
 	get(sc, "/enforce", "案卷评查")
 	get(sc, "/enforce/campaigns", "建立评查活动")
-	w := sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {"abc"}, "sample_mode": {"percent"}, "sample_value": {"0"}})
-	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写四位年份") {
-		t.Fatalf("bad campaign: %d\n%s", w.Code, w.Body)
-	}
-	w = sc.Post("/enforce/campaigns", url.Values{"title": {" "}, "year": {year}, "sample_mode": {"percent"}, "sample_value": {"0"}})
-	for _, msg := range []string{"请填写评查活动名称", "抽取比例应在1%到100%之间"} {
-		if !strings.Contains(w.Body, msg) {
-			t.Errorf("campaign form lacks %q", msg)
-		}
-	}
+	expect(t, sc, "POST", "/enforce/campaigns", url.Values{"title": {" "}, "year": {"abc"}, "sample_mode": {"percent"}, "sample_value": {"0"}}, http.StatusUnprocessableEntity, "请填写四位年份")
+	expect(t, sc, "POST", "/enforce/campaigns", url.Values{"title": {" "}, "year": {year}, "sample_mode": {"percent"}, "sample_value": {"0"}}, http.StatusUnprocessableEntity,
+		"请填写评查活动名称", "抽取比例应在1%到100%之间")
 	var n int
 	m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM enforce_campaigns`).Scan(&n)
 	if n != 0 {
 		t.Fatal("a rejected campaign was written")
 	}
-	w = sc.Post("/enforce/campaigns", url.Values{"title": {"页面评查"}, "year": {year}, "bodies": {bodyID}, "sample_mode": {"fixed"}, "sample_value": {"2"}})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("campaign: %d %s", w.Code, w.Body)
-	}
-	page := w.Location()
+	page := expect(t, sc, "POST", "/enforce/campaigns", url.Values{"title": {"页面评查"}, "year": {year}, "bodies": {bodyID}, "sample_mode": {"fixed"}, "sample_value": {"2"}},
+		http.StatusSeeOther).Location()
 	get(sc, page, "种子承诺值", "抽取评查案卷")
 	get(sc, page+"/sample.json", `"commitment"`)
-	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("draw: %d %s", w.Code, w.Body)
-	}
+	expect(t, sc, "POST", page+"/draw", nil, http.StatusSeeOther)
 	body := get(sc, page, "复核数据", "待指定评查人员")
-	if w := sc.Post(page+"/draw", nil); w.Code != http.StatusConflict {
-		t.Fatalf("re-draw: %d", w.Code)
-	}
+	expect(t, sc, "POST", page+"/draw", nil, http.StatusConflict)
 	ev := "/enforce/evaluations/" + between(body, `href="/enforce/evaluations/`, `"`)
 	get(sc, ev, "指定评查人员")
-	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {own}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "不得来自被评查的执法主体") {
-		t.Fatalf("own evaluator: %d\n%s", w.Code, w.Body)
-	}
-	if w := sc.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("assign: %d %s", w.Code, w.Body)
-	}
+	expect(t, sc, "POST", ev+"/assign", url.Values{"evaluator_id": {own}}, http.StatusUnprocessableEntity, "不得来自被评查的执法主体")
+	expect(t, sc, "POST", ev+"/assign", url.Values{"evaluator_id": {other}}, http.StatusSeeOther)
 	get(sc, ev, "待评分", "评分")
-	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"abc"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "扣分应在0到25之间") {
-		t.Fatalf("bad deduction: %d\n%s", w.Code, w.Body)
-	}
-	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"30"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusUnprocessableEntity {
-		t.Fatalf("deduction above the points: %d", w.Code)
-	}
-	if w := sc.Post(ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"5"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("score: %d\n%s", w.Code, w.Body)
-	}
+	expect(t, sc, "POST", ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"abc"}}, http.StatusUnprocessableEntity, "扣分应在0到25之间")
+	expect(t, sc, "POST", ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"30"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}, http.StatusUnprocessableEntity)
+	expect(t, sc, "POST", ev+"/score", url.Values{"deduct_事实清楚、证据确凿": {"5"}, "vetoed": {"执法主体合法、执法人员持证"}, "findings": {"一名执法人员未持证"}}, http.StatusSeeOther)
 	get(sc, ev, "不合格", "已评分待反馈", "反馈评查结果")
 	get(sc, page, "不合格", "反馈全部已评分案卷的结果")
-	if w := sc.Post(ev+"/send", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("send: %d %s", w.Code, w.Body)
-	}
+	expect(t, sc, "POST", ev+"/send", nil, http.StatusSeeOther)
 	get(sc, ev, "已反馈待整改", "整改期限")
 	// The body's liaison sees the result on its body page and reports the rectification there.
 	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
 	get(liaison, "/enforce/bodies/"+bodyID, "案卷评查结果", "不合格")
-	if w := liaison.Post(ev+"/rectify", url.Values{"note": {""}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "请填写整改情况") {
-		t.Fatalf("empty rectification: %d", w.Code)
-	}
-	if w := liaison.Post(ev+"/assign", url.Values{"evaluator_id": {other}}); w.Code != http.StatusForbidden {
-		t.Fatalf("liaison assigned: %d", w.Code)
-	}
-	if w := liaison.Post(ev+"/rectify", url.Values{"note": {"已组织培训并补办执法证"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("rectify: %d %s", w.Code, w.Body)
-	}
+	expect(t, liaison, "POST", ev+"/rectify", url.Values{"note": {""}}, http.StatusUnprocessableEntity, "请填写整改情况")
+	expect(t, liaison, "POST", ev+"/assign", url.Values{"evaluator_id": {other}}, http.StatusForbidden)
+	expect(t, liaison, "POST", ev+"/rectify", url.Values{"note": {"已组织培训并补办执法证"}}, http.StatusSeeOther)
 	get(liaison, ev, "已整改", "已组织培训并补办执法证")
 	get(sc, page, "已整改")
 
 	// The scoring sheet: a bad line named, thresholds checked, then saved.
 	get(sc, "/enforce/sheet", "执法主体合法、执法人员持证|15|否决")
-	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|四十"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "第1行的分值应为整数") {
-		t.Fatalf("bad sheet line: %d", w.Code)
-	}
-	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"95"}, "pass": {"60"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body, "依次降低") {
-		t.Fatalf("bad thresholds: %d", w.Code)
-	}
-	if w := sc.Post("/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("sheet: %d %s", w.Code, w.Body)
-	}
+	expect(t, sc, "POST", "/enforce/sheet", url.Values{"items": {"程序|四十"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}, http.StatusUnprocessableEntity, "第1行的分值应为整数")
+	expect(t, sc, "POST", "/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"95"}, "pass": {"60"}}, http.StatusUnprocessableEntity, "依次降低")
+	expect(t, sc, "POST", "/enforce/sheet", url.Values{"items": {"程序|40|否决\n证据|60"}, "excellent": {"90"}, "good": {"80"}, "pass": {"60"}}, http.StatusSeeOther)
 	get(sc, "/enforce/sheet", "证据|60")
 }
 
@@ -248,38 +160,15 @@ func TestEvaluationPages(t *testing.T) {
 func TestEntryForms(t *testing.T) {
 	ctx := context.Background()
 	e := demotest.Env(t)
-	var m *enforce.Module
-	for _, x := range e.Modules() {
-		if em, ok := x.(*enforce.Module); ok {
-			m = em
-		}
-	}
+	m := moduleOf(t, e)
 	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
 	get := func(path string, want ...string) string {
 		t.Helper()
-		w := sc.Get(path)
-		if w.Code != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", path, w.Code, w.Body)
-		}
-		for _, s := range want {
-			if !strings.Contains(w.Body, s) {
-				t.Errorf("GET %s lacks %q", path, s)
-			}
-		}
-		return w.Body
+		return expect(t, sc, "GET", path, nil, http.StatusOK, want...).Body
 	}
 	post := func(path string, vals url.Values, code int, want ...string) string {
 		t.Helper()
-		w := sc.Post(path, vals)
-		if w.Code != code {
-			t.Fatalf("POST %s: %d, want %d\n%s", path, w.Code, code, w.Body)
-		}
-		for _, s := range want {
-			if !strings.Contains(w.Body, s) {
-				t.Errorf("POST %s lacks %q", path, s)
-			}
-		}
-		return w.Location()
+		return expect(t, sc, "POST", path, vals, code, want...).Location()
 	}
 	count := func(table string) (n int) {
 		m.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
@@ -351,9 +240,7 @@ func TestEntryForms(t *testing.T) {
 	post(cert2+"/issue", url.Values{"number": {"WA-0003"}, "valid_to": {"2029-12-31"}}, http.StatusConflict)
 	// The liaison reads the officer but has no certificate forms.
 	liaison := webtest.Login(t, e.Web, e.Auth, "qs_gaj")
-	if w := liaison.Post(cert2+"/issue", url.Values{"number": {"X"}, "valid_to": {"2029-12-31"}}); w.Code != http.StatusForbidden {
-		t.Fatalf("liaison issued: %d", w.Code)
-	}
+	expect(t, liaison, "POST", cert2+"/issue", url.Values{"number": {"X"}, "valid_to": {"2029-12-31"}}, http.StatusForbidden)
 
 	// An enforcement record through the form, its warnings on its page.
 	records := count("enforce_records")
@@ -378,25 +265,11 @@ func TestEntryForms(t *testing.T) {
 func TestEvaluationAPI(t *testing.T) {
 	ctx := context.Background()
 	e := demotest.Env(t)
-	var m *enforce.Module
-	for _, x := range e.Modules() {
-		if em, ok := x.(*enforce.Module); ok {
-			m = em
-		}
-	}
+	m := moduleOf(t, e)
 	sc := webtest.Login(t, e.Web, e.Auth, "qs_sc")
 	call := func(c *webtest.Client, method, path string, body any, code int, want ...string) string {
 		t.Helper()
-		w := c.JSON(method, "/api/v1"+path, body)
-		if w.Code != code {
-			t.Fatalf("%s %s: %d, want %d\n%s", method, path, w.Code, code, w.Body)
-		}
-		for _, s := range want {
-			if !strings.Contains(w.Body, s) {
-				t.Errorf("%s %s lacks %q: %s", method, path, s, w.Body)
-			}
-		}
-		return w.Body
+		return check(t, method+" /api/v1"+path, c.JSON(method, "/api/v1"+path, body), code, want...).Body
 	}
 	var bodyID, year, own, other string
 	m.DB().QueryRowContext(ctx, `SELECT b.id FROM enforce_bodies b JOIN organs o ON o.id = b.organ_id WHERE o.code = '990121-SJJ' AND b.name = o.name`).Scan(&bodyID)
@@ -419,9 +292,7 @@ func TestEvaluationAPI(t *testing.T) {
 	call(sc, "POST", "/enforce/evaluations/"+eid+"/score", map[string]any{"deductions": map[string]int{"事实清楚、证据确凿": 12}}, http.StatusOK, `"grade":"good"`, `"score":88`)
 	call(sc, "POST", "/enforce/campaigns/"+cid+"/send", nil, http.StatusOK, `"sent":1`)
 	call(sc, "GET", "/enforce/evaluations/"+eid, nil, http.StatusOK, `"state":"closed"`) // no findings, 良好: nothing to rectify
-	if w := sc.Get("/enforce/evaluations/" + eid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已反馈（无需整改）") || !strings.Contains(w.Body, "88 分，良好") {
-		t.Fatalf("closed evaluation page: %d", w.Code)
-	}
+	expect(t, sc, "GET", "/enforce/evaluations/"+eid, nil, http.StatusOK, "已反馈（无需整改）", "88 分，良好")
 	// A certificate through the API's declared steps.
 	out = call(sc, "POST", "/enforce/officers", map[string]any{"body_id": bodyID, "name": "钱多"}, http.StatusOK)
 	oid := between(out, `"id":"`, `"`)
@@ -433,9 +304,7 @@ func TestEvaluationAPI(t *testing.T) {
 	call(sc, "POST", "/enforce/certificates/"+certID+"/cancel", map[string]any{}, http.StatusOK, `"state":"cancelled"`)
 	call(sc, "POST", "/enforce/officers/"+oid+"/training", map[string]any{"hours": 8, "course": "专题"}, http.StatusOK, `"hours":68`)
 	call(sc, "GET", "/enforce/sheet", nil, http.StatusOK, `"excellent":90`)
-	if w := sc.Get("/enforce/officers/" + oid); w.Code != http.StatusOK || !strings.Contains(w.Body, "已注销") || !strings.Contains(w.Body, "累计 68 学时") {
-		t.Fatalf("officer page with a cancelled certificate: %d", w.Code)
-	}
+	expect(t, sc, "GET", "/enforce/officers/"+oid, nil, http.StatusOK, "已注销", "累计 68 学时")
 }
 
 func between(s, a, b string) string {
@@ -445,4 +314,39 @@ func between(s, a, b string) string {
 	}
 	s = s[i+len(a):]
 	return s[:strings.Index(s, b)]
+}
+
+// moduleOf is the enforce module of the demo environment.
+func moduleOf(t *testing.T, e *cli.Env) *enforce.Module {
+	t.Helper()
+	for _, x := range e.Modules() {
+		if m, ok := x.(*enforce.Module); ok {
+			return m
+		}
+	}
+	t.Fatal("enforce is not in the module list")
+	return nil
+}
+
+// expect sends a GET or a form POST and checks the status and that the body says each of want.
+func expect(t *testing.T, c *webtest.Client, method, path string, form url.Values, code int, want ...string) webtest.Response {
+	t.Helper()
+	if method == "GET" {
+		return check(t, "GET "+path, c.Get(path), code, want...)
+	}
+	return check(t, method+" "+path, c.Post(path, form), code, want...)
+}
+
+// check fails the test unless the response has the status code and says each of want.
+func check(t *testing.T, what string, w webtest.Response, code int, want ...string) webtest.Response {
+	t.Helper()
+	if w.Code != code {
+		t.Fatalf("%s: %d, want %d\n%s", what, w.Code, code, w.Body)
+	}
+	for _, s := range want {
+		if !strings.Contains(w.Body, s) {
+			t.Errorf("%s lacks %q: %s", what, s, w.Body)
+		}
+	}
+	return w
 }

@@ -186,6 +186,9 @@ func (m *Module) Advance(ctx context.Context, p *auth.Principal, id, action stri
 				x.RectifyDue = m.d.Calendar.Current().AddCalendarDays(in.On, days)
 				x.stepNote, x.rectifyDays = in.Note, days
 				ev.Detail = fmt.Sprintf("整改期限 %d 日，至 %s", days, x.RectifyDue)
+				if err := m.rectificationOrdered(ctx, tx, x, action); err != nil {
+					return err
+				}
 			case "report":
 				x.State, x.ReportOn = MatterReported, in.On
 			case "close":

@@ -334,6 +334,29 @@ func (m *Module) CertificatesOf(ctx context.Context, officerID string) ([]*Certi
 }
 
 func (m *Module) saveCert(ctx context.Context, tx *db.Tx, c *Certificate) error {
-	return tx.ExecOne(ctx, `UPDATE enforce_certificates SET number = ?, state = ?, issued_on = ?, valid_to = ?, ended_on = ?, version = version + 1
-		WHERE id = ? AND version = ?`, c.Number, c.State, c.IssuedOn.String(), c.ValidTo.String(), c.EndedOn.String(), c.ID, c.Version)
+	if err := tx.ExecOne(ctx, `UPDATE enforce_certificates SET number = ?, state = ?, issued_on = ?, valid_to = ?, ended_on = ?, version = version + 1
+		WHERE id = ? AND version = ?`, c.Number, c.State, c.IssuedOn.String(), c.ValidTo.String(), c.EndedOn.String(), c.ID, c.Version); err != nil {
+		return err
+	}
+	return m.recheckNaming(ctx, tx, c)
+}
+
+// recheckNaming re-checks the organ's records that name c's number: a certificate entered after the
+// records that name it, or suspended or ended from a past day, changes whether they had two valid
+// certificates on their day, and no deadline brings the incremental scan to them.
+func (m *Module) recheckNaming(ctx context.Context, tx *db.Tx, c *Certificate) error {
+	if c.Number == "" {
+		return nil
+	}
+	// LIKE may also catch a longer number holding this one: those are re-checked for nothing.
+	recs, err := db.List(ctx, tx, scanRecord, `SELECT `+recordCols+` FROM enforce_records WHERE organ_id = ? AND officers LIKE ? ESCAPE '\'`,
+		c.OrganID, "%"+db.EscapeLike(c.Number)+"%")
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	ch, err := m.newChecker(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return m.refreshWarnings(ctx, tx, ch, recs)
 }

@@ -314,7 +314,8 @@ func TestListXLSX(t *testing.T) {
 }
 
 // TestDisputeLinks: a 复议 with fazhi's case number links the request to that case (seen on the
-// request page); an external number is kept as entered; a number without a result is refused.
+// request page) and takes its result from the case; an external number is kept as entered, and
+// without a result is refused.
 func TestDisputeLinks(t *testing.T) {
 	e := demotest.Env(t)
 	o, _ := e.Org.ByCode("990121-ZRJ")
@@ -326,10 +327,10 @@ func TestDisputeLinks(t *testing.T) {
 	var id string
 	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE organ_id = ? AND state = 'replied' ORDER BY receipt_no LIMIT 1`, o.ID).Scan(&id)
 	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
-	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number}); w.Code != http.StatusUnprocessableEntity {
-		t.Errorf("number without a result: %d", w.Code)
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": "外县政复〔2026〕2号"}); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("external number without a result: %d", w.Code)
 	}
-	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "pending", "ref": number})
+	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number})
 	if w.Code != http.StatusOK || !strings.Contains(w.Body, `"reconsider_case_id":"`+caseID+`"`) {
 		t.Fatalf("link: %d %s", w.Code, w.Body)
 	}

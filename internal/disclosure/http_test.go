@@ -215,7 +215,7 @@ func TestOfficeHandlesGovernmentRequests(t *testing.T) {
 		RequestID string `json:"request_id"`
 	}
 	w.JSON(t, &rec)
-	if w := office.Get("/disclosure/requests"); !strings.Contains(w.Body, "青山商贸有限公司") {
+	if w := office.Get("/disclosure/requests?state=registered&applicant_type=business&organ=" + gov.ID); !strings.Contains(w.Body, "青山商贸有限公司") {
 		t.Error("the office's list lacks the government's request")
 	}
 	if w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+rec.RequestID+"/reply", map[string]any{"type": "disclose", "on": "2026-01-06"}); w.Code != http.StatusOK {

@@ -48,6 +48,9 @@ func BenchmarkDisclosure(b *testing.B) {
 	}
 	b.Logf("%d requests for %d organs in %s", n, len(organs), time.Since(start).Round(time.Millisecond))
 	ctx := context.Background()
+	if err := e.DB.Analyze(ctx); err != nil { // after a bulk load, as the demo loader does (PostgreSQL: statistics, visibility map)
+		b.Fatal(err)
+	}
 	zrj, _ := e.Org.ByCode("990121-ZRJ")
 	var province org.Organ
 	for _, o := range e.Org.All() {

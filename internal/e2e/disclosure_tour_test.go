@@ -22,7 +22,8 @@ import (
 // answers 部分公开 with its legal basis and the redaction note, issues the drafted 部分公开告知书
 // and attaches the released file; the applicant, on a phone-sized window, reads the reply and
 // downloads the file with the query code. Each page's state, deadlines and articles are checked
-// against the fazhi calendar. With FAZHI_SCREENSHOTS=1 it saves docs/screenshots/
+// against the fazhi calendar. On the same server and browser the liaison then walks every other
+// path on the request page's forms (disclosure_paths_test.go). With FAZHI_SCREENSHOTS=1 it saves docs/screenshots/
 // disclosure-public-apply.png, disclosure-request.png and disclosure-progress-phone.png.
 func TestDisclosureTour(t *testing.T) {
 	tr := startTour(t)

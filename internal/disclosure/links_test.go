@@ -135,6 +135,18 @@ func TestTable4FromLinkedCases(t *testing.T) {
 	if p := liaison.Get("/disclosure/requests/" + reqs[1]); !strings.Contains(p.Body, "复议：纠正（") {
 		t.Errorf("request page after the decision does not show 纠正")
 	}
+	// The list (and its XLSX export) shows the current results too, though the rows still hold 未审结.
+	rows1, _, err := svc.List(ctx, liaison.Principal, disclosure.ListFilter{Limit: 10000, CountUpTo: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows1 {
+		got[r.ID] = r.Reconsideration
+	}
+	if got[reqs[0]] != "upheld" || got[reqs[1]] != "corrected" {
+		t.Errorf("list: %q %q", got[reqs[0]], got[reqs[1]])
+	}
 
 	// Lawsuits filed directly: fazhi's concluded cases count with their judgments.
 	dispute(reqs[2], map[string]any{"litigation_ref": claimDocket}, `"litigation":"direct:upheld"`)
@@ -157,10 +169,10 @@ func TestTable4FromLinkedCases(t *testing.T) {
 	check("外部案件")
 
 	// The hand-counted totals: base plus 3 复议 (1 维持, 2 纠正), 2 direct suits, 1 after 复议.
-	got := table4()
-	if got.Reconsideration.Total != base.Reconsideration.Total+3 || got.Reconsideration.Corrected != base.Reconsideration.Corrected+2 ||
-		got.LitigationDirect.Total != base.LitigationDirect.Total+2 || got.LitigationAfterReconsideration.Total != base.LitigationAfterReconsideration.Total+1 {
-		t.Errorf("totals: %+v (base %+v)", got, base)
+	t4 := table4()
+	if t4.Reconsideration.Total != base.Reconsideration.Total+3 || t4.Reconsideration.Corrected != base.Reconsideration.Corrected+2 ||
+		t4.LitigationDirect.Total != base.LitigationDirect.Total+2 || t4.LitigationAfterReconsideration.Total != base.LitigationAfterReconsideration.Total+1 {
+		t.Errorf("totals: %+v (base %+v)", t4, base)
 	}
 }
 

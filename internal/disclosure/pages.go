@@ -216,7 +216,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 	args = append(append(args, fargs...), f.Limit, f.Offset)
 	rs, err := db.List(ctx, s.db, scanRequest, `SELECT `+reqCols+` FROM disclosure_requests WHERE id IN (
 		SELECT id FROM disclosure_requests WHERE `+where+filters+` ORDER BY `+listOrder+` LIMIT ? OFFSET ?) ORDER BY `+listOrder, args...)
-	return rs, total, err
+	if err != nil {
+		return nil, total, err
+	}
+	return rs, total, s.liveDisputes(ctx, s.db, rs...) // the export's 复议/诉讼 columns: linked cases' current results
 }
 
 // listFilter reads the list's filters from the query.

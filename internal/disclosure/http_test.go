@@ -1,6 +1,7 @@
 package disclosure_test
 
 import (
+	"fmt"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"net/http"
 	"net/http/httptest"
@@ -81,6 +82,13 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 	list := staff.Get("/disclosure/requests")
 	if list.Code != http.StatusOK || !strings.Contains(list.Body, no) {
 		t.Fatalf("list: %d", list.Code)
+	}
+	// the list counts the bureau's requests and pages by 20
+	var mine int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests r JOIN organs o ON o.id = r.organ_id WHERE o.code = '990121-ZRJ'`).Scan(&mine)
+	if want := fmt.Sprintf("共 %d 件", mine); mine <= 20 || !strings.Contains(list.Body, want) || !strings.Contains(list.Body, fmt.Sprintf("第 1 / %d 页", (mine+19)/20)) ||
+		strings.Count(list.Body, `<td><a href="/disclosure/requests/`) != 20 {
+		t.Errorf("list page: want %s, %d pages of 20", want, (mine+19)/20)
 	}
 	var id string
 	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no).Scan(&id)

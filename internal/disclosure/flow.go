@@ -387,49 +387,73 @@ type DisputeInput struct {
 // set by the module when the reconsideration module is listed.
 type ReconsiderLookup func(ctx context.Context, p *auth.Principal, number string) (string, error)
 
-// Dispute records the follow-on 复议/诉讼 of a reply; a 复议案号 of fazhi's own links the case.
+// Dispute records the follow-on 复议/诉讼 of a reply. A 复议案号 or 诉讼案号 of fazhi's own links
+// that case: its current result then counts (table 四) and no result is entered by hand; an
+// external case keeps the result entered.
 func (s *Service) Dispute(ctx context.Context, p *auth.Principal, id string, in *DisputeInput) (*Request, error) {
 	ref, litRef := strings.TrimSpace(in.Ref), strings.TrimSpace(in.LitigationRef)
-	var caseID string
+	var caseID, litCaseID string
 	if ref != "" && s.reconsider != nil && p != nil {
 		var err error
 		if caseID, err = s.reconsider(ctx, p, ref); err != nil {
 			return nil, err
 		}
 	}
+	if litRef != "" && s.litigation != nil && p != nil {
+		var err error
+		if litCaseID, err = s.litigation(ctx, p, litRef); err != nil {
+			return nil, err
+		}
+	}
 	return s.kind.Run(ctx, s.db, s.Today(), p, id, casework.Transition[*Request]{
 		Action: "dispute", Step: &in.Step, From: []string{string(StateReplied), string(StateDelivered)},
 		Apply: func(tx *db.Tx, r *Request, ev *casework.Event) error {
-			if !validResult(in.Reconsideration) {
+			recon, lit := in.Reconsideration, ParseLitigation(in.Litigation)
+			if caseID == "" && !validResult(recon) {
 				return fault.Field("reconsideration", "复议结果应为 无、维持、纠正、其他、未审结 之一")
 			}
-			lit := ParseLitigation(in.Litigation)
-			if in.Litigation != "" && (!validResult(lit.Result) || lit.Result == "" || !strings.HasPrefix(in.Litigation, map[bool]string{true: "after:", false: "direct:"}[lit.AfterReconsideration])) {
+			if litCaseID == "" && in.Litigation != "" && (!validResult(lit.Result) || lit.Result == "" || !strings.HasPrefix(in.Litigation, map[bool]string{true: "after:", false: "direct:"}[lit.AfterReconsideration])) {
 				return fault.Field("litigation", "诉讼应为 直接起诉 或 复议后起诉，及其结果")
 			}
-			if err := disputeConsistent(in.Reconsideration, lit); err != "" {
+			rm, lm, err := s.linkedResults(ctx, tx, nonEmpty(caseID), nonEmpty(litCaseID))
+			if err != nil {
+				return err
+			}
+			if caseID != "" {
+				recon = rm[caseID]
+			}
+			if litCaseID != "" {
+				lit = lm[litCaseID]
+			} else if err := disputeConsistent(recon, lit); err != "" {
 				return fault.Field("litigation", err)
 			}
-			if ref != "" && in.Reconsideration == DisputeNone {
-				return fault.Field("reconsideration", "填写了复议案号的，请选择复议结果（尚未审结的选“未审结”）")
+			if ref != "" && recon == DisputeNone {
+				return fault.Field("reconsideration", "填写了外部复议案号的，请选择复议结果（尚未审结的选“未审结”）")
 			}
 			if litRef != "" && lit.Result == "" {
-				return fault.Field("litigation", "填写了诉讼案号的，请选择诉讼情况")
+				return fault.Field("litigation", "填写了外部诉讼案号的，请选择诉讼情况（尚未审结的选“未审结”）")
 			}
 			if utf8.RuneCountInString(ref) > 100 || utf8.RuneCountInString(litRef) > 100 {
 				return fault.Field("ref", "案号不能超过100字")
 			}
-			r.Reconsideration, r.Litigation, r.DisputeRef, r.ReconsiderCaseID, r.LitigationRef = in.Reconsideration, lit, ref, caseID, litRef
+			r.Reconsideration, r.Litigation, r.DisputeRef, r.ReconsiderCaseID, r.LitigationRef, r.LitigationCaseID = recon, lit, ref, caseID, litRef, litCaseID
 			ev.Note = "复议：" + DisputeLabel(r.Reconsideration) + "；诉讼：" + lit.Label()
 			if ref != "" {
-				ev.Note += "；复议案号 " + ref + map[bool]string{true: "（本系统案件）", false: "（外部）"}[caseID != ""]
+				ev.Note += "；复议案号 " + ref + map[bool]string{true: "（本系统案件，结果随案件更新）", false: "（外部）"}[caseID != ""]
 			}
 			if litRef != "" {
-				ev.Note += "；诉讼案号 " + litRef
+				ev.Note += "；诉讼案号 " + litRef + map[bool]string{true: "（本系统案件，结果随案件更新）", false: "（外部）"}[litCaseID != ""]
 			}
 			return nil
 		},
 	})
+}
+
+func nonEmpty(id string) []string {
+	if id == "" {
+		return nil
+	}
+	return []string{id}
 }
 
 func validResult(v string) bool {

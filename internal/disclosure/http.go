@@ -72,6 +72,7 @@ type RequestJSON struct {
 	DisputeRef      string `json:"dispute_ref,omitempty"`
 	ReconsiderCase  string `json:"reconsider_case_id,omitempty"`
 	LitigationRef   string `json:"litigation_ref,omitempty"`
+	LitigationCase  string `json:"litigation_case_id,omitempty"`
 	Version         int    `json:"version"`
 }
 
@@ -84,7 +85,7 @@ func (m *Module) toJSON(r *Request) RequestJSON {
 		ReplyType: string(r.ReplyType), ReplyRow: r.Reply().Title(), ReplyBasis: r.ReplyBasis, RepliedOn: ds(r.RepliedOn), OnTime: r.OnTime,
 		DueAmendNotice: ds(dl.AmendNotice), DueReply: ds(dl.Reply), Paused: dl.Paused, NextDue: ds(dl.Next), NextRule: dl.NextRule,
 		Reconsideration: r.Reconsideration, Litigation: r.Litigation.String(), DisputeRef: r.DisputeRef, ReconsiderCase: r.ReconsiderCaseID,
-		LitigationRef: r.LitigationRef, Version: r.Version}
+		LitigationRef: r.LitigationRef, LitigationCase: r.LitigationCaseID, Version: r.Version}
 }
 
 func (m *Module) mount() action.Mount[*Request] {

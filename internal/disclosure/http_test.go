@@ -1,6 +1,7 @@
 package disclosure_test
 
 import (
+	"fmt"
 	"github.com/fazhi/fazhi/internal/calendar"
 	"net/http"
 	"net/http/httptest"
@@ -81,6 +82,13 @@ func TestPublicIntakeAndStaffPages(t *testing.T) {
 	list := staff.Get("/disclosure/requests")
 	if list.Code != http.StatusOK || !strings.Contains(list.Body, no) {
 		t.Fatalf("list: %d", list.Code)
+	}
+	// the list counts the bureau's requests and pages by 20
+	var mine int
+	e.DB.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM disclosure_requests r JOIN organs o ON o.id = r.organ_id WHERE o.code = '990121-ZRJ'`).Scan(&mine)
+	if want := fmt.Sprintf("共 %d 件", mine); mine <= 20 || !strings.Contains(list.Body, want) || !strings.Contains(list.Body, fmt.Sprintf("第 1 / %d 页", (mine+19)/20)) ||
+		strings.Count(list.Body, `<td><a href="/disclosure/requests/`) != 20 {
+		t.Errorf("list page: want %s, %d pages of 20", want, (mine+19)/20)
 	}
 	var id string
 	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE receipt_no = ?`, no).Scan(&id)
@@ -215,7 +223,7 @@ func TestOfficeHandlesGovernmentRequests(t *testing.T) {
 		RequestID string `json:"request_id"`
 	}
 	w.JSON(t, &rec)
-	if w := office.Get("/disclosure/requests"); !strings.Contains(w.Body, "青山商贸有限公司") {
+	if w := office.Get("/disclosure/requests?state=registered&applicant_type=business&organ=" + gov.ID); !strings.Contains(w.Body, "青山商贸有限公司") {
 		t.Error("the office's list lacks the government's request")
 	}
 	if w := office.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+rec.RequestID+"/reply", map[string]any{"type": "disclose", "on": "2026-01-06"}); w.Code != http.StatusOK {
@@ -314,7 +322,8 @@ func TestListXLSX(t *testing.T) {
 }
 
 // TestDisputeLinks: a 复议 with fazhi's case number links the request to that case (seen on the
-// request page); an external number is kept as entered; a number without a result is refused.
+// request page) and takes its result from the case; an external number is kept as entered, and
+// without a result is refused.
 func TestDisputeLinks(t *testing.T) {
 	e := demotest.Env(t)
 	o, _ := e.Org.ByCode("990121-ZRJ")
@@ -326,10 +335,10 @@ func TestDisputeLinks(t *testing.T) {
 	var id string
 	e.DB.QueryRowContext(t.Context(), `SELECT id FROM disclosure_requests WHERE organ_id = ? AND state = 'replied' ORDER BY receipt_no LIMIT 1`, o.ID).Scan(&id)
 	staff := webtest.Login(t, e.Web, e.Auth, "qs_zrj")
-	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number}); w.Code != http.StatusUnprocessableEntity {
-		t.Errorf("number without a result: %d", w.Code)
+	if w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": "外县政复〔2026〕2号"}); w.Code != http.StatusUnprocessableEntity {
+		t.Errorf("external number without a result: %d", w.Code)
 	}
-	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"reconsideration": "pending", "ref": number})
+	w := staff.JSON(http.MethodPost, "/api/v1/disclosure/requests/"+id+"/dispute", map[string]any{"ref": number})
 	if w.Code != http.StatusOK || !strings.Contains(w.Body, `"reconsider_case_id":"`+caseID+`"`) {
 		t.Fatalf("link: %d %s", w.Code, w.Body)
 	}

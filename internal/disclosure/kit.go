@@ -20,6 +20,7 @@ import (
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/demo"
 	"github.com/fazhi/fazhi/internal/files"
+	"github.com/fazhi/fazhi/internal/litigation"
 	"github.com/fazhi/fazhi/internal/module"
 	"github.com/fazhi/fazhi/internal/normdoc"
 	"github.com/fazhi/fazhi/internal/org"
@@ -53,6 +54,11 @@ var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,
 		}
 		if rc, ok := built("reconsider").(*reconsider.Module); ok && rc != nil {
 			m.svc.reconsider = reconsiderLookup(rc.Service())
+			m.svc.results.Reconsideration = reconsiderResults
+		}
+		if lt, ok := built("litigation").(*litigation.Module); ok && lt != nil {
+			m.svc.litigation = litigationLookup(d.DB)
+			m.svc.results.Litigation = litigationResults
 		}
 		return m
 	},

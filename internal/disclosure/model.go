@@ -328,6 +328,7 @@ type Request struct {
 	DisputeRef       string // the reconsideration case's number (fazhi's or an external one)
 	ReconsiderCaseID string // fazhi's reconsideration case, when DisputeRef is one of its numbers
 	LitigationRef    string // the lawsuit's case number （案号）
+	LitigationCaseID string // fazhi's litigation case, when LitigationRef is one of its dockets
 
 	Due      Deadlines
 	Imported bool

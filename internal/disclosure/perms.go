@@ -38,8 +38,12 @@ func (s *Service) officeGovernment(p *auth.Principal) (org.Organ, bool) {
 }
 
 // visibleSQL is p's data scope over requests: its own, widened by the government its office serves.
-func (s *Service) visibleSQL(p *auth.Principal) (string, []any) {
+// With walk, the fragment of a query that walks the list's order index (auth.ScopeWalkSQL).
+func (s *Service) visibleSQL(p *auth.Principal, walk ...bool) (string, []any) {
 	where, args := p.ScopeSQL("organ_id", "")
+	if len(walk) > 0 && walk[0] {
+		where, args = p.ScopeWalkSQL("organ_id", "")
+	}
 	if g, ok := s.officeGovernment(p); ok {
 		return "(" + where + " OR organ_id = ?)", append(args, g.ID)
 	}

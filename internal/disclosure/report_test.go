@@ -282,11 +282,21 @@ func TestSeedBulk(t *testing.T) {
 	if f.count(`SELECT COUNT(*) FROM disclosure_requests WHERE receipt_no = ?`, r.ReceiptNo) != 1 || !strings.Contains(r.ReceiptNo, "〔"+strconv.Itoa(today.Year)+"〕") {
 		t.Errorf("receipt after the seed: %s", r.ReceiptNo)
 	}
-	// the list pages through all 121, newest first
-	first := must(f.svc.List(f.ctx, p, ListFilter{}))
-	last := must(f.svc.List(f.ctx, p, ListFilter{Offset: 100}))
-	if len(first) != pageSize || len(last) != 21 || first[0].ID != r.ID || last[20].ReceivedOn.After(first[49].ReceivedOn) {
-		t.Errorf("pages: %d, %d", len(first), len(last))
+	// the list pages through all 121, newest first, and counts them (capped: "100+")
+	first, count, err := f.svc.List(f.ctx, p, ListFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, _, err := f.svc.List(f.ctx, p, ListFilter{Offset: 120, CountUpTo: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, capped, err := f.svc.List(f.ctx, p, ListFilter{CountUpTo: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != pageSize || len(last) != 1 || first[0].ID != r.ID || last[0].ReceivedOn.After(first[pageSize-1].ReceivedOn) || count.N != 121 || count.More || capped.String() != "100+" {
+		t.Errorf("pages: %d, %d; count %v, capped %v", len(first), len(last), count, capped)
 	}
 }
 

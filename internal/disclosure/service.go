@@ -32,6 +32,8 @@ type Service struct {
 	docs       *officialdoc.Room[*Request] // the request's documents (docs.go)
 	normdoc    *normdoc.Service            // the normative-document register, for 主动公开 (nil: entered by hand)
 	reconsider ReconsiderLookup            // fazhi's reconsideration cases, for dispute links (nil: none)
+	litigation LitigationLookup            // fazhi's litigation cases, for dispute links (nil: none)
+	results    DisputeResults              // the linked cases' current results (table 四)
 }
 
 // New builds the service.

@@ -167,7 +167,7 @@ func (s *Service) scopeSQL(sc Scope) (string, []any) {
 func (s *Service) StatsFor(ctx context.Context, q db.Querier, sc Scope, year int) (*Stats, error) {
 	first, last := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
 	where, args := s.scopeSQL(sc)
-	rows, err := q.QueryContext(ctx, `SELECT received_on, applicant_type, reply_type, replied_on, on_time, reconsideration, litigation
+	rows, err := q.QueryContext(ctx, `SELECT received_on, applicant_type, reply_type, replied_on, on_time, reconsideration, litigation, reconsider_case_id, litigation_case_id
 		FROM disclosure_requests WHERE `+where+` AND received_on <= ? AND (replied_on = '' OR replied_on >= ?)`, append(args, last, first)...)
 	if err != nil {
 		return nil, err
@@ -175,10 +175,14 @@ func (s *Service) StatsFor(ctx context.Context, q db.Querier, sc Scope, year int
 	defer rows.Close()
 	st := &Stats{}
 	t := &st.Table3
+	// Table 四 takes a linked fazhi case's current result, read once the rows are counted.
+	type dispute struct{ recon, lit, reconID, litID string }
+	var disputes []dispute
+	var reconIDs, litIDs []string
 	for rows.Next() {
-		var received, typ, reply, replied, lit, recon string
+		var received, typ, reply, replied, lit, recon, reconID, litID string
 		var onTime int
-		if err := rows.Scan(&received, &typ, &reply, &replied, &onTime, &recon, &lit); err != nil {
+		if err := rows.Scan(&received, &typ, &reply, &replied, &onTime, &recon, &lit, &reconID, &litID); err != nil {
 			return nil, err
 		}
 		at := ApplicantType(typ)
@@ -200,16 +204,38 @@ func (s *Service) StatsFor(ctx context.Context, q db.Querier, sc Scope, year int
 		if onTime == 1 {
 			st.OnTime++
 		}
+		if recon != "" || lit != "" || reconID != "" || litID != "" {
+			disputes = append(disputes, dispute{recon, lit, reconID, litID})
+			if reconID != "" {
+				reconIDs = append(reconIDs, reconID)
+			}
+			if litID != "" {
+				litIDs = append(litIDs, litID)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rm, lm, err := s.linkedResults(ctx, q, reconIDs, litIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range disputes {
+		recon, l := d.recon, ParseLitigation(d.lit)
+		if v, ok := rm[d.reconID]; ok {
+			recon = v
+		}
+		if v, ok := lm[d.litID]; ok {
+			l = v
+		}
 		st.Table4.Reconsideration.add(recon)
-		l := ParseLitigation(lit)
 		if l.AfterReconsideration {
 			st.Table4.LitigationAfterReconsideration.add(l.Result)
 		} else {
 			st.Table4.LitigationDirect.add(l.Result)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	st.Received, st.CarriedOver, st.Answered, st.CarriedForward = t.New.Total, t.CarriedOver.Total, t.Total.Total, t.CarriedForward.Total
 	st.Late = st.Answered - st.OnTime

@@ -16,7 +16,7 @@ const reqCols = `id, organ_id, receipt_no, channel, received_on, state, applican
 	address, email, description, purpose, form, delivery, amend_notice_on, amend_items, amend_due, amend_received_on, amend_text,
 	extension_days, extension_on, extension_approver, excluded_days, fee_paused, fee_mode, fee_quantity, fee_amount, fee_notice_on,
 	fee_due, fee_paid_on, reply_type, reply_basis, reply_text, replied_on, on_time, delivered_on, delivery_note, reconsideration,
-	litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, reconsider_case_id, litigation_ref, version`
+	litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, reconsider_case_id, litigation_ref, litigation_case_id, version`
 
 // dateFields are the request's date columns in reqCols order after the fixed ones.
 func scanRequest(sc interface{ Scan(...any) error }) (*Request, error) {
@@ -28,7 +28,7 @@ func scanRequest(sc interface{ Scan(...any) error }) (*Request, error) {
 		&r.Address, &r.Email, &r.Description, &r.Purpose, &r.Form, &r.Delivery, &ds[1], &r.AmendItems, &ds[2], &ds[3], &r.AmendText,
 		&r.ExtensionDays, &ds[4], &r.ExtensionApprover, &r.ExcludedDays, &feePaused, &r.FeeMode, &r.FeeQuantity, &r.FeeAmount, &ds[5],
 		&ds[6], &ds[7], &r.ReplyType, &r.ReplyBasis, &r.ReplyText, &ds[8], &onTime, &ds[9], &r.DeliveryNote, &r.Reconsideration,
-		&lit, &r.DisputeRef, &ds[10], &ds[11], &ds[12], &ds[13], &ds[14], &r.Due.NextRule, &imported, &r.ReconsiderCaseID, &r.LitigationRef, &r.Version)
+		&lit, &r.DisputeRef, &ds[10], &ds[11], &ds[12], &ds[13], &ds[14], &r.Due.NextRule, &imported, &r.ReconsiderCaseID, &r.LitigationRef, &r.LitigationCaseID, &r.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -59,14 +59,14 @@ func requestArgs(r *Request) []any {
 		r.Address, r.Email, r.Description, r.Purpose, r.Form, r.Delivery, ds(r.AmendNoticeOn), r.AmendItems, ds(r.AmendDue), ds(r.AmendReceivedOn), r.AmendText,
 		r.ExtensionDays, ds(r.ExtensionOn), r.ExtensionApprover, r.ExcludedDays, db.BoolInt(r.FeePaused), r.FeeMode, r.FeeQuantity, r.FeeAmount, ds(r.FeeNoticeOn),
 		ds(r.FeeDue), ds(r.FeePaidOn), string(r.ReplyType), r.ReplyBasis, r.ReplyText, ds(r.RepliedOn), db.BoolInt(r.OnTime), ds(r.DeliveredOn), r.DeliveryNote, r.Reconsideration,
-		r.Litigation.String(), r.DisputeRef, ds(r.Due.AmendNotice), ds(r.Due.Amend), ds(r.Due.Reply), ds(r.Due.Fee), ds(r.Due.Next), r.Due.NextRule, db.BoolInt(r.Imported), r.ReconsiderCaseID, r.LitigationRef}
+		r.Litigation.String(), r.DisputeRef, ds(r.Due.AmendNotice), ds(r.Due.Amend), ds(r.Due.Reply), ds(r.Due.Fee), ds(r.Due.Next), r.Due.NextRule, db.BoolInt(r.Imported), r.ReconsiderCaseID, r.LitigationRef, r.LitigationCaseID}
 }
 
 const updateSQL = `UPDATE disclosure_requests SET channel = ?, received_on = ?, state = ?, applicant_type = ?, applicant_name = ?, id_number_masked = ?, phone_masked = ?,
 	address = ?, email = ?, description = ?, purpose = ?, form = ?, delivery = ?, amend_notice_on = ?, amend_items = ?, amend_due = ?, amend_received_on = ?, amend_text = ?,
 	extension_days = ?, extension_on = ?, extension_approver = ?, excluded_days = ?, fee_paused = ?, fee_mode = ?, fee_quantity = ?, fee_amount = ?, fee_notice_on = ?,
 	fee_due = ?, fee_paid_on = ?, reply_type = ?, reply_basis = ?, reply_text = ?, replied_on = ?, on_time = ?, delivered_on = ?, delivery_note = ?, reconsideration = ?,
-	litigation = ?, dispute_ref = ?, due_amend_notice = ?, due_amend = ?, due_reply = ?, due_fee = ?, next_due = ?, next_rule = ?, imported = ?, reconsider_case_id = ?, litigation_ref = ?, version = version + 1
+	litigation = ?, dispute_ref = ?, due_amend_notice = ?, due_amend = ?, due_reply = ?, due_fee = ?, next_due = ?, next_rule = ?, imported = ?, reconsider_case_id = ?, litigation_ref = ?, litigation_case_id = ?, version = version + 1
 	WHERE id = ? AND version = ?`
 
 func updateRequest(ctx context.Context, tx *db.Tx, r *Request) error {
@@ -84,7 +84,7 @@ const insertCols = `id, organ_id, receipt_no, query_code_hash, id_number_enc, ph
 		address, email, description, purpose, form, delivery, amend_notice_on, amend_items, amend_due, amend_received_on, amend_text,
 		extension_days, extension_on, extension_approver, excluded_days, fee_paused, fee_mode, fee_quantity, fee_amount, fee_notice_on,
 		fee_due, fee_paid_on, reply_type, reply_basis, reply_text, replied_on, on_time, delivered_on, delivery_note, reconsideration,
-		litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, reconsider_case_id, litigation_ref, created_at`
+		litigation, dispute_ref, due_amend_notice, due_amend, due_reply, due_fee, next_due, next_rule, imported, reconsider_case_id, litigation_ref, litigation_case_id, created_at`
 
 func requestRow(r *Request, s sensitive, createdAt string) []any {
 	return append(append([]any{r.ID, r.OrganID, r.ReceiptNo, s.queryCodeHash, s.idEnc, s.phoneEnc, s.blind}, requestArgs(r)...), createdAt)
@@ -124,8 +124,10 @@ func (s *Service) getRequest(ctx context.Context, q db.Querier, p *auth.Principa
 	if err != nil {
 		return nil, db.Found(err, "申请")
 	}
-	r.Consultations, err = consultations(ctx, q, r.ID)
-	return r, err
+	if r.Consultations, err = consultations(ctx, q, r.ID); err != nil {
+		return nil, err
+	}
+	return r, s.liveDisputes(ctx, q, r)
 }
 
 func consultations(ctx context.Context, q db.Querier, requestID string) ([]Consultation, error) {

@@ -22,54 +22,19 @@ import (
 // answers 部分公开 with its legal basis and the redaction note, issues the drafted 部分公开告知书
 // and attaches the released file; the applicant, on a phone-sized window, reads the reply and
 // downloads the file with the query code. Each page's state, deadlines and articles are checked
-// against the fazhi calendar. With FAZHI_SCREENSHOTS=1 it saves docs/screenshots/
+// against the fazhi calendar. On the same server and browser the liaison then walks every other
+// path on the request page's forms (disclosure_paths_test.go). With FAZHI_SCREENSHOTS=1 it saves docs/screenshots/
 // disclosure-public-apply.png, disclosure-request.png and disclosure-progress-phone.png.
 func TestDisclosureTour(t *testing.T) {
 	tr := startTour(t)
-	ctx, b, p := tr.ctx, tr.b, tr.p
+	// The one server and browser also walk every staff path (disclosure_paths_test.go): more than tourkit's three minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	tr.ctx = ctx
+	dt := &discTour{tour: tr}
+	b, p := tr.b, tr.p
 	text, run, wait, open := tr.text, tr.run, tr.wait, tr.open
-	// has fails the test for every wanted text the page lacks.
-	has := func(what string, wants ...string) {
-		t.Helper()
-		body := text()
-		for _, w := range wants {
-			if !strings.Contains(body, w) {
-				t.Errorf("%s：页面缺少 %q", what, w)
-			}
-		}
-		if t.Failed() {
-			t.Fatalf("%s 的页面文字：\n%s", what, body)
-		}
-	}
-	signOut := func() {
-		t.Helper()
-		if err := b.call(ctx, p.session, "Network.clearBrowserCookies", nil, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	login := func(username string) {
-		t.Helper()
-		signOut()
-		open("/login")
-		run("登录 "+username, `(() => { const f = document.querySelector('form[action="/login"]');
-			f.querySelector('input[name=username]').value = `+jsString(username)+`;
-			f.querySelector('input[name=password]').value = `+jsString(demoPassword)+`;
-			f.querySelector('button').click(); return true; })()`)
-		wait("登录 "+username, `location.pathname !== "/login"`)
-	}
-	// submit fills the form whose action ends with action (name → value; a select takes the option
-	// value), opens its <details>, accepts any confirmation and submits it.
-	submit := func(action string, fields map[string]string) {
-		t.Helper()
-		var js strings.Builder
-		js.WriteString(`(() => { window.confirm = () => true; const f = document.querySelector('form[action$="` + action + `"]'); if (!f) return false;
-			const d = f.closest('details'); if (d) d.open = true;`)
-		for k, v := range fields {
-			fmt.Fprintf(&js, `{ const el = f.querySelector('[name=%s]'); if (!el) return false; el.value = %s; if (el.value !== %s) return false; }`, k, jsString(v), jsString(v))
-		}
-		js.WriteString(`f.requestSubmit(f.querySelector('button')); return true; })()`)
-		run("提交 "+action, js.String())
-	}
+	has, signOut, login, submit := dt.has, dt.signOut, dt.login, dt.submit
 
 	cal := calendar.Default()
 	today := calendar.InShanghai(time.Now())
@@ -230,6 +195,65 @@ func TestDisclosureTour(t *testing.T) {
 	}
 	run("滚动到办理情况", `(() => { const d = document.querySelector("dl.facts"); if (!d) return false; d.scrollIntoView(); window.scrollBy(0, -16); return true; })()`)
 	savePhoneScreenshot(t, ctx, p, "disclosure-progress-phone.png", 390, 844)
+
+	// 6. Every other path, by staff on the request page's forms.
+	if err := b.call(ctx, p.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": false}, nil); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	dt.staffPaths()
+	t.Logf("工作人员办理各路径用时 %s", time.Since(start).Round(time.Millisecond))
+}
+
+// discTour is a tour with the steps of the disclosure pages.
+type discTour struct{ *tour }
+
+// has fails the test for every wanted text the page lacks.
+func (d *discTour) has(what string, wants ...string) {
+	d.t.Helper()
+	body := d.text()
+	missing := false
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			d.t.Errorf("%s：页面缺少 %q", what, w)
+			missing = true
+		}
+	}
+	if missing {
+		d.t.Fatalf("%s 的页面文字：\n%s", what, body)
+	}
+}
+
+func (d *discTour) signOut() {
+	d.t.Helper()
+	if err := d.b.call(d.ctx, d.p.session, "Network.clearBrowserCookies", nil, nil); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *discTour) login(username string) {
+	d.t.Helper()
+	d.signOut()
+	d.open("/login")
+	d.run("登录 "+username, `(() => { const f = document.querySelector('form[action="/login"]');
+		f.querySelector('input[name=username]').value = `+jsString(username)+`;
+		f.querySelector('input[name=password]').value = `+jsString(demoPassword)+`;
+		f.querySelector('button').click(); return true; })()`)
+	d.wait("登录 "+username, `location.pathname !== "/login"`)
+}
+
+// submit fills the form whose action ends with action (name → value; a select takes the option
+// value), opens its <details>, accepts any confirmation and submits it.
+func (d *discTour) submit(action string, fields map[string]string) {
+	d.t.Helper()
+	var js strings.Builder
+	js.WriteString(`(() => { window.confirm = () => true; const f = document.querySelector('form[action$="` + action + `"]'); if (!f) return false;
+		const d = f.closest('details'); if (d) d.open = true;`)
+	for k, v := range fields {
+		fmt.Fprintf(&js, `{ const el = f.querySelector('[name=%s]'); if (!el) return false; el.value = %s; if (el.value !== %s) return false; }`, k, jsString(v), jsString(v))
+	}
+	js.WriteString(`f.requestSubmit(f.querySelector('button')); return true; })()`)
+	d.run("提交 "+action, js.String())
 }
 
 // savePhoneScreenshot is saveScreenshot for a phone-sized viewport.

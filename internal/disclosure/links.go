@@ -26,15 +26,16 @@ type DisputeResults struct {
 	Litigation      func(ctx context.Context, q db.Querier, ids []string) (map[string]Litigation, error)
 }
 
-// ReconsiderResult is a reconsideration case's column of table 四 (legal-rules-2 §(d).4): 维持;
-// 纠正 = 撤销, 部分撤销, 变更, 确认违法, 确认无效, 责令履行 (and 行政协议 liability or compensation);
-// 其他 = 驳回复议请求, 驳回申请, 调解, 终止, and applications not accepted or otherwise disposed of;
-// 尚未审结 while the case is open.
+// ReconsiderResult is a reconsideration case's column of table 四 (legal-rules-2 §(d).4): 维持, and
+// 驳回复议请求 — a decision on the merits that leaves the organ's answer standing, counted as 维持 as
+// 判决驳回诉讼请求 is below and as 行诉法解释第一百三十三条 treats it; 纠正 = 撤销, 部分撤销, 变更,
+// 确认违法, 确认无效, 责令履行 (and 行政协议 liability or compensation); 其他 = 驳回申请 (procedural),
+// 调解, 终止, and applications not accepted or otherwise disposed of; 尚未审结 while the case is open.
 func ReconsiderResult(state reconsider.State, o reconsider.Outcome) string {
 	switch state {
 	case reconsider.StateConcluded:
 		switch {
-		case o == reconsider.Uphold:
+		case o == reconsider.Uphold || o == reconsider.DismissRequest:
 			return DisputeUpheld
 		case o.DirectCorrection():
 			return DisputeCorrected

@@ -188,7 +188,7 @@ func TestDisputeResultMapping(t *testing.T) {
 		{reconsider.StateConcluded, reconsider.Revoke, "corrected"}, {reconsider.StateConcluded, reconsider.PartialRevoke, "corrected"},
 		{reconsider.StateConcluded, reconsider.Vary, "corrected"}, {reconsider.StateConcluded, reconsider.DeclareUnlawful, "corrected"},
 		{reconsider.StateConcluded, reconsider.DeclareVoid, "corrected"}, {reconsider.StateConcluded, reconsider.OrderPerformance, "corrected"},
-		{reconsider.StateConcluded, reconsider.DismissRequest, "other"}, {reconsider.StateConcluded, reconsider.DismissApplication, "other"},
+		{reconsider.StateConcluded, reconsider.DismissRequest, "upheld"}, {reconsider.StateConcluded, reconsider.DismissApplication, "other"},
 		{reconsider.StateConcluded, reconsider.Mediation, "other"}, {reconsider.StateConcluded, reconsider.Terminate, "other"},
 		{reconsider.StateNotAccepted, "", "other"}, {reconsider.StateOther, "", "other"},
 	} {

@@ -74,6 +74,9 @@ func Today() Date {
 	return InShanghai(time.Now())
 }
 
+// TestToday is the date FAZHI_TEST_TODAY fixes, when set (serve warns about it at start).
+func TestToday() (Date, bool) { return testToday() }
+
 var testToday = sync.OnceValues(func() (Date, bool) {
 	s := os.Getenv("FAZHI_TEST_TODAY")
 	if s == "" {

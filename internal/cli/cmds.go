@@ -61,6 +61,9 @@ func cmdServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	srv := &http.Server{Handler: e.Web, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: max(5*time.Minute, e.Web.LongestTimeout()+30*time.Second), IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(out, "fazhi %s 已启动：http://%s/ （数据库：%s）\n", Version, ln.Addr(), e.DB.Dialect)
+	if d, ok := calendar.TestToday(); ok {
+		fmt.Fprintf(out, "警告：设置了 FAZHI_TEST_TODAY=%s（仅供测试），工作台提示、日历页和法规效力状态按该日期显示；生产环境请删除该变量\n", d)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -117,10 +117,11 @@ func (s *Service) Notify(ctx context.Context, tx *db.Tx, n Notice) error {
 	}
 	now := db.Timestamp(s.clock())
 	return tx.Exec(ctx, `INSERT INTO notify_outbox (id, channel, address_enc, address_masked, subject, body, kind, ref, status, attempts, last_error, next_at, created_at, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, '')`, db.NewID(), n.Channel, addr, maskAddress(n.Channel, n.To), n.Subject, n.Body, n.Kind, n.Ref, status, now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?, '')`, db.NewID(), n.Channel, addr, MaskAddress(n.Channel, n.To), n.Subject, n.Body, n.Kind, n.Ref, status, now, now)
 }
 
-func maskAddress(channel, to string) string {
+// MaskAddress is how an address shows to staff: 138****5678, z***@example.com.
+func MaskAddress(channel, to string) string {
 	if channel == ChannelEmail {
 		if user, domain, ok := strings.Cut(to, "@"); ok {
 			r := []rune(user)
@@ -292,7 +293,7 @@ type MailGateway struct{ Cfg SMTP }
 // Send mails n to its address.
 func (g MailGateway) Send(ctx context.Context, n Notice) error {
 	if !strings.Contains(n.To, "@") {
-		return fmt.Errorf("电子邮件地址不正确：%s", maskAddress(ChannelEmail, n.To))
+		return fmt.Errorf("电子邮件地址不正确：%s", MaskAddress(ChannelEmail, n.To))
 	}
 	m := Message{ID: n.ID, Title: n.Subject, Body: n.Body, CreatedAt: time.Now()}
 	return SMTPSender{Cfg: g.Cfg}.mail(ctx, n.To, "", m)

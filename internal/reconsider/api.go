@@ -148,6 +148,7 @@ type caseJSON struct {
 	ApplicantName  string  `json:"applicant_name"`
 	IDNumberMasked string  `json:"id_number_masked"`
 	PhoneMasked    string  `json:"phone_masked"`
+	EmailMasked    string  `json:"email_masked,omitempty"`
 	Address        string  `json:"address"`
 	Agent          string  `json:"agent"`
 	RespondentID   string  `json:"respondent_id"`
@@ -211,7 +212,7 @@ func (m *Module) caseJSON(c *Case) caseJSON {
 	o, _ := m.svc.org.Organ(c.OrganID)
 	return caseJSON{ID: c.ID, OrganID: c.OrganID, Organ: o.Name, ReceiptNo: c.ReceiptNo, Number: c.Number, Channel: c.Channel, ChannelLabel: c.Channel.Label(),
 		ReceivedOn: c.ReceivedOn.String(), State: c.State, StateLabel: c.State.Label(), Procedure: string(c.Procedure), ApplicantKind: string(c.ApplicantKind),
-		ApplicantName: c.ApplicantName, IDNumberMasked: c.IDNumberMasked, PhoneMasked: c.Phone, Address: c.Address, Agent: c.Agent,
+		ApplicantName: c.ApplicantName, IDNumberMasked: c.IDNumberMasked, PhoneMasked: c.Phone, EmailMasked: c.Email, Address: c.Address, Agent: c.Agent,
 		RespondentID: c.RespondentID, Respondent: c.Respondent, ActType: c.ActType, Field: c.Field, ActTitle: c.ActTitle, ActDate: c.ActDate.String(),
 		LearnedOn: c.LearnedOn.String(), Amount: c.Amount, Requests: c.Requests, Facts: c.Facts, HandlerID: c.HandlerID, HandlerName: c.HandlerName,
 		DuplicateOf: c.DuplicateOf, AcceptStart: c.AcceptStart.String(), AmendNoticeOn: c.AmendNoticeOn.String(), AmendItems: c.AmendItems,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/fazhi/fazhi/internal/casework"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/fault"
+	"github.com/fazhi/fazhi/internal/notify"
 	"github.com/fazhi/fazhi/internal/secure"
 )
 
@@ -29,6 +31,7 @@ type Intake struct {
 	ApplicantName string        `json:"applicant_name" required:"true"`
 	IDNumber      string        `json:"id_number" required:"true"` // 身份证号 (自然人) or 统一社会信用代码 (法人/其他组织)
 	Phone         string        `json:"phone" required:"true"`
+	Email         string        `json:"email"` // optional: the notices go there too
 	Address       string        `json:"address"`
 	Agent         string        `json:"agent"`
 	RespondentID  string        `json:"respondent_id"`
@@ -47,7 +50,7 @@ type Intake struct {
 }
 
 type sensitive struct {
-	idEnc, blind, phoneEnc, queryCodeHash string
+	idEnc, blind, phoneEnc, emailEnc, queryCodeHash string
 }
 
 // Receipt is what the applicant gets back: the number and the code to follow the case.
@@ -69,7 +72,7 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 	fe := &fault.Fields{}
 	today := s.Today()
 	trim := func(p *string) { *p = strings.TrimSpace(*p) }
-	for _, p := range []*string{&in.ApplicantName, &in.IDNumber, &in.Phone, &in.Address, &in.Agent, &in.Respondent, &in.ActType, &in.Field, &in.ActTitle, &in.Requests, &in.Facts, &in.ReceivedText, &in.ActDateText, &in.LearnedText} {
+	for _, p := range []*string{&in.ApplicantName, &in.IDNumber, &in.Phone, &in.Email, &in.Address, &in.Agent, &in.Respondent, &in.ActType, &in.Field, &in.ActTitle, &in.Requests, &in.Facts, &in.ReceivedText, &in.ActDateText, &in.LearnedText} {
 		trim(p)
 	}
 	if o, ok := s.org.Organ(in.OrganID); !ok || o.Kind != "government" {
@@ -116,6 +119,11 @@ func (s *Service) validate(in *Intake, public bool) *fault.Fields {
 		fe.Add("phone", "请填写联系电话")
 	} else if err := secure.ValidateMobile(in.Phone); err != nil && !landline(in.Phone) {
 		fe.Add("phone", "联系电话应为11位手机号码或带区号的固定电话")
+	}
+	if in.Email != "" {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 100 || !strings.Contains(in.Email[strings.LastIndex(in.Email, "@")+1:], ".") {
+			fe.Add("email", "电子邮箱格式不正确，应如 zhangsan@example.com（选填，可不填）")
+		}
 	}
 	if in.RespondentID != "" {
 		if o, ok := s.org.Organ(in.RespondentID); ok {
@@ -241,6 +249,12 @@ func (s *Service) Register(ctx context.Context, p *auth.Principal, in Intake) (R
 	}
 	if sec.phoneEnc, err = s.cipher.Encrypt(in.Phone); err != nil {
 		return Receipt{}, err
+	}
+	if in.Email != "" {
+		c.Email = notify.MaskAddress(notify.ChannelEmail, in.Email)
+		if sec.emailEnc, err = s.cipher.Encrypt(in.Email); err != nil {
+			return Receipt{}, err
+		}
 	}
 	sec.blind = s.cipher.BlindIndex(in.IDNumber)
 	code := secure.QueryCode()

@@ -242,6 +242,7 @@ type Case struct {
 	ApplicantName  string
 	IDNumberMasked string // masked; the full number is encrypted at rest
 	Phone          string // masked in lists
+	Email          string // masked; empty when the applicant gave none
 	Address        string
 	Agent          string
 	RespondentID   string // the organ in the tree, when it is one

@@ -44,7 +44,7 @@ var applicantEvents = map[string]string{
 // mobile is a mainland mobile number: only those can receive an SMS.
 var mobile = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 
-// notifyApplicant records the SMS a step owes the applicant in the notify outbox, in the step's
+// notifyApplicant records the SMS (and e-mail, when given) a step owes the applicant in the notify outbox, in the step's
 // transaction (sent afterwards by the outbox job; a dead gateway never undoes the step). The text
 // carries the receipt number and the public progress page, never the query code: that is shown once
 // on the receipt and stored only as a hash (public_receipt.go), nor the applicant's name or ID number,
@@ -54,20 +54,30 @@ func (s *Service) notifyApplicant(ctx context.Context, tx *db.Tx, c *Case, actio
 	if kind == "" {
 		return nil
 	}
-	var phoneEnc string
-	if err := tx.QueryRowContext(ctx, `SELECT phone_enc FROM reconsider_cases WHERE id = ?`, c.ID).Scan(&phoneEnc); err != nil {
+	var phoneEnc, emailEnc string
+	if err := tx.QueryRowContext(ctx, `SELECT phone_enc, email_enc FROM reconsider_cases WHERE id = ?`, c.ID).Scan(&phoneEnc, &emailEnc); err != nil {
 		return err
 	}
 	phone, err := s.cipher.Decrypt(phoneEnc)
 	if err != nil {
 		return err
 	}
+	body := applicantText(c, action, s.notify.Link(progressPath))
 	phone = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimPrefix(strings.TrimSpace(phone), "+86"))
-	if !mobile.MatchString(phone) {
-		return nil // a landline or nothing: the notices go by post
+	if mobile.MatchString(phone) { // a landline cannot take an SMS: the notices go by post
+		if err := s.notify.Notify(ctx, tx, notify.Notice{Channel: notify.ChannelSMS, To: phone, Kind: kind, Ref: "收件 " + c.ReceiptNo, Body: body}); err != nil {
+			return err
+		}
 	}
-	return s.notify.Notify(ctx, tx, notify.Notice{Channel: notify.ChannelSMS, To: phone, Kind: kind, Ref: "收件 " + c.ReceiptNo,
-		Body: applicantText(c, action, s.notify.Link(progressPath))})
+	if emailEnc == "" {
+		return nil
+	}
+	email, err := s.cipher.Decrypt(emailEnc)
+	if err != nil {
+		return err
+	}
+	return s.notify.Notify(ctx, tx, notify.Notice{Channel: notify.ChannelEmail, To: email, Kind: kind, Ref: "收件 " + c.ReceiptNo,
+		Subject: "行政复议申请进度通知（收件编号" + c.ReceiptNo + "）", Body: body})
 }
 
 // progressPath is the public progress page.

@@ -133,3 +133,43 @@ func TestApplicantNoticeGatewayFailureKeepsCase(t *testing.T) {
 		t.Fatalf("case after failed send: %v %v", got, err)
 	}
 }
+
+// An applicant who gives an e-mail address gets each notice by e-mail as well as by SMS; the case
+// shows the address masked; a malformed address is refused with the field named and nothing written.
+func TestApplicantNoticesByEmail(t *testing.T) {
+	f := newFixture(t)
+	f.svc.SetNotify(notify.New(f.svc.db, nil, nil))
+	staff := f.login("qs_fy")
+	in := Intake{OrganID: f.organ("990121-GOV").ID, Channel: ChannelInPerson, ReceivedText: "2025-06-20", ApplicantKind: Natural, ApplicantName: "李四",
+		IDNumber: validID(t), Phone: "13800138000", Email: "li.si@example.com", RespondentID: f.organ("990121-GAJ").ID, ActType: "行政处罚", Field: "公安",
+		ActTitle: "青公（治）决字〔2025〕12号", ActDateText: "2025-06-01", LearnedText: "2025-06-02", Requests: "撤销该处罚决定", Facts: "事实不清"}
+	bad := in
+	bad.Email = "li.si@"
+	var before int
+	f.svc.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM reconsider_cases`).Scan(&before)
+	if _, err := f.svc.Register(f.ctx, staff, bad); err == nil || !strings.Contains(err.Error(), "电子邮箱格式不正确") {
+		t.Fatalf("malformed e-mail: %v", err)
+	}
+	var after int
+	f.svc.db.QueryRowContext(f.ctx, `SELECT COUNT(*) FROM reconsider_cases`).Scan(&after)
+	if after != before {
+		t.Fatalf("a refused application wrote %d cases", after-before)
+	}
+	rec, err := f.svc.Register(f.ctx, staff, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := must(t)(f.svc.Accept(f.ctx, staff, rec.CaseID, AcceptInput{Step: Step{On: date("2025-06-23")}, Procedure: Ordinary}))
+	if c.Email != "l***@example.com" {
+		t.Errorf("masked e-mail on the case: %q", c.Email)
+	}
+	got := outbox(t, f)
+	if len(got) != 2 || got[0].to != "138****8000" || got[1].to != "l***@example.com" || got[0].body != got[1].body || got[1].kind != "reconsider.accepted" {
+		t.Fatalf("outbox: %+v", got)
+	}
+	var subject string
+	f.svc.db.QueryRowContext(f.ctx, `SELECT subject FROM notify_outbox WHERE channel = 'email'`).Scan(&subject)
+	if subject != "行政复议申请进度通知（收件编号"+c.ReceiptNo+"）" {
+		t.Errorf("subject %q", subject)
+	}
+}

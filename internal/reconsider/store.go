@@ -19,7 +19,7 @@ const caseCols = `id, organ_id, receipt_no, number, channel, received_on, state,
 	amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, amend_notice_on, amend_items, accepted_on, deemed,
 	copy_sent_on, reply_on, reply_late, extension_days, closed_on, outcome, close_reason, settled, corrected, decision_due,
 	performance_due, performed_on, due_accept, due_amend, due_copy, due_reply, due_decision, due_performance, next_due, next_rule,
-	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on, compensation, written_review`
+	imported, version, created_at, updated_at, copy_served_on, amend_served_on, amend_extra_days, decision_served_on, compensation, written_review, email_masked`
 
 type dateField struct {
 	s string
@@ -36,7 +36,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 		&c.Amount, &c.Requests, &c.Facts, &c.HandlerID, &c.HandlerName, &c.DuplicateOf, &dates[3], &dates[4], &c.AmendItems, &dates[5], &deemed,
 		&dates[6], &dates[7], &late, &c.Extension, &dates[8], &c.Outcome, &c.CloseReason, &settled, &corrected, &dates[9],
 		&dates[10], &dates[11], &dates[12], &dates[13], &dates[14], &dates[15], &dates[16], &dates[17], &dates[18], &c.Due.NextRule,
-		&imported, &c.Version, &c.CreatedAt, &c.UpdatedAt, &served[0], &served[1], &c.AmendExtraDays, &served[2], &c.Compensation, &c.WrittenReview)
+		&imported, &c.Version, &c.CreatedAt, &c.UpdatedAt, &served[0], &served[1], &c.AmendExtraDays, &served[2], &c.Compensation, &c.WrittenReview, &c.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +72,11 @@ func insertCase(ctx context.Context, tx *db.Tx, c *Case, sec sensitive) (err err
 	}()
 	return tx.Exec(ctx, `INSERT INTO reconsider_cases (id, organ_id, receipt_no, number, query_code_hash, channel, received_on, state, proc, applicant_kind, applicant_name,
 		id_number_enc, id_number_masked, applicant_blind, phone_enc, phone_masked, address, agent, respondent_id, respondent, act_type, field, act_title, act_date, learned_on,
-		amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, imported, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		amount, requests, facts, handler_id, handler_name, duplicate_of, accept_start, imported, version, created_at, updated_at, email_enc, email_masked)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.OrganID, c.ReceiptNo, c.Number, sec.queryCodeHash, string(c.Channel), c.ReceivedOn.String(), string(c.State), string(c.Procedure), string(c.ApplicantKind), c.ApplicantName,
 		sec.idEnc, c.IDNumberMasked, sec.blind, sec.phoneEnc, c.Phone, c.Address, c.Agent, c.RespondentID, c.Respondent, c.ActType, c.Field, c.ActTitle, c.ActDate.String(), c.LearnedOn.String(),
-		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt)
+		c.Amount, c.Requests, c.Facts, c.HandlerID, c.HandlerName, c.DuplicateOf, c.AcceptStart.String(), db.BoolInt(c.Imported), c.Version, c.CreatedAt, c.UpdatedAt, sec.emailEnc, c.Email)
 }
 
 // updateCase writes the mutable facts and the recomputed deadlines, guarded by the version the

@@ -2,14 +2,10 @@ package disclosure_test
 
 import (
 	"context"
-	"math/rand/v2"
+	"fmt"
+	"github.com/fazhi/fazhi/internal/benchcpu"
 	"os"
-	"runtime"
-	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -99,40 +95,13 @@ func BenchmarkDisclosure(b *testing.B) {
 			c    *webtest.Client
 			path string
 		}{{staff, "/disclosure/requests"}, {leader, "/disclosure/requests?state=registered"}, {staff, "/disclosure/requests/" + id}, {staff, "/disclosure/stats"}}
-		var mu sync.Mutex
-		var lat []time.Duration
-		var seq atomic.Int64
-		b.SetParallelism((32 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)) // GOMAXPROCS × parallelism ≥ 32 goroutines
-		c0 := cpuTime()
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			var mine []time.Duration
-			r := rand.New(rand.NewPCG(uint64(seq.Add(1000)), 7))
-			for pb.Next() {
-				time.Sleep(time.Duration(r.Int64N(int64(2 * time.Second))))
-				pg := pages[int(seq.Add(1))%len(pages)]
-				t0 := time.Now()
-				if w := pg.c.Get(pg.path); w.Code != 200 {
-					b.Errorf("%s: %d", pg.path, w.Code)
-					return
-				}
-				mine = append(mine, time.Since(t0))
+		benchcpu.Users(b, time.Second, func(i int) error {
+			pg := pages[i%len(pages)]
+			if w := pg.c.Get(pg.path); w.Code != 200 {
+				return fmt.Errorf("%s: %d", pg.path, w.Code)
 			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			mu.Unlock()
+			return nil
 		})
-		b.StopTimer()
-		if len(lat) == 0 {
-			return
-		}
-		slices.Sort(lat)
-		pct := func(p float64) float64 {
-			return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-		}
-		b.ReportMetric(pct(0.50), "p50-ms")
-		b.ReportMetric(pct(0.99), "p99-ms")
-		b.ReportMetric(float64(cpuTime()-c0)/float64(len(lat))/1e6, "cpu-ms/op")
 	})
 	b.Run("AnnualTablesProvince", func(b *testing.B) {
 		measure(b, func() {
@@ -169,20 +138,14 @@ func disclosureService(tb testing.TB, e *cli.Env) *disclosure.Service {
 	return nil
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // measure runs f b.N times and reports this process's CPU per operation.
 func measure(b *testing.B, f func()) {
 	b.Helper()
 	f() // warm
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := benchcpu.Process()
 	for b.Loop() {
 		f()
 	}
-	b.ReportMetric(float64(cpuTime()-c0)/float64(b.N)/1e6, "cpu-ms/op")
+	b.ReportMetric(float64(benchcpu.Process()-c0)/float64(b.N)/1e6, "cpu-ms/op")
 }

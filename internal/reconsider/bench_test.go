@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -467,45 +463,11 @@ func (env *benchEnv) pages() []benchPage {
 	}
 }
 
-// benchConcurrent runs the pages from 32 goroutines and reports latency percentiles. With think = 0
-// every goroutine fires its next request at once (saturation: latency is queueing on the cores); with
-// think > 0 each goroutine is a user who waits a random 0…2×think between pages, as people do.
+// benchConcurrent runs the pages from 32 goroutines (benchcpu.Users: think = 0 saturates, think > 0
+// is people's pace).
 func benchConcurrent(b *testing.B, env *benchEnv, think time.Duration) {
 	pages := env.pages()
-	var mu sync.Mutex
-	var lat []time.Duration
-	var seq atomic.Int64
-	b.SetParallelism((32 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0)) // GOMAXPROCS × parallelism ≥ 32 goroutines
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		r := rand.New(rand.NewPCG(uint64(seq.Add(1000)), 7))
-		for pb.Next() {
-			if think > 0 {
-				time.Sleep(time.Duration(r.Int64N(int64(2 * think))))
-			}
-			i := int(seq.Add(1))
-			start := time.Now()
-			if err := pages[i%len(pages)].get(i * 13); err != nil {
-				b.Error(err)
-				return
-			}
-			mine = append(mine, time.Since(start))
-		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
-	b.StopTimer()
-	if len(lat) == 0 {
-		return
-	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	benchcpu.Users(b, think, func(i int) error { return pages[i%len(pages)].get(i * 13) })
 	if env.handler != nil {
 		b.ReportMetric(1, "via-http")
 	}

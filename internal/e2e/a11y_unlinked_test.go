@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/lawlib"
@@ -22,58 +21,10 @@ func TestA11yUnlinkedPublicPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-
-	// One law from the bundle, imported by command.
-	files, names, err := lawlib.BundleFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lawDir := t.TempDir()
-	for _, n := range names {
-		if strings.Contains(n, "行政复议法(") {
-			dst := filepath.Join(lawDir, filepath.FromSlash(n))
-			os.MkdirAll(filepath.Dir(dst), 0o755)
-			if err := os.WriteFile(dst, files[n], 0o644); err != nil {
-				t.Fatal(err)
-			}
-			break
-		}
-	}
-	runCLI(t, bin, append([]string{"import", "laws"}, append(dataArgs(data, dsn), lawDir)...)...)
-
-	ctx := context.Background()
-	d, err := db.Open(ctx, dsn, data)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var paths []string
-	for _, q := range []struct{ what, sql, path string }{
-		{"法规", `SELECT id FROM laws ORDER BY id LIMIT 1`, "/public/laws/%s"},
-		{"有两个版本的规范性文件", `SELECT v.doc_id FROM normdoc_versions v JOIN normdocs n ON n.id = v.doc_id GROUP BY v.doc_id HAVING COUNT(*) >= 2 ORDER BY v.doc_id LIMIT 1`, "/public/normdocs/%s/diff"},
-		{"双随机抽取", `SELECT id FROM enforce_draws ORDER BY drawn_at, id LIMIT 1`, "/public/enforce/draws/%s"},
-	} {
-		var id string
-		if err := d.QueryRowContext(ctx, q.sql).Scan(&id); err != nil {
-			t.Errorf("演示数据中找不到%s：%v", q.what, err)
-			continue
-		}
-		paths = append(paths, strings.Replace(q.path, "%s", id, 1))
-	}
-	d.Close()
-
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := startTour(t, func(bin, data, dsn string) { paths = unlinkedPublicPaths(t, bin, data, dsn) })
+	ctx, p, srv := tr.ctx, tr.p, tr.srv
 	// The demo publishes no 年度报告: the office fills in the overview and publishes last year's.
-	tr := &tour{t: t, ctx: ctx, srv: srv, b: b, p: p}
 	fdLogin(t, ctx, p, srv, "qs_zwgk")
 	tr.open("/disclosure/reports")
 	tr.run("填写总体情况", `(() => { const f = document.querySelector('form[method=post][action="/disclosure/reports"]'); f.elements.overview.value = "本年度政务公开工作稳步推进。";
@@ -102,4 +53,48 @@ func TestA11yUnlinkedPublicPages(t *testing.T) {
 		}
 	}
 	t.Logf("axe-core 检查了 %d 个无链接可达的公开页面：%v", len(paths), paths)
+}
+
+// unlinkedPublicPaths imports one law from the bundle by command and finds in the demo data a
+// 规范性文件 with two versions and a draw: the public addresses no demo page links to.
+func unlinkedPublicPaths(t *testing.T, bin, data, dsn string) []string {
+	var paths []string
+	// One law from the bundle, imported by command.
+	files, names, err := lawlib.BundleFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lawDir := t.TempDir()
+	for _, n := range names {
+		if strings.Contains(n, "行政复议法(") {
+			dst := filepath.Join(lawDir, filepath.FromSlash(n))
+			os.MkdirAll(filepath.Dir(dst), 0o755)
+			if err := os.WriteFile(dst, files[n], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	runCLI(t, bin, append([]string{"import", "laws"}, append(dataArgs(data, dsn), lawDir)...)...)
+
+	ctx := context.Background()
+	d, err := db.Open(ctx, dsn, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct{ what, sql, path string }{
+		{"法规", `SELECT id FROM laws ORDER BY id LIMIT 1`, "/public/laws/%s"},
+		{"有两个版本的规范性文件", `SELECT v.doc_id FROM normdoc_versions v JOIN normdocs n ON n.id = v.doc_id GROUP BY v.doc_id HAVING COUNT(*) >= 2 ORDER BY v.doc_id LIMIT 1`, "/public/normdocs/%s/diff"},
+		{"双随机抽取", `SELECT id FROM enforce_draws ORDER BY drawn_at, id LIMIT 1`, "/public/enforce/draws/%s"},
+	} {
+		var id string
+		if err := d.QueryRowContext(ctx, q.sql).Scan(&id); err != nil {
+			t.Errorf("演示数据中找不到%s：%v", q.what, err)
+			continue
+		}
+		paths = append(paths, strings.Replace(q.path, "%s", id, 1))
+	}
+	d.Close()
+
+	return paths
 }

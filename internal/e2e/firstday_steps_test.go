@@ -49,20 +49,9 @@ func prepareFirstDay(t *testing.T, data, dsn string) firstDayRecords {
 // more than a day is on the clerk's workbench; 印发 and 作出决定 ask first and cancelling leaves
 // everything as it was; the organ profile the administrator fills in reaches the 决定书 draft.
 func TestFirstDaySteps(t *testing.T) {
-	requireE2E(t)
-	chrome := chromiumPath(t)
-	bin := binary(t)
-	data, dsn := demoData(t)
-	rec := prepareFirstDay(t, data, dsn)
-	srv := startServer(t, bin, data, dsn)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b := startBrowser(t, chrome)
-	p, err := b.newPage(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &tour{t: t, ctx: ctx, srv: srv, b: b, p: p}
+	var rec firstDayRecords
+	tr := startTour(t, func(_, data, dsn string) { rec = prepareFirstDay(t, data, dsn) })
+	ctx, p, srv := tr.ctx, tr.p, tr.srv
 
 	// The stale draft on the workbench, leading to its page.
 	fdLogin(t, ctx, p, srv, "qs_fy")

@@ -19,12 +19,16 @@ type tour struct {
 }
 
 // startTour starts the server on the demo data and a browser page; the tour has three minutes.
-func startTour(t *testing.T) *tour {
+// prepare, if given, runs on the data (with this checkout's binary) before the server starts.
+func startTour(t *testing.T, prepare ...func(bin, data, dsn string)) *tour {
 	t.Helper()
 	requireE2E(t)
 	chrome := chromiumPath(t)
 	bin := binary(t)
 	data, dsn := demoData(t)
+	for _, f := range prepare {
+		f(bin, data, dsn)
+	}
 	srv := startServer(t, bin, data, dsn)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	t.Cleanup(cancel)

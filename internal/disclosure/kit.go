@@ -49,6 +49,9 @@ var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,
 	New: func(d module.Deps, built func(string) module.Module) module.Module {
 		m := NewModule(New(d.DB, d.Org, d.Calendar.Current, d.Cipher), d.Files)
 		m.auth = d.Auth
+		if d.Notify != nil {
+			d.Notify.Remind(m.svc.Reminders)
+		}
 		if nd, ok := built("normdoc").(*normdoc.Module); ok && nd != nil {
 			m.svc.normdoc = nd.Service()
 		}

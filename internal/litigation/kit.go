@@ -37,6 +37,9 @@ func mustSub(f fs.FS, dir string) fs.FS {
 var Spec = module.Spec{Name: "litigation", Migrations: Migrations,
 	New: func(d module.Deps, built func(string) module.Module) module.Module {
 		m := New(d)
+		if d.Notify != nil {
+			d.Notify.Remind(m.Reminders)
+		}
 		// The reconsideration case page lists its lawsuits: reconsider cannot import this module.
 		if built != nil {
 			if rc, ok := built("reconsider").(*reconsider.Module); ok && rc != nil {

@@ -1,0 +1,86 @@
+package litigation
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/fazhi/fazhi/internal/notify"
+)
+
+// The hourly reminder job announces each deadline once when it is 3 working days away or nearer,
+// once more when it has passed, to whoever its workbench todo addresses: the draft and the answer
+// to the defendant organ, the review to the 司法局's two staff; no one else.
+func TestRemindersBeforeAndAfterTheDeadline(t *testing.T) {
+	f := newFixture(t)
+	n := notify.New(f.db, nil, nil)
+	n.Remind(f.m.Reminders)
+	court, agency := f.login("qs_fyll"), f.login("qs_gaj")
+	c, err := f.m.RegisterCase(f.ctx, court, RegisterInput{Docket: "（2026）豫0182行初9号", Plaintiffs: []PlaintiffInput{{Name: "张三", Kind: Natural}},
+		DefendantID: f.organ("990121-GAJ").ID, ActType: "行政处罚"}, courtDocsFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() int {
+		k, err := n.RunReminders(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	// received lists "kind user title-prefix" of every message posted since the last call.
+	seen := map[string]bool{}
+	received := func() string {
+		rows, err := f.db.QueryContext(f.ctx, `SELECT m.id, m.kind, u.username, m.title FROM messages m JOIN users u ON u.id = m.user_id WHERE m.kind LIKE 'litigation.%'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var fresh []string
+		for rows.Next() {
+			var id, kind, user, title string
+			if err := rows.Scan(&id, &kind, &user, &title); err != nil {
+				t.Fatal(err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				fresh = append(fresh, kind+" "+user+" "+strings.SplitN(title, " 期限", 2)[0])
+			}
+		}
+		sort.Strings(fresh)
+		return strings.Join(fresh, "; ")
+	}
+	// Delivered 03-31: signing is due the next working day, announced at once to the agency.
+	if k := run(); k != 1 || received() != "litigation.due qs_gaj 行政应诉 （2026）豫0182行初9号：签收送达文书" {
+		t.Fatalf("delivery: %d", k)
+	}
+	// Signed the same day: draft due 04-10, answer due 04-15 (第六十七条; Qingming 04-04..06).
+	if c, err = f.m.Sign(f.ctx, agency, c.ID, SignInput{}); err != nil || c.DraftDue != d("2026-04-10") || c.AnswerDue != d("2026-04-15") {
+		t.Fatalf("signed: draft %s answer %s %v", c.DraftDue, c.AnswerDue, err)
+	}
+	f.at("2026-04-02") // + 3 working days = 04-08
+	if k := run(); k != 0 {
+		t.Fatalf("%d reminders before the window: %s", k, received())
+	}
+	f.at("2026-04-07") // + 3 working days = 04-10: the draft
+	if k, got := run(), received(); k != 1 || got != "litigation.due qs_gaj 行政应诉 （2026）豫0182行初9号：答辩状初稿报司法局审核" {
+		t.Fatalf("draft: %d %s", k, got)
+	}
+	if k := run(); k != 0 {
+		t.Fatalf("the same deadline announced again: %d", k)
+	}
+	f.at("2026-04-10") // + 3 working days = 04-15: the answer; the draft goes in, the 司法局 reviews
+	if _, err := f.m.SubmitDraft(f.ctx, agency, c.ID, DraftInput{Facts: "事实清楚。"}); err != nil {
+		t.Fatal(err)
+	}
+	if k, got := run(), received(); k != 3 || got != "litigation.due qs_fy 行政应诉 （2026）豫0182行初9号：审核答辩状初稿; litigation.due qs_fy2 行政应诉 （2026）豫0182行初9号：审核答辩状初稿; litigation.due qs_gaj 行政应诉 （2026）豫0182行初9号：提交答辩状及证据、依据" {
+		t.Fatalf("answer: %d %s", k, got)
+	}
+	f.at("2026-04-16") // passed: each announced once more to the same people
+	if k, got := run(), received(); k != 3 || got != "litigation.overdue qs_fy 行政应诉 （2026）豫0182行初9号：审核答辩状初稿 已于 2026-04-15 到期; litigation.overdue qs_fy2 行政应诉 （2026）豫0182行初9号：审核答辩状初稿 已于 2026-04-15 到期; litigation.overdue qs_gaj 行政应诉 （2026）豫0182行初9号：提交答辩状及证据、依据 已于 2026-04-15 到期" {
+		t.Fatalf("overdue: %d %s", k, got)
+	}
+	if k := run(); k != 0 {
+		t.Fatalf("the overdue deadline announced again: %d", k)
+	}
+}

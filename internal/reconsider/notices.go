@@ -97,8 +97,12 @@ func applicantText(c *Case, action, link string) string {
 	default:
 		what = "已于" + c.ClosedOn.Chinese() + "作出" + closedName(action) + "，文书将另行送达"
 	}
+	where := "“行政复议进度查询”页面（" + link + "）"
+	if !strings.HasPrefix(link, "http") { // no FAZHI_SMTP_APP_URL: a bare path means nothing on a phone
+		where = "复议机关网站的“行政复议进度查询”页面"
+	}
 	return "您于" + c.ReceivedOn.Chinese() + "提交的行政复议申请（收件编号" + c.ReceiptNo + "）" + what +
-		"。凭收件编号和查询码可在“行政复议进度查询”页面（" + link + "）查看进度、下载文书。"
+		"。凭收件编号和查询码可在" + where + "查看进度、下载文书。"
 }
 
 // closedName names the closing document for the SMS.

@@ -167,6 +167,9 @@ func TestApplicantNoticesByEmail(t *testing.T) {
 	if len(got) != 2 || got[0].to != "138****8000" || got[1].to != "l***@example.com" || got[0].body != got[1].body || got[1].kind != "reconsider.accepted" {
 		t.Fatalf("outbox: %+v", got)
 	}
+	if strings.Contains(got[0].body, "（/public") || !strings.Contains(got[0].body, "复议机关网站的“行政复议进度查询”页面") {
+		t.Errorf("without FAZHI_SMTP_APP_URL the notice names the page, not a bare path: %s", got[0].body)
+	}
 	var subject string
 	f.svc.db.QueryRowContext(f.ctx, `SELECT subject FROM notify_outbox WHERE channel = 'email'`).Scan(&subject)
 	if subject != "行政复议申请进度通知（收件编号"+c.ReceiptNo+"）" {

@@ -20,8 +20,9 @@ const (
 var answerRoles = []auth.Role{auth.RoleLiaison, auth.RoleReconsider}
 
 // Reminders is the module's source for the message centre's hourly reminder job: the draft to the
-// 司法局, the answer, the 司法局's review, the appeal decision, signing for a delivery and the reply
-// to a 司法建议/检察建议. The cases are found through the workbench's indexes (migration 0024); the
+// 司法局, the answer, the 司法局's review, the appeal decision, signing for a delivery, hearings and the reply
+// to a 司法建议/检察建议. The cases are found through the workbench's indexes (migration 0024), the
+// recommendations through litigation_recommendations_due (0025); the
 // ref carries the case, the deadline and its date, so a moved deadline is announced again.
 func (m *Module) Reminders(ctx context.Context) ([]notify.Reminder, error) {
 	cal, today := m.cal(), m.Today()
@@ -44,7 +45,9 @@ func (m *Module) Reminders(ctx context.Context) ([]notify.Reminder, error) {
 	found, err := queryCases(ctx, m.d.DB, `id IN (
 			SELECT id FROM litigation_cases WHERE state = 'assigned'
 			UNION SELECT id FROM litigation_cases WHERE state = 'decided' AND appeal_decided = 0
-			UNION SELECT case_id FROM litigation_deliveries WHERE signed_at = '' AND direction = 'to_defendant')`, nil, Filter{Limit: 10000})
+			UNION SELECT case_id FROM litigation_deliveries WHERE signed_at = '' AND direction = 'to_defendant'
+			UNION SELECT case_id FROM litigation_hearings WHERE held = 0 AND held_on >= ? AND held_on <= ?)`,
+		[]any{from.String(), horizon.String()}, Filter{Limit: 10000})
 	if err != nil {
 		return nil, err
 	}
@@ -75,14 +78,22 @@ func (m *Module) Reminders(ctx context.Context) ([]notify.Reminder, error) {
 			func(v []string) { drafted[v[0]], review[v[0]] = true, v[1] == "" }); err != nil {
 			return nil, err
 		}
+		// Hearings not yet recorded, from the window's start to its horizon (litigation_hearings_unheld).
+		hearings := map[string][]Hearing{}
+		if err := m.eachRow(ctx, `SELECT id, case_id, held_on, mandatory FROM litigation_hearings WHERE held = 0 AND held_on >= ? AND held_on <= ? AND case_id IN `+inIDs+` ORDER BY held_on, id`,
+			append([]any{from.String(), horizon.String()}, ids...), func(v []string) {
+				hearings[v[1]] = append(hearings[v[1]], Hearing{ID: v[0], CaseID: v[1], HeldOn: parseDate(v[2]), Mandatory: v[3] == "1"})
+			}); err != nil {
+			return nil, err
+		}
 		for _, c := range cases {
 			var def []organRole
-			seen := map[string]bool{}
+			seen := map[organRole]bool{}
 			for _, o := range append([]string{c.OrganID}, defendants[c.ID]...) {
-				if o != "" && !seen[o] {
-					seen[o] = true
-					for _, r := range answerRoles {
-						def = append(def, organRole{o, r})
+				for _, r := range answerRoles {
+					if x := (organRole{o, r}); o != "" && !seen[x] {
+						seen[x] = true
+						def = append(def, x)
 					}
 				}
 			}
@@ -109,11 +120,21 @@ func (m *Module) Reminders(ctx context.Context) ([]notify.Reminder, error) {
 			case c.State == StateDecided && !c.AppealDecided && in(c.AppealDue):
 				post(c.ID+":appeal", "决定是否上诉", c.AppealDue, name, body, url, def, nil)
 			}
+			if c.State.Open() {
+				// As on the hearing calendar: the defendants and their government's 司法局.
+				to := def
+				if !seen[justice[0]] {
+					to = append(to[:len(to):len(to)], justice...)
+				}
+				for _, h := range hearings[c.ID] {
+					out = append(out, hearingReminders(h, today, name, body, url, to)...)
+				}
+			}
 		}
 	}
 
 	// Replies to recommendations: the receiving organ replies, its government's 司法局 follows them
-	// (both see the workbench todo). Few rows: the table holds recommendations, not cases.
+	// (both see the workbench todo). Read through litigation_recommendations_due (migration 0025).
 	recs, err := m.queryRecs(ctx, `replied_on = '' AND reply_due >= ? AND reply_due <= ?`, from.String(), horizon.String())
 	if err != nil {
 		return nil, err
@@ -134,6 +155,30 @@ func (m *Module) Reminders(ctx context.Context) ([]notify.Reminder, error) {
 		post(r.ID+":reply", "回复"+r.Kind.Label(), r.ReplyDue, r.Kind.Label()+" "+r.Number, r.Issuer+" → "+o.Name, url, to, nil)
 	}
 	return out, nil
+}
+
+// hearingReminders announces a hearing not yet recorded: ahead of it, once, with the 负责人出庭
+// decision still to take (nothing is recorded before the day, RecordAppearance); after it, once, that
+// its record is missing. The ref carries the hearing and its date, so a moved hearing is announced again.
+func hearingReminders(h Hearing, today calendar.Date, name, body, url string, to []organRole) []notify.Reminder {
+	kind, title := "litigation.hearing", fmt.Sprintf("%s：%s 开庭", name, h.HeldOn)
+	switch {
+	case h.HeldOn.Before(today):
+		kind, title = "litigation.hearing-unrecorded", fmt.Sprintf("%s：%s 开庭情况未登记", name, h.HeldOn)
+		body += "。请登记负责人出庭情况，或不能出庭的理由和委托出庭的工作人员"
+	case h.Mandatory:
+		title += "，法院通知负责人出庭"
+		body += "。人民法院通知负责人出庭，请确定出庭的负责人；有第八条规定的正当理由不能出庭的，应当提交加盖机关印章或者由主要负责人签字认可的证明材料，并委托相应的工作人员出庭（" + lawLeader + "第四条、第八条、第九条）"
+	case !h.Appeared:
+		title += "，负责人出庭待定"
+		body += "。请确定是否由负责人出庭；负责人不能出庭的，应当委托相应的工作人员出庭，不得仅委托律师（" + lawALL + "第三条第三款）"
+	}
+	var out []notify.Reminder
+	for _, r := range to {
+		out = append(out, notify.Reminder{Ref: kind + ":" + h.CaseID + ":hearing:" + h.ID + ":" + h.HeldOn.String() + ":" + r.organ + ":" + string(r.role),
+			OrganID: r.organ, Role: r.role, Kind: kind, Title: title, Body: body, URL: url})
+	}
+	return out
 }
 
 // organRole is a reminder's recipients: every active holder of role in organ.

@@ -1,10 +1,12 @@
 package litigation
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/notify"
 )
 
@@ -82,5 +84,153 @@ func TestRemindersBeforeAndAfterTheDeadline(t *testing.T) {
 	}
 	if k := run(); k != 0 {
 		t.Fatalf("the overdue deadline announced again: %d", k)
+	}
+}
+
+// A hearing not yet recorded is announced once when it is 3 working days away or nearer, to the
+// defendant organ and the 司法局's staff (who find it on the hearing calendar), saying the 负责人
+// must appear; moved, it is announced again; passed without a record, once as 开庭情况未登记.
+func TestRemindersOfAHearing(t *testing.T) {
+	f := newFixture(t)
+	n := notify.New(f.db, nil, nil)
+	n.Remind(f.m.Reminders)
+	court, agency := f.login("qs_fyll"), f.login("qs_gaj")
+	c, err := f.m.RegisterCase(f.ctx, court, RegisterInput{Docket: "（2026）豫0182行初9号", Plaintiffs: []PlaintiffInput{{Name: "张三", Kind: Natural}},
+		DefendantID: f.organ("990121-GAJ").ID, ActType: "行政处罚"}, courtDocsFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = f.m.Sign(f.ctx, agency, c.ID, SignInput{}); err != nil {
+		t.Fatal(err)
+	}
+	// Noticed 03-31 for Monday 04-20, the 负责人 summoned (出庭规定第四条).
+	if c, err = f.m.ScheduleHearing(f.ctx, court, c.ID, HearingInput{HeldOn: "2026-04-20", Mandatory: true}); err != nil {
+		t.Fatal(err)
+	}
+	hid := c.Hearings[0].ID
+	seen := map[string]bool{}
+	// hearings runs the job and lists "kind user title" of the hearing messages it posted.
+	hearings := func() string {
+		if _, err := n.RunReminders(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.db.QueryContext(f.ctx, `SELECT m.id, m.kind, u.username, m.title, m.body FROM messages m JOIN users u ON u.id = m.user_id WHERE m.kind LIKE 'litigation.hearing%'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var fresh []string
+		for rows.Next() {
+			var id, kind, user, title, body string
+			if err := rows.Scan(&id, &kind, &user, &title, &body); err != nil {
+				t.Fatal(err)
+			}
+			if !seen[id] {
+				seen[id] = true
+				fresh = append(fresh, kind+" "+user+" "+title)
+				if kind == "litigation.hearing" && !strings.Contains(body, "第三条第三款") && !strings.Contains(body, "第四条") {
+					t.Errorf("no basis for the 负责人出庭 in %q", body)
+				}
+			}
+		}
+		sort.Strings(fresh)
+		return strings.Join(fresh, "; ")
+	}
+	const name = "行政应诉 （2026）豫0182行初9号："
+	f.at("2026-04-14") // + 3 working days = 04-17 (Fri)
+	if got := hearings(); got != "" {
+		t.Fatalf("before the window: %s", got)
+	}
+	f.at("2026-04-15") // + 3 working days = 04-20 (Thu, Fri, Mon)
+	if got, want := hearings(), "litigation.hearing qs_fy "+name+"2026-04-20 开庭，法院通知负责人出庭; litigation.hearing qs_fy2 "+name+"2026-04-20 开庭，法院通知负责人出庭; litigation.hearing qs_gaj "+name+"2026-04-20 开庭，法院通知负责人出庭"; got != want {
+		t.Fatalf("inside the window:\n got %s\nwant %s", got, want)
+	}
+	if got := hearings(); got != "" {
+		t.Fatalf("announced again: %s", got)
+	}
+	// Adjourned to Wednesday 04-22 (出庭规定第九条第三款), the summons withdrawn: announced again.
+	if err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
+		return tx.Exec(f.ctx, `UPDATE litigation_hearings SET held_on = '2026-04-22', mandatory = 0 WHERE id = ?`, hid)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.at("2026-04-16") // + 3 working days = 04-21
+	if got := hearings(); got != "" {
+		t.Fatalf("moved hearing before the window: %s", got)
+	}
+	f.at("2026-04-17") // + 3 working days = 04-22
+	if got, want := hearings(), "litigation.hearing qs_fy "+name+"2026-04-22 开庭，负责人出庭待定; litigation.hearing qs_fy2 "+name+"2026-04-22 开庭，负责人出庭待定; litigation.hearing qs_gaj "+name+"2026-04-22 开庭，负责人出庭待定"; got != want {
+		t.Fatalf("moved hearing:\n got %s\nwant %s", got, want)
+	}
+	f.at("2026-04-22") // the day itself: nothing new, nothing past
+	if got := hearings(); got != "" {
+		t.Fatalf("on the day: %s", got)
+	}
+	f.at("2026-04-23") // passed without a record
+	if got, want := hearings(), "litigation.hearing-unrecorded qs_fy "+name+"2026-04-22 开庭情况未登记; litigation.hearing-unrecorded qs_fy2 "+name+"2026-04-22 开庭情况未登记; litigation.hearing-unrecorded qs_gaj "+name+"2026-04-22 开庭情况未登记"; got != want {
+		t.Fatalf("unrecorded:\n got %s\nwant %s", got, want)
+	}
+	if got := hearings(); got != "" {
+		t.Fatalf("unrecorded announced again: %s", got)
+	}
+	// Recorded: the source no longer offers it at all (not only deduplicated by the message centre).
+	if _, err := f.m.RecordAppearance(f.ctx, agency, c.ID, AppearanceInput{HearingID: hid, Appeared: true, LeaderName: "李局长", LeaderTitle: "副职负责人"}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := f.m.Reminders(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if strings.HasPrefix(r.Kind, "litigation.hearing") {
+			t.Errorf("recorded hearing offered: %s", r.Ref)
+		}
+	}
+}
+
+// The reminder job's hearing and recommendation queries are served by indexes (migrations 0024,
+// 0025), not a read of the whole table.
+func TestReminderQueriesUseIndexes(t *testing.T) {
+	f := newFixture(t)
+	for q, index := range map[string]string{
+		`SELECT case_id FROM litigation_hearings WHERE held = 0 AND held_on >= ? AND held_on <= ?`: "litigation_hearings_unheld",
+		`SELECT id, kind, number, organ_id, gov_id, case_id, issuer, urgent, stated_days, received_on, reply_due, replied_on, reply_note
+		FROM litigation_recommendations WHERE replied_on = '' AND reply_due >= ? AND reply_due <= ? ORDER BY reply_due, id`: "litigation_recommendations_due",
+	} {
+		var plan []string
+		err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
+			explain := `EXPLAIN QUERY PLAN ` + q
+			if tx.Dialect() == db.Postgres {
+				// A test table is tiny: tell the planner a sequential scan is not an option, as on a real one.
+				if err := tx.Exec(f.ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+					return err
+				}
+				explain = `EXPLAIN ` + q
+			}
+			rows, err := tx.QueryContext(f.ctx, explain, "2026-03-01", "2026-04-03")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					return err
+				}
+				plan = append(plan, fmt.Sprint(vals...))
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, index) {
+			t.Errorf("%s does not use %s:\n%s", q, index, p)
+		}
 	}
 }

@@ -121,6 +121,9 @@ func New(d module.Deps, built func(string) module.Module) module.Module {
 		StateLabel: func(s string) string { return LabelOf(EvalStates, s) },
 	}
 	m.docs = m.documentRoom()
+	if d.Notify != nil {
+		d.Notify.Remind(m.Reminders)
+	}
 	return m
 }
 

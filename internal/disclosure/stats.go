@@ -2,14 +2,12 @@ package disclosure
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/fazhi/fazhi/internal/calendar"
 	"github.com/fazhi/fazhi/internal/db"
 	"github.com/fazhi/fazhi/internal/org"
 	"github.com/fazhi/fazhi/internal/stats"
@@ -343,36 +341,22 @@ type StatsArgs struct {
 }
 
 func (a *StatsArgs) flags(fs *flag.FlagSet) {
-	fs.StringVar(&a.Organ, "organ", "", "机关代码，见 fazhi org list")
-	fs.IntVar(&a.Year, "year", calendar.Today().Year, "年度")
-	fs.StringVar(&a.Format, "format", "text", "text 或 json")
+	stats.CLIFlags(fs, &a.Organ, &a.Year, &a.Format, "机关代码")
 	fs.BoolVar(&a.Sub, "sub", false, "含下级机关（人民政府的年度报告）")
 }
 
 // CLIStats prints the year's statistics; the four checks are verified first.
 func CLIStats(ctx context.Context, s *Service, a StatsArgs, out io.Writer) error {
-	if a.Organ == "" {
-		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
-	}
-	if a.Format != "text" && a.Format != "json" {
-		return errors.New("--format 只能为 text 或 json")
-	}
-	if a.Year < 2008 || a.Year > 9999 {
-		return fmt.Errorf("年度 %d 无效", a.Year)
-	}
-	o, ok := s.org.ByCode(a.Organ)
-	if !ok {
-		return fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", a.Organ)
+	o, err := stats.CLIOrgan(s.org, a.Organ, a.Year, a.Format)
+	if err != nil {
+		return err
 	}
 	st, err := s.Verified(ctx, Scope{Organ: o, Subordinates: a.Sub}, a.Year)
 	if err != nil {
 		return err
 	}
 	if a.Format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return stats.WriteJSON(out, st)
 	}
 	fmt.Fprintf(out, "%s %d年政府信息公开申请办理情况\n", o.Name, a.Year)
 	fmt.Fprintf(out, "本年新收 %d，上年结转 %d，办结 %d，结转下年度 %d，按期答复 %d，逾期 %d，按期答复率 %s\n",

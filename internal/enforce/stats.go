@@ -2,8 +2,6 @@ package enforce
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -213,35 +211,21 @@ type StatsArgs struct {
 
 // Flags registers the options.
 func (a *StatsArgs) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&a.Organ, "organ", "", "机关代码（人民政府或司法局统计其全部执法主体，部门统计本部门及下级）")
-	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
-	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
+	stats.CLIFlags(fs, &a.Organ, &a.Year, &a.Format, "机关代码（人民政府或司法局统计其全部执法主体，部门统计本部门及下级）")
 }
 
 // CLIStats prints the year's figures.
 func CLIStats(ctx context.Context, m *Module, a StatsArgs, out io.Writer) error {
-	if a.Organ == "" {
-		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
-	}
-	if a.Format != "text" && a.Format != "json" {
-		return errors.New("--format 只能为 text 或 json")
-	}
-	if a.Year < 2000 || a.Year > 2100 {
-		return errors.New("--year 应为四位年份")
-	}
-	o, ok := m.d.Org.ByCode(a.Organ)
-	if !ok {
-		return fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", a.Organ)
+	o, err := stats.CLIOrgan(m.d.Org, a.Organ, a.Year, a.Format)
+	if err != nil {
+		return err
 	}
 	st, err := m.StatsFor(ctx, o, a.Year)
 	if err != nil {
 		return err
 	}
 	if a.Format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return stats.WriteJSON(out, st)
 	}
 	fmt.Fprintf(out, "%s %d年行政执法统计（范围：%s及其下级，截至%s）\n", o.Name, a.Year, st.area.Name, st.AsOf)
 	for _, f := range st.Figures() {

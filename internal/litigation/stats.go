@@ -2,7 +2,6 @@ package litigation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -451,36 +450,25 @@ type StatsArgs struct {
 
 // Flags registers the options on the command's flag set.
 func (a *StatsArgs) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&a.Organ, "organ", "", "机关代码（司法局按其所属人民政府统计，含下级机关），见 fazhi org list")
-	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
+	stats.CLIFlags(fs, &a.Organ, &a.Year, &a.Format, "机关代码（司法局按其所属人民政府统计，含下级机关）")
 	fs.StringVar(&a.Instance, "instance", "first", "审级：first（一审）、second（二审）、retrial（再审）或 all")
-	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
 }
 
 // CLIStats prints the statistics of one organ and year, as JSON or as a text table.
 func CLIStats(ctx context.Context, m *Module, a StatsArgs, out io.Writer) error {
-	if a.Organ == "" {
-		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
-	}
-	if a.Format != "text" && a.Format != "json" {
-		return errors.New("--format 只能为 text 或 json")
+	o, err := stats.CLIOrgan(m.d.Org, a.Organ, a.Year, a.Format)
+	if err != nil {
+		return err
 	}
 	if _, ok := ParseInstance(a.Instance); !ok && a.Instance != "all" {
 		return fmt.Errorf("--instance 只能为 first、second、retrial 或 all")
-	}
-	o, ok := m.d.Org.ByCode(a.Organ)
-	if !ok {
-		return fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", a.Organ)
 	}
 	st, err := m.StatsForYear(ctx, o.ID, a.Year, a.Instance)
 	if err != nil {
 		return err
 	}
 	if a.Format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return stats.WriteJSON(out, st)
 	}
 	inst := "全部审级"
 	if i, ok := ParseInstance(a.Instance); ok {
@@ -492,11 +480,7 @@ func CLIStats(ctx context.Context, m *Module, a StatsArgs, out io.Writer) error 
 		if strings.HasPrefix(f.Key, "outcome_") {
 			label = "　" + label
 		}
-		w := 0
-		for _, c := range label {
-			w += 1 + db.BoolInt(c >= 0x2E80)
-		}
-		fmt.Fprintf(out, "  %s%s  %s\n", label, strings.Repeat(" ", max(0, 20-w)), f.Text())
+		fmt.Fprintf(out, "  %s  %s\n", stats.PadLabel(label, 20), f.Text())
 	}
 	// Year on year (the seeds' 双下降), in the text only: the JSON keys stay those of the issue.
 	prev, err := m.StatsForYear(ctx, o.ID, a.Year-1, a.Instance)

@@ -201,9 +201,7 @@ type StatsArgs struct {
 
 // Flags registers the options on the command's flag set.
 func (a *StatsArgs) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&a.Organ, "organ", "", "机关代码（司法局按其所属人民政府统计），见 fazhi org list")
-	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
-	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
+	stats.CLIFlags(fs, &a.Organ, &a.Year, &a.Format, "机关代码（司法局按其所属人民政府统计）")
 }
 
 // CLIStats prints the figures of one organ (and the organs below it) and year, as JSON or text.

@@ -3,8 +3,6 @@ package reconsider
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -428,33 +426,22 @@ type StatsArgs struct {
 
 // Flags registers the options on the command's flag set.
 func (a *StatsArgs) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&a.Organ, "organ", "", "机关代码（司法局按其所属人民政府统计），见 fazhi org list")
-	fs.IntVar(&a.Year, "year", calendar.Today().Year, "统计年度")
+	stats.CLIFlags(fs, &a.Organ, &a.Year, &a.Format, "机关代码（司法局按其所属人民政府统计）")
 	fs.BoolVar(&a.Sub, "sub", false, "包括下级人民政府")
-	fs.StringVar(&a.Format, "format", "text", "输出格式：text 或 json")
 }
 
 // CLIStats prints the statistics of one organ and year, as JSON or as a text table.
 func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) error {
-	if a.Organ == "" {
-		return errors.New("请用 --organ 指定机关代码（可用 fazhi org list 查看）")
-	}
-	if a.Format != "text" && a.Format != "json" {
-		return fmt.Errorf("--format 只能为 text 或 json")
-	}
-	o, ok := svc.org.ByCode(a.Organ)
-	if !ok {
-		return fmt.Errorf("找不到机关代码 %s（可用 fazhi org list 查看）", a.Organ)
+	o, err := stats.CLIOrgan(svc.org, a.Organ, a.Year, a.Format)
+	if err != nil {
+		return err
 	}
 	st, err := svc.StatsForYear(ctx, o.ID, a.Sub, a.Year)
 	if err != nil {
 		return err
 	}
 	if a.Format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return stats.WriteJSON(out, st)
 	}
 	scope := ""
 	if a.Sub {
@@ -462,12 +449,7 @@ func CLIStats(ctx context.Context, svc *Service, a StatsArgs, out io.Writer) err
 	}
 	fmt.Fprintf(out, "%s%s %d年行政复议统计（%s 至 %s）\n", st.Organ, scope, a.Year, st.From, st.To)
 	for _, r := range figureRows(st.Figures()) {
-		// Pad by display width: a Chinese character takes two columns of a terminal.
-		w := 0
-		for _, c := range r[0] {
-			w += 1 + db.BoolInt(c >= 0x2E80)
-		}
-		fmt.Fprintf(out, "  %s%s  %s\n", r[0], strings.Repeat(" ", max(0, 20-w)), r[1])
+		fmt.Fprintf(out, "  %s  %s\n", stats.PadLabel(r[0], 20), r[1])
 	}
 	return nil
 }

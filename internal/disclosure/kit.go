@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/api"
@@ -34,15 +33,7 @@ import (
 var migrationFS embed.FS
 
 // Migrations are the module's own tables (0030–0039).
-var Migrations = mustSub(migrationFS, "migrations")
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
+var Migrations = module.MigrationsIn(migrationFS)
 
 // Spec lists 依申请公开 in cli's module list.
 var Spec = module.Spec{Name: "disclosure", Migrations: Migrations,

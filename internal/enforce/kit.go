@@ -8,7 +8,6 @@ import (
 	"embed"
 	"flag"
 	"io"
-	"io/fs"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/api"
@@ -28,16 +27,8 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
-
 // Spec lists 行政执法监督 in cli's module list.
-var Spec = module.Spec{Name: "enforce", Migrations: mustSub(migrationFS, "migrations"), New: New,
+var Spec = module.Spec{Name: "enforce", Migrations: module.MigrationsIn(migrationFS), New: New,
 	Commands: []module.Command{
 		{Verb: "stats", Name: "enforcement", Aliases: []string{"enforce"}, Usage: "enforcement --organ CODE --year YYYY [--format json]",
 			Flags: func(fs *flag.FlagSet) module.Runner {

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"flag"
 	"io"
-	"io/fs"
 	"time"
 
 	"github.com/fazhi/fazhi/internal/audit"
@@ -23,15 +22,7 @@ import (
 var migrationFS embed.FS
 
 // Migrations are the module's own tables (numbers 0020–0029).
-var Migrations = mustSub(migrationFS, "migrations")
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
+var Migrations = module.MigrationsIn(migrationFS)
 
 // Spec lists 行政应诉 in cli's module list.
 var Spec = module.Spec{Name: "litigation", Migrations: Migrations,

@@ -92,6 +92,15 @@ type Command struct {
 // Runner runs a command with the built module and the positional arguments.
 type Runner func(ctx context.Context, m Module, args []string, out io.Writer) error
 
+// MigrationsIn is the migrations folder of a module's embedded files (//go:embed migrations/*.sql).
+func MigrationsIn(f fs.FS) fs.FS {
+	sub, err := fs.Sub(f, "migrations")
+	if err != nil {
+		panic(err) // a constant path: only a typo gets here
+	}
+	return sub
+}
+
 // Spec is how cli lists a module: one line per module in cli/modules.go.
 type Spec struct {
 	Name string

@@ -6,7 +6,6 @@ package sample
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"net/http"
 	"time"
 
@@ -28,15 +27,7 @@ var (
 )
 
 // Spec lists the module: cli (or a test) adds this one line.
-var Spec = module.Spec{Name: "sample", Migrations: mustSub(migrationFS, "migrations"), New: New}
-
-func mustSub(f fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(f, dir)
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
+var Spec = module.Spec{Name: "sample", Migrations: module.MigrationsIn(migrationFS), New: New}
 
 // Item is the record.
 type Item struct {

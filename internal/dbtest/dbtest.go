@@ -5,6 +5,7 @@ package dbtest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"net/url"
 	"os"
@@ -80,4 +81,44 @@ func Engine() string {
 		return "postgres"
 	}
 	return "sqlite"
+}
+
+// Plan is the query plan of q on d's engine (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL
+// with sequential scans ruled out: a test table is tiny, and the test asks whether an index could
+// serve the query as it would on a real one), one line per plan row.
+func Plan(t testing.TB, d *db.DB, q string, args ...any) string {
+	t.Helper()
+	ctx := context.Background()
+	var plan []string
+	err := d.Tx(ctx, func(tx *db.Tx) error {
+		explain := `EXPLAIN QUERY PLAN ` + q
+		if tx.Dialect() == db.Postgres {
+			if err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			explain = `EXPLAIN ` + q
+		}
+		rows, err := tx.QueryContext(ctx, explain, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			plan = append(plan, fmt.Sprint(vals...))
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatalf("EXPLAIN %s: %v", q, err)
+	}
+	return strings.Join(plan, "\n")
 }

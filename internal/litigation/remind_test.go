@@ -1,12 +1,12 @@
 package litigation
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/fazhi/fazhi/internal/db"
+	"github.com/fazhi/fazhi/internal/dbtest"
 	"github.com/fazhi/fazhi/internal/notify"
 )
 
@@ -197,39 +197,7 @@ func TestReminderQueriesUseIndexes(t *testing.T) {
 		`SELECT id, kind, number, organ_id, gov_id, case_id, issuer, urgent, stated_days, received_on, reply_due, replied_on, reply_note
 		FROM litigation_recommendations WHERE replied_on = '' AND reply_due >= ? AND reply_due <= ? ORDER BY reply_due, id`: "litigation_recommendations_due",
 	} {
-		var plan []string
-		err := f.db.Tx(f.ctx, func(tx *db.Tx) error {
-			explain := `EXPLAIN QUERY PLAN ` + q
-			if tx.Dialect() == db.Postgres {
-				// A test table is tiny: tell the planner a sequential scan is not an option, as on a real one.
-				if err := tx.Exec(f.ctx, `SET LOCAL enable_seqscan = off`); err != nil {
-					return err
-				}
-				explain = `EXPLAIN ` + q
-			}
-			rows, err := tx.QueryContext(f.ctx, explain, "2026-03-01", "2026-04-03")
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			cols, _ := rows.Columns()
-			for rows.Next() {
-				vals := make([]any, len(cols))
-				ptrs := make([]any, len(cols))
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					return err
-				}
-				plan = append(plan, fmt.Sprint(vals...))
-			}
-			return rows.Err()
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p := strings.Join(plan, "\n"); !strings.Contains(p, index) {
+		if p := dbtest.Plan(t, f.db, q, "2026-03-01", "2026-04-03"); !strings.Contains(p, index) {
 			t.Errorf("%s does not use %s:\n%s", q, index, p)
 		}
 	}
